@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './config.schema';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration from the environment', () => {
+  it('defaults to the embedded store in ./data on 127.0.0.1:3000 with the bundled Korosten annex as seed', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', BODY_LIMIT: 1048576, LOG_LEVEL: 'info' });
+    expect(config.EVENTSTORE_CONNECTION_STRING).toBeUndefined();
+    expect(config.eventStoreFile).toMatch(/data\/events\.sqlite$/);
+    expect(config.SEED_DOCUMENT).toMatch(/examples\/korosten-self-government-2024-2026\.txt$/);
+  });
+
+  it('reads tokens, sizes and the EventStoreDB connection string', () => {
+    const config = loadConfig({
+      API_TOKENS: 'secretariat:0123456789abcdef0123,auditor:fedcba9876543210fedc',
+      BODY_LIMIT: '512kb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      SEED_DOCUMENT: '',
+    });
+    expect(config.API_TOKENS).toEqual([
+      { role: 'secretariat', token: '0123456789abcdef0123' },
+      { role: 'auditor', token: 'fedcba9876543210fedc' },
+    ]);
+    expect(config.BODY_LIMIT).toBe(512 * 1024);
+    expect(config.EVENTSTORE_CONNECTION_STRING).toBe('esdb://localhost:2113?tls=false');
+    expect(config.SEED_DOCUMENT).toBe('');
+  });
+
+  it('names every bad variable and what it accepts', () => {
+    const problems = problemsOf({ PORT: 'eighty', BODY_LIMIT: 'huge', LOG_LEVEL: 'loud', RATE_LIMIT_PER_MINUTE: '-1' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^PORT: PORT must be a whole number \(got "eighty"\)$/),
+      expect.stringMatching(/^RATE_LIMIT_PER_MINUTE: .*whole number/),
+      expect.stringMatching(/^BODY_LIMIT: .*1048576, 512kb or 1MiB/),
+      expect.stringMatching(/^LOG_LEVEL: LOG_LEVEL must be one of fatal, error/),
+    ]);
+  });
+
+  it('rejects malformed tokens without echoing them', () => {
+    const [problem] = problemsOf({ API_TOKENS: 'admin:supersecretsupersecret' });
+    expect(problem).toMatch(/^API_TOKENS: .*role:token/);
+    expect(problem).not.toContain('supersecret');
+  });
+
+  it('refuses to start in production without tokens', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^API_TOKENS: required when NODE_ENV=production/)]);
+  });
+});

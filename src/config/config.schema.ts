@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export const ROLES = ['secretariat', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The repository root, whether this runs from `src/` (tests) or `dist/src/` (the built server). */
+function packageRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  return process.cwd();
+}
+
+export const BUNDLED_SEED = join(packageRoot(__dirname), 'examples', 'korosten-self-government-2024-2026.txt');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const integer = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 };
+
+/** "1048576", "512kb", "1MiB" → bytes. */
+const byteSize = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const m = /^(\d+)\s*([a-z]*)$/i.exec(text);
+    const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+    if (!m || unit === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'BODY_LIMIT must be a size such as 1048576, 512kb or 1MiB' });
+      return z.NEVER;
+    }
+    return Number(m[1]) * unit;
+  })
+  .refine((n) => n >= 1024 && n <= 64 * 1024 ** 2, 'BODY_LIMIT must be between 1 KiB and 64 MiB');
+
+export interface ApiToken {
+  readonly role: Role;
+  readonly token: string;
+}
+
+/** "secretariat:<token>,auditor:<token>" (a role may appear more than once, for rotation). */
+const apiTokens = z
+  .string()
+  .trim()
+  .transform((text, ctx): ApiToken[] => {
+    if (text === '') return [];
+    const tokens: ApiToken[] = [];
+    for (const entry of text.split(',')) {
+      const [role, token, ...rest] = entry.trim().split(':');
+      if (!(ROLES as readonly string[]).includes(role) || !token || rest.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `API_TOKENS entries are role:token with role one of ${ROLES.join(', ')}` });
+        return z.NEVER;
+      }
+      if (token.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `API_TOKENS: the ${role} token must be at least 16 characters` });
+        return z.NEVER;
+      }
+      tokens.push({ role: role as Role, token });
+    }
+    return tokens;
+  });
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer('PORT', 0, 65535).default(3000),
+  HOST: z.string().trim().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1, 'DATA_DIR must not be empty').default('./data'),
+  EVENTSTORE_CONNECTION_STRING: z
+    .string()
+    .trim()
+    .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, 'EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113?tls=false')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  API_TOKENS: apiTokens.default([]),
+  SEED_DOCUMENT: z.string().trim().default(BUNDLED_SEED),
+  RATE_LIMIT_PER_MINUTE: integer('RATE_LIMIT_PER_MINUTE', 0, 10_000_000).default(1200),
+  BODY_LIMIT: byteSize.default(1024 ** 2),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  readonly eventStoreFile: string;
+  readonly readModelFile: string;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the environment; a bad value throws a ConfigError naming the variable and what it accepts. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '');
+        // Never echo tokens back, not even in an error.
+        const given = variable === 'API_TOKENS' ? undefined : env[variable];
+        return `${variable}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
+      }),
+    );
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && config.API_TOKENS.length === 0) {
+    throw new ConfigError(['API_TOKENS: required when NODE_ENV=production (secretariat:<token>,auditor:<token>)']);
+  }
+  const dataDir = resolve(config.DATA_DIR);
+  return { ...config, DATA_DIR: dataDir, eventStoreFile: join(dataDir, 'events.sqlite'), readModelFile: join(dataDir, 'read-models.sqlite') };
+}

@@ -1,0 +1,62 @@
+/**
+ * Amounts are thousand UAH in documents and on the wire, an integer number of kopecks inside.
+ * 1 thousand UAH = 100 000 kopecks, so a document amount has at most five decimals.
+ * `null` is "none" ("---", "-", blank): it differs from zero but adds as zero.
+ */
+export type Kopecks = number & { readonly __brand: 'Kopecks' };
+export type Amount = Kopecks | null;
+
+const KOPECKS_PER_THOUSAND = 100_000;
+const SCALE = 5;
+/** 10^12 thousand UAH: far above any municipal budget, far below 2^53 kopecks. */
+const MAX_WHOLE_DIGITS = 12;
+
+export const ZERO = 0 as Kopecks;
+
+export function kopecks(n: number): Kopecks {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a kopeck amount: ${n}`);
+  return n as Kopecks;
+}
+
+const NONE_MARKS = new Set(['', '-', '--', '---', '—', '–']);
+
+export type MoneyParse = { ok: true; amount: Amount } | { ok: false; reason: string };
+
+/**
+ * Reads an amount as documents write it ("75,00", "2 000,00", "32,890", "0,0", "---") or as the API takes
+ * it ("2000.00"). Spaces (also no-break and thin spaces) group thousands.
+ */
+export function parseAmount(text: string): MoneyParse {
+  const compact = text.replace(/[\s\u00a0\u202f\u2009]/g, '');
+  if (NONE_MARKS.has(compact)) return { ok: true, amount: null };
+  const m = /^(\d+)(?:[.,](\d*))?$/.exec(compact);
+  if (!m) return { ok: false, reason: `"${text}" is not an amount in thousand UAH` };
+  const [, whole, fraction = ''] = m;
+  if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) return { ok: false, reason: `"${text}" is too large` };
+  if (fraction.length > SCALE) return { ok: false, reason: `"${text}" is finer than a kopeck (at most ${SCALE} decimals of thousand UAH)` };
+  const value = Number(whole) * KOPECKS_PER_THOUSAND + Number(fraction.padEnd(SCALE, '0') || '0');
+  return { ok: true, amount: kopecks(value) };
+}
+
+/** "2000.00", "32.89", "0.00001"; at least two decimals and as many more as the amount needs to be exact. */
+export function formatAmount(amount: Amount): string | null {
+  if (amount === null) return null;
+  const whole = Math.floor(amount / KOPECKS_PER_THOUSAND);
+  const fraction = String(amount % KOPECKS_PER_THOUSAND).padStart(SCALE, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${whole}.${fraction}`;
+}
+
+/** Adds amounts where none counts as zero; the sum of nothing but nones is none. */
+export function sumAmounts(amounts: Iterable<Amount>): Amount {
+  let total: number | null = null;
+  for (const a of amounts) {
+    if (a === null) continue;
+    total = (total ?? 0) + a;
+  }
+  return total === null ? null : kopecks(total);
+}
+
+/** The same sum, but zero where everything is none: used for totals, which a document always states. */
+export function totalOf(amounts: Iterable<Amount>): Kopecks {
+  return sumAmounts(amounts) ?? ZERO;
+}
