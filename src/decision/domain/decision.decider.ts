@@ -1,0 +1,73 @@
+import { domainError, type DomainError } from '../../common/domain-error';
+import { exhaustive } from '../../common/exhaustive';
+
+/** A council decision (рішення): the act that approves or amends programmes. */
+
+export interface DecisionDetails {
+  /** "Коростенська міська рада" */
+  readonly council: string;
+  /** Roman numeral: "VIII". */
+  readonly convocation: string;
+  readonly session: number;
+  /** As the council numbers it ("1878", "1222-31-VIII", "4157-55/2025"); null while the draft has none. */
+  readonly number: string | null;
+  /** YYYY-MM-DD */
+  readonly adoptedOn: string;
+  /** YYYY-MM-DD; the amendments' default effective date. */
+  readonly effectiveFrom: string;
+  readonly title: string;
+}
+
+export type DecisionEvent =
+  | { readonly type: 'DecisionRegistered'; readonly data: { readonly decisionId: string } & DecisionDetails }
+  | { readonly type: 'DecisionDetailsCorrected'; readonly data: { readonly decisionId: string; readonly corrected: Partial<DecisionDetails>; readonly was: Partial<DecisionDetails> } };
+
+export type DecisionCommand =
+  | { readonly type: 'RegisterDecision'; readonly data: { readonly decisionId: string } & Omit<DecisionDetails, 'effectiveFrom'> & { readonly effectiveFrom?: string } }
+  | { readonly type: 'CorrectDecisionDetails'; readonly data: { readonly decisionId: string; readonly corrections: Partial<DecisionDetails> } };
+
+export type Decision = { readonly status: 'unknown' } | ({ readonly status: 'registered'; readonly id: string } & DecisionDetails);
+
+export const initialDecision: Decision = { status: 'unknown' };
+
+export const decisionStream = (decisionId: string) => `decision-${decisionId}`;
+
+export function decide(command: DecisionCommand, state: Decision): DecisionEvent[] | DomainError {
+  switch (command.type) {
+    case 'RegisterDecision': {
+      if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
+      const { effectiveFrom, ...details } = command.data;
+      return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
+    }
+    case 'CorrectDecisionDetails': {
+      if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
+      const changed = (Object.keys(command.data.corrections) as (keyof DecisionDetails)[]).filter(
+        (key) => command.data.corrections[key] !== undefined && command.data.corrections[key] !== state[key],
+      );
+      if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered');
+      const pick = (source: Partial<DecisionDetails>) => Object.fromEntries(changed.map((key) => [key, source[key]])) as Partial<DecisionDetails>;
+      return [{ type: 'DecisionDetailsCorrected', data: { decisionId: state.id, corrected: pick(command.data.corrections), was: pick(state) } }];
+    }
+    default:
+      return exhaustive(command);
+  }
+}
+
+export function evolve(state: Decision, event: DecisionEvent): Decision {
+  switch (event.type) {
+    case 'DecisionRegistered': {
+      const { decisionId, ...details } = event.data;
+      return { status: 'registered', id: decisionId, ...details };
+    }
+    case 'DecisionDetailsCorrected':
+      return state.status === 'registered' ? { ...state, ...event.data.corrected } : state;
+    default:
+      return exhaustive(event);
+  }
+}
+
+/** "рішення 31 сесії VIII скликання від 22.02.2024 № 123": how documents cite a decision. */
+export function citation(decision: Pick<DecisionDetails, 'session' | 'convocation' | 'adoptedOn' | 'number'>): string {
+  const [y, m, d] = decision.adoptedOn.split('-');
+  return `рішення ${decision.session} сесії ${decision.convocation} скликання від ${d}.${m}.${y}${decision.number ? ` № ${decision.number}` : ''}`;
+}

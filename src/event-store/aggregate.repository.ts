@@ -1,0 +1,197 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import { type DomainError, domainError, isDomainError } from '../common/domain-error';
+import type { Metrics } from '../observability/metrics';
+import { WrongExpectedRevisionError } from './event-store.errors';
+import { type AppendResult, type EventMetadata, type EventStore, type JsonObject, type Position, type RecordedEvent, readWholeStream } from './event-store.port';
+
+/** How an aggregate's state is folded from its stored events (whole appends at a time). */
+export interface StreamFold<State> {
+  readonly initial: State;
+  evolve(state: State, events: readonly RecordedEvent[]): State;
+}
+
+export interface Loaded<State> {
+  readonly state: State;
+  /** -1: no stream. */
+  readonly revision: number;
+  /** Idempotency-Key → the append it made. */
+  readonly idempotent: ReadonlyMap<string, IdempotentAppend>;
+}
+
+interface IdempotentAppend {
+  readonly requestHash: string;
+  readonly firstRevision: number;
+  readonly result: AppendResult;
+}
+
+export interface CommandContext {
+  readonly correlationId: string;
+  readonly actor: string;
+  /** If-Match: the revision the client last saw; a different one is a 412, not a retry. */
+  readonly expectedRevision?: number;
+  readonly idempotencyKey?: string;
+  /** A fingerprint of the request, so a key reused for a different request is refused. */
+  readonly requestHash?: string;
+}
+
+export interface NewEvent {
+  readonly type: string;
+  readonly data: unknown;
+  /** Per-event metadata beside the common one ($correlationId, $causationId, actor). */
+  readonly metadata?: EventMetadata;
+}
+
+export interface Outcome<State> {
+  readonly state: State;
+  readonly revision: number;
+  readonly position: Position;
+  /** The events of this append (or of the original append, on an idempotent replay). */
+  readonly events: readonly RecordedEvent[];
+  readonly replayed: boolean;
+}
+
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  constructor(
+    readonly streamName: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`${streamName} is at revision ${actual}, not ${expected}`);
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+const ID_NAMESPACE = 'a3c9a5d2-6a0e-4f5e-9d2b-1f6f8f0c2b7e';
+
+/** The same Idempotency-Key on the same stream gives the same event ids, so the store itself dedupes a retry. */
+export function deterministicId(streamName: string, key: string, index: number): string {
+  return uuidv5(`${streamName}\u0000${key}\u0000${index}`, ID_NAMESPACE);
+}
+
+export function requestFingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/**
+ * Load → decide → append with the revision it was decided on. A writer that loses the append race decides
+ * again on the new state (a few bounded attempts) unless the client pinned a revision with If-Match.
+ * Keeps the last folded state per stream, so a long history is read once, not on every command.
+ */
+export class AggregateRepository {
+  private readonly cache = new Map<string, Loaded<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly metrics?: Metrics,
+    private readonly maxCachedStreams = 1000,
+  ) {}
+
+  async load<State>(streamName: string, fold: StreamFold<State>): Promise<Loaded<State>> {
+    const cached = this.cache.get(streamName) as Loaded<State> | undefined;
+    let { state, revision } = cached ?? { state: fold.initial, revision: -1 };
+    const idempotent = new Map(cached?.idempotent ?? []);
+    let batch: RecordedEvent[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      state = fold.evolve(state, batch);
+      revision = batch[batch.length - 1].revision;
+      batch = [];
+    };
+    for await (const event of readWholeStream(this.store, streamName, revision + 1)) {
+      batch.push(event);
+      rememberIdempotentAppend(idempotent, event);
+      if (batch.length >= 1000) flush();
+    }
+    flush();
+    const loaded: Loaded<State> = { state, revision, idempotent };
+    this.remember(streamName, loaded);
+    return loaded;
+  }
+
+  async execute<State>(
+    streamName: string,
+    fold: StreamFold<State>,
+    context: CommandContext,
+    decide: (state: State, revision: number) => readonly NewEvent[] | DomainError,
+  ): Promise<Outcome<State> | DomainError> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(streamName, fold);
+      const replay = await this.replayOf(streamName, loaded, context);
+      if (replay) return replay;
+      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
+        throw new PreconditionFailedError(streamName, context.expectedRevision, loaded.revision);
+      }
+      const decided = decide(loaded.state, loaded.revision);
+      if (isDomainError(decided)) return decided;
+      if (decided.length === 0) return domainError('conflict', 'NothingToDo', 'the command changes nothing');
+
+      const causationId = randomUUID();
+      const events = decided.map((event, index) => ({
+        id: context.idempotencyKey ? deterministicId(streamName, context.idempotencyKey, index) : randomUUID(),
+        type: event.type,
+        data: event.data as JsonObject,
+        metadata: {
+          $correlationId: context.correlationId,
+          $causationId: causationId,
+          actor: context.actor,
+          ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey, requestHash: context.requestHash ?? '' } : {}),
+          ...event.metadata,
+        },
+      }));
+      const category = streamName.split('-')[0];
+      try {
+        const result = await this.store.appendToStream(streamName, events, {
+          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+        });
+        this.metrics?.appends.inc({ category, outcome: 'written' });
+        this.metrics?.appendedEvents.inc(events.length);
+        // The fresh state comes from re-reading the stream: exactly what a later load would see.
+        const after = await this.load(streamName, fold);
+        const written = await this.store.readStream(streamName, { fromRevision: result.nextExpectedRevision - events.length + 1, maxCount: events.length });
+        return { state: after.state, revision: result.nextExpectedRevision, position: result.position, events: written, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.metrics?.appends.inc({ category, outcome: 'lost-race' });
+        this.cache.delete(streamName);
+        if (context.expectedRevision !== undefined) {
+          throw new PreconditionFailedError(streamName, context.expectedRevision, typeof error.actual === 'number' ? error.actual : -1);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async replayOf<State>(streamName: string, loaded: Loaded<State>, context: CommandContext): Promise<Outcome<State> | DomainError | undefined> {
+    if (!context.idempotencyKey) return undefined;
+    const earlier = loaded.idempotent.get(context.idempotencyKey);
+    if (!earlier) return undefined;
+    if (context.requestHash !== undefined && earlier.requestHash !== context.requestHash) {
+      return domainError('invalid', 'IdempotencyKeyReused', 'this Idempotency-Key was used for a different request', [
+        { code: 'IdempotencyKeyReused', message: 'send a new Idempotency-Key for a new request', path: ['Idempotency-Key'] },
+      ]);
+    }
+    const count = earlier.result.nextExpectedRevision - earlier.firstRevision + 1;
+    const events = await this.store.readStream(streamName, { fromRevision: earlier.firstRevision, maxCount: count });
+    return { state: loaded.state, revision: earlier.result.nextExpectedRevision, position: earlier.result.position, events, replayed: true };
+  }
+
+  private remember(streamName: string, loaded: Loaded<unknown>): void {
+    this.cache.delete(streamName);
+    this.cache.set(streamName, loaded);
+    if (this.cache.size > this.maxCachedStreams) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+function rememberIdempotentAppend(map: Map<string, IdempotentAppend>, event: RecordedEvent): void {
+  const key = event.metadata.idempotencyKey;
+  if (typeof key !== 'string') return;
+  const earlier = map.get(key);
+  const firstRevision = earlier?.firstRevision ?? event.revision;
+  map.set(key, {
+    requestHash: String(event.metadata.requestHash ?? ''),
+    firstRevision,
+    result: { nextExpectedRevision: event.revision, position: event.position },
+  });
+}

@@ -1,0 +1,92 @@
+import { domainError, type DomainError } from '../../common/domain-error';
+import { exhaustive } from '../../common/exhaustive';
+
+/**
+ * An executor (виконавець): a unit or official of the council, shared by every programme. Its name can
+ * change from a date on (a reorganisation); views show the name valid at their date.
+ */
+
+export type ExecutorEvent =
+  | { readonly type: 'ExecutorRegistered'; readonly data: { readonly executorId: string; readonly name: string } }
+  | { readonly type: 'ExecutorRenamed'; readonly data: { readonly executorId: string; readonly name: string; readonly was: string; readonly effectiveFrom: string } }
+  | { readonly type: 'ExecutorRetired'; readonly data: { readonly executorId: string; readonly effectiveFrom: string } };
+
+export type ExecutorCommand =
+  | { readonly type: 'RegisterExecutor'; readonly data: { readonly executorId: string; readonly name: string } }
+  | { readonly type: 'RenameExecutor'; readonly data: { readonly executorId: string; readonly name: string; readonly effectiveFrom: string } }
+  | { readonly type: 'RetireExecutor'; readonly data: { readonly executorId: string; readonly effectiveFrom: string } };
+
+export interface NameFrom {
+  readonly name: string;
+  /** null: from the start. */
+  readonly effectiveFrom: string | null;
+}
+
+export type Executor =
+  | { readonly status: 'unknown' }
+  | { readonly status: 'active' | 'retired'; readonly id: string; readonly names: readonly NameFrom[]; readonly retiredFrom: string | null };
+
+export const initialExecutor: Executor = { status: 'unknown' };
+
+export const executorStream = (executorId: string) => `executor-${executorId}`;
+
+/** The same unit written the same way is one executor, whatever its capitalisation or spacing. */
+export function normalizeExecutorName(name: string): string {
+  return name.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('uk');
+}
+
+export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent[] | DomainError {
+  switch (command.type) {
+    case 'RegisterExecutor':
+      if (state.status !== 'unknown') {
+        return domainError('conflict', 'ExecutorAlreadyRegistered', `executor ${command.data.executorId} is already registered as "${nameAt(state, null)}"`);
+      }
+      return [{ type: 'ExecutorRegistered', data: command.data }];
+    case 'RenameExecutor': {
+      if (state.status === 'unknown') return notFound(command.data.executorId);
+      if (state.status === 'retired') return domainError('conflict', 'ExecutorRetired', `executor ${state.id} is retired`);
+      const was = nameAt(state, command.data.effectiveFrom);
+      if (was === command.data.name) return domainError('conflict', 'SameName', `the executor is already named "${was}" on ${command.data.effectiveFrom}`);
+      return [{ type: 'ExecutorRenamed', data: { ...command.data, was } }];
+    }
+    case 'RetireExecutor':
+      if (state.status === 'unknown') return notFound(command.data.executorId);
+      if (state.status === 'retired') return domainError('conflict', 'ExecutorRetired', `executor ${state.id} is already retired`);
+      return [{ type: 'ExecutorRetired', data: command.data }];
+    default:
+      return exhaustive(command);
+  }
+}
+
+export function evolve(state: Executor, event: ExecutorEvent): Executor {
+  switch (event.type) {
+    case 'ExecutorRegistered':
+      return { status: 'active', id: event.data.executorId, names: [{ name: event.data.name, effectiveFrom: null }], retiredFrom: null };
+    case 'ExecutorRenamed':
+      if (state.status === 'unknown') return state;
+      return {
+        ...state,
+        names: [...state.names, { name: event.data.name, effectiveFrom: event.data.effectiveFrom }].sort(byEffectiveFrom),
+      };
+    case 'ExecutorRetired':
+      if (state.status === 'unknown') return state;
+      return { ...state, status: 'retired', retiredFrom: event.data.effectiveFrom };
+    default:
+      return exhaustive(event);
+  }
+}
+
+/** The name valid on a date; null: the latest. */
+export function nameAt(state: { readonly names: readonly NameFrom[] }, date: string | null): string {
+  let current = state.names[0].name;
+  for (const entry of state.names) if (entry.effectiveFrom === null || date === null || entry.effectiveFrom <= date) current = entry.name;
+  return current;
+}
+
+function byEffectiveFrom(a: NameFrom, b: NameFrom): number {
+  return (a.effectiveFrom ?? '').localeCompare(b.effectiveFrom ?? '');
+}
+
+function notFound(executorId: string): DomainError {
+  return domainError('not-found', 'ExecutorNotFound', `no executor ${executorId}`);
+}

@@ -1,0 +1,178 @@
+import type { DomainProblem } from '../../common/domain-error';
+import { formatAmount, type Amount } from './money';
+import type { ProgrammeChange } from './programme.events';
+import type { FundingLine, Measure, ProgrammeContent, Term } from './programme.types';
+import { exhaustive } from '../../common/exhaustive';
+
+/**
+ * The rules every change must satisfy at the point of the timeline where it takes effect. The decider
+ * checks a new amendment's changes with them, and re-checks every later change the amendment would
+ * precede (the timeline invariant, DESIGN §5). A problem's `path` is relative to the change.
+ */
+export function checkChange(content: ProgrammeContent | null, change: ProgrammeChange): DomainProblem[] {
+  if (change.type === 'ProgrammeRegistered') {
+    const { period } = change.data;
+    return [
+      ...(content !== null ? [problem('ProgrammeAlreadyRegistered', 'the programme is already registered')] : []),
+      ...(period.from > period.to ? [problem('InvalidPeriod', `the period ${period.from}–${period.to} ends before it starts`, ['period'])] : []),
+    ];
+  }
+  if (content === null) return [problem('ProgrammeNotInForce', 'the programme is not in force at this date')];
+  switch (change.type) {
+    case 'SectionAdded':
+      return sectionRules(content, change.data);
+    case 'DirectionAdded':
+      return directionRules(content, change.data);
+    case 'MeasureAdded':
+      return measureAddedRules(content, change.data);
+    case 'MeasureReworded':
+      return withMeasure(content, change.data.measureId, (m) => [
+        ...expected('title', m.title, change.data.expectedWas),
+        ...(change.data.title.trim() === '' ? [problem('EmptyTitle', 'a measure needs a title', ['title'])] : []),
+      ]);
+    case 'MeasureRenumbered':
+      return withMeasure(content, change.data.measureId, (m) => [
+        ...expected('number', m.number, change.data.expectedWas),
+        ...numberFree(content, change.data.number, m.id),
+      ]);
+    case 'MeasureTermChanged':
+      return withMeasure(content, change.data.measureId, (m) => [
+        ...expected('term', m.term, change.data.expectedWas),
+        ...termRules(content, change.data.term, m.funding),
+      ]);
+    case 'MeasureExpectedResultsChanged':
+      return withMeasure(content, change.data.measureId, (m) => expected('expectedResults', m.expectedResults, change.data.expectedWas));
+    case 'MeasureRemoved':
+      return withMeasure(content, change.data.measureId, () => []);
+    case 'AllocationSet':
+      return withMeasure(content, change.data.measureId, (m) => allocationRules(m, change.data));
+    case 'ExecutorAssigned':
+      return withMeasure(content, change.data.measureId, (m) =>
+        m.executorIds.includes(change.data.executorId)
+          ? [problem('ExecutorAlreadyAssigned', `executor ${change.data.executorId} is already assigned to measure ${m.number}`, ['executor'])]
+          : [],
+      );
+    case 'ExecutorUnassigned':
+      return withMeasure(content, change.data.measureId, (m) =>
+        m.executorIds.includes(change.data.executorId)
+          ? []
+          : [problem('ExecutorNotAssigned', `executor ${change.data.executorId} is not assigned to measure ${m.number}`, ['executor'])],
+      );
+    case 'FundingSourceChanged':
+      return withMeasure(content, change.data.measureId, (m) => fundingSourceRules(m, change.data.from, change.data.to));
+    case 'ProgrammePeriodExtended':
+      return [
+        ...expected('to', content.period.to, change.data.expectedWas),
+        ...(change.data.to <= content.period.to
+          ? [problem('PeriodNotExtended', `the programme already runs to ${content.period.to}; a period can only be extended`, ['to'])]
+          : []),
+      ];
+    default:
+      return exhaustive(change);
+  }
+}
+
+/** The rule for allocations: an amount only inside the measure's term, and `was` as the secretariat said. */
+function allocationRules(measure: Measure, data: { year: number; source: string; amount: Amount; expectedWas?: Amount }): DomainProblem[] {
+  const current = allocationOf(measure, data.source, data.year);
+  return [
+    ...expected('amount', current, data.expectedWas, formatAmount),
+    ...(data.amount !== null && (data.year < measure.term.from || data.year > measure.term.to)
+      ? [
+          problem(
+            'YearOutsideTerm',
+            `measure ${measure.number} runs ${measure.term.from}–${measure.term.to}: no amount can be allocated for ${data.year}`,
+            ['year'],
+          ),
+        ]
+      : []),
+  ];
+}
+
+export function allocationOf(measure: Measure, source: string, year: number): Amount {
+  return measure.funding.find((line) => line.source === source)?.allocations[String(year)] ?? null;
+}
+
+function termRules(content: ProgrammeContent, term: Term, funding: readonly FundingLine[]): DomainProblem[] {
+  const problems: DomainProblem[] = [];
+  if (term.from > term.to) problems.push(problem('InvalidTerm', `the term ${term.from}–${term.to} ends before it starts`, ['term']));
+  if (term.from < content.period.from || term.to > content.period.to) {
+    problems.push(
+      problem('TermOutsidePeriod', `the term ${term.from}–${term.to} lies outside the programme period ${content.period.from}–${content.period.to}`, ['term']),
+    );
+  }
+  for (const line of funding) {
+    for (const [year, amount] of Object.entries(line.allocations)) {
+      if (amount !== null && (Number(year) < term.from || Number(year) > term.to)) {
+        problems.push(problem('AllocationOutsideTerm', `${line.source} allocates ${formatAmount(amount)} for ${year}, outside the term ${term.from}–${term.to}`, ['term']));
+      }
+    }
+  }
+  return problems;
+}
+
+function fundingSourceRules(measure: Measure, from: string, to: string): DomainProblem[] {
+  if (!measure.funding.some((l) => l.source === from)) {
+    return [problem('FundingSourceNotFound', `measure ${measure.number} is not funded from "${from}"`, ['from'])];
+  }
+  if (measure.funding.some((l) => l.source === to)) {
+    return [problem('FundingSourceTaken', `measure ${measure.number} is already funded from "${to}"`, ['to'])];
+  }
+  return [];
+}
+
+function sectionRules(content: ProgrammeContent, data: { sectionId: string; number: string }): DomainProblem[] {
+  return [
+    ...(content.sections.some((s) => s.id === data.sectionId) ? [problem('SectionIdTaken', `a section with id ${data.sectionId} exists`, ['sectionId'])] : []),
+    ...(content.sections.some((s) => s.number === data.number) ? [problem('SectionNumberTaken', `section ${data.number} exists`, ['number'])] : []),
+  ];
+}
+
+function directionRules(content: ProgrammeContent, data: { directionId: string; sectionId: string }): DomainProblem[] {
+  return [
+    ...(content.sections.some((s) => s.id === data.sectionId) ? [] : [problem('SectionNotFound', `no section ${data.sectionId}`, ['section'])]),
+    ...(content.directions.some((d) => d.id === data.directionId)
+      ? [problem('DirectionIdTaken', `a direction with id ${data.directionId} exists`, ['directionId'])]
+      : []),
+  ];
+}
+
+function measureAddedRules(
+  content: ProgrammeContent,
+  data: { measureId: string; directionId: string; number: string; title: string; term: Term; funding: readonly FundingLine[] },
+): DomainProblem[] {
+  const sources = data.funding.map((l) => l.source);
+  return [
+    ...(content.directions.some((d) => d.id === data.directionId) ? [] : [problem('DirectionNotFound', `no direction ${data.directionId}`, ['direction'])]),
+    ...(content.measures.some((m) => m.id === data.measureId) ? [problem('MeasureIdTaken', `a measure with id ${data.measureId} exists`, ['measureId'])] : []),
+    ...numberFree(content, data.number),
+    ...(data.title.trim() === '' ? [problem('EmptyTitle', 'a measure needs a title', ['title'])] : []),
+    ...(new Set(sources).size !== sources.length ? [problem('FundingSourceTaken', 'a funding source is listed twice', ['fundingSources'])] : []),
+    ...termRules(content, data.term, data.funding),
+  ];
+}
+
+function numberFree(content: ProgrammeContent, number: string, except?: string): DomainProblem[] {
+  const holder = content.measures.find((m) => m.number === number && m.id !== except);
+  return holder ? [problem('MeasureNumberTaken', `measure number ${number} is taken`, ['number'], { measureId: holder.id })] : [];
+}
+
+function withMeasure(content: ProgrammeContent, measureId: string, rules: (m: Measure) => DomainProblem[]): DomainProblem[] {
+  const measure = content.measures.find((m) => m.id === measureId);
+  return measure ? rules(measure) : [problem('MeasureNotFound', `measure ${measureId} is not in the programme at this date`, ['measure'])];
+}
+
+function expected<T>(field: string, actual: T, claimed: T | undefined, show: (v: T) => unknown = (v) => v): DomainProblem[] {
+  if (claimed === undefined || JSON.stringify(claimed) === JSON.stringify(actual)) return [];
+  return [
+    problem('WasMismatch', `${field} was ${JSON.stringify(show(actual))}, not ${JSON.stringify(show(claimed))}`, ['was'], {
+      field,
+      actual: show(actual),
+      claimed: show(claimed),
+    }),
+  ];
+}
+
+function problem(code: string, message: string, path?: (string | number)[], details?: Record<string, unknown>): DomainProblem {
+  return { code, message, ...(path ? { path } : {}), ...(details ? { details } : {}) };
+}

@@ -1,0 +1,320 @@
+import { domainError, type DomainError, type DomainProblem } from '../../common/domain-error';
+import { allocationOf, checkChange } from './change.rules';
+import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
+import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
+import { exhaustive } from '../../common/exhaustive';
+import { evolve } from './programme.evolve';
+import { compareNumbers, type Measure, type ProgrammeContent } from './programme.types';
+import { type AmendmentRecord, compareEffective, fold, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
+
+export type Decision = ProgrammeEvent[] | DomainError;
+
+export function decide(command: ProgrammeCommand, timeline: ProgrammeTimeline): Decision {
+  switch (command.type) {
+    case 'RegisterProgramme':
+      return registerProgramme(command.data, timeline);
+    case 'RegisterAmendment':
+      return registerAmendment(command.data, timeline);
+    case 'RevokeAmendment':
+      return revokeAmendment(command.data, timeline);
+    default:
+      return exhaustive(command);
+  }
+}
+
+type Data<T extends ProgrammeCommand['type']> = Extract<ProgrammeCommand, { type: T }>['data'];
+
+function registerProgramme(data: Data<'RegisterProgramme'>, timeline: ProgrammeTimeline): Decision {
+  if (timeline.amendments.length > 0) {
+    return domainError('conflict', 'ProgrammeAlreadyRegistered', `programme ${data.programmeId} is already registered`);
+  }
+  const changes = initialChanges(data.programmeId, data.wording);
+  const header: AmendmentRegistered = {
+    type: 'AmendmentRegistered',
+    data: {
+      amendmentId: data.amendmentId,
+      programmeId: data.programmeId,
+      decisionId: data.decision.id,
+      effectiveFrom: data.decision.effectiveFrom,
+      note: null,
+      initial: true,
+      changeCount: changes.length,
+    },
+  };
+  const problems = checkInOrder(null, changes.map((change) => ({ change, path: [] })));
+  if (problems.length > 0) return domainError('invalid', 'InvalidWording', 'the programme’s wording is not consistent', problems);
+  return [header, ...changes];
+}
+
+function initialChanges(programmeId: string, wording: InitialWording): ProgrammeChange[] {
+  const { title, community, period } = wording;
+  const changes: ProgrammeChange[] = [{ type: 'ProgrammeRegistered', data: { programmeId, title, community, period } }];
+  for (const section of wording.sections) {
+    changes.push({ type: 'SectionAdded', data: { sectionId: section.sectionId, number: section.number, title: section.title } });
+    for (const direction of section.directions) {
+      const { directionId, number, title: directionTitle } = direction;
+      changes.push({ type: 'DirectionAdded', data: { directionId, sectionId: section.sectionId, number, title: directionTitle } });
+      for (const { measureId, ...measure } of direction.measures) {
+        changes.push({ type: 'MeasureAdded', data: { measureId, directionId, ...measure } });
+      }
+    }
+  }
+  return changes;
+}
+
+function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeTimeline): Decision {
+  const initial = initialAmendment(timeline);
+  if (!initial) return domainError('not-found', 'ProgrammeNotFound', `programme ${data.programmeId} is not registered`);
+  if (timeline.amendments.some((a) => a.amendmentId === data.amendmentId)) {
+    return domainError('conflict', 'AmendmentAlreadyRegistered', `amendment ${data.amendmentId} is already registered`);
+  }
+  const effectiveFrom = data.effectiveFrom ?? data.decision.effectiveFrom;
+  if (effectiveFrom < initial.effectiveFrom) {
+    return domainError('conflict', 'EffectiveBeforeProgramme', `the programme is in force from ${initial.effectiveFrom}; an amendment cannot take effect on ${effectiveFrom}`, [
+      { code: 'EffectiveBeforeProgramme', message: `effective from ${effectiveFrom}, before ${initial.effectiveFrom}`, path: ['effectiveFrom'] },
+    ]);
+  }
+
+  const known = inForce(timeline);
+  const before = known.filter((a) => a.effectiveFrom <= effectiveFrom);
+  const after = known.filter((a) => a.effectiveFrom > effectiveFrom);
+
+  const translated = translateChanges(data.changes, fold(before), data.executors, effectiveFrom);
+  if ('problems' in translated) {
+    return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
+  }
+
+  const conflicts = laterConflicts(translated.content, after);
+  if (conflicts.length > 0) return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`);
+
+  const header: AmendmentRegistered = {
+    type: 'AmendmentRegistered',
+    data: {
+      amendmentId: data.amendmentId,
+      programmeId: data.programmeId,
+      decisionId: data.decision.id,
+      effectiveFrom,
+      note: data.note ?? null,
+      initial: false,
+      changeCount: translated.events.length,
+    },
+  };
+  return [header, ...translated.events];
+}
+
+function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimeline): Decision {
+  const target = timeline.amendments.find((a) => a.amendmentId === data.amendmentId);
+  if (!target) return domainError('not-found', 'AmendmentNotFound', `no amendment ${data.amendmentId} in this programme`);
+  if (target.revoked) {
+    return domainError('conflict', 'AmendmentAlreadyRevoked', `amendment ${data.amendmentId} was revoked at ${target.revoked.at}: ${target.revoked.reason}`);
+  }
+  if (target.initial) {
+    return domainError('conflict', 'InitialWordingNotRevocable', 'the approving wording cannot be revoked; amend the programme or register it anew');
+  }
+  const remaining = inForce(timeline).filter((a) => a.amendmentId !== target.amendmentId);
+  const before = remaining.filter((a) => compareEffective(a, target) < 0);
+  const after = remaining.filter((a) => compareEffective(a, target) > 0);
+  const conflicts = laterConflicts(fold(before), after);
+  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`);
+  return [{ type: 'AmendmentRevoked', data: { amendmentId: data.amendmentId, reason: data.reason } }];
+}
+
+type Translation = { events: ProgrammeChange[]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
+
+/**
+ * Turns the requested changes into events against the programme as it stands at the effective date,
+ * each change seeing the ones before it, and checks each with the same rules the timeline uses.
+ */
+function translateChanges(
+  changes: readonly Change[],
+  start: ProgrammeContent | null,
+  executors: Readonly<Record<string, ExecutorStatus>>,
+  effectiveFrom: string,
+): Translation {
+  let content = start;
+  const events: ProgrammeChange[] = [];
+  const problems: DomainProblem[] = [];
+  changes.forEach((change, index) => {
+    const path = ['changes', index];
+    if (content === null) {
+      problems.push({ code: 'ProgrammeNotInForce', message: `the programme is not in force on ${effectiveFrom}`, path });
+      return;
+    }
+    const result = changeToEvents(change, content, executors, effectiveFrom);
+    if (!Array.isArray(result)) {
+      problems.push(...result.problems.map((p) => ({ ...p, path: [...path, ...(p.path ?? [])] })));
+      return;
+    }
+    const found = checkInOrder(content, result.map((event) => ({ change: event, path })));
+    if (found.length > 0) {
+      problems.push(...found);
+      return;
+    }
+    events.push(...result);
+    content = result.reduce<ProgrammeContent | null>(evolve, content);
+  });
+  if (problems.length > 0 || content === null) return { kind: 'conflict', problems };
+  return { events, content };
+}
+
+/** Checks changes in order, folding each valid one so the next sees it. */
+function checkInOrder(start: ProgrammeContent | null, changes: readonly { change: ProgrammeChange; path: readonly (string | number)[] }[]): DomainProblem[] {
+  let content = start;
+  const problems: DomainProblem[] = [];
+  for (const { change, path } of changes) {
+    const found = checkChange(content, change);
+    if (found.length > 0) problems.push(...found.map((p) => ({ ...p, path: [...path, ...(p.path ?? [])] })));
+    else content = evolve(content, change);
+  }
+  return problems;
+}
+
+interface Conflict {
+  readonly amendment: AmendmentRecord;
+  readonly problems: readonly DomainProblem[];
+}
+
+/** The timeline invariant: every later change must still hold on the content this one leaves behind. */
+function laterConflicts(start: ProgrammeContent | null, later: readonly AmendmentRecord[]): Conflict[] {
+  let content = start;
+  const conflicts: Conflict[] = [];
+  for (const amendment of later) {
+    const problems: DomainProblem[] = [];
+    for (const change of amendment.changes) {
+      problems.push(...checkChange(content, change));
+      content = evolve(content, change);
+    }
+    if (problems.length > 0) conflicts.push({ amendment, problems });
+  }
+  return conflicts;
+}
+
+function timelineConflict(conflicts: readonly Conflict[], what: string): DomainError {
+  return domainError(
+    'conflict',
+    'TimelineConflict',
+    `${what} would make ${conflicts.length} later amendment(s) invalid`,
+    conflicts.flatMap(({ amendment, problems }) =>
+      problems.map((p) => ({
+        code: 'TimelineConflict',
+        message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${p.message}`,
+        details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code },
+      })),
+    ),
+  );
+}
+
+type Translated = ProgrammeChange[] | { problems: DomainProblem[] };
+
+const fail = (code: string, message: string, path: (string | number)[]): Translated => ({ problems: [{ code, message, path }] });
+
+function changeToEvents(change: Change, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
+  if (change.op === 'extendPeriod') {
+    return [{ type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } }];
+  }
+  if (change.op === 'addSection') {
+    return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: change.number, title: change.title } }];
+  }
+  if (change.op === 'addDirection') {
+    const section = content.sections.find((s) => s.id === change.section || s.number === change.section);
+    if (!section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
+    return [{ type: 'DirectionAdded', data: { directionId: change.directionId, sectionId: section.id, number: change.number, title: change.title } }];
+  }
+  if (change.op === 'addMeasure') return addMeasure(change, content, executors, date);
+
+  const measure = findMeasure(content, change.measure);
+  if (!measure) return fail('MeasureNotFound', `no measure "${change.measure}" in the programme on ${date}`, ['measure']);
+  const measureId = measure.id;
+  switch (change.op) {
+    case 'rewordMeasure':
+      return [{ type: 'MeasureReworded', data: { measureId, title: change.title, was: measure.title, ...optional('expectedWas', change.was) } }];
+    case 'renumberMeasure':
+      return [{ type: 'MeasureRenumbered', data: { measureId, number: change.number, was: measure.number, ...optional('expectedWas', change.was) } }];
+    case 'changeTerm':
+      return [{ type: 'MeasureTermChanged', data: { measureId, term: change.term, was: measure.term, ...optional('expectedWas', change.was) } }];
+    case 'changeExpectedResults':
+      return [
+        {
+          type: 'MeasureExpectedResultsChanged',
+          data: { measureId, expectedResults: change.expectedResults, was: measure.expectedResults, ...optional('expectedWas', change.was) },
+        },
+      ];
+    case 'removeMeasure':
+      return [{ type: 'MeasureRemoved', data: { measureId, number: measure.number, title: measure.title } }];
+    case 'setAllocation': {
+      const source = change.fundingSource ?? soleSource(measure);
+      if (source === undefined) {
+        return fail('FundingSourceRequired', `measure ${measure.number} has ${measure.funding.length} funding sources: name one`, ['fundingSource']);
+      }
+      const was = allocationOf(measure, source, change.year);
+      return [{ type: 'AllocationSet', data: { measureId, year: change.year, source, amount: change.amount, was, ...optional('expectedWas', change.was) } }];
+    }
+    case 'assignExecutor': {
+      const unusable = executorProblem(change.executor, executors, ['executor']);
+      return unusable ?? [{ type: 'ExecutorAssigned', data: { measureId, executorId: change.executor } }];
+    }
+    case 'unassignExecutor':
+      return [{ type: 'ExecutorUnassigned', data: { measureId, executorId: change.executor } }];
+    case 'changeFundingSource': {
+      const from = change.from ?? soleSource(measure);
+      if (from === undefined) return fail('FundingSourceRequired', `measure ${measure.number} has several funding sources: say which one changes`, ['from']);
+      return [{ type: 'FundingSourceChanged', data: { measureId, from, to: change.to } }];
+    }
+    default:
+      return exhaustive(change);
+  }
+}
+
+function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
+  const directionId = change.direction !== undefined ? findDirection(content, change.direction) : directionOfSiblings(content, change.number);
+  if (directionId === undefined) {
+    return change.direction !== undefined
+      ? fail('DirectionNotFound', `no direction "${change.direction}" on ${date}`, ['direction'])
+      : fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
+  }
+  for (const [i, executorId] of change.executors.entries()) {
+    const unusable = executorProblem(executorId, executors, ['executors', i]);
+    if (unusable) return unusable;
+  }
+  const { measureId, number, title, term, expectedResults } = change;
+  return [
+    {
+      type: 'MeasureAdded',
+      data: { measureId, directionId, number, title, term, executorIds: [...new Set(change.executors)], funding: change.fundingSources, expectedResults },
+    },
+  ];
+}
+
+function executorProblem(executorId: string, executors: Readonly<Record<string, ExecutorStatus>>, path: (string | number)[]): Translated | undefined {
+  const status = executors[executorId] ?? 'unknown';
+  if (status === 'unknown') return fail('ExecutorNotFound', `no executor ${executorId} in the directory`, path);
+  if (status === 'retired') return fail('ExecutorRetired', `executor ${executorId} is retired`, path);
+  return undefined;
+}
+
+/** By id, or by number as written in documents ("1.3" or "1.3."). */
+export function findMeasure(content: ProgrammeContent, ref: string): Measure | undefined {
+  const number = ref.trim().replace(/\.$/, '');
+  return content.measures.find((m) => m.id === ref) ?? content.measures.find((m) => m.number === number);
+}
+
+function findDirection(content: ProgrammeContent, ref: string): string | undefined {
+  const number = ref.trim().replace(/\.$/, '');
+  return (content.directions.find((d) => d.id === ref) ?? content.directions.find((d) => d.number !== null && d.number === number))?.id;
+}
+
+/** A new "2.11" goes where "2.10" is. */
+function directionOfSiblings(content: ProgrammeContent, number: string): string | undefined {
+  const prefix = number.includes('.') ? number.slice(0, number.lastIndexOf('.') + 1) : undefined;
+  if (prefix === undefined) return undefined;
+  const siblings = content.measures.filter((m) => m.number.startsWith(prefix)).sort((a, b) => compareNumbers(a.number, b.number));
+  return siblings[siblings.length - 1]?.directionId;
+}
+
+function soleSource(measure: Measure): string | undefined {
+  return measure.funding.length === 1 ? measure.funding[0].source : undefined;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

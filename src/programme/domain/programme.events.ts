@@ -1,0 +1,153 @@
+import type { Amount } from './money';
+import type { FundingLine, Period, Term } from './programme.types';
+
+/**
+ * The events of a programme stream. An append is one amendment (`AmendmentRegistered` followed by its
+ * changes) or one revocation. `was` is the value a change replaced when it was decided (for було/стало);
+ * `expectedWas` is the value the secretariat said it replaces, checked wherever the change lands on the
+ * timeline.
+ */
+
+export interface AmendmentRegistered {
+  readonly type: 'AmendmentRegistered';
+  readonly data: {
+    readonly amendmentId: string;
+    readonly programmeId: string;
+    readonly decisionId: string;
+    /** YYYY-MM-DD */
+    readonly effectiveFrom: string;
+    readonly note: string | null;
+    /** The approving decision's wording, which registers the programme. */
+    readonly initial: boolean;
+    /** How many change events follow in the same append: a reader of `$all` knows when it has them all. */
+    readonly changeCount: number;
+  };
+}
+
+export interface AmendmentRevoked {
+  readonly type: 'AmendmentRevoked';
+  readonly data: { readonly amendmentId: string; readonly reason: string };
+}
+
+export interface ProgrammeRegistered {
+  readonly type: 'ProgrammeRegistered';
+  readonly data: { readonly programmeId: string; readonly title: string; readonly community: string; readonly period: Period };
+}
+
+export interface SectionAdded {
+  readonly type: 'SectionAdded';
+  readonly data: { readonly sectionId: string; readonly number: string; readonly title: string };
+}
+
+export interface DirectionAdded {
+  readonly type: 'DirectionAdded';
+  readonly data: { readonly directionId: string; readonly sectionId: string; readonly number: string | null; readonly title: string };
+}
+
+export interface MeasureAdded {
+  readonly type: 'MeasureAdded';
+  readonly data: {
+    readonly measureId: string;
+    readonly directionId: string;
+    readonly number: string;
+    readonly title: string;
+    readonly term: Term;
+    readonly executorIds: readonly string[];
+    readonly funding: readonly FundingLine[];
+    readonly expectedResults: readonly string[];
+  };
+}
+
+interface Replacement<T> {
+  readonly measureId: string;
+  readonly was: T;
+  readonly expectedWas?: T;
+}
+
+export interface MeasureReworded {
+  readonly type: 'MeasureReworded';
+  readonly data: Replacement<string> & { readonly title: string };
+}
+
+export interface MeasureRenumbered {
+  readonly type: 'MeasureRenumbered';
+  readonly data: Replacement<string> & { readonly number: string };
+}
+
+export interface MeasureTermChanged {
+  readonly type: 'MeasureTermChanged';
+  readonly data: Replacement<Term> & { readonly term: Term };
+}
+
+export interface MeasureExpectedResultsChanged {
+  readonly type: 'MeasureExpectedResultsChanged';
+  readonly data: Replacement<readonly string[]> & { readonly expectedResults: readonly string[] };
+}
+
+export interface MeasureRemoved {
+  readonly type: 'MeasureRemoved';
+  readonly data: { readonly measureId: string; readonly number: string; readonly title: string };
+}
+
+export interface AllocationSet {
+  readonly type: 'AllocationSet';
+  readonly data: Replacement<Amount> & { readonly year: number; readonly source: string; readonly amount: Amount };
+}
+
+export interface ExecutorAssigned {
+  readonly type: 'ExecutorAssigned';
+  readonly data: { readonly measureId: string; readonly executorId: string };
+}
+
+export interface ExecutorUnassigned {
+  readonly type: 'ExecutorUnassigned';
+  readonly data: { readonly measureId: string; readonly executorId: string };
+}
+
+export interface FundingSourceChanged {
+  readonly type: 'FundingSourceChanged';
+  readonly data: { readonly measureId: string; readonly from: string; readonly to: string };
+}
+
+export interface ProgrammePeriodExtended {
+  readonly type: 'ProgrammePeriodExtended';
+  readonly data: { readonly to: number; readonly was: number; readonly expectedWas?: number };
+}
+
+/** What an amendment changes: each one is folded by `evolve`. */
+export type ProgrammeChange =
+  | ProgrammeRegistered
+  | SectionAdded
+  | DirectionAdded
+  | MeasureAdded
+  | MeasureReworded
+  | MeasureRenumbered
+  | MeasureTermChanged
+  | MeasureExpectedResultsChanged
+  | MeasureRemoved
+  | AllocationSet
+  | ExecutorAssigned
+  | ExecutorUnassigned
+  | FundingSourceChanged
+  | ProgrammePeriodExtended;
+
+export type ProgrammeEvent = AmendmentRegistered | AmendmentRevoked | ProgrammeChange;
+
+export const CHANGE_TYPES: ReadonlySet<string> = new Set<ProgrammeChange['type']>([
+  'ProgrammeRegistered',
+  'SectionAdded',
+  'DirectionAdded',
+  'MeasureAdded',
+  'MeasureReworded',
+  'MeasureRenumbered',
+  'MeasureTermChanged',
+  'MeasureExpectedResultsChanged',
+  'MeasureRemoved',
+  'AllocationSet',
+  'ExecutorAssigned',
+  'ExecutorUnassigned',
+  'FundingSourceChanged',
+  'ProgrammePeriodExtended',
+]);
+
+export const programmeStream = (programmeId: string) => `programme-${programmeId}`;

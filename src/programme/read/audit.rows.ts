@@ -1,0 +1,78 @@
+import { formatAmount } from '../domain/money';
+import type { ProgrammeChange } from '../domain/programme.events';
+import { evolve } from '../domain/programme.evolve';
+import type { ProgrammeContent } from '../domain/programme.types';
+import { exhaustive } from '../../common/exhaustive';
+
+/** One line of the audit trail: a field of the programme that a change moved from `was` to `became`. */
+export interface AuditChange {
+  readonly measureId: string | null;
+  readonly measureNumber: string | null;
+  readonly field: string;
+  readonly was: unknown;
+  readonly became: unknown;
+  /** For allocations: which source's cell changed. */
+  readonly fundingSource?: string;
+}
+
+/**
+ * The audit lines of an amendment's changes, read against the programme as it stood where the amendment
+ * takes effect (so that a measure is named by its number at that date).
+ */
+export function auditChanges(start: ProgrammeContent | null, changes: readonly ProgrammeChange[]): AuditChange[] {
+  let content = start;
+  const lines: AuditChange[] = [];
+  for (const change of changes) {
+    lines.push(...linesOf(content, change));
+    content = evolve(content, change);
+  }
+  return lines;
+}
+
+function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): AuditChange[] {
+  const numberOf = (measureId: string) => content?.measures.find((m) => m.id === measureId)?.number ?? null;
+  const line = (measureId: string | null, field: string, was: unknown, became: unknown, number = measureId && numberOf(measureId)): AuditChange => ({
+    measureId,
+    measureNumber: number ?? null,
+    field,
+    was,
+    became,
+  });
+  switch (change.type) {
+    case 'ProgrammeRegistered':
+      return [line(null, 'programme', null, { title: change.data.title, period: change.data.period })];
+    case 'SectionAdded':
+      return [line(null, 'section', null, { number: change.data.number, title: change.data.title })];
+    case 'DirectionAdded':
+      return [line(null, 'direction', null, { number: change.data.number, title: change.data.title })];
+    case 'MeasureAdded':
+      return [line(change.data.measureId, 'measure', null, { number: change.data.number, title: change.data.title }, change.data.number)];
+    case 'MeasureRemoved':
+      return [line(change.data.measureId, 'measure', { number: change.data.number, title: change.data.title }, null, change.data.number)];
+    case 'MeasureReworded':
+      return [line(change.data.measureId, 'title', change.data.was, change.data.title)];
+    case 'MeasureRenumbered':
+      return [line(change.data.measureId, 'number', change.data.was, change.data.number)];
+    case 'MeasureTermChanged':
+      return [line(change.data.measureId, 'term', change.data.was, change.data.term)];
+    case 'MeasureExpectedResultsChanged':
+      return [line(change.data.measureId, 'expectedResults', change.data.was, change.data.expectedResults)];
+    case 'AllocationSet':
+      return [
+        {
+          ...line(change.data.measureId, `allocations.${change.data.year}`, formatAmount(change.data.was), formatAmount(change.data.amount)),
+          fundingSource: change.data.source,
+        },
+      ];
+    case 'ExecutorAssigned':
+      return [line(change.data.measureId, 'executors', null, change.data.executorId)];
+    case 'ExecutorUnassigned':
+      return [line(change.data.measureId, 'executors', change.data.executorId, null)];
+    case 'FundingSourceChanged':
+      return [line(change.data.measureId, 'fundingSource', change.data.from, change.data.to)];
+    case 'ProgrammePeriodExtended':
+      return [line(null, 'period.to', change.data.was, change.data.to)];
+    default:
+      return exhaustive(change);
+  }
+}

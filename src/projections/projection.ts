@@ -1,0 +1,19 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store/event-store.port';
+
+/**
+ * A read model fed from `$all`. `apply` runs inside the runner's transaction, with the checkpoint, and must
+ * be synchronous: a projection only writes its own tables.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Creates the tables if they do not exist. */
+  createSchema(db: Database.Database): void;
+  /** Drops the tables (rebuild) and forgets any in-memory cache. */
+  drop(db: Database.Database): void;
+  apply(event: RecordedEvent): void;
+  /** At the end of each batch, still inside its transaction: persist what must survive a restart. */
+  beforeCommit?(): void;
+  /** After each committed batch: e.g. to clear caches of what changed. */
+  afterCommit?(): void;
+}

@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Position } from '../event-store/event-store.port';
+import { START } from '../event-store/event-store.port';
+
+/**
+ * The read models live in one SQLite file beside the store (or anywhere: they are rebuildable). The
+ * checkpoint is written in the same transaction as the rows, so after a crash the models and the
+ * checkpoint agree, and the subscription resumes exactly where the models stop. That is also why a
+ * lighter `synchronous=NORMAL` is enough here: a lost tail is replayed from the store.
+ */
+export class ReadModelDb {
+  readonly db: Database.Database;
+
+  constructor(filename: string) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, commit_position INTEGER NOT NULL, prepare_position INTEGER NOT NULL)');
+  }
+
+  checkpoint(name: string): Position {
+    const row = this.db.prepare<[string], { commit_position: number; prepare_position: number }>('SELECT commit_position, prepare_position FROM checkpoints WHERE name = ?').get(name);
+    return row ? { commit: row.commit_position, prepare: row.prepare_position } : START;
+  }
+
+  saveCheckpoint(name: string, position: Position): void {
+    this.db
+      .prepare('INSERT INTO checkpoints (name, commit_position, prepare_position) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position')
+      .run(name, position.commit, position.prepare);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
