@@ -1,0 +1,64 @@
+import { SingleBar } from 'cli-progress';
+import { performance } from 'node:perf_hooks';
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** One slice of work; returns how many units (events, requests…) it handled. */
+export type Step = () => number | Promise<number>;
+
+export interface Throughput {
+  readonly units: number;
+  readonly perSecond: number;
+}
+
+/**
+ * Times `steps` steps of each contender in turns, swapping which goes first at every step, so that the load
+ * of a shared machine and whatever the first of a pair leaves warm fall on both alike. Only the steps are timed.
+ */
+export async function inTurns(steps: number, contenders: readonly [Step, Step], progress: Progress): Promise<[Throughput, Throughput]> {
+  const seconds = [0, 0];
+  const units = [0, 0];
+  for (let step = 0; step < steps; step++) {
+    for (const contender of step % 2 === 0 ? [0, 1] : [1, 0]) {
+      const started = performance.now();
+      const handled = contenders[contender]();
+      const count = typeof handled === 'number' ? handled : await handled;
+      seconds[contender] += (performance.now() - started) / 1000;
+      units[contender] += count;
+      progress.advance(count);
+    }
+  }
+  return [
+    { units: units[0], perSecond: units[0] / seconds[0] },
+    { units: units[1], perSecond: units[1] / seconds[1] },
+  ];
+}
+
+export interface Progress {
+  phase(label: string): void;
+  advance(units: number): void;
+  stop(): void;
+}
+
+const PHASE_WIDTH = 20;
+
+/** On stderr, so that stdout is only the report; nothing when stderr is not a terminal (CI logs, `2> file`). */
+export function startProgress(total: number, unit: string): Progress {
+  if (!process.stderr.isTTY) return { phase() {}, advance() {}, stop() {} };
+  const bar = new SingleBar({
+    format: `{phase} [{bar}] {percentage}% | {value}/{total} ${unit}`,
+    stream: process.stderr,
+    clearOnComplete: true,
+    hideCursor: true,
+  });
+  bar.start(total, 0, { phase: ''.padEnd(PHASE_WIDTH) });
+  return {
+    phase: (label) => bar.update({ phase: label.padEnd(PHASE_WIDTH) }),
+    advance: (units) => bar.increment(units),
+    stop: () => bar.stop(),
+  };
+}
