@@ -195,3 +195,8 @@ function rememberIdempotentAppend(map: Map<string, IdempotentAppend>, event: Rec
     result: { nextExpectedRevision: event.revision, position: event.position },
   });
 }
+
+/** A fold for deciders whose `evolve` takes one event at a time and ignores store details. */
+export function eventByEvent<State, Event extends { type: string; data: unknown }>(initial: State, evolve: (state: State, event: Event) => State): StreamFold<State> {
+  return { initial, evolve: (state, events) => events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as Event), state) };
+}

@@ -144,6 +144,14 @@ export class ProgrammeQueries {
     return `${approved} (зі змінами, внесеними ${amending.length === 1 ? 'рішенням' : 'рішеннями'} ${dated.join(', ')})`;
   }
 
+  /** What a decision changed, in every programme. */
+  amendmentsByDecision(decisionId: string): { programmeId: string; amendmentId: string; effectiveFrom: string; recordedAt: string; revokedAt: string | null }[] {
+    return this.db
+      .prepare<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE decision_id = ? ORDER BY effective_from, revision')
+      .all(decisionId)
+      .map((row) => ({ programmeId: row.programme_id, amendmentId: row.amendment_id, effectiveFrom: row.effective_from, recordedAt: row.recorded_at, revokedAt: row.revoked_at }));
+  }
+
   /** One version per amendment in force, in effective order, with the programme totals after it. */
   versions(programmeId: string): VersionView[] {
     return this.db

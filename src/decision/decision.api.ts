@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { PROBLEMS, route } from '../http/openapi';
+import { dateSchema, idSchema, textSchema } from '../http/schemas';
+
+export const decisionBodySchema = z
+  .object({
+    council: textSchema(300),
+    convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
+    session: z.number().int().min(1).max(1000),
+    number: z.string().trim().min(1).max(100).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
+    adoptedOn: dateSchema,
+    effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
+    title: textSchema(2000),
+  })
+  .strict()
+  .openapi('DecisionRequest');
+
+export const decisionCorrectionSchema = decisionBodySchema
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one detail to correct')
+  .openapi('DecisionCorrection');
+
+export const decisionParams = z.object({ id: idSchema }).strict();
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
+
+route({ method: 'post', path: '/api/v1/decisions', summary: 'Register a decision (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: decisionBodySchema } } } }, responses: { 201: json('the decision'), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/decisions/{id}/corrections', summary: 'Correct a decision’s details (secretariat)', security: [{ bearer: [] }], request: { params: decisionParams, body: { content: { 'application/json': { schema: decisionCorrectionSchema } } } }, responses: { 201: json('the decision'), ...PROBLEMS } });
+route({ method: 'get', path: '/api/v1/decisions', summary: 'Decisions, with the amendments each made', responses: { 200: json('list') } });
+route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made', request: { params: decisionParams }, responses: { 200: json('the decision'), 404: PROBLEMS[404] } });

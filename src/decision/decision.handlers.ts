@@ -1,0 +1,111 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { isDomainError } from '../common/domain-error';
+import { AggregateRepository, type CommandContext, deterministicId, eventByEvent } from '../event-store/aggregate.repository';
+import { formatPosition } from '../event-store/event-store.port';
+import type { WriteResponse } from '../http/command-context';
+import { fromDomainError, ProblemException } from '../http/problem';
+import { ProgrammeQueries } from '../programme/read/programme.queries';
+import { ProjectionRunner } from '../projections/projection.runner';
+import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
+import { DecisionsProjection, type RegisteredDecision } from './decisions.projection';
+import { citation, type DecisionCommand, decide, decisionStream, evolve, initialDecision } from './domain/decision.decider';
+
+export const decisionFold = eventByEvent(initialDecision, evolve);
+
+export class RegisterDecision {
+  constructor(
+    readonly body: z.output<typeof decisionBodySchema>,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export class CorrectDecision {
+  constructor(
+    readonly decisionId: string,
+    readonly body: z.output<typeof decisionCorrectionSchema>,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export class ListDecisions {}
+export class GetDecision {
+  constructor(readonly decisionId: string) {}
+}
+
+export interface DecisionResponse extends RegisteredDecision {
+  readonly citation: string;
+  readonly amendments: ReturnType<ProgrammeQueries['amendmentsByDecision']>;
+}
+
+async function runDecisionCommand(
+  repository: AggregateRepository,
+  runner: ProjectionRunner,
+  decisionId: string,
+  context: CommandContext,
+  command: DecisionCommand,
+): Promise<WriteResponse<{ decision: RegisteredDecision }>> {
+  const outcome = await repository.execute(decisionStream(decisionId), decisionFold, context, (state) => decide(command, state));
+  if (isDomainError(outcome)) throw fromDomainError(outcome);
+  if (outcome.state.status !== 'registered') throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
+  await runner.waitFor(outcome.position);
+  return { body: { decision: outcome.state, revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+}
+
+@CommandHandler(RegisterDecision)
+export class RegisterDecisionHandler implements ICommandHandler<RegisterDecision> {
+  constructor(
+    @Inject(AggregateRepository) private readonly repository: AggregateRepository,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {}
+
+  execute({ body, context }: RegisterDecision) {
+    // A retried request (same Idempotency-Key) names the same decision, so the retry finds its first answer.
+    const decisionId = context.idempotencyKey ? deterministicId('decision', context.idempotencyKey, 0) : randomUUID();
+    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'RegisterDecision', data: { decisionId, ...body } });
+  }
+}
+
+@CommandHandler(CorrectDecision)
+export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> {
+  constructor(
+    @Inject(AggregateRepository) private readonly repository: AggregateRepository,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {}
+
+  execute({ decisionId, body, context }: CorrectDecision) {
+    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'CorrectDecisionDetails', data: { decisionId, corrections: body } });
+  }
+}
+
+function withAmendments(decision: RegisteredDecision, programmes: ProgrammeQueries): DecisionResponse {
+  return { ...decision, citation: citation(decision), amendments: programmes.amendmentsByDecision(decision.id) };
+}
+
+@QueryHandler(ListDecisions)
+export class ListDecisionsHandler implements IQueryHandler<ListDecisions> {
+  constructor(
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+    @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
+  ) {}
+
+  async execute(): Promise<DecisionResponse[]> {
+    return this.decisions.list().map((d) => withAmendments(d, this.programmes));
+  }
+}
+
+@QueryHandler(GetDecision)
+export class GetDecisionHandler implements IQueryHandler<GetDecision> {
+  constructor(
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+    @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
+  ) {}
+
+  async execute({ decisionId }: GetDecision): Promise<DecisionResponse> {
+    const decision = this.decisions.get(decisionId);
+    if (!decision) throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
+    return withAmendments(decision, this.programmes);
+  }
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { Roles } from '../http/auth.guard';
+import { commandContext, replayed } from '../http/command-context';
+import { ZodPipe } from '../http/zod.pipe';
+import { decisionBodySchema, decisionCorrectionSchema, decisionParams } from './decision.api';
+import { CorrectDecision, GetDecision, ListDecisions, RegisterDecision } from './decision.handlers';
+
+@Controller('api/v1/decisions')
+export class DecisionsController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @Roles('secretariat')
+  async register(
+    @Body(new ZodPipe(decisionBodySchema)) body: z.output<typeof decisionBodySchema>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return replayed(reply, await this.commands.execute(new RegisterDecision(body, commandContext(request, body))));
+  }
+
+  @Post(':id/corrections')
+  @Roles('secretariat')
+  async correct(
+    @Param(new ZodPipe(decisionParams, 'params')) params: z.output<typeof decisionParams>,
+    @Body(new ZodPipe(decisionCorrectionSchema)) body: z.output<typeof decisionCorrectionSchema>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return replayed(reply, await this.commands.execute(new CorrectDecision(params.id, body, commandContext(request, body))));
+  }
+
+  @Get()
+  list() {
+    return this.queries.execute(new ListDecisions());
+  }
+
+  @Get(':id')
+  get(@Param(new ZodPipe(decisionParams, 'params')) params: z.output<typeof decisionParams>) {
+    return this.queries.execute(new GetDecision(params.id));
+  }
+}

@@ -1,0 +1,374 @@
+import {
+  AllStreamResolvedEvent,
+  AllStreamSubscription,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  FORWARDS,
+  ReadPosition,
+  StreamNotFoundError,
+} from '@eventstore/db-client';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
+import {
+  AppendResult,
+  comparePositions,
+  DEFAULT_PAGE_SIZE,
+  EventData,
+  EventStore,
+  ExpectedRevision,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  START,
+  Subscription,
+  SubscriptionHandlers,
+} from '../event-store.port';
+import {
+  fromCurrentRevision,
+  isResumable,
+  isSystemEventType,
+  toClientEventData,
+  toClientExpectedRevision,
+  toEventStoreError,
+  toPosition,
+  toReadPosition,
+  toReadRevision,
+  toRecordedEvent,
+  toSafeNumber,
+} from './esdb-mapping';
+
+/** The part of the client this adapter uses; tests hand in a fake of it. */
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+
+export interface ResubscribeBackoff {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface EsdbEventStoreOptions {
+  /** The pause before resubscribing after a dropped subscription: doubles per failure, with jitter. */
+  readonly resubscribe?: ResubscribeBackoff;
+  readonly pingTimeoutMs?: number;
+}
+
+const DEFAULT_BACKOFF: ResubscribeBackoff = { initialDelayMs: 100, maxDelayMs: 5_000 };
+const DEFAULT_PING_TIMEOUT_MS = 5_000;
+/** $all pages while looking for the newest non-system event; the first read is one event, as that is the usual case. */
+const HEAD_SCAN_PAGE = 32;
+
+/** "Equal jitter": half the delay fixed, half random, so reconnecting clients do not stampede a recovering node. */
+export function resubscribeDelay(failures: number, backoff: ResubscribeBackoff, random: () => number = Math.random): number {
+  const ceiling = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * 2 ** failures);
+  return ceiling / 2 + (ceiling / 2) * random();
+}
+
+export class EsdbEventStore implements EventStore {
+  readonly kind = 'eventstoredb' as const;
+  private readonly client: EsdbClient;
+  private readonly backoff: ResubscribeBackoff;
+  private readonly pingTimeoutMs: number;
+  private readonly subscriptions = new Set<ResumingSubscription>();
+  private closed = false;
+
+  /** @param connection an `esdb://` connection string, or a client built elsewhere */
+  constructor(connection: string | EsdbClient, options: EsdbEventStoreOptions = {}) {
+    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+    this.backoff = options.resubscribe ?? DEFAULT_BACKOFF;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+  }
+
+  async appendToStream(stream: string, events: readonly EventData[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('an append needs at least one event');
+    try {
+      const result = await this.client.appendToStream(stream, events.map(toClientEventData), {
+        expectedRevision: toClientExpectedRevision(expectedRevision),
+      });
+      // Only a connection string with throwOnAppendFailure=false makes the client report instead of throw.
+      if (!result.success) throw new WrongExpectedRevisionError(stream, expectedRevision, fromCurrentRevision(result.nextExpectedRevision));
+      const nextExpectedRevision = toSafeNumber(result.nextExpectedRevision, 'revision');
+      const position = result.position ? toPosition(result.position) : await this.positionOf(stream, nextExpectedRevision);
+      return { nextExpectedRevision, position };
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+  }
+
+  /** Servers answer some appends (older ones: idempotent repeats) without a position; the event itself has it. */
+  private async positionOf(stream: string, revision: number): Promise<Position> {
+    const [event] = await this.readStream(stream, { fromRevision: revision, direction: 'backwards', maxCount: 1 });
+    if (!event) throw new Error(`EventStoreDB reported revision ${revision} of ${stream}, which cannot be read back`);
+    return event.position;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    try {
+      const read = this.client.readStream(stream, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: toReadRevision(options.fromRevision, backwards),
+        maxCount: options.maxCount ?? DEFAULT_PAGE_SIZE,
+      });
+      const events: RecordedEvent[] = [];
+      for await (const resolved of read) if (resolved.event) events.push(toRecordedEvent(resolved.event));
+      return events;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw toEventStoreError(error);
+    }
+  }
+
+  /**
+   * The server reads $all from a position inclusively and cannot filter a read, so the page is gathered over as
+   * many reads as it takes to collect `maxCount` events strictly after `after` that are not system events.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = options.maxCount ?? DEFAULT_PAGE_SIZE;
+    const page: RecordedEvent[] = [];
+    let cursor = options.after ?? START;
+    let from = toReadPosition(cursor);
+    try {
+      while (page.length < maxCount) {
+        // One more than needed: the first event may be the one at `cursor`.
+        const wanted = maxCount - page.length + 1;
+        const batch = await collect(this.client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: wanted }));
+        for (const { event } of batch) {
+          if (!event || isSystemEventType(event.type) || page.length === maxCount) continue;
+          const recorded = toRecordedEvent(event);
+          page.push(recorded);
+        }
+        const last = batch[batch.length - 1]?.event;
+        if (batch.length < wanted || !last) return page;
+        from = last.position;
+        cursor = toPosition(last.position);
+      }
+      return page;
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+  }
+
+  async headPosition(): Promise<Position> {
+    try {
+      let from: ReadPosition = END;
+      let pageSize = 1;
+      for (;;) {
+        const batch: AllStreamResolvedEvent[] = await collect(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: pageSize }));
+        const newest = batch.find(({ event }) => event && !isSystemEventType(event.type))?.event;
+        if (newest) return toPosition(newest.position);
+        const oldest = batch[batch.length - 1]?.event;
+        if (batch.length < pageSize || !oldest) return START;
+        from = oldest.position;
+        pageSize = HEAD_SCAN_PAGE;
+      }
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+  }
+
+  /** Reads run without a gRPC deadline, so a silent network would hang a health check without this timer. */
+  async ping(): Promise<void> {
+    const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+    });
+    try {
+      await Promise.race([collect(read), timeout]);
+    } catch (error) {
+      read.destroy();
+      void read.cancel().catch(ignore);
+      const cause = error instanceof Error ? error : new Error(String(error));
+      throw new EventStoreUnavailableError(`EventStoreDB does not answer: ${cause.message}`, { cause });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  subscribeToAll(handlers: SubscriptionHandlers, options: { after?: Position } = {}): Subscription {
+    const subscription = new ResumingSubscription(this.client, handlers, options.after ?? START, this.backoff, () => this.headPosition());
+    this.subscriptions.add(subscription);
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  /** Subscriptions stop first: disposing cancels their streams, which they would take for a dropped connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.subscriptions.clear();
+    await this.client.dispose();
+  }
+}
+
+/**
+ * A catch-up subscription to $all that outlives dropped connections: it remembers the position of the last event
+ * its handler finished and resubscribes after it, so no event is delivered twice and none is skipped.
+ */
+class ResumingSubscription {
+  private stopped = false;
+  private failures = 0;
+  private lastDelivered: Position;
+  private current: AllStreamSubscription | undefined;
+  private wakeFromBackoff: (() => void) | undefined;
+  private readonly finished: Promise<void>;
+
+  constructor(
+    private readonly client: EsdbClient,
+    private readonly handlers: SubscriptionHandlers,
+    after: Position,
+    private readonly backoff: ResubscribeBackoff,
+    private readonly readHead: () => Promise<Position>,
+  ) {
+    this.lastDelivered = after;
+    this.finished = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeFromBackoff?.();
+    // Ends the `for await` at once, even while the connection is still being set up; a running handler finishes first.
+    this.current?.destroy();
+    await this.finished;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.deliverUntilDropped();
+      } catch (error) {
+        if (this.stopped) return;
+        if (error instanceof HandlerFailure) return this.handlers.onError?.(error.cause);
+        if (!isResumable(error)) return this.handlers.onError?.(toEventStoreError(error));
+      }
+      if (this.stopped) return;
+      await this.pause(resubscribeDelay(this.failures++, this.backoff));
+    }
+  }
+
+  /** Returns when the server ends the subscription, throws when it fails. */
+  private async deliverUntilDropped(): Promise<void> {
+    const head = await this.readHead();
+    if (this.stopped) return;
+    const subscription = this.client.subscribeToAll({ fromPosition: toReadPosition(this.lastDelivered), filter: excludeSystemEvents() });
+    this.current = subscription;
+    // After the loop has left, a late error on the stream must not become an uncaught 'error' event.
+    subscription.on('error', ignore);
+    const caughtUp = new CaughtUpDetector(subscription, head, this.lastDelivered, () => {
+      this.failures = 0;
+      this.handlers.onCaughtUp?.();
+    });
+    try {
+      for await (const resolved of subscription) {
+        caughtUp.received();
+        if (this.stopped) return;
+        await this.deliver(resolved);
+        caughtUp.processed(this.lastDelivered);
+      }
+    } finally {
+      this.current = undefined;
+      caughtUp.detach();
+      // Cancels the gRPC call when the loop left early; a no-op on a call that has ended.
+      void subscription.unsubscribe().catch(ignore);
+    }
+  }
+
+  private async deliver({ event }: AllStreamResolvedEvent): Promise<void> {
+    if (!event || isSystemEventType(event.type)) return;
+    const recorded = toRecordedEvent(event);
+    // Subscriptions start after the given position, but a server that repeats one must not make us repeat it.
+    if (comparePositions(recorded.position, this.lastDelivered) <= 0) return;
+    try {
+      await this.handlers.onEvent(recorded);
+    } catch (error) {
+      throw new HandlerFailure(error);
+    }
+    this.lastDelivered = recorded.position;
+    this.failures = 0;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeFromBackoff = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wakeFromBackoff = undefined;
+    });
+  }
+}
+
+/**
+ * Decides when everything stored has been delivered. The client emits `caughtUp` when the server's message passes
+ * through its stream, while earlier events may still wait in the stream's buffer; the signal is held back until the
+ * handler has finished those. Servers too old to send `caughtUp` are covered by the head position read at start.
+ * Once caught up, each drained burst of live events is reported again, as the SQLite store does.
+ */
+class CaughtUpDetector {
+  private receivedCount = 0;
+  private processedCount = 0;
+  private serverCaughtUpAt: number | undefined;
+  private live = false;
+  private readonly onServerCaughtUp = () => {
+    const at = this.receivedCount + this.subscription.readableLength;
+    if (this.processedCount >= at) this.report();
+    else this.serverCaughtUpAt = at;
+  };
+
+  constructor(
+    private readonly subscription: AllStreamSubscription,
+    private readonly head: Position,
+    after: Position,
+    private readonly notify: () => void,
+  ) {
+    subscription.on('caughtUp', this.onServerCaughtUp);
+    if (comparePositions(after, head) >= 0) this.report();
+  }
+
+  received(): void {
+    this.receivedCount += 1;
+  }
+
+  processed(lastDelivered: Position): void {
+    this.processedCount += 1;
+    const serverSaysSo = this.serverCaughtUpAt !== undefined && this.processedCount >= this.serverCaughtUpAt;
+    if (serverSaysSo) this.serverCaughtUpAt = undefined;
+    const reachedHead = !this.live && comparePositions(lastDelivered, this.head) >= 0;
+    const drainedLive = this.live && this.subscription.readableLength === 0;
+    if (serverSaysSo || reachedHead || drainedLive) this.report();
+  }
+
+  detach(): void {
+    this.subscription.removeListener('caughtUp', this.onServerCaughtUp);
+  }
+
+  private report(): void {
+    this.live = true;
+    this.notify();
+  }
+}
+
+/** Marks an error thrown by the subscriber's own handler: not a connection problem, so never retried. */
+class HandlerFailure extends Error {
+  override readonly cause: Error;
+  constructor(cause: unknown) {
+    super('the subscription handler failed');
+    this.cause = cause instanceof Error ? cause : new Error(String(cause));
+  }
+}
+
+async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of read) items.push(item);
+  return items;
+}
+
+function ignore(): void {}

@@ -1,0 +1,120 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { v5 as uuidv5 } from 'uuid';
+import { isDomainError } from '../common/domain-error';
+import { AggregateRepository, type CommandContext, eventByEvent } from '../event-store/aggregate.repository';
+import { formatPosition } from '../event-store/event-store.port';
+import type { WriteResponse } from '../http/command-context';
+import { fromDomainError, ProblemException } from '../http/problem';
+import { ProjectionRunner } from '../projections/projection.runner';
+import { decide, evolve, type ExecutorCommand, executorStream, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
+import { ExecutorsProjection, type KnownExecutor } from './executors.projection';
+
+export const executorFold = eventByEvent(initialExecutor, evolve);
+
+const EXECUTOR_NAMESPACE = '6f1d3c52-0b8e-4a57-9c41-2d7e5b9a8f10';
+
+/** The same unit written the same way is one executor: its id is derived from its normalised name. */
+export function executorIdFor(name: string): string {
+  return uuidv5(normalizeExecutorName(name), EXECUTOR_NAMESPACE);
+}
+
+export class RegisterExecutor {
+  constructor(
+    readonly name: string,
+    readonly context: CommandContext,
+  ) {}
+}
+export class RenameExecutor {
+  constructor(
+    readonly executorId: string,
+    readonly name: string,
+    readonly effectiveFrom: string,
+    readonly context: CommandContext,
+  ) {}
+}
+export class RetireExecutor {
+  constructor(
+    readonly executorId: string,
+    readonly effectiveFrom: string,
+    readonly context: CommandContext,
+  ) {}
+}
+export class ListExecutors {
+  constructor(readonly asOf: string | null) {}
+}
+export class GetExecutor {
+  constructor(
+    readonly executorId: string,
+    readonly asOf: string | null,
+  ) {}
+}
+
+export interface ExecutorView {
+  readonly id: string;
+  /** The name valid on asOf (the latest without it). */
+  readonly name: string;
+  readonly names: KnownExecutor['names'];
+  readonly retiredFrom: string | null;
+}
+
+export function executorView(executor: KnownExecutor, asOf: string | null): ExecutorView {
+  return { id: executor.id, name: nameAt(executor, asOf), names: executor.names, retiredFrom: executor.retiredFrom };
+}
+
+abstract class ExecutorWriter {
+  constructor(
+    @Inject(AggregateRepository) private readonly repository: AggregateRepository,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {}
+
+  protected async run(executorId: string, context: CommandContext, command: ExecutorCommand): Promise<WriteResponse<{ executor: ExecutorView }>> {
+    const outcome = await this.repository.execute(executorStream(executorId), executorFold, context, (state) => decide(command, state));
+    if (isDomainError(outcome)) throw fromDomainError(outcome);
+    if (outcome.state.status === 'unknown') throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
+    await this.runner.waitFor(outcome.position);
+    return { body: { executor: executorView(outcome.state, null), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+  }
+}
+
+@CommandHandler(RegisterExecutor)
+export class RegisterExecutorHandler extends ExecutorWriter implements ICommandHandler<RegisterExecutor> {
+  execute({ name, context }: RegisterExecutor) {
+    const executorId = executorIdFor(name);
+    return this.run(executorId, context, { type: 'RegisterExecutor', data: { executorId, name } });
+  }
+}
+
+@CommandHandler(RenameExecutor)
+export class RenameExecutorHandler extends ExecutorWriter implements ICommandHandler<RenameExecutor> {
+  execute({ executorId, name, effectiveFrom, context }: RenameExecutor) {
+    return this.run(executorId, context, { type: 'RenameExecutor', data: { executorId, name, effectiveFrom } });
+  }
+}
+
+@CommandHandler(RetireExecutor)
+export class RetireExecutorHandler extends ExecutorWriter implements ICommandHandler<RetireExecutor> {
+  execute({ executorId, effectiveFrom, context }: RetireExecutor) {
+    return this.run(executorId, context, { type: 'RetireExecutor', data: { executorId, effectiveFrom } });
+  }
+}
+
+@QueryHandler(ListExecutors)
+export class ListExecutorsHandler implements IQueryHandler<ListExecutors> {
+  constructor(@Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection) {}
+
+  async execute({ asOf }: ListExecutors): Promise<ExecutorView[]> {
+    return this.executors.list(asOf).map((e) => executorView(e, asOf));
+  }
+}
+
+@QueryHandler(GetExecutor)
+export class GetExecutorHandler implements IQueryHandler<GetExecutor> {
+  constructor(@Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection) {}
+
+  async execute({ executorId, asOf }: GetExecutor): Promise<ExecutorView> {
+    const executor = this.executors.get(executorId);
+    if (!executor) throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
+    return executorView(executor, asOf);
+  }
+}

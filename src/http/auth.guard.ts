@@ -1,0 +1,110 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { type ApiToken, type Role } from '../config/config.schema';
+import { ProblemException } from './problem';
+
+export const API_TOKENS = Symbol('API_TOKENS');
+const ROLES_KEY = 'roles';
+
+/** The roles allowed to call a route; a route without it is open to anyone. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+export interface Caller {
+  readonly role: Role | null;
+  /** Who acted, for the audit trail: the role and a fingerprint of the token, never the token. */
+  readonly actor: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compares digests, so every comparison takes the same time whatever the token's length or content. */
+export class TokenTable {
+  private readonly entries: { role: Role; digest: Buffer; fingerprint: string }[];
+
+  constructor(tokens: readonly ApiToken[]) {
+    this.entries = tokens.map(({ role, token }) => ({ role, digest: digest(token), fingerprint: digest(token).toString('hex').slice(0, 8) }));
+  }
+
+  resolve(token: string): Caller | undefined {
+    const candidate = digest(token);
+    let found: Caller | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, candidate)) found = { role: entry.role, actor: `${entry.role}:${entry.fingerprint}` };
+    }
+    return found;
+  }
+}
+
+/** A client that keeps sending bad tokens is slowed down long before the general rate limit. */
+export class AuthFailureLimiter {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  blocked(client: string): boolean {
+    if (this.perMinute === 0) return false;
+    const entry = this.failures.get(client);
+    if (!entry || this.now() - entry.since > 60_000) return false;
+    return entry.count >= this.perMinute;
+  }
+
+  record(client: string): void {
+    if (this.perMinute === 0) return;
+    const now = this.now();
+    const entry = this.failures.get(client);
+    if (!entry || now - entry.since > 60_000) this.failures.set(client, { count: 1, since: now });
+    else entry.count += 1;
+    if (this.failures.size > 10_000) this.failures.clear();
+  }
+}
+
+export const ANONYMOUS: Caller = { role: null, actor: 'anonymous' };
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TokenTable) private readonly tokens: TokenTable,
+    @Inject(AuthFailureLimiter) private readonly limiter: AuthFailureLimiter,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    const header = request.headers.authorization;
+    if (header === undefined) {
+      request.caller = ANONYMOUS;
+      if (!allowed) return true;
+      throw unauthorized('this route needs a bearer token');
+    }
+    if (this.limiter.blocked(request.ip)) {
+      throw new ProblemException(429, 'TooManyFailedAuthentications', 'too many failed authentications from this address; wait a minute', [], { 'retry-after': '60' });
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const caller = match ? this.tokens.resolve(match[1]) : undefined;
+    if (!caller) {
+      this.limiter.record(request.ip);
+      throw unauthorized(match ? 'the bearer token is not known' : 'the Authorization header must be "Bearer <token>"');
+    }
+    request.caller = caller;
+    if (allowed && !allowed.includes(caller.role as Role)) {
+      throw new ProblemException(403, 'Forbidden', `this route is for ${allowed.join(' or ')}; the token is for ${caller.role}`);
+    }
+    return true;
+  }
+}
+
+function unauthorized(detail: string): ProblemException {
+  return new ProblemException(401, 'Unauthorized', detail, [], { 'www-authenticate': 'Bearer realm="programme-tracker"' });
+}

@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type CommandContext, requestFingerprint } from '../event-store/aggregate.repository';
+import { ProblemException } from './problem';
+
+/** If-Match: "12", W/"12" or 12 → 12. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!m) {
+    throw new ProblemException(400, 'InvalidIfMatch', 'If-Match must be the ETag of the programme, e.g. "12"', [
+      { path: 'header:If-Match', code: 'invalid', message: 'an ETag such as "12"' },
+    ]);
+  }
+  return Number(m[1]);
+}
+
+export function etag(revision: number): string {
+  return `"${revision}"`;
+}
+
+/** Who acts, on behalf of which request, and how a retry is recognised. */
+export function commandContext(request: FastifyRequest, body: unknown, options: { ifMatch?: boolean } = {}): CommandContext {
+  const key = request.headers['idempotency-key'];
+  const idempotencyKey = typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
+  if (idempotencyKey && idempotencyKey.length > 200) {
+    throw new ProblemException(400, 'InvalidIdempotencyKey', 'Idempotency-Key is at most 200 characters', [
+      { path: 'header:Idempotency-Key', code: 'too_big', message: 'at most 200 characters' },
+    ]);
+  }
+  const ifMatch = options.ifMatch ? parseIfMatch(request.headers['if-match'] as string | undefined) : undefined;
+  return {
+    correlationId: String(request.id),
+    actor: request.caller?.actor ?? 'anonymous',
+    ...(ifMatch !== undefined ? { expectedRevision: ifMatch } : {}),
+    ...(idempotencyKey ? { idempotencyKey, requestHash: requestFingerprint({ url: request.url, body }) } : {}),
+  };
+}
+
+/** What a write answers: the body, and whether it is the first answer given again for a retried request. */
+export interface WriteResponse<T> {
+  readonly body: T & { readonly revision: number; readonly position: string };
+  readonly replayed: boolean;
+}
+
+export function replayed<T>(reply: FastifyReply, response: WriteResponse<T>): WriteResponse<T>['body'] {
+  if (response.replayed) void reply.header('idempotent-replayed', 'true');
+  return response.body;
+}

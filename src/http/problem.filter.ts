@@ -1,0 +1,68 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { PreconditionFailedError } from '../event-store/aggregate.repository';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
+
+/**
+ * Everything that leaves the API as an error is application/problem+json. What a client sent is answered
+ * with a 4xx; a 5xx only ever means the server or its store failed, and is logged.
+ */
+export function toProblem(error: unknown): ProblemException {
+  if (error instanceof ProblemException) return error;
+  if (error instanceof PreconditionFailedError) {
+    return new ProblemException(412, 'PreconditionFailed', `the programme is at revision ${error.actual}, not ${error.expected} (If-Match)`, [
+      { path: 'header:If-Match', code: 'StaleRevision', message: `current revision is ${error.actual}`, currentRevision: error.actual },
+    ]);
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    return new ProblemException(409, 'ConcurrentWrite', 'another write kept landing first; try again');
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return new ProblemException(503, 'StoreUnavailable', 'the event store cannot be reached; try again shortly', [], { 'retry-after': '5' });
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return new ProblemException(status, status === 404 ? 'NotFound' : `Http${status}`, error.message);
+  }
+  const fastify = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return new ProblemException(fastify.statusCode, fastifyCode(fastify.code, fastify.statusCode), fastify.message ?? 'bad request');
+  }
+  return new ProblemException(500, 'InternalError', 'the server failed; the request id identifies it in the logs');
+}
+
+function fastifyCode(code: string | undefined, status: number): string {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'BodyTooLarge';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'UnsupportedMediaType';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'MalformedJson';
+    default:
+      return status === 400 ? 'MalformedRequest' : status === 429 ? 'RateLimited' : `Http${status}`;
+  }
+}
+
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  const problem = toProblem(error);
+  if (problem.status >= 500) logger.error({ err: error, reqId: request.id }, 'request failed');
+  for (const [name, value] of Object.entries(problem.headers)) void reply.header(name, value);
+  void reply
+    .status(problem.status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.body(request.url, String(request.id))));
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
+  }
+}

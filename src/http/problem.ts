@@ -1,0 +1,92 @@
+import type { DomainError, DomainProblem } from '../common/domain-error';
+
+/** RFC 9457 problem details, with every problem listed and located by a JSON path. */
+export interface ProblemItem {
+  /** "$.changes[2].measure" */
+  readonly path?: string;
+  readonly code: string;
+  readonly message: string;
+  readonly [detail: string]: unknown;
+}
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: string;
+  readonly instance?: string;
+  readonly requestId?: string;
+  readonly problems: readonly ProblemItem[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Thrown at the edge; the problem filter writes it as application/problem+json. */
+export class ProblemException extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly problems: readonly ProblemItem[] = [],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+  }
+
+  body(instance?: string, requestId?: string): ProblemBody {
+    return {
+      type: `urn:programme-tracker:problem:${this.code}`,
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+      ...(instance ? { instance } : {}),
+      ...(requestId ? { requestId } : {}),
+      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail }],
+    };
+  }
+}
+
+/** ["changes", 2, "measure"] → "$.changes[2].measure" */
+export function jsonPath(segments: readonly PropertyKey[] = []): string {
+  return segments.reduce<string>(
+    (path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : /^[A-Za-z_$][\w$]*$/.test(String(segment)) ? `${path}.${String(segment)}` : `${path}[${JSON.stringify(String(segment))}]`),
+    '$',
+  );
+}
+
+const STATUS_OF_KIND: Record<DomainError['kind'], number> = { invalid: 400, 'not-found': 404, conflict: 409 };
+
+export function fromDomainError(error: DomainError, prefix: readonly (string | number)[] = []): ProblemException {
+  const status = error.code === 'IdempotencyKeyReused' ? 422 : STATUS_OF_KIND[error.kind];
+  return new ProblemException(
+    status,
+    error.code,
+    error.message,
+    error.problems.map((p: DomainProblem) => ({
+      ...(p.details ?? {}),
+      ...(p.path ? { path: p.path[0] === 'Idempotency-Key' ? 'header:Idempotency-Key' : jsonPath([...prefix, ...p.path]) } : {}),
+      code: p.code,
+      message: p.message,
+    })),
+  );
+}

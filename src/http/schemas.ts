@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { type Amount, parseAmount } from '../programme/domain/money';
+
+/** Shapes shared by the request schemas. */
+
+export const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+
+/** An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times. */
+export const instantSchema = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO 8601 instant, e.g. 2025-03-01T10:00:00Z')
+  .transform((s) => new Date(s).toISOString());
+
+export const yearSchema = z.number().int().min(1991).max(2100);
+
+export const termSchema = z
+  .object({ from: yearSchema, to: yearSchema })
+  .strict()
+  .refine((t) => t.from <= t.to, { message: 'a term ends no earlier than it starts', path: ['to'] });
+
+/** Thousand UAH as a decimal string ("2000.00"), or null for none. Never a JSON number: no floating point. */
+export const amountSchema = z
+  .string()
+  .max(32)
+  .nullable()
+  .transform((text, ctx): Amount => {
+    if (text === null) return null;
+    if (!/^\d+(\.\d{1,5})?$/.test(text.trim())) {
+      ctx.addIssue({ code: 'custom', message: 'an amount in thousand UAH as a decimal string with a dot, e.g. "2000.00"' });
+      return z.NEVER;
+    }
+    const parsed = parseAmount(text);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.reason });
+      return z.NEVER;
+    }
+    return parsed.amount;
+  })
+  .openapi({ type: ['string', 'null'], example: '2000.00' });
+
+export const textSchema = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const idSchema = z.string().trim().min(1).max(100);
+
+export const programmeIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and hyphens, e.g. korosten-self-government-2024-2026');

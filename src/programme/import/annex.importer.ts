@@ -1,0 +1,179 @@
+import { v5 as uuidv5 } from 'uuid';
+import { type DomainError, isDomainError } from '../../common/domain-error';
+import { decide as decideDecision, decisionStream, type DecisionCommand } from '../../decision/domain/decision.decider';
+import { decisionFold } from '../../decision/decision.handlers';
+import { decide as decideExecutor, executorStream, normalizeExecutorName } from '../../executor/domain/executor.decider';
+import { executorFold, executorIdFor } from '../../executor/executor.handlers';
+import { AggregateRepository, type CommandContext, type NewEvent, type StreamFold } from '../../event-store/aggregate.repository';
+import type { Position } from '../../event-store/event-store.port';
+import { fromDomainError, ProblemException } from '../../http/problem';
+import type { InitialWording, ProgrammeCommand } from '../domain/programme.commands';
+import { decide } from '../domain/programme.decider';
+import { programmeStream } from '../domain/programme.events';
+import { EMPTY_TIMELINE } from '../domain/timeline';
+import { programmeFold, withProgrammeMetadata } from '../write/programme.fold';
+import type { Annex, AnnexDecisionRef, AnnexProblem } from './annex.model';
+import { readAnnex } from './annex.reader';
+
+const IMPORT_NAMESPACE = '0c8f4b1e-3d2a-4e6b-8f7c-5a9d1e2b3c4d';
+
+export interface ImportRequest {
+  readonly programmeId: string;
+  readonly decisionId?: string;
+  readonly document: string;
+}
+
+export interface ImportResult {
+  readonly programmeId: string;
+  readonly decisionId: string;
+  readonly revision: number;
+  readonly position: Position;
+  readonly warnings: readonly AnnexProblem[];
+  readonly executorsRegistered: number;
+  readonly replayed: boolean;
+}
+
+/**
+ * Turns an annex into the programme's first amendment. Everything is checked before anything is written:
+ * the document reads, the programme is new, the decision exists, and the wording passes the decider.
+ * Ids are derived from the document (section number, measure number, executor name), so the same
+ * document always yields the same programme.
+ */
+export class AnnexImporter {
+  constructor(private readonly repository: AggregateRepository) {}
+
+  async import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
+    const reading = readAnnex(request.document);
+    if (!reading.ok) {
+      throw new ProblemException(
+        400,
+        'UnreadableAnnex',
+        `the document could not be read: ${reading.errors.length} line(s) could not be placed`,
+        reading.errors.map((e) => ({ path: '$.document', code: 'UnplacedLine', message: `line ${e.line}: ${e.message}`, line: e.line })),
+      );
+    }
+    const { annex, warnings } = reading;
+    const stream = programmeStream(request.programmeId);
+    const existing = await this.repository.load(stream, programmeFold);
+    const replay = context.idempotencyKey ? existing.idempotent.get(context.idempotencyKey) : undefined;
+    if (existing.revision >= 0 && !replay) {
+      throw new ProblemException(409, 'ProgrammeAlreadyRegistered', `programme ${request.programmeId} is already registered; amend it instead`);
+    }
+
+    const decision = await this.decisionFor(request, annex.decision);
+    const executorIds = new Map<string, string>();
+    for (const name of allExecutors(annex)) executorIds.set(normalizeExecutorName(name), executorIdFor(name));
+    const wording = wordingOf(request.programmeId, annex, (name) => executorIds.get(normalizeExecutorName(name)) as string);
+    const command: ProgrammeCommand = {
+      type: 'RegisterProgramme',
+      data: { programmeId: request.programmeId, amendmentId: uuidv5(`${request.programmeId}/initial`, IMPORT_NAMESPACE), decision: decision.facts, wording },
+    };
+    const dryRun = decide(command, EMPTY_TIMELINE);
+    if (isDomainError(dryRun)) throw fromDomainError(dryRun, ['document']);
+
+    if (decision.register) await this.write(decisionStream(decision.facts.id), decisionFold, context, (state) => decideDecision(decision.register as DecisionCommand, state));
+    let executorsRegistered = 0;
+    for (const [normalized, executorId] of executorIds) {
+      const name = firstSpelling(annex, normalized);
+      const written = await this.write(executorStream(executorId), executorFold, context, (state) =>
+        state.status === 'unknown' ? decideExecutor({ type: 'RegisterExecutor', data: { executorId, name } }, state) : [],
+      );
+      if (written) executorsRegistered += 1;
+    }
+
+    const outcome = await this.repository.execute(stream, programmeFold, context, (timeline) => {
+      const decided = decide(command, timeline);
+      return isDomainError(decided) ? decided : withProgrammeMetadata(decided);
+    });
+    if (isDomainError(outcome)) throw fromDomainError(outcome, ['document']);
+    return {
+      programmeId: request.programmeId,
+      decisionId: decision.facts.id,
+      revision: outcome.revision,
+      position: outcome.position,
+      warnings,
+      executorsRegistered,
+      replayed: outcome.replayed,
+    };
+  }
+
+  /** A decision named by id must exist; otherwise the one in the document's header is registered (once). */
+  private async decisionFor(request: ImportRequest, header: AnnexDecisionRef | null) {
+    if (request.decisionId) {
+      const { state } = await this.repository.load(decisionStream(request.decisionId), decisionFold);
+      if (state.status !== 'registered') {
+        throw new ProblemException(404, 'DecisionNotFound', `no decision ${request.decisionId}`, [{ path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first, or leave decisionId out to take it from the document' }]);
+      }
+      return { facts: { id: state.id, effectiveFrom: state.effectiveFrom }, register: undefined };
+    }
+    if (!header) {
+      throw new ProblemException(400, 'DecisionMissing', 'the document names no approving decision in its header; pass decisionId', [
+        { path: '$.decisionId', code: 'DecisionMissing', message: 'required when the document has no "Додаток … до рішення … від …" header' },
+      ]);
+    }
+    const decisionId = uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
+    const { state } = await this.repository.load(decisionStream(decisionId), decisionFold);
+    const register: DecisionCommand | undefined =
+      state.status === 'registered'
+        ? undefined
+        : {
+            type: 'RegisterDecision',
+            data: {
+              decisionId,
+              council: header.council,
+              convocation: header.convocation,
+              session: header.session,
+              number: header.number,
+              adoptedOn: header.adoptedOn,
+              title: `Про затвердження програми (рядок ${header.line} додатка)`,
+            },
+          };
+    return { facts: { id: decisionId, effectiveFrom: state.status === 'registered' ? state.effectiveFrom : header.adoptedOn }, register };
+  }
+
+  /** Appends what the decider decides; false when it decides nothing (already registered). */
+  private async write<S>(stream: string, fold: StreamFold<S>, context: CommandContext, decideFn: (state: S) => readonly NewEvent[] | DomainError): Promise<boolean> {
+    // Shared directory entries are not part of the request's idempotency: they are registered once anyway.
+    const outcome = await this.repository.execute(stream, fold, { ...context, idempotencyKey: undefined }, decideFn);
+    if (!isDomainError(outcome)) return true;
+    if (outcome.code === 'NothingToDo') return false;
+    throw fromDomainError(outcome);
+  }
+}
+
+function allExecutors(annex: Annex): string[] {
+  return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors)));
+}
+
+/** The first way the document writes an executor is the name it is registered under. */
+function firstSpelling(annex: Annex, normalized: string): string {
+  return allExecutors(annex).find((name) => normalizeExecutorName(name) === normalized) as string;
+}
+
+function wordingOf(programmeId: string, annex: Annex, executorId: (name: string) => string): InitialWording {
+  const id = (path: string) => uuidv5(`${programmeId}/${path}`, IMPORT_NAMESPACE);
+  return {
+    title: annex.title,
+    community: annex.community,
+    period: annex.period,
+    sections: annex.sections.map((section) => ({
+      sectionId: id(`section/${section.number}`),
+      number: section.number,
+      title: section.title,
+      directions: section.directions.map((direction, d) => ({
+        directionId: id(`section/${section.number}/direction/${d + 1}`),
+        number: direction.number,
+        title: direction.title,
+        measures: direction.measures.map((measure) => ({
+          measureId: id(`measure/${measure.number}`),
+          number: measure.number,
+          title: measure.title,
+          term: measure.term,
+          executorIds: [...new Set(measure.executors.map(executorId))],
+          funding: measure.fundingSources.map((f) => ({ source: f.source, allocations: f.allocations })),
+          expectedResults: measure.expectedResults,
+        })),
+      })),
+    })),
+  };
+}

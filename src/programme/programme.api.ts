@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { PROBLEMS, route } from '../http/openapi';
+import { amountSchema, dateSchema, idSchema, instantSchema, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
+
+/** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
+
+const measureRef = idSchema.describe('a measure id, or its number as it stands at the effective date ("1.3")');
+const results = z.array(textSchema(2000)).max(50);
+
+const fundingSource = z
+  .object({ source: textSchema(500), allocations: z.record(z.string().regex(/^\d{4}$/, 'a year'), amountSchema) })
+  .strict();
+
+export const changeSchema = z.discriminatedUnion('op', [
+  z
+    .object({
+      op: z.literal('addMeasure'),
+      measureId: idSchema.optional(),
+      direction: idSchema.optional(),
+      number: z.string().regex(/^\d+(\.\d+)+$/, 'a measure number such as "2.11"'),
+      title: textSchema(4000),
+      term: termSchema,
+      executors: z.array(idSchema).max(50).default([]),
+      fundingSources: z.array(fundingSource).max(10).default([]),
+      expectedResults: results.default([]),
+    })
+    .strict(),
+  z.object({ op: z.literal('rewordMeasure'), measure: measureRef, title: textSchema(4000), was: z.string().optional() }).strict(),
+  z.object({ op: z.literal('renumberMeasure'), measure: measureRef, number: z.string().regex(/^\d+(\.\d+)+$/), was: z.string().optional() }).strict(),
+  z.object({ op: z.literal('changeTerm'), measure: measureRef, term: termSchema, was: termSchema.optional() }).strict(),
+  z.object({ op: z.literal('changeExpectedResults'), measure: measureRef, expectedResults: results, was: results.optional() }).strict(),
+  z.object({ op: z.literal('removeMeasure'), measure: measureRef }).strict(),
+  z
+    .object({
+      op: z.literal('setAllocation'),
+      measure: measureRef,
+      year: yearSchema,
+      amount: amountSchema,
+      fundingSource: textSchema(500).optional(),
+      was: amountSchema.optional(),
+    })
+    .strict(),
+  z.object({ op: z.literal('assignExecutor'), measure: measureRef, executor: idSchema }).strict(),
+  z.object({ op: z.literal('unassignExecutor'), measure: measureRef, executor: idSchema }).strict(),
+  z.object({ op: z.literal('changeFundingSource'), measure: measureRef, from: textSchema(500).optional(), to: textSchema(500) }).strict(),
+  z.object({ op: z.literal('extendPeriod'), to: yearSchema, was: yearSchema.optional() }).strict(),
+  z.object({ op: z.literal('addSection'), sectionId: idSchema.optional(), number: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral'), title: textSchema(1000) }).strict(),
+  z
+    .object({
+      op: z.literal('addDirection'),
+      directionId: idSchema.optional(),
+      section: idSchema.describe('a section id or its Roman numeral'),
+      number: z.string().regex(/^\d+$/).nullable().default(null),
+      title: textSchema(2000),
+    })
+    .strict(),
+]);
+
+export type ChangeBody = z.output<typeof changeSchema>;
+
+export const amendmentBodySchema = z
+  .object({
+    decisionId: idSchema,
+    effectiveFrom: dateSchema.optional(),
+    note: z.string().trim().max(2000).optional(),
+    changes: z.array(changeSchema).min(1, 'an amendment makes at least one change').max(500),
+  })
+  .strict()
+  .openapi('AmendmentRequest');
+
+export const revocationBodySchema = z.object({ reason: textSchema(2000) }).strict().openapi('RevocationRequest');
+
+export const importBodySchema = z
+  .object({
+    programmeId: programmeIdSchema,
+    decisionId: idSchema.optional(),
+    document: z.string().min(1, 'the annex text').describe('the annex as tab-separated text, as in examples/'),
+  })
+  .strict()
+  .openapi('ImportRequest');
+
+export const programmeParams = z.object({ id: programmeIdSchema }).strict();
+export const amendmentParams = z.object({ id: programmeIdSchema, amendmentId: idSchema }).strict();
+export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSchema }).strict();
+
+export const viewQuerySchema = z.object({ asOf: dateSchema.optional(), knownAt: instantSchema.optional() }).strict();
+
+export const diffQuerySchema = z
+  .object({
+    from: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
+    to: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
+    knownAt: instantSchema.optional(),
+  })
+  .strict();
+
+export const auditQuerySchema = z
+  .object({
+    measure: idSchema.optional().describe('a measure id or number'),
+    decision: idSchema.optional(),
+    actor: idSchema.optional(),
+    from: instantSchema.optional().describe('recorded at or after'),
+    to: instantSchema.optional().describe('recorded before'),
+    after: z.string().regex(/^\d+$/, 'the cursor from the previous page').optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+const headers = {
+  ifMatch: z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') }),
+  idempotency: z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') }),
+};
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
+
+route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } }, headers: headers.idempotency }, responses: { 201: json('{programmeId, revision, warnings}'), ...PROBLEMS } });
+route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: json('list') } });
+route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: json('versions'), 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: json('programme view'), 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/diff', summary: 'Comparative table (було / стало) between two views', request: { params: programmeParams, query: diffQuerySchema }, responses: { 200: json('diff'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/audit', summary: 'Audit trail (auditor, secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, query: auditQuerySchema }, responses: { 200: json('a page of the audit trail'), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: headers.ifMatch.merge(headers.idempotency), body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/{id}/amendments/{amendmentId}/revocation', summary: 'Revoke an amendment registered in error (secretariat)', security: [{ bearer: [] }], request: { params: amendmentParams, headers: headers.ifMatch.merge(headers.idempotency), body: { content: { 'application/json': { schema: revocationBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
