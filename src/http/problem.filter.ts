@@ -22,30 +22,23 @@ export function toProblem(error: unknown): ProblemException {
   if (error instanceof EventStoreUnavailableError) {
     return new ProblemException(503, 'StoreUnavailable', 'the event store cannot be reached; try again shortly', [], { 'retry-after': '5' });
   }
-  if (error instanceof HttpException) {
-    const status = error.getStatus();
-    return new ProblemException(status, status === 404 ? 'NotFound' : `Http${status}`, error.message);
-  }
-  const fastify = error as { statusCode?: number; code?: string; message?: string };
-  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    return new ProblemException(fastify.statusCode, fastifyCode(fastify.code, fastify.statusCode), fastify.message ?? 'bad request');
+  // Nest wraps what Fastify rejects before a handler runs (bad JSON, body too large, no route).
+  const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ProblemException(status, CODES[status] ?? `Http${status}`, (error as Error).message || 'bad request');
   }
   return new ProblemException(500, 'InternalError', 'the server failed; the request id identifies it in the logs');
 }
 
-function fastifyCode(code: string | undefined, status: number): string {
-  switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'BodyTooLarge';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'UnsupportedMediaType';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return 'MalformedJson';
-    default:
-      return status === 400 ? 'MalformedRequest' : status === 429 ? 'RateLimited' : `Http${status}`;
-  }
-}
+const CODES: Record<number, string> = {
+  400: 'MalformedRequest',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  413: 'BodyTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'RateLimited',
+};
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = toProblem(error);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { eventStoreContract } from './event-store.contract';
 
@@ -26,7 +27,6 @@ eventStoreContract('SQLite', async () => {
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 if (connectionString) {
   eventStoreContract('EventStoreDB', async () => {
-    const { EsdbEventStore } = await import('../../src/event-store/esdb/esdb-event-store');
     const store = new EsdbEventStore(connectionString);
     const others: EsdbEventStore[] = [];
     return {

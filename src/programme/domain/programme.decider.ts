@@ -103,6 +103,7 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
 }
 
 function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimeline): Decision {
+  if (timeline.amendments.length === 0) return domainError('not-found', 'ProgrammeNotFound', 'the programme is not registered');
   const target = timeline.amendments.find((a) => a.amendmentId === data.amendmentId);
   if (!target) return domainError('not-found', 'AmendmentNotFound', `no amendment ${data.amendmentId} in this programme`);
   if (target.revoked) {

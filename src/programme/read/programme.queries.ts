@@ -55,6 +55,10 @@ export class ProgrammeQueries {
     return this.db.prepare<[], { programme_id: string }>('SELECT programme_id FROM programme_heads ORDER BY registered_at').all().map((r) => r.programme_id);
   }
 
+  lastRecordedAt(programmeId: string): string {
+    return this.db.prepare<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
+  }
+
   /** The stream revision as known at `knownAt` (the head revision when absent). */
   revision(programmeId: string, knownAt?: string): number {
     const at = knownAt ?? END_OF_TIME;
@@ -112,14 +116,15 @@ export class ProgrammeQueries {
       .map((row) => ({ amendmentId: row.amendment_id, decisionId: row.decision_id, effectiveFrom: row.effective_from, recordedAt: row.recorded_at }));
   }
 
-  view(programmeId: string, query: ViewQuery, now: () => Date = () => new Date()): ProgrammeView | null {
+  /** Without `knownAt`, a view is as known at the programme's last recorded change. */
+  view(programmeId: string, query: ViewQuery): ProgrammeView | null {
     const content = this.content(programmeId, query);
     if (content === null) return null;
     const inForce = this.amendmentsInForce(programmeId, query);
     const asOf = query.upTo?.effectiveFrom ?? query.asOf;
     return programmeView(content, {
       asOf,
-      knownAt: query.knownAt ?? now().toISOString(),
+      knownAt: query.knownAt ?? this.lastRecordedAt(programmeId),
       revision: this.revision(programmeId, query.knownAt),
       lastAmendment: inForce[inForce.length - 1] ?? null,
       amendmentChain: this.chain(inForce),
@@ -142,6 +147,10 @@ export class ProgrammeQueries {
     if (amending.length === 0) return approved;
     const dated = amending.map((d) => (d ? citation(d).replace(/^рішення .*? скликання /, '') : 'від невідомої дати'));
     return `${approved} (зі змінами, внесеними ${amending.length === 1 ? 'рішенням' : 'рішеннями'} ${dated.join(', ')})`;
+  }
+
+  audit(programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
+    return auditPage(this.db, programmeId, filter);
   }
 
   /** What a decision changed, in every programme. */
@@ -184,4 +193,95 @@ export class ProgrammeQueries {
       totals: totals && formatTotals(totals),
     };
   }
+}
+
+export interface AuditFilter {
+  readonly measure?: string;
+  readonly decision?: string;
+  readonly actor?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly after?: number;
+  readonly limit: number;
+}
+
+export interface AuditEntry {
+  readonly cursor: string;
+  readonly kind: 'change' | 'revocation';
+  readonly recordedAt: string;
+  readonly actor: string | null;
+  readonly amendmentId: string;
+  readonly decisionId: string;
+  readonly effectiveFrom: string;
+  readonly measureId: string | null;
+  readonly measureNumber: string | null;
+  readonly field: string | null;
+  readonly fundingSource: string | null;
+  readonly was: unknown;
+  readonly became: unknown;
+  readonly reason: string | null;
+}
+
+interface AuditRow {
+  seq: number;
+  recorded_at: string;
+  actor: string | null;
+  amendment_id: string;
+  decision_id: string;
+  effective_from: string;
+  kind: 'change' | 'revocation';
+  measure_id: string | null;
+  measure_number: string | null;
+  field: string | null;
+  funding_source: string | null;
+  was: string | null;
+  became: string | null;
+  reason: string | null;
+}
+
+/** The audit trail in record order, one page after a cursor. */
+export function auditPage(db: Database.Database, programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
+  const where = ['programme_id = ?', 'seq > ?'];
+  const args: unknown[] = [programmeId, filter.after ?? 0];
+  if (filter.measure) {
+    where.push('(measure_id = ? OR measure_number = ?)');
+    args.push(filter.measure, filter.measure.replace(/\.$/, ''));
+  }
+  if (filter.decision) {
+    where.push('decision_id = ?');
+    args.push(filter.decision);
+  }
+  if (filter.actor) {
+    where.push('actor = ?');
+    args.push(filter.actor);
+  }
+  if (filter.from) {
+    where.push('recorded_at >= ?');
+    args.push(filter.from);
+  }
+  if (filter.to) {
+    where.push('recorded_at < ?');
+    args.push(filter.to);
+  }
+  const rows = db.prepare<unknown[], AuditRow>(`SELECT * FROM programme_audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  return {
+    entries: page.map((row) => ({
+      cursor: String(row.seq),
+      kind: row.kind,
+      recordedAt: row.recorded_at,
+      actor: row.actor,
+      amendmentId: row.amendment_id,
+      decisionId: row.decision_id,
+      effectiveFrom: row.effective_from,
+      measureId: row.measure_id,
+      measureNumber: row.measure_number,
+      field: row.field,
+      fundingSource: row.funding_source,
+      was: row.was === null ? null : JSON.parse(row.was),
+      became: row.became === null ? null : JSON.parse(row.became),
+      reason: row.reason,
+    })),
+    next: rows.length > filter.limit ? String(page[page.length - 1].seq) : null,
+  };
 }

@@ -7,7 +7,12 @@ export const programmeFold: StreamFold<ProgrammeTimeline> = { initial: EMPTY_TIM
 
 /** Every event of an amendment carries its amendmentId, decisionId and effectiveFrom (DESIGN §3). */
 export function withProgrammeMetadata(events: readonly ProgrammeEvent[]): NewEvent[] {
-  const header = events.find((e) => e.type === 'AmendmentRegistered');
-  const metadata = header?.type === 'AmendmentRegistered' ? { amendmentId: header.data.amendmentId, decisionId: header.data.decisionId, effectiveFrom: header.data.effectiveFrom } : {};
+  const header = events[0];
+  const metadata =
+    header?.type === 'AmendmentRegistered'
+      ? { amendmentId: header.data.amendmentId, decisionId: header.data.decisionId, effectiveFrom: header.data.effectiveFrom }
+      : header?.type === 'AmendmentRevoked'
+        ? { amendmentId: header.data.amendmentId }
+        : {};
   return events.map((event) => ({ type: event.type, data: event.data, metadata }));
 }

@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { ApiToken, Config } from './config/config.schema';
+import type { EventStore } from './event-store/event-store.port';
+import { openApiDocument } from './http/openapi';
+import { ProblemException } from './http/problem';
+import { PinoNestLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * Without configured tokens (and outside production, which refuses to start) the server makes one token
+ * per role and prints them once, on stdout, not through the logger.
+ */
+export function tokensInForce(config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ApiToken[] {
+  if (config.API_TOKENS.length > 0) return config.API_TOKENS;
+  const tokens: ApiToken[] = [
+    { role: 'secretariat', token: randomBytes(24).toString('base64url') },
+    { role: 'auditor', token: randomBytes(24).toString('base64url') },
+  ];
+  print('DEVELOPMENT MODE: no API_TOKENS configured; these tokens last until the server stops:');
+  for (const { role, token } of tokens) print(`  ${role}: ${token}`);
+  return tokens;
+}
+
+/** The whole application as `npm start` runs it, ready to listen; tests use the same function. */
+export async function createApp(config: Config, logger: Logger, options: { tokens?: readonly ApiToken[]; store?: EventStore } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.BODY_LIMIT,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register({ config, logger, tokens: options.tokens ?? tokensInForce(config), ...(options.store ? { store: options.store } : {}) }),
+    adapter,
+    { logger: new PinoNestLogger(logger) },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(Metrics);
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(helmet, {
+    // The API answers JSON only; the OpenAPI page sets its own policy for its scripts and styles.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+  });
+  if (config.RATE_LIMIT_PER_MINUTE > 0) {
+    await app.register(rateLimit, {
+      max: config.RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      allowList: (request) => UNLIMITED_ROUTES.has(request.url.split('?')[0]),
+      errorResponseBuilder: (_request, context) =>
+        new ProblemException(429, 'RateLimited', `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`, [], {
+          'retry-after': String(Math.ceil(context.ttl / 1000)),
+        }),
+    });
+  }
+  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument() as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

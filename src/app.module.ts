@@ -1,0 +1,147 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { Logger } from 'pino';
+import type { ApiToken, Config } from './config/config.schema';
+import { CorrectDecisionHandler, GetDecisionHandler, ListDecisionsHandler, RegisterDecisionHandler } from './decision/decision.handlers';
+import { DecisionsController } from './decision/decisions.controller';
+import { DecisionsProjection } from './decision/decisions.projection';
+import { AggregateRepository } from './event-store/aggregate.repository';
+import { createEventStore } from './event-store/event-store.factory';
+import { EVENT_STORE, type EventStore, START, comparePositions } from './event-store/event-store.port';
+import {
+  GetExecutorHandler,
+  ListExecutorsHandler,
+  RegisterExecutorHandler,
+  RenameExecutorHandler,
+  RetireExecutorHandler,
+} from './executor/executor.handlers';
+import { ExecutorsController } from './executor/executors.controller';
+import { ExecutorsProjection } from './executor/executors.projection';
+import { AuthFailureLimiter, AuthGuard, TokenTable } from './http/auth.guard';
+import { ProblemFilter } from './http/problem.filter';
+import { HealthController } from './observability/health.controller';
+import { Metrics } from './observability/metrics';
+import { AnnexImporter } from './programme/import/annex.importer';
+import { ImportProgrammeHandler } from './programme/import/import.handler';
+import {
+  GetAuditHandler,
+  GetDiffHandler,
+  GetProgrammeViewHandler,
+  GetVersionHandler,
+  ListProgrammesHandler,
+  ListVersionsHandler,
+} from './programme/read/programme-read.handlers';
+import { ProgrammeQueries } from './programme/read/programme.queries';
+import { ProgrammeViewCache } from './programme/read/programme-view.cache';
+import { ProgrammesController } from './programme/read/programmes.controller';
+import { ProgrammesProjection } from './programme/read/programmes.projection';
+import { RegisterAmendmentHandler, RevokeAmendmentHandler } from './programme/write/amendment.handlers';
+import { AmendmentsController } from './programme/write/amendments.controller';
+import { ProjectionRunner } from './projections/projection.runner';
+import { ReadModelDb } from './projections/read-model.db';
+
+export const CONFIG = Symbol('CONFIG');
+export const LOGGER = Symbol('LOGGER');
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The tokens in force (the configured ones, or the development ones). */
+  readonly tokens: readonly ApiToken[];
+  /** Tests may bring their own store. */
+  readonly store?: EventStore;
+}
+
+/** Starts the read models when the app starts, imports the seed into an empty store, and closes everything on shutdown. */
+@Injectable()
+class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ReadModelDb) private readonly readModels: ReadModelDb,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(AnnexImporter) private readonly importer: AnnexImporter,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.runner.start();
+    await this.seed();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+    this.readModels.close();
+  }
+
+  private async seed(): Promise<void> {
+    const file = this.config.SEED_DOCUMENT;
+    if (file === '' || comparePositions(await this.store.headPosition(), START) !== 0) return;
+    const programmeId = basename(file, extname(file));
+    const result = await this.importer.import({ programmeId, document: readFileSync(file, 'utf8') }, { correlationId: `seed:${programmeId}`, actor: 'seed' });
+    await this.runner.waitFor(result.position, 10_000);
+    this.logger.info({ programmeId, revision: result.revision, warnings: result.warnings.length }, 'seed document imported into the empty store');
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(options: AppOptions): DynamicModule {
+    const { config, logger } = options;
+    const decisions = new DecisionsProjection();
+    const executors = new ExecutorsProjection();
+    const programmes = new ProgrammesProjection();
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [DecisionsController, ExecutorsController, AmendmentsController, ProgrammesController, HealthController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: Metrics, useValue: new Metrics() },
+        { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger) },
+        { provide: AggregateRepository, useFactory: (store: EventStore, metrics: Metrics) => new AggregateRepository(store, metrics), inject: [EVENT_STORE, Metrics] },
+        { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile) },
+        { provide: DecisionsProjection, useValue: decisions },
+        { provide: ExecutorsProjection, useValue: executors },
+        { provide: ProgrammesProjection, useValue: programmes },
+        {
+          provide: ProjectionRunner,
+          useFactory: (store: EventStore, db: ReadModelDb, metrics: Metrics) => new ProjectionRunner(store, db, [decisions, executors, programmes], logger, metrics),
+          inject: [EVENT_STORE, ReadModelDb, Metrics],
+        },
+        // Declared after the runner, which creates the tables the queries read.
+        { provide: ProgrammeQueries, useFactory: (db: ReadModelDb) => new ProgrammeQueries(db.db, decisions, executors), inject: [ReadModelDb, ProjectionRunner] },
+        { provide: ProgrammeViewCache, useFactory: (queries: ProgrammeQueries) => new ProgrammeViewCache(queries, programmes), inject: [ProgrammeQueries] },
+        { provide: AnnexImporter, useFactory: (repository: AggregateRepository) => new AnnexImporter(repository), inject: [AggregateRepository] },
+        { provide: TokenTable, useValue: new TokenTable(options.tokens) },
+        { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(config.RATE_LIMIT_PER_MINUTE === 0 ? 0 : 10) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
+        Lifecycle,
+        RegisterDecisionHandler,
+        CorrectDecisionHandler,
+        ListDecisionsHandler,
+        GetDecisionHandler,
+        RegisterExecutorHandler,
+        RenameExecutorHandler,
+        RetireExecutorHandler,
+        ListExecutorsHandler,
+        GetExecutorHandler,
+        ImportProgrammeHandler,
+        RegisterAmendmentHandler,
+        RevokeAmendmentHandler,
+        ListProgrammesHandler,
+        GetProgrammeViewHandler,
+        ListVersionsHandler,
+        GetVersionHandler,
+        GetDiffHandler,
+        GetAuditHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandContext } from '../../event-store/aggregate.repository';
+import { formatPosition } from '../../event-store/event-store.port';
+import type { WriteResponse } from '../../http/command-context';
+import { ProjectionRunner } from '../../projections/projection.runner';
+import type { AnnexProblem } from './annex.model';
+import { AnnexImporter, type ImportRequest } from './annex.importer';
+
+export class ImportProgramme {
+  constructor(
+    readonly request: ImportRequest,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export interface Imported {
+  readonly programmeId: string;
+  readonly decisionId: string;
+  readonly warnings: readonly AnnexProblem[];
+}
+
+@CommandHandler(ImportProgramme)
+export class ImportProgrammeHandler implements ICommandHandler<ImportProgramme> {
+  constructor(
+    @Inject(AnnexImporter) private readonly importer: AnnexImporter,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {}
+
+  async execute({ request, context }: ImportProgramme): Promise<WriteResponse<Imported>> {
+    const result = await this.importer.import(request, context);
+    await this.runner.waitFor(result.position, 5000);
+    return {
+      body: { programmeId: result.programmeId, decisionId: result.decisionId, warnings: result.warnings, revision: result.revision, position: formatPosition(result.position) },
+      replayed: result.replayed,
+    };
+  }
+}

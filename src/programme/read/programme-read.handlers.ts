@@ -1,0 +1,158 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { todayInKyiv } from '../../common/clock';
+import { ExecutorsProjection } from '../../executor/executors.projection';
+import { ProblemException } from '../../http/problem';
+import { diffContents, type ProgrammeDiff } from './programme.diff';
+import { type AuditFilter, type EffectiveKey, ProgrammeQueries, type VersionView } from './programme.queries';
+import type { ProgrammeView } from './programme.view';
+import { ProgrammeViewCache } from './programme-view.cache';
+
+export class ListProgrammes {}
+export class GetProgrammeView {
+  constructor(
+    readonly programmeId: string,
+    readonly asOf?: string,
+    readonly knownAt?: string,
+  ) {}
+}
+export class ListVersions {
+  constructor(readonly programmeId: string) {}
+}
+export class GetVersion {
+  constructor(
+    readonly programmeId: string,
+    readonly decisionId: string,
+  ) {}
+}
+export class GetDiff {
+  constructor(
+    readonly programmeId: string,
+    readonly from: string,
+    readonly to: string,
+    readonly knownAt?: string,
+  ) {}
+}
+export class GetAudit {
+  constructor(
+    readonly programmeId: string,
+    readonly filter: AuditFilter,
+  ) {}
+}
+
+/** A view serialised once: the JSON text is what the controller sends. */
+export interface SerializedView {
+  readonly revision: number;
+  readonly json: string;
+}
+
+function mustExist(queries: ProgrammeQueries, programmeId: string): void {
+  if (!queries.exists(programmeId)) throw new ProblemException(404, 'ProgrammeNotFound', `no programme ${programmeId}`);
+}
+
+function notInForce(programmeId: string, asOf: string): ProblemException {
+  return new ProblemException(404, 'ProgrammeNotInForce', `programme ${programmeId} is not in force on ${asOf} (as known then)`);
+}
+
+@QueryHandler(ListProgrammes)
+export class ListProgrammesHandler implements IQueryHandler<ListProgrammes> {
+  constructor(@Inject(ProgrammeViewCache) private readonly views: ProgrammeViewCache) {}
+
+  async execute() {
+    return this.views.list();
+  }
+}
+
+@QueryHandler(GetProgrammeView)
+export class GetProgrammeViewHandler implements IQueryHandler<GetProgrammeView> {
+  constructor(
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(ProgrammeViewCache) private readonly views: ProgrammeViewCache,
+  ) {}
+
+  async execute({ programmeId, asOf, knownAt }: GetProgrammeView): Promise<SerializedView> {
+    mustExist(this.queries, programmeId);
+    const date = asOf ?? todayInKyiv();
+    if (knownAt === undefined && date === todayInKyiv()) {
+      const current = this.views.current(programmeId);
+      if (!current) throw notInForce(programmeId, date);
+      return current;
+    }
+    const view = this.queries.view(programmeId, { asOf: date, ...(knownAt ? { knownAt } : {}) });
+    if (!view) throw notInForce(programmeId, date);
+    return { revision: view.revision, json: JSON.stringify(view) };
+  }
+}
+
+@QueryHandler(ListVersions)
+export class ListVersionsHandler implements IQueryHandler<ListVersions> {
+  constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
+
+  async execute({ programmeId }: ListVersions): Promise<{ programmeId: string; versions: VersionView[] }> {
+    mustExist(this.queries, programmeId);
+    return { programmeId, versions: this.queries.versions(programmeId) };
+  }
+}
+
+@QueryHandler(GetVersion)
+export class GetVersionHandler implements IQueryHandler<GetVersion> {
+  constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
+
+  async execute({ programmeId, decisionId }: GetVersion): Promise<{ version: VersionView; programme: ProgrammeView }> {
+    mustExist(this.queries, programmeId);
+    const version = this.queries.versionByDecision(programmeId, decisionId);
+    if (!version) throw new ProblemException(404, 'VersionNotFound', `decision ${decisionId} made no amendment (in force) to programme ${programmeId}`);
+    const programme = this.queries.view(programmeId, { asOf: version.effectiveFrom, upTo: version });
+    if (!programme) throw notInForce(programmeId, version.effectiveFrom);
+    return { version, programme };
+  }
+}
+
+@QueryHandler(GetDiff)
+export class GetDiffHandler implements IQueryHandler<GetDiff> {
+  constructor(
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection,
+  ) {}
+
+  async execute({ programmeId, from, to, knownAt }: GetDiff): Promise<ProgrammeDiff & { from: DiffEnd; to: DiffEnd }> {
+    mustExist(this.queries, programmeId);
+    const was = this.end(programmeId, from, 'from', knownAt);
+    const became = this.end(programmeId, to, 'to', knownAt);
+    const was_ = this.queries.content(programmeId, was.query);
+    const became_ = this.queries.content(programmeId, became.query);
+    if (!was_) throw notInForce(programmeId, was.asOf);
+    if (!became_) throw notInForce(programmeId, became.asOf);
+    return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id), { was: was.asOf, became: became.asOf }) };
+  }
+
+  /** `from`/`to` is a date (YYYY-MM-DD) or a decision id. */
+  private end(programmeId: string, ref: string, param: string, knownAt: string | undefined) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) {
+      return { asOf: ref, query: { asOf: ref, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: ref, decisionId: null } as DiffEnd };
+    }
+    const version = this.queries.versionByDecision(programmeId, ref);
+    if (!version) {
+      throw new ProblemException(404, 'VersionNotFound', `"${ref}" is neither a date nor a decision that amended programme ${programmeId}`, [
+        { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision that amended this programme' },
+      ]);
+    }
+    const upTo: EffectiveKey = version;
+    return { asOf: version.effectiveFrom, query: { asOf: version.effectiveFrom, upTo, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: version.effectiveFrom, decisionId: ref } as DiffEnd };
+  }
+}
+
+export interface DiffEnd {
+  readonly asOf: string;
+  readonly decisionId: string | null;
+}
+
+@QueryHandler(GetAudit)
+export class GetAuditHandler implements IQueryHandler<GetAudit> {
+  constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
+
+  async execute({ programmeId, filter }: GetAudit) {
+    mustExist(this.queries, programmeId);
+    return { programmeId, ...this.queries.audit(programmeId, filter) };
+  }
+}

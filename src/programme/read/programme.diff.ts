@@ -1,0 +1,60 @@
+import { nameAt } from '../../executor/domain/executor.decider';
+import type { KnownExecutor } from '../../executor/executors.projection';
+import { formatAmount } from '../domain/money';
+import { compareNumbers, type Measure, type ProgrammeContent, yearsOf } from '../domain/programme.types';
+import { measureYear, programmeTotals } from '../domain/totals';
+import { formatTotals, type TotalsView } from './programme.view';
+
+/** One row of the comparative table (порівняльна таблиця): a field of a measure, було → стало. */
+export interface DiffRow {
+  readonly measureId: string | null;
+  readonly number: string | null;
+  readonly field: string;
+  readonly was: unknown;
+  readonly became: unknown;
+}
+
+export interface ProgrammeDiff {
+  readonly rows: readonly DiffRow[];
+  readonly totals: { readonly was: TotalsView; readonly became: TotalsView };
+}
+
+/** Compares two views of one programme measure by measure (matched by id, so a renumbering is one row). */
+export function diffContents(was: ProgrammeContent, became: ProgrammeContent, executor: (id: string) => KnownExecutor | undefined, dates: { was: string; became: string }): ProgrammeDiff {
+  const rows: DiffRow[] = [];
+  if (was.title !== became.title) rows.push({ measureId: null, number: null, field: 'title', was: was.title, became: became.title });
+  if (was.period.to !== became.period.to || was.period.from !== became.period.from) {
+    rows.push({ measureId: null, number: null, field: 'period', was: was.period, became: became.period });
+  }
+  const years = yearsOf({ from: Math.min(was.period.from, became.period.from), to: Math.max(was.period.to, became.period.to) });
+  const before = new Map(was.measures.map((m) => [m.id, m]));
+  const after = new Map(became.measures.map((m) => [m.id, m]));
+  const ids = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) =>
+    compareNumbers((after.get(a) ?? before.get(a))!.number, (after.get(b) ?? before.get(b))!.number),
+  );
+  const names = (m: Measure, date: string) => m.executorIds.map((id) => {
+    const e = executor(id);
+    return e ? nameAt(e, date) : id;
+  });
+  const allocations = (m: Measure) => Object.fromEntries(years.map((y) => [String(y), formatAmount(measureYear(m, y))]));
+
+  for (const id of ids) {
+    const a = before.get(id);
+    const b = after.get(id);
+    if (!a && b) rows.push({ measureId: id, number: b.number, field: 'measure', was: null, became: { title: b.title, allocations: allocations(b) } });
+    else if (a && !b) rows.push({ measureId: id, number: a.number, field: 'measure', was: { title: a.title, allocations: allocations(a) }, became: null });
+    else if (a && b) {
+      const fields: [string, unknown, unknown][] = [
+        ['number', a.number, b.number],
+        ['title', a.title, b.title],
+        ['term', a.term, b.term],
+        ['executors', names(a, dates.was), names(b, dates.became)],
+        ['fundingSources', a.funding.map((f) => f.source), b.funding.map((f) => f.source)],
+        ...years.map((y): [string, unknown, unknown] => [`allocations.${y}`, formatAmount(measureYear(a, y)), formatAmount(measureYear(b, y))]),
+        ['expectedResults', a.expectedResults, b.expectedResults],
+      ];
+      for (const [field, x, y] of fields) if (JSON.stringify(x) !== JSON.stringify(y)) rows.push({ measureId: id, number: b.number, field, was: x, became: y });
+    }
+  }
+  return { rows, totals: { was: formatTotals(programmeTotals(was)), became: formatTotals(programmeTotals(became)) } };
+}

@@ -1,0 +1,58 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { Roles } from '../../http/auth.guard';
+import { etag } from '../../http/command-context';
+import { ZodPipe } from '../../http/zod.pipe';
+import { auditQuerySchema, diffQuerySchema, programmeParams, versionParams, viewQuerySchema } from '../programme.api';
+import { GetAudit, GetDiff, GetProgrammeView, GetVersion, ListProgrammes, ListVersions, type SerializedView } from './programme-read.handlers';
+
+@Controller('api/v1/programmes')
+export class ProgrammesController {
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+
+  @Get()
+  list() {
+    return this.queries.execute(new ListProgrammes());
+  }
+
+  @Get(':id')
+  async view(
+    @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
+    @Query(new ZodPipe(viewQuerySchema, 'query')) query: z.output<typeof viewQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const view: SerializedView = await this.queries.execute(new GetProgrammeView(params.id, query.asOf, query.knownAt));
+    void reply.header('etag', etag(view.revision)).header('content-type', 'application/json; charset=utf-8');
+    return view.json;
+  }
+
+  @Get(':id/versions')
+  versions(@Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>) {
+    return this.queries.execute(new ListVersions(params.id));
+  }
+
+  @Get(':id/versions/:decisionId')
+  version(@Param(new ZodPipe(versionParams, 'params')) params: z.output<typeof versionParams>) {
+    return this.queries.execute(new GetVersion(params.id, params.decisionId));
+  }
+
+  @Get(':id/diff')
+  diff(
+    @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
+    @Query(new ZodPipe(diffQuerySchema, 'query')) query: z.output<typeof diffQuerySchema>,
+  ) {
+    return this.queries.execute(new GetDiff(params.id, query.from, query.to, query.knownAt));
+  }
+
+  @Get(':id/audit')
+  @Roles('auditor', 'secretariat')
+  audit(
+    @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
+    @Query(new ZodPipe(auditQuerySchema, 'query')) query: z.output<typeof auditQuerySchema>,
+  ) {
+    const { after, ...filter } = query;
+    return this.queries.execute(new GetAudit(params.id, { ...filter, ...(after ? { after: Number(after) } : {}) }));
+  }
+}

@@ -1,0 +1,147 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import type { z } from 'zod';
+import { isDomainError } from '../../common/domain-error';
+import { decisionStream } from '../../decision/domain/decision.decider';
+import { decisionFold } from '../../decision/decision.handlers';
+import { executorStream } from '../../executor/domain/executor.decider';
+import { executorFold } from '../../executor/executor.handlers';
+import { AggregateRepository, type CommandContext, deterministicId, type Outcome } from '../../event-store/aggregate.repository';
+import { formatPosition } from '../../event-store/event-store.port';
+import type { WriteResponse } from '../../http/command-context';
+import { fromDomainError, ProblemException } from '../../http/problem';
+import { ProjectionRunner } from '../../projections/projection.runner';
+import type { Change, ExecutorStatus, ProgrammeCommand } from '../domain/programme.commands';
+import { decide } from '../domain/programme.decider';
+import { programmeStream } from '../domain/programme.events';
+import type { ProgrammeTimeline } from '../domain/timeline';
+import type { amendmentBodySchema, ChangeBody } from '../programme.api';
+import { programmeFold, withProgrammeMetadata } from './programme.fold';
+
+export class RegisterAmendment {
+  constructor(
+    readonly programmeId: string,
+    readonly body: z.output<typeof amendmentBodySchema>,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export class RevokeAmendment {
+  constructor(
+    readonly programmeId: string,
+    readonly amendmentId: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export interface AmendmentWritten {
+  readonly programmeId: string;
+  readonly amendmentId: string;
+  readonly effectiveFrom?: string;
+  readonly events: number;
+}
+
+const ID_NAMESPACE = 'b7e2f0a4-9c3d-4d1e-8a6b-2f5c7e9d1a3b';
+
+/** Ids the client did not choose: derived from the amendment id, so a retry decides the same. */
+function withIds(changes: readonly ChangeBody[], amendmentId: string): Change[] {
+  const id = (index: number, kind: string) => uuidv5(`${amendmentId}/${index}/${kind}`, ID_NAMESPACE);
+  return changes.map((change, index) => {
+    switch (change.op) {
+      case 'addMeasure':
+        return { ...change, measureId: change.measureId ?? id(index, 'measure') };
+      case 'addSection':
+        return { ...change, sectionId: change.sectionId ?? id(index, 'section') };
+      case 'addDirection':
+        return { ...change, directionId: change.directionId ?? id(index, 'direction') };
+      default:
+        return change;
+    }
+  });
+}
+
+function executorsNamed(changes: readonly ChangeBody[]): string[] {
+  return [
+    ...new Set(
+      changes.flatMap((c) => (c.op === 'addMeasure' ? c.executors : c.op === 'assignExecutor' ? [c.executor] : [])),
+    ),
+  ];
+}
+
+abstract class ProgrammeWriter {
+  constructor(
+    @Inject(AggregateRepository) protected readonly repository: AggregateRepository,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {}
+
+  protected async run(
+    programmeId: string,
+    context: CommandContext,
+    command: (timeline: ProgrammeTimeline) => ProgrammeCommand,
+    respond: (outcome: Outcome<ProgrammeTimeline>) => AmendmentWritten,
+  ): Promise<WriteResponse<AmendmentWritten>> {
+    const outcome = await this.repository.execute(programmeStream(programmeId), programmeFold, context, (timeline) => {
+      const decided = decide(command(timeline), timeline);
+      return isDomainError(decided) ? decided : withProgrammeMetadata(decided);
+    });
+    if (isDomainError(outcome)) throw fromDomainError(outcome);
+    // Read-your-writes: answer once the read models hold this write (or after a bounded wait).
+    await this.runner.waitFor(outcome.position, 2000);
+    return { body: { ...respond(outcome), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+  }
+}
+
+@CommandHandler(RegisterAmendment)
+export class RegisterAmendmentHandler extends ProgrammeWriter implements ICommandHandler<RegisterAmendment> {
+  async execute({ programmeId, body, context }: RegisterAmendment) {
+    const decision = (await this.repository.load(decisionStream(body.decisionId), decisionFold)).state;
+    if (decision.status !== 'registered') {
+      throw new ProblemException(404, 'DecisionNotFound', `no decision ${body.decisionId}`, [
+        { path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first (POST /api/v1/decisions)' },
+      ]);
+    }
+    const executors: Record<string, ExecutorStatus> = {};
+    for (const executorId of executorsNamed(body.changes)) {
+      const { state } = await this.repository.load(executorStream(executorId), executorFold);
+      executors[executorId] = state.status;
+    }
+    const amendmentId = context.idempotencyKey ? deterministicId(programmeStream(programmeId), context.idempotencyKey, -1) : randomUUID();
+    const changes = withIds(body.changes, amendmentId);
+    return this.run(
+      programmeId,
+      context,
+      () => ({
+        type: 'RegisterAmendment',
+        data: {
+          programmeId,
+          amendmentId,
+          decision: { id: decision.id, effectiveFrom: decision.effectiveFrom },
+          ...(body.effectiveFrom ? { effectiveFrom: body.effectiveFrom } : {}),
+          ...(body.note ? { note: body.note } : {}),
+          changes,
+          executors,
+        },
+      }),
+      (outcome) => {
+        const header = outcome.events[0];
+        const data = header.data as { amendmentId: string; effectiveFrom: string };
+        return { programmeId, amendmentId: data.amendmentId, effectiveFrom: data.effectiveFrom, events: outcome.events.length };
+      },
+    );
+  }
+}
+
+@CommandHandler(RevokeAmendment)
+export class RevokeAmendmentHandler extends ProgrammeWriter implements ICommandHandler<RevokeAmendment> {
+  execute({ programmeId, amendmentId, reason, context }: RevokeAmendment) {
+    return this.run(
+      programmeId,
+      context,
+      () => ({ type: 'RevokeAmendment', data: { amendmentId, reason } }),
+      (outcome) => ({ programmeId, amendmentId, events: outcome.events.length }),
+    );
+  }
+}
