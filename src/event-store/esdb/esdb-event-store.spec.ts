@@ -360,7 +360,10 @@ describe('EsdbEventStore', () => {
 
     it('lets readWholeLog walk the log in pages with every event exactly once', async () => {
       const seen: number[] = [];
-      for await (const page of readWholeLog(store, START, 1)) seen.push(...page.map((e) => e.position.commit));
+      for await (const page of readWholeLog(store, START, 1)) {
+        seen.push(...page.map((e) => e.position.commit));
+        if (seen.length > 10) break; // a cursor that does not advance must fail here, not loop forever
+      }
       expect(seen).toEqual([100, 200, 300, 400]);
     });
   });

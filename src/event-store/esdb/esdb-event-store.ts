@@ -136,7 +136,7 @@ export class EsdbEventStore implements EventStore {
         for (const { event } of batch) {
           if (!event || isSystemEventType(event.type) || page.length === maxCount) continue;
           const recorded = toRecordedEvent(event);
-          page.push(recorded);
+          if (comparePositions(recorded.position, cursor) > 0) page.push(recorded);
         }
         const last = batch[batch.length - 1]?.event;
         if (batch.length < wanted || !last) return page;
