@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const app = await createApp(config, logger);
   await app.listen({ port: config.PORT, host: config.HOST });
-  logger.info({ url: `http://${config.HOST}:${config.PORT}`, docs: `http://${config.HOST}:${config.PORT}/docs` }, 'programme amendment tracker listening');
+  // The bound address, not the configured one: PORT=0 asks the system for a free port.
+  const url = await app.getUrl();
+  logger.info({ url, docs: `${url}/docs` }, 'programme amendment tracker listening');
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,306 @@
+import { readFileSync } from 'node:fs';
+import type { Test } from 'supertest';
+import { BUNDLED_SEED } from '../../src/config/config.schema';
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
+
+type Caller = 'anonymous' | 'wrong token' | 'auditor' | 'secretariat';
+const CALLERS: readonly Caller[] = ['anonymous', 'wrong token', 'auditor', 'secretariat'];
+
+/** What each kind of route answers each caller (DESIGN §7, §8). */
+const EXPECTED = {
+  // Reads need no token, but a token nobody issued is refused everywhere, so a misconfigured client notices.
+  public: { anonymous: 200, 'wrong token': 401, auditor: 200, secretariat: 200 },
+  audit: { anonymous: 401, 'wrong token': 401, auditor: 200, secretariat: 200 },
+  write: { anonymous: 401, 'wrong token': 401, auditor: 403, secretariat: 201 },
+  // The Swagger UI page is served by its Fastify plugin, outside Nest's guard, and so checks no token at all:
+  // a wrong token still gets the page. (Reported as a deviation from "an unknown token is always 401".)
+  uiPage: { anonymous: 200, 'wrong token': 200, auditor: 200, secretariat: 200 },
+} as const satisfies Record<string, Record<Caller, number>>;
+
+const WRONG_TOKEN = { Authorization: 'Bearer not-a-token-anyone-issued' };
+
+/** Ids the routes are called with, registered before the table runs. */
+interface Fixtures {
+  readonly seedDecision: string;
+  readonly decision: string;
+  readonly laterDecision: string;
+  readonly executor: string;
+  readonly executorToRetire: string;
+  readonly amendmentToRevoke: string;
+}
+
+interface Route {
+  readonly method: 'get' | 'post';
+  /** As the OpenAPI document writes it; the API rows are checked against that document. */
+  readonly path: string;
+  readonly access: keyof typeof EXPECTED;
+  /** A valid request, so that the status shows the access rule and nothing else. */
+  readonly url: (f: Fixtures) => string;
+  readonly body?: (f: Fixtures) => object;
+}
+
+const P = `/api/v1/programmes/${KOROSTEN}`;
+const KOROSTEN_ANNEX = readFileSync(BUNDLED_SEED, 'utf8');
+
+const ROUTES: readonly Route[] = [
+  { method: 'get', path: '/api/v1/decisions', access: 'public', url: () => '/api/v1/decisions' },
+  { method: 'get', path: '/api/v1/decisions/{id}', access: 'public', url: (f) => `/api/v1/decisions/${f.seedDecision}` },
+  { method: 'get', path: '/api/v1/executors', access: 'public', url: () => '/api/v1/executors?asOf=2025-01-01' },
+  { method: 'get', path: '/api/v1/executors/{id}', access: 'public', url: (f) => `/api/v1/executors/${f.executor}` },
+  { method: 'get', path: '/api/v1/programmes', access: 'public', url: () => '/api/v1/programmes' },
+  { method: 'get', path: '/api/v1/programmes/{id}', access: 'public', url: () => `${P}?asOf=2025-06-01&knownAt=${new Date().toISOString()}` },
+  { method: 'get', path: '/api/v1/programmes/{id}/versions', access: 'public', url: () => `${P}/versions` },
+  { method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', access: 'public', url: (f) => `${P}/versions/${f.seedDecision}` },
+  { method: 'get', path: '/api/v1/programmes/{id}/diff', access: 'public', url: (f) => `${P}/diff?from=${f.seedDecision}&to=2025-06-01` },
+  { method: 'get', path: '/api/v1/programmes/{id}/audit', access: 'audit', url: () => `${P}/audit?limit=5` },
+  {
+    method: 'post',
+    path: '/api/v1/decisions',
+    access: 'write',
+    url: () => '/api/v1/decisions',
+    body: () => ({ council: 'Коростенська міська рада', convocation: 'VIII', session: 45, number: '2001', adoptedOn: '2025-06-12', title: 'Про внесення змін' }),
+  },
+  { method: 'post', path: '/api/v1/decisions/{id}/corrections', access: 'write', url: (f) => `/api/v1/decisions/${f.decision}/corrections`, body: () => ({ number: '1501' }) },
+  { method: 'post', path: '/api/v1/executors', access: 'write', url: () => '/api/v1/executors', body: () => ({ name: 'Управління житлово-комунального господарства' }) },
+  {
+    method: 'post',
+    path: '/api/v1/executors/{id}/renames',
+    access: 'write',
+    url: (f) => `/api/v1/executors/${f.executor}/renames`,
+    body: () => ({ name: 'Відділ кадрової роботи', effectiveFrom: '2025-01-01' }),
+  },
+  { method: 'post', path: '/api/v1/executors/{id}/retirement', access: 'write', url: (f) => `/api/v1/executors/${f.executorToRetire}/retirement`, body: () => ({ effectiveFrom: '2025-01-01' }) },
+  {
+    method: 'post',
+    path: '/api/v1/programmes/import',
+    access: 'write',
+    url: () => '/api/v1/programmes/import',
+    body: () => ({ programmeId: 'access-check', document: KOROSTEN_ANNEX }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/programmes/{id}/amendments',
+    access: 'write',
+    url: () => `${P}/amendments`,
+    body: (f) => ({ decisionId: f.laterDecision, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '80.00' }] }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/programmes/{id}/amendments/{amendmentId}/revocation',
+    access: 'write',
+    url: (f) => `${P}/amendments/${f.amendmentToRevoke}/revocation`,
+    body: () => ({ reason: 'entered against the wrong measure' }),
+  },
+  { method: 'get', path: '/health', access: 'public', url: () => '/health' },
+  { method: 'get', path: '/ready', access: 'public', url: () => '/ready' },
+  { method: 'get', path: '/metrics', access: 'public', url: () => '/metrics' },
+  { method: 'get', path: '/docs-json', access: 'public', url: () => '/docs-json' },
+  { method: 'get', path: '/docs', access: 'uiPage', url: () => '/docs' },
+];
+
+function headersFor(t: TestApp, caller: Caller): Record<string, string> {
+  if (caller === 'anonymous') return {};
+  if (caller === 'wrong token') return WRONG_TOKEN;
+  return t.as(caller);
+}
+
+function call(t: TestApp, route: Route, fixtures: Fixtures, caller: Caller): Test {
+  const request = t.http[route.method](route.url(fixtures)).set(headersFor(t, caller));
+  return route.body ? request.send(route.body(fixtures)) : request;
+}
+
+describe('who may call what', () => {
+  let t: TestApp;
+  let fixtures: Fixtures;
+
+  beforeAll(async () => {
+    t = await startApp();
+    const secretariat = t.as('secretariat');
+    const decision = (session: number, adoptedOn: string) =>
+      t.http
+        .post('/api/v1/decisions')
+        .set(secretariat)
+        .send({ council: 'Коростенська міська рада', convocation: 'VIII', session, number: null, adoptedOn, title: 'Про внесення змін до Програми' })
+        .expect(201);
+    const executor = (name: string) => t.http.post('/api/v1/executors').set(secretariat).send({ name }).expect(201);
+    const seedDecision = (await t.http.get('/api/v1/decisions').expect(200)).body[0].id;
+    const first = (await decision(40, '2024-12-20')).body.decision.id;
+    const later = (await decision(41, '2025-03-20')).body.decision.id;
+    const amendment = await t.http
+      .post(`${P}/amendments`)
+      .set(secretariat)
+      .send({ decisionId: first, changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00' }] })
+      .expect(201);
+    fixtures = {
+      seedDecision,
+      decision: first,
+      laterDecision: later,
+      executor: (await executor('Відділ кадрів')).body.executor.id,
+      executorToRetire: (await executor('Сектор, що ліквідується')).body.executor.id,
+      amendmentToRevoke: amendment.body.amendmentId,
+    };
+  });
+  afterAll(async () => t.close());
+
+  it('has a row for every route of the OpenAPI document', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+    const listed = ROUTES.filter((r) => r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`);
+    expect(listed.sort()).toEqual(documented.sort());
+  });
+
+  // Within a route the secretariat comes last, so that its write does not change what the others are refused.
+  describe.each(ROUTES)('$method $path', (route) => {
+    it.each(CALLERS)('answers %s as the rule says', async (caller) => {
+      const res = await call(t, route, fixtures, caller);
+      expect({ caller, status: res.status }).toEqual({ caller, status: EXPECTED[route.access][caller] });
+      if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+  });
+});
+
+describe('problems, headers and operations', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp()));
+  afterAll(async () => t.close());
+
+  it('lists every problem of an invalid body with its JSON path', async () => {
+    // given a body wrong in five places at once
+    const body = {
+      decisionId: '',
+      changes: [{ op: 'setAllocation', measure: '1.1', year: '2025', amount: 75 }, { op: 'renameEverything' }],
+      comment: 'not a field',
+    };
+
+    // when
+    const res = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send(body).expect(400);
+
+    // then
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, code: 'InvalidBody' });
+    expect(res.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(
+      ['$', '$.changes[0].amount', '$.changes[0].year', '$.changes[1].op', '$.decisionId'].sort(),
+    );
+    expect(res.body.problems.every((p: { message: string }) => p.message.length > 0)).toBe(true);
+  });
+
+  it('answers a body that is not JSON with a 400 problem, not a 500', async () => {
+    const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').send('{"council": ');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('names the query parameter that is not valid', async () => {
+    const res = await t.http.get(`${P}?asOf=2025-02-30`).expect(400);
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);
+  });
+
+  it.each([
+    ['programme', '/api/v1/programmes/no-such-programme', 'ProgrammeNotFound'],
+    ['decision', '/api/v1/decisions/no-such-decision', 'DecisionNotFound'],
+    ['executor', '/api/v1/executors/no-such-executor', 'ExecutorNotFound'],
+    ['version', `${P}/versions/no-such-decision`, 'VersionNotFound'],
+    ['route', '/api/v1/no-such-route', 'NotFound'],
+  ])('answers an unknown %s with a 404 problem', async (_what, url, code) => {
+    const res = await t.http.get(url).expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, code, instance: url });
+  });
+
+  it('sends the security headers on answers and on problems', async () => {
+    for (const url of ['/api/v1/programmes', '/api/v1/no-such-route']) {
+      const res = await t.http.get(url);
+      expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer' });
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('echoes a request id the client sends, and makes one otherwise', async () => {
+    const echoed = await t.http.get('/api/v1/no-such-route').set('X-Request-Id', 'portal-7f3a.42').expect(404);
+    expect(echoed.headers['x-request-id']).toBe('portal-7f3a.42');
+    expect(echoed.body.requestId).toBe('portal-7f3a.42');
+
+    const made = await t.http.get('/health').expect(200);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+    // Only a plain token is taken as given, so a client cannot write arbitrary text into the logs.
+    const refused = await t.http.get('/health').set('X-Request-Id', 'two words').expect(200);
+    expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reports liveness, readiness and Prometheus metrics', async () => {
+    expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/ready').expect(200)).body).toMatchObject({ status: 'ready', lagEvents: 0 });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    for (const name of ['http_request_duration_seconds', 'event_store_appends_total', 'projection_lag_events']) {
+      expect(metrics.text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    }
+  });
+
+  it('publishes an OpenAPI 3.1 document with the amendment route and its request schema, and a page for it', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body;
+    expect(document.openapi).toMatch(/^3\.1\./);
+    expect(document.paths['/api/v1/programmes/{id}/amendments']).toHaveProperty('post');
+    expect(document.components.schemas).toHaveProperty('AmendmentRequest');
+
+    const page = await t.http.get('/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toMatch(/<html/i);
+  });
+});
+
+describe('limits', () => {
+  it('refuses a body over BODY_LIMIT with a 413 problem, and takes one under it', async () => {
+    const t = await startApp({ seed: false, env: { BODY_LIMIT: '2kb' } });
+    try {
+      const decision = { council: 'Коростенська міська рада', convocation: 'VIII', session: 31, number: null, adoptedOn: '2024-02-22' };
+      await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...decision, title: 'Про затвердження Програми' }).expect(201);
+
+      const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...decision, title: 'Д'.repeat(1500) });
+
+      expect(res.status).toBe(413);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 413, code: 'BodyTooLarge' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers 429 once a client exceeds RATE_LIMIT_PER_MINUTE, but keeps health checks open', async () => {
+    const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '5' } });
+    try {
+      for (let i = 0; i < 5; i++) await t.http.get('/api/v1/programmes').expect(200);
+
+      const res = await t.http.get('/api/v1/programmes');
+
+      expect(res.status).toBe(429);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      await t.http.get('/health').expect(200);
+      await t.http.get('/ready').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers 429 after repeated wrong tokens, long before a generous general limit', async () => {
+    const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    try {
+      // given ten failed authentications from one address
+      for (let i = 0; i < 10; i++) await t.http.get('/api/v1/programmes').set(WRONG_TOKEN).expect(401);
+
+      // when it tries again
+      const res = await t.http.get('/api/v1/programmes').set(WRONG_TOKEN);
+
+      // then it is slowed down, while reads without a token go on
+      expect(res.status).toBe(429);
+      expect(res.body.code).toBe('TooManyFailedAuthentications');
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      await t.http.get('/api/v1/programmes').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

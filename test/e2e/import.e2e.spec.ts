@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { BUNDLED_SEED } from '../../src/config/config.schema';
+import type { MeasureView, ProgrammeView } from '../../src/programme/read/programme.view';
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
+
+/** The bundled annex, one string per document line (line n is LINES[n - 1]). */
+const LINES: readonly string[] = readFileSync(BUNDLED_SEED, 'utf8').split('\n');
+const ANNEX = LINES.join('\n');
+
+/** A variant of the annex: `edits` maps a 1-based line number of the original to what replaces it (several lines allowed). */
+function variant(edits: Readonly<Record<number, string | ((line: string) => string)>>): string {
+  return LINES.map((line, i) => {
+    const edit = edits[i + 1];
+    return edit === undefined ? line : typeof edit === 'function' ? edit(line) : edit;
+  }).join('\n');
+}
+
+/** Replaces text that must occur in the line, so a variant never silently stops changing anything. */
+function replacing(from: string, to: string): (line: string) => string {
+  return (line) => {
+    if (!line.includes(from)) throw new Error(`"${from}" is not in "${line}"`);
+    return line.replace(from, to);
+  };
+}
+
+/** The heading names another approving decision, so an import of the variant would register a new one. */
+const OTHER_HEADING = { 4: '32 сесії Коростенської міської ради', 5: 'VIII скликання від 14.05.2024р. № 1990' };
+
+const measuresOf = (view: ProgrammeView): MeasureView[] => view.sections.flatMap((s) => s.directions.flatMap((d) => d.measures));
+
+describe('POST /api/v1/programmes/import', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp()));
+  afterAll(async () => t.close());
+
+  const importing = (body: object, headers: Record<string, string> = {}) =>
+    t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).set(headers).send(body);
+
+  const viewOf = async (programmeId: string): Promise<ProgrammeView> => (await t.http.get(`/api/v1/programmes/${programmeId}`).expect(200)).body;
+
+  /**
+   * Everything an import could have written: the read side, and the count of events appended to the store, which
+   * is counted as they are appended and so cannot lag behind like a read model.
+   */
+  const everything = async () => {
+    const appendedEvents = /^event_store_appended_events_total (\d+)$/m.exec((await t.http.get('/metrics').expect(200)).text)?.[1];
+    if (appendedEvents === undefined) throw new Error('/metrics has no event_store_appended_events_total');
+    return {
+      appendedEvents,
+      programmes: (await t.http.get('/api/v1/programmes').expect(200)).body,
+      executors: (await t.http.get('/api/v1/executors').expect(200)).body,
+      decisions: (await t.http.get('/api/v1/decisions').expect(200)).body,
+    };
+  };
+
+  it('imports a document whose stated total no longer adds up, warning with the line of each broken total', async () => {
+    // given 1.1's 2024 amount raised from 75,00 to 76,00 while the totals below still say 575,00 and 3 887,30
+    const document = variant({ 18: replacing('75,00\t75,00\t75,00', '76,00\t75,00\t75,00') });
+
+    // when
+    const res = await importing({ programmeId: 'changed-amount', document }).expect(201);
+
+    // then section I (line 25), sections I-IV (line 60) and the programme (line 61) are reported, nothing else
+    expect(res.body.warnings.map((w: { line: number }) => w.line)).toEqual([25, 60, 61]);
+    expect(res.body.warnings[0].message).toMatch(/section I in 2024 .*575\.00.*576\.00/);
+    // and the view holds what the measures say, the totals derived from them
+    const view = await viewOf('changed-amount');
+    expect(measuresOf(view).find((m) => m.number === '1.1')?.allocations).toEqual({ 2024: '76.00', 2025: '75.00', 2026: '75.00' });
+    expect(view.sections[0].totals.byYear[2024]).toBe('576.00');
+    expect(view.totals.overall).toBe('11182.90');
+  });
+
+  it('refuses a document with rows it cannot place, naming each line, and writes nothing', async () => {
+    // given a document that would also bring a new decision and a new executor, with a stray row before 1.2 (new
+    // line 19) and one after 1.4 (original line 24, now 25, so the stray row is line 26)
+    const document = variant({
+      ...OTHER_HEADING,
+      18: replacing('Виконавчий комітет Коростенської міської ради', 'Управління освіти'),
+      19: (line) => `\t\tРядок без номера заходу\t\t\t\t\t\t\t\n${line}`,
+      24: (line) => `${line}\n\t\tЩе один рядок без номера\t\t\t\t\t\t\t`,
+    });
+    const before = await everything();
+
+    // when
+    const res = await importing({ programmeId: 'unplaceable', document }).expect(400);
+
+    // then
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('UnreadableAnnex');
+    expect(res.body.problems).toEqual([
+      expect.objectContaining({ path: '$.document', line: 19, message: expect.stringContaining('line 19') }),
+      expect.objectContaining({ path: '$.document', line: 26, message: expect.stringContaining('line 26') }),
+    ]);
+    // and no programme, decision or executor was registered
+    expect(await everything()).toEqual(before);
+    await t.http.get('/api/v1/programmes/unplaceable').expect(404);
+    await t.http.get('/ready').expect(200);
+  });
+
+  it('refuses the same document imported twice under the same id, writing nothing the second time', async () => {
+    // given
+    const first = await importing({ programmeId: 'imported-twice', document: ANNEX }).expect(201);
+    const before = await everything();
+
+    // when
+    const again = await importing({ programmeId: 'imported-twice', document: ANNEX }).expect(409);
+
+    // then
+    expect(again.body).toMatchObject({ status: 409, code: 'ProgrammeAlreadyRegistered' });
+    expect(await everything()).toEqual(before);
+    expect((await viewOf('imported-twice')).revision).toBe(first.body.revision);
+  });
+
+  it('ties the programme to a decision registered beforehand when decisionId names it', async () => {
+    // given the approving decision registered with its number, which the document leaves blank
+    const registered = await t.http
+      .post('/api/v1/decisions')
+      .set(t.as('secretariat'))
+      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 31, number: '123', adoptedOn: '2024-02-22', title: 'Про затвердження Програми розвитку місцевого самоврядування' })
+      .expect(201);
+    const decisionId: string = registered.body.decision.id;
+    const decisionsBefore = (await t.http.get('/api/v1/decisions').expect(200)).body;
+
+    // when
+    const res = await importing({ programmeId: 'with-decision', decisionId, document: ANNEX }).expect(201);
+
+    // then that decision approves the programme, and the one in the document's heading is not registered again
+    expect(res.body.decisionId).toBe(decisionId);
+    const view = await viewOf('with-decision');
+    expect(view.lastAmendment?.decisionId).toBe(decisionId);
+    expect(view.amendmentChain).toMatch(/^затвердженої рішенням 31 сесії VIII скликання від 22\.02\.2024 № 123/);
+    const decision = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body;
+    expect(decision.amendments).toEqual([expect.objectContaining({ programmeId: 'with-decision' })]);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisionsBefore.length);
+  });
+
+  it('answers 404 for a decisionId nobody registered, and writes nothing', async () => {
+    // given
+    const before = await everything();
+
+    // when
+    const res = await importing({ programmeId: 'unknown-decision', decisionId: 'no-such-decision', document: variant(OTHER_HEADING) }).expect(404);
+
+    // then
+    expect(res.body).toMatchObject({ code: 'DecisionNotFound', problems: [expect.objectContaining({ path: '$.decisionId' })] });
+    expect(await everything()).toEqual(before);
+  });
+
+  it('gives the first answer again to a retry with the same Idempotency-Key, and refuses the key for another document', async () => {
+    // given an import that registers the decision named in its heading
+    const document = variant(OTHER_HEADING);
+    const key = { 'Idempotency-Key': 'import-retry-1' };
+    const first = await importing({ programmeId: 'retried', document }, key).expect(201);
+    const after = await everything();
+
+    // when the client retries, not knowing whether the first answer was lost
+    const retry = await importing({ programmeId: 'retried', document }, key).expect(201);
+
+    // then
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await everything()).toEqual(after);
+    const session32 = after.decisions.filter((d: { session: number }) => d.session === 32);
+    expect(session32).toEqual([expect.objectContaining({ id: first.body.decisionId, number: '1990', adoptedOn: '2024-05-14' })]);
+
+    // and the same key for a different request is a client error, not a silent replay
+    const reused = await importing({ programmeId: 'retried', document: `${document}\n` }, key).expect(422);
+    expect(reused.body.code).toBe('IdempotencyKeyReused');
+  });
+
+  describe('a document with the shapes Word produces, round-tripped to the view', () => {
+    let view: ProgrammeView;
+    let warnings: unknown[];
+    beforeAll(async () => {
+      const document = variant({
+        // direction "1." written without its number
+        18: (line) => replacing('1.\t', '\t')(replacing('самоврядування „Асоціація', 'самовряду вання „Асоціація')(line)),
+        // a word split inside an executor cell
+        34: replacing('Відділ інформаційно-консультативного', 'Відділ інформаційно-консультативно го'),
+        // section IV's heading as one cell, without a tab
+        55: 'IV «Матеріально-технічна база органів місцевого самоврядування»',
+        // 4.2 for one year only, with the totals corrected to match
+        57: (line) => replacing('2024-2026рр.', '2025 рік')(replacing('106,50\t106,50\t106,50', '---\t106,50\t---')(line)),
+        59: replacing('387,30\t147,30\t147,30', '280,80\t147,30\t40,80'),
+        60: replacing('3 887,30\t3 647,30\t3 647,30', '3 780,80\t3 647,30\t3 540,80'),
+        61: replacing('11 181,90', '10 968,90'),
+      });
+      const res = await importing({ programmeId: 'word-shapes', document }).expect(201);
+      warnings = res.body.warnings;
+      view = await viewOf('word-shapes');
+    });
+
+    it('finds the corrected totals consistent', () => {
+      expect(warnings).toEqual([]);
+      expect(view.sections[3].totals).toEqual({ byYear: { 2024: '280.80', 2025: '147.30', 2026: '40.80' }, overall: '468.90' });
+      expect(view.totals).toEqual({ byYear: { 2024: '3780.80', 2025: '3647.30', 2026: '3540.80' }, overall: '10968.90' });
+    });
+
+    it('keeps an unnumbered direction with its title and measures', () => {
+      expect(view.sections[0].directions).toEqual([
+        expect.objectContaining({ number: null, title: 'Сприяння розвитку місцевого самоврядування та обмін досвідом' }),
+      ]);
+      expect(view.sections[0].directions[0].measures.map((m) => m.number)).toEqual(['1.1', '1.2', '1.3', '1.4']);
+    });
+
+    it('mends a word split inside a cell, in a title and in an executor’s name', async () => {
+      expect(measuresOf(view).find((m) => m.number === '1.1')?.title).toBe(
+        'Членський внесок до Всеукраїнської асоціації органів місцевого самоврядування „Асоціація міст України”',
+      );
+      // the mended name is the department the Korosten programme already names, not a new one
+      const korosten = await viewOf(KOROSTEN);
+      const department = measuresOf(korosten).find((m) => m.number === '2.5')?.executors;
+      expect(measuresOf(view).find((m) => m.number === '2.5')?.executors).toEqual(department);
+    });
+
+    it('reads a section heading that has no tab between number and title', () => {
+      expect(view.sections.map((s) => [s.number, s.title])).toContainEqual(['IV', 'Матеріально-технічна база органів місцевого самоврядування']);
+      expect(view.sections[3].directions[0].measures.map((m) => m.number)).toEqual(['4.1', '4.2', '4.3']);
+    });
+
+    it('reads a one-year term and its single allocation', () => {
+      expect(measuresOf(view).find((m) => m.number === '4.2')).toMatchObject({ term: { from: 2025, to: 2025 }, allocations: { 2024: null, 2025: '106.50', 2026: null } });
+    });
+  });
+});

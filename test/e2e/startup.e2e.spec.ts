@@ -1,0 +1,159 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { KOROSTEN } from '../support/app';
+
+/**
+ * The real entry point (`src/main.ts`) as a child process, as `npm start` runs it, but from the TypeScript sources.
+ * Its environment is built from scratch: the test runner's own variables (NODE_ENV=test, …) must not leak in.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const STARTUP_TIMEOUT = 60_000;
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Server {
+  const child = spawn(process.execPath, ['-r', './test/support/register-ts.js', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves with the first stdout line that matches; rejects (with the output so far) if the process exits first. */
+function lineMatching(server: Server, pattern: RegExp): Promise<string> {
+  return new Promise((found, failed) => {
+    const look = () => {
+      const line = server.stdout().split('\n').find((l) => pattern.test(l));
+      if (line === undefined) return false;
+      server.child.stdout?.off('data', look);
+      found(line);
+      return true;
+    };
+    if (look()) return;
+    server.child.stdout?.on('data', look);
+    void server.exited.then((code) => failed(new Error(`exited with ${code} before printing ${pattern}:\n${server.stdout()}\n${server.stderr()}`)));
+  });
+}
+
+const jsonLines = (text: string) => text.split('\n').filter((line) => line.startsWith('{'));
+const occurrences = (text: string, part: string) => text.split(part).length - 1;
+
+describe('starting the server from its entry point', () => {
+  const dataDirs: string[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'programme-tracker-start-'));
+    dataDirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it(
+    'stops with a message naming PORT when PORT is not a number',
+    async () => {
+      const server = launch({ PORT: 'eighty', DATA_DIR: dataDir() });
+
+      expect(await server.exited).not.toBe(0);
+      expect(server.stderr()).toMatch(/PORT/);
+      // A configuration message, not a crash with a stack trace.
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
+    'refuses to start in production without API_TOKENS, and prints no development tokens',
+    async () => {
+      const server = launch({ NODE_ENV: 'production', DATA_DIR: dataDir() });
+
+      expect(await server.exited).not.toBe(0);
+      expect(server.stderr()).toMatch(/API_TOKENS/);
+      expect(server.stdout()).not.toMatch(/DEVELOPMENT MODE/);
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
+    'does not echo a rejected token in its message',
+    async () => {
+      const server = launch({ NODE_ENV: 'production', API_TOKENS: 'secretariat:tooShortSecret1', DATA_DIR: dataDir() });
+
+      expect(await server.exited).not.toBe(0);
+      expect(server.stderr()).toMatch(/API_TOKENS/);
+      expect(server.stderr() + server.stdout()).not.toContain('tooShortSecret1');
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  describe('in development mode, without API_TOKENS', () => {
+    let server: Server;
+    let url: string;
+    let tokens: { secretariat: string; auditor: string };
+
+    beforeAll(async () => {
+      // PORT=0: the system picks a free port and the server logs where it listens.
+      server = launch({ NODE_ENV: 'development', PORT: '0', DATA_DIR: dataDir(), LOG_LEVEL: 'trace' });
+      const listening = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
+      url = listening.url;
+      const token = (role: string) => new RegExp(`^\\s+${role}: (\\S+)$`, 'm').exec(server.stdout())?.[1] ?? '';
+      tokens = { secretariat: token('secretariat'), auditor: token('auditor') };
+    }, STARTUP_TIMEOUT);
+
+    afterAll(async () => {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    });
+
+    it('logs the address it really listens on', () => {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    });
+
+    it('prints DEVELOPMENT MODE and one token per role, once', () => {
+      expect(occurrences(server.stdout(), 'DEVELOPMENT MODE')).toBe(1);
+      expect(tokens.secretariat).toMatch(/^\S{16,}$/);
+      expect(tokens.auditor).toMatch(/^\S{16,}$/);
+      expect(tokens.auditor).not.toBe(tokens.secretariat);
+      for (const token of Object.values(tokens)) expect(occurrences(server.stdout() + server.stderr(), token)).toBe(1);
+    });
+
+    it('accepts the printed tokens with their roles', async () => {
+      const http = request(url);
+      await http
+        .post('/api/v1/decisions')
+        .set('Authorization', `Bearer ${tokens.secretariat}`)
+        .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 40, number: '1501', adoptedOn: '2024-12-20', title: 'Про внесення змін' })
+        .expect(201);
+      await http.get(`/api/v1/programmes/${KOROSTEN}/audit?limit=1`).set('Authorization', `Bearer ${tokens.auditor}`).expect(200);
+      // The auditor's token is known (403, not 401), but it may not write.
+      await http.post('/api/v1/decisions').set('Authorization', `Bearer ${tokens.auditor}`).send({}).expect(403);
+    });
+
+    it('never writes a token or the Authorization header into its JSON log', async () => {
+      // given a request with a token, whose log lines we can find by its request id
+      await request(url).get('/api/v1/programmes').set('Authorization', `Bearer ${tokens.secretariat}`).set('X-Request-Id', 'startup-log-check').expect(200);
+      await lineMatching(server, /"reqId":"startup-log-check".*"msg":"request completed"/);
+
+      // then the request was logged, and no log line holds a token or the header
+      const log = jsonLines(server.stdout()).concat(jsonLines(server.stderr()));
+      expect(log.filter((line) => line.includes('"reqId":"startup-log-check"')).length).toBeGreaterThan(0);
+      for (const line of log) {
+        expect(line).not.toContain(tokens.secretariat);
+        expect(line).not.toContain(tokens.auditor);
+        expect(line).not.toMatch(/authorization|bearer/i);
+      }
+    });
+  });
+});
