@@ -8,8 +8,11 @@ export type Amount = Kopecks | null;
 
 const KOPECKS_PER_THOUSAND = 100_000;
 const SCALE = 5;
-/** 10^12 thousand UAH: far above any municipal budget, far below 2^53 kopecks. */
-const MAX_WHOLE_DIGITS = 12;
+/**
+ * Below 10^10 thousand UAH: far above any municipal budget, and 10^10 × 100 000 = 10^15 kopecks stays below
+ * 2^53 ≈ 9 × 10^15, so every accepted amount is an exact integer (12 digits overflowed and made `kopecks` throw).
+ */
+const MAX_WHOLE_DIGITS = 10;
 
 export const ZERO = 0 as Kopecks;
 

@@ -273,10 +273,12 @@ function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: Prog
       ? fail('DirectionNotFound', `no direction "${change.direction}" on ${date}`, ['direction'])
       : fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
   }
-  for (const [i, executorId] of change.executors.entries()) {
-    const unusable = executorProblem(executorId, executors, ['executors', i]);
-    if (unusable) return unusable;
-  }
+  // Every unusable executor is listed (DESIGN §7), not just the first.
+  const unusable = change.executors.flatMap((executorId, i) => {
+    const found = executorProblem(executorId, executors, ['executors', i]);
+    return found && !Array.isArray(found) ? found.problems : [];
+  });
+  if (unusable.length > 0) return { problems: unusable };
   const { measureId, number, title, term, expectedResults } = change;
   return [
     {

@@ -150,7 +150,7 @@ function firstSpelling(annex: Annex, normalized: string): string {
   return allExecutors(annex).find((name) => normalizeExecutorName(name) === normalized) as string;
 }
 
-function wordingOf(programmeId: string, annex: Annex, executorId: (name: string) => string): InitialWording {
+export function wordingOf(programmeId: string, annex: Annex, executorId: (name: string) => string): InitialWording {
   const id = (path: string) => uuidv5(`${programmeId}/${path}`, IMPORT_NAMESPACE);
   return {
     title: annex.title,

@@ -1,0 +1,134 @@
+import { type DomainError, isDomainError } from '../../common/domain-error';
+import { citation, type Decision, type DecisionCommand, type DecisionEvent, decide, decisionStream, evolve, initialDecision } from './decision.decider';
+
+/** given(events…).when(command).then(events) / .thenFails(code, kind) for the decision decider. */
+function given(...events: DecisionEvent[]) {
+  const state = events.reduce(evolve, initialDecision);
+  return {
+    state,
+    when(command: DecisionCommand) {
+      const result = decide(command, state);
+      return {
+        then(expected: DecisionEvent[]) {
+          if (isDomainError(result)) throw new Error(`expected ${command.type} to be accepted, got ${result.code}: ${result.message}`);
+          expect(result).toStrictEqual(expected);
+          return expected.reduce(evolve, state);
+        },
+        thenFails(code: string, kind: DomainError['kind']) {
+          if (!isDomainError(result)) throw new Error(`expected ${code}, got ${JSON.stringify(result)}`);
+          expect({ code: result.code, kind: result.kind }).toEqual({ code, kind });
+          return result;
+        },
+      };
+    },
+  };
+}
+
+const details = {
+  council: 'Коростенська міська рада',
+  convocation: 'VIII',
+  session: 31,
+  number: null,
+  adoptedOn: '2024-02-22',
+  title: 'Про затвердження Програми розвитку місцевого самоврядування',
+} as const;
+
+const register = (overrides: Partial<Extract<DecisionCommand, { type: 'RegisterDecision' }>['data']> = {}): DecisionCommand => ({
+  type: 'RegisterDecision',
+  data: { decisionId: 'd-31', ...details, ...overrides },
+});
+
+const registered: DecisionEvent = { type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2024-02-22' } };
+
+const correct = (corrections: Extract<DecisionCommand, { type: 'CorrectDecisionDetails' }>['data']['corrections']): DecisionCommand => ({
+  type: 'CorrectDecisionDetails',
+  data: { decisionId: 'd-31', corrections },
+});
+
+describe('decision decider', () => {
+  describe('RegisterDecision', () => {
+    it('registers the decision, effective from its adoption when no date is given', () => {
+      const state = given().when(register()).then([registered]);
+      expect(state).toEqual({ status: 'registered', id: 'd-31', ...details, effectiveFrom: '2024-02-22' });
+    });
+
+    it('keeps an effective date of its own', () => {
+      given()
+        .when(register({ effectiveFrom: '2024-03-01' }))
+        .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2024-03-01' } }]);
+    });
+
+    it('keeps the number as the council writes it', () => {
+      given()
+        .when(register({ number: '4157-55/2025' }))
+        .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, number: '4157-55/2025', effectiveFrom: '2024-02-22' } }]);
+    });
+
+    it('a decision is registered once (DecisionAlreadyRegistered)', () => {
+      given(registered).when(register({ number: '123' })).thenFails('DecisionAlreadyRegistered', 'conflict');
+    });
+  });
+
+  describe('CorrectDecisionDetails', () => {
+    it('records only what changes, with the value it replaces', () => {
+      const state = given(registered)
+        .when(correct({ number: '123', session: 31, title: details.title }))
+        .then([{ type: 'DecisionDetailsCorrected', data: { decisionId: 'd-31', corrected: { number: '123' }, was: { number: null } } }]);
+      expect(state.status === 'registered' && state.number).toBe('123');
+    });
+
+    it('corrects several details at once', () => {
+      const state = given(registered)
+        .when(correct({ session: 32, adoptedOn: '2024-02-23', effectiveFrom: '2024-02-23' }))
+        .then([
+          {
+            type: 'DecisionDetailsCorrected',
+            data: { decisionId: 'd-31', corrected: { session: 32, adoptedOn: '2024-02-23', effectiveFrom: '2024-02-23' }, was: { session: 31, adoptedOn: '2024-02-22', effectiveFrom: '2024-02-22' } },
+          },
+        ]);
+      expect(state).toMatchObject({ session: 32, adoptedOn: '2024-02-23', effectiveFrom: '2024-02-23' });
+    });
+
+    it('a number can be cleared back to none', () => {
+      const numbered: DecisionEvent = { type: 'DecisionRegistered', data: { ...registered.data, number: '123' } as Extract<DecisionEvent, { type: 'DecisionRegistered' }>['data'] };
+      given(numbered)
+        .when(correct({ number: null }))
+        .then([{ type: 'DecisionDetailsCorrected', data: { decisionId: 'd-31', corrected: { number: null }, was: { number: '123' } } }]);
+    });
+
+    it('corrections that repeat what is registered are NothingToCorrect', () => {
+      given(registered).when(correct({ session: 31, number: null })).thenFails('NothingToCorrect', 'conflict');
+      given(registered).when(correct({})).thenFails('NothingToCorrect', 'conflict');
+      given(registered).when(correct({ title: undefined })).thenFails('NothingToCorrect', 'conflict');
+    });
+
+    it('an unregistered decision is DecisionNotFound', () => {
+      given().when(correct({ number: '123' })).thenFails('DecisionNotFound', 'not-found');
+    });
+  });
+
+  describe('evolve', () => {
+    it('a correction before registration changes nothing', () => {
+      const state: Decision = evolve(initialDecision, { type: 'DecisionDetailsCorrected', data: { decisionId: 'd-31', corrected: { number: '1' }, was: {} } });
+      expect(state).toEqual({ status: 'unknown' });
+    });
+  });
+
+  describe('citation', () => {
+    it('cites a decision as documents do: session, convocation, the date as DD.MM.YYYY and the number', () => {
+      expect(citation({ ...details, number: '123' })).toBe('рішення 31 сесії VIII скликання від 22.02.2024 № 123');
+    });
+
+    it('leaves the number out while the decision has none', () => {
+      expect(citation(details)).toBe('рішення 31 сесії VIII скликання від 22.02.2024');
+    });
+
+    it('keeps numbers like "1222-31-VIII" as written', () => {
+      expect(citation({ session: 31, convocation: 'VIII', adoptedOn: '2023-11-09', number: '1222-31-VIII' })).toBe('рішення 31 сесії VIII скликання від 09.11.2023 № 1222-31-VIII');
+    });
+  });
+
+  it('lives in the stream decision-<id>', () => {
+    expect(decisionStream('d-31')).toBe('decision-d-31');
+  });
+});
