@@ -97,6 +97,22 @@ describe('POST /api/v1/programmes/import', () => {
     await t.http.get('/ready').expect(200);
   });
 
+  it('refuses a document that reads but does not hold together, naming the line and measure, and writes nothing', async () => {
+    // given 4.3 runs in 2024 only (line 58) but its row now allocates 10,00 for 2025
+    const document = variant({ ...OTHER_HEADING, 58: replacing('240,00\t---\t---', '240,00\t10,00\t---') });
+    const before = await everything();
+
+    // when
+    const res = await importing({ programmeId: 'inconsistent', document }).expect(400);
+
+    // then
+    expect(res.body.code).toBe('InconsistentAnnex');
+    expect(res.body.problems).toEqual([
+      expect.objectContaining({ path: '$.document', code: 'AllocationOutsideTerm', line: 58, message: expect.stringMatching(/^line 58 \(measure 4\.3\): .*2025/) }),
+    ]);
+    expect(await everything()).toEqual(before);
+  });
+
   it('refuses the same document imported twice under the same id, writing nothing the second time', async () => {
     // given
     const first = await importing({ programmeId: 'imported-twice', document: ANNEX }).expect(201);

@@ -45,7 +45,10 @@ export function checkChange(content: ProgrammeContent | null, change: ProgrammeC
     case 'MeasureRemoved':
       return withMeasure(content, change.data.measureId, () => []);
     case 'AllocationSet':
-      return withMeasure(content, change.data.measureId, (m) => allocationRules(m, change.data));
+      return withMeasure(content, change.data.measureId, (m) => [
+        ...allocationRules(m, change.data),
+        ...totalsExact(content, (change.data.amount ?? 0) - (allocationOf(m, change.data.source, change.data.year) ?? 0), ['amount']),
+      ]);
     case 'ExecutorAssigned':
       return withMeasure(content, change.data.measureId, (m) =>
         m.executorIds.includes(change.data.executorId)
@@ -128,8 +131,10 @@ function sectionRules(content: ProgrammeContent, data: { sectionId: string; numb
   ];
 }
 
-function directionRules(content: ProgrammeContent, data: { directionId: string; sectionId: string }): DomainProblem[] {
+function directionRules(content: ProgrammeContent, data: { directionId: string; sectionId: string; number: string | null }): DomainProblem[] {
+  const numberTaken = data.number !== null && content.directions.some((d) => d.sectionId === data.sectionId && d.number === data.number);
   return [
+    ...(numberTaken ? [problem('DirectionNumberTaken', `the section already has a direction ${data.number}`, ['number'])] : []),
     ...(content.sections.some((s) => s.id === data.sectionId) ? [] : [problem('SectionNotFound', `no section ${data.sectionId}`, ['section'])]),
     ...(content.directions.some((d) => d.id === data.directionId)
       ? [problem('DirectionIdTaken', `a direction with id ${data.directionId} exists`, ['directionId'])]
@@ -149,7 +154,40 @@ function measureAddedRules(
     ...(data.title.trim() === '' ? [problem('EmptyTitle', 'a measure needs a title', ['title'])] : []),
     ...(new Set(sources).size !== sources.length ? [problem('FundingSourceTaken', 'a funding source is listed twice', ['fundingSources'])] : []),
     ...termRules(content, data.term, data.funding),
+    ...totalsExact(content, sumOfAllocations(data.funding), ['fundingSources']),
   ];
+}
+
+/**
+ * Every total (a measure's year, a section, the programme) is at most the sum of all allocations, which must
+ * stay an exact integer of kopecks (below 2^53, ≈ 90 billion thousand UAH): past it, totals would be wrong
+ * and the read models, which refuse inexact amounts, would stop. Summed as doubles, the sum is exact below
+ * 2^53 and at least 2^53 above it, so the comparison is exact.
+ */
+function totalsExact(content: ProgrammeContent, change: number, path: (string | number)[]): DomainProblem[] {
+  let total = change;
+  for (const measure of content.measures) total += measureSum(measure);
+  return total > Number.MAX_SAFE_INTEGER
+    ? [problem('TotalTooLarge', `the programme's allocations would add up to more than ${formatAmount(Number.MAX_SAFE_INTEGER as Amount)} thousand UAH`, path)]
+    : [];
+}
+
+/** Measures are immutable and a change replaces only the one it touches: a later check of the same timeline reuses the rest. */
+const measureSums = new WeakMap<Measure, number>();
+
+function measureSum(measure: Measure): number {
+  let sum = measureSums.get(measure);
+  if (sum === undefined) {
+    sum = sumOfAllocations(measure.funding);
+    measureSums.set(measure, sum);
+  }
+  return sum;
+}
+
+function sumOfAllocations(funding: readonly FundingLine[]): number {
+  let sum = 0;
+  for (const line of funding) for (const year in line.allocations) sum += line.allocations[year] ?? 0;
+  return sum;
 }
 
 function numberFree(content: ProgrammeContent, number: string, except?: string): DomainProblem[] {

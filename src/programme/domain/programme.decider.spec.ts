@@ -149,7 +149,11 @@ describe('programme decider', () => {
       };
       given()
         .when(programmeRegistered({ wording: twice }))
-        .thenFails('InvalidWording', { kind: 'invalid', problems: [{ code: 'MeasureNumberTaken', path: ['number'], details: { measureId: 'm-1.1' } }] });
+        .thenFails('InvalidWording', {
+          kind: 'invalid',
+          // Located in the wording, so that an importer can name the document line.
+          problems: [{ code: 'MeasureNumberTaken', path: ['sections', 0, 'directions', 0, 'measures', 1, 'number'], details: { measureId: 'm-1.1' } }],
+        });
     });
 
     it('a wording that allocates money outside a measure’s term is not consistent', () => {
@@ -166,7 +170,7 @@ describe('programme decider', () => {
       };
       given()
         .when(programmeRegistered({ wording: outside }))
-        .thenFails('InvalidWording', { kind: 'invalid', problems: [{ code: 'AllocationOutsideTerm', path: ['term'] }] });
+        .thenFails('InvalidWording', { kind: 'invalid', problems: [{ code: 'AllocationOutsideTerm', path: ['sections', 1, 'directions', 0, 'measures', 0, 'term'] }] });
     });
 
     it('a period that ends before it starts is not consistent', () => {
@@ -678,6 +682,11 @@ describe('programme decider', () => {
               { code: 'DirectionIdTaken', path: ['changes', 1, 'directionId'] },
             ],
           });
+      });
+      it('a direction number the section already has is DirectionNumberTaken, so a number names one direction', () => {
+        registered()
+          .when(on('2025-03-01', addDirection('I', '2', 'Ще один другий напрям')))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'DirectionNumberTaken', path: ['changes', 0, 'number'] }] });
       });
     });
 

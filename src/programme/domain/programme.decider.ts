@@ -28,7 +28,8 @@ function registerProgramme(data: Data<'RegisterProgramme'>, timeline: ProgrammeT
   if (timeline.amendments.length > 0) {
     return domainError('conflict', 'ProgrammeAlreadyRegistered', `programme ${data.programmeId} is already registered`);
   }
-  const changes = initialChanges(data.programmeId, data.wording);
+  const located = initialChanges(data.programmeId, data.wording);
+  const changes = located.map(({ change }) => change);
   const header: AmendmentRegistered = {
     type: 'AmendmentRegistered',
     data: {
@@ -41,24 +42,30 @@ function registerProgramme(data: Data<'RegisterProgramme'>, timeline: ProgrammeT
       changeCount: changes.length,
     },
   };
-  const problems = checkInOrder(null, changes.map((change) => ({ change, path: [] })));
+  const problems = checkInOrder(null, located);
   if (problems.length > 0) return domainError('invalid', 'InvalidWording', 'the programme’s wording is not consistent', problems);
   return [header, ...changes];
 }
 
-function initialChanges(programmeId: string, wording: InitialWording): ProgrammeChange[] {
+/** The wording as changes, each located in the wording (`['sections', 3, 'directions', 0, 'measures', 2]`) for its problems. */
+function initialChanges(programmeId: string, wording: InitialWording): { change: ProgrammeChange; path: (string | number)[] }[] {
   const { title, community, period } = wording;
-  const changes: ProgrammeChange[] = [{ type: 'ProgrammeRegistered', data: { programmeId, title, community, period } }];
-  for (const section of wording.sections) {
-    changes.push({ type: 'SectionAdded', data: { sectionId: section.sectionId, number: section.number, title: section.title } });
-    for (const direction of section.directions) {
+  const changes: { change: ProgrammeChange; path: (string | number)[] }[] = [
+    { change: { type: 'ProgrammeRegistered', data: { programmeId, title, community, period } }, path: [] },
+  ];
+  wording.sections.forEach((section, s) => {
+    changes.push({ change: { type: 'SectionAdded', data: { sectionId: section.sectionId, number: section.number, title: section.title } }, path: ['sections', s] });
+    section.directions.forEach((direction, d) => {
       const { directionId, number, title: directionTitle } = direction;
-      changes.push({ type: 'DirectionAdded', data: { directionId, sectionId: section.sectionId, number, title: directionTitle } });
-      for (const { measureId, ...measure } of direction.measures) {
-        changes.push({ type: 'MeasureAdded', data: { measureId, directionId, ...measure } });
-      }
-    }
-  }
+      changes.push({
+        change: { type: 'DirectionAdded', data: { directionId, sectionId: section.sectionId, number, title: directionTitle } },
+        path: ['sections', s, 'directions', d],
+      });
+      direction.measures.forEach(({ measureId, ...measure }, m) => {
+        changes.push({ change: { type: 'MeasureAdded', data: { measureId, directionId, ...measure } }, path: ['sections', s, 'directions', d, 'measures', m] });
+      });
+    });
+  });
   return changes;
 }
 

@@ -69,7 +69,7 @@ export class AnnexImporter {
       data: { programmeId: request.programmeId, amendmentId: uuidv5(`${request.programmeId}/initial`, IMPORT_NAMESPACE), decision: decision.facts, wording },
     };
     const dryRun = decide(command, EMPTY_TIMELINE);
-    if (isDomainError(dryRun)) throw fromDomainError(dryRun, ['document']);
+    if (isDomainError(dryRun)) throw wordingProblem(dryRun, annex);
 
     if (decision.register) await this.write(decisionStream(decision.facts.id), decisionFold, context, (state) => decideDecision(decision.register as DecisionCommand, state));
     let executorsRegistered = 0;
@@ -139,6 +139,24 @@ export class AnnexImporter {
     if (outcome.code === 'NothingToDo') return false;
     throw fromDomainError(outcome);
   }
+}
+
+/** A wording the decider refuses is reported like an unreadable document: by the line of what is wrong. */
+function wordingProblem(error: DomainError, annex: Annex): ProblemException {
+  return new ProblemException(
+    400,
+    'InconsistentAnnex',
+    `the document reads, but ${error.problems.length} thing(s) in it do not hold together`,
+    error.problems.map((p) => {
+      const [, s, , d, , m] = p.path ?? [];
+      const section = typeof s === 'number' ? annex.sections[s] : undefined;
+      const direction = typeof d === 'number' ? section?.directions[d] : undefined;
+      const measure = typeof m === 'number' ? direction?.measures[m] : undefined;
+      const line = measure?.lines[0] ?? direction?.line ?? section?.line;
+      const where = measure ? `line ${line} (measure ${measure.number})` : line !== undefined ? `line ${line}` : 'the document';
+      return { path: '$.document', code: p.code, message: `${where}: ${p.message}`, ...(line !== undefined ? { line } : {}) };
+    }),
+  );
 }
 
 function allExecutors(annex: Annex): string[] {
