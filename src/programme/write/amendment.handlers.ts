@@ -103,10 +103,12 @@ export class RegisterAmendmentHandler extends ProgrammeWriter implements IComman
         { path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first (POST /api/v1/decisions)' },
       ]);
     }
+    // An executor retired from a date can still be assigned by an amendment effective before it.
+    const effectiveFrom = body.effectiveFrom ?? decision.effectiveFrom;
     const executors: Record<string, ExecutorStatus> = {};
     for (const executorId of executorsNamed(body.changes)) {
       const { state } = await this.repository.load(executorStream(executorId), executorFold);
-      executors[executorId] = state.status;
+      executors[executorId] = state.status === 'retired' && state.retiredFrom !== null && state.retiredFrom > effectiveFrom ? 'active' : state.status;
     }
     const amendmentId = context.idempotencyKey ? deterministicId(programmeStream(programmeId), context.idempotencyKey, -1) : randomUUID();
     const changes = withIds(body.changes, amendmentId);

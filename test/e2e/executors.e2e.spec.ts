@@ -1,0 +1,72 @@
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
+
+interface ExecutorRow {
+  id: string;
+  name: string;
+}
+
+describe('the executor directory over time', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp()));
+  afterAll(async () => t.close());
+
+  const decision = async (adoptedOn: string, number: string) =>
+    (
+      await t.http
+        .post('/api/v1/decisions')
+        .set(t.as('secretariat'))
+        .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 60, number, adoptedOn, title: 'Про внесення змін' })
+        .expect(201)
+    ).body.decision.id as string;
+
+  const executorsOf = async (measure: string, asOf: string): Promise<ExecutorRow[]> => {
+    const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?asOf=${asOf}`).expect(200)).body;
+    for (const section of view.sections) for (const direction of section.directions) for (const m of direction.measures) if (m.number === measure) return m.executors;
+    throw new Error(`no measure ${measure}`);
+  };
+
+  it('shows the name valid on the view’s date after a rename from a date', async () => {
+    // given the digital unit of 4.1, renamed from 2025-09-01
+    const [, digital] = await executorsOf('4.1', '2025-01-01');
+    expect(digital.name).toBe('відділ цифрових технологій');
+    await t.http
+      .post(`/api/v1/executors/${digital.id}/renames`)
+      .set(t.as('secretariat'))
+      .send({ name: 'управління цифрової трансформації', effectiveFrom: '2025-09-01' })
+      .expect(201);
+
+    // then views before the date keep the old name, views from it show the new one, for the same executor
+    expect((await executorsOf('4.1', '2025-08-31'))[1]).toEqual({ id: digital.id, name: 'відділ цифрових технологій' });
+    expect((await executorsOf('4.1', '2025-09-01'))[1]).toEqual({ id: digital.id, name: 'управління цифрової трансформації' });
+    const directory = (await t.http.get('/api/v1/executors?asOf=2025-08-31').expect(200)).body as ExecutorRow[];
+    expect(directory.find((e) => e.id === digital.id)?.name).toBe('відділ цифрових технологій');
+  });
+
+  it('registers a unit once, whatever its capitalisation, and refuses the second registration', async () => {
+    const first = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор енергоменеджменту' }).expect(201);
+    const again = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'сектор  ЕНЕРГОМЕНЕДЖМЕНТУ' }).expect(409);
+    expect(again.body.code).toBe('ExecutorAlreadyRegistered');
+    expect((await t.http.get(`/api/v1/executors/${first.body.executor.id}`).expect(200)).body.name).toBe('Сектор енергоменеджменту');
+  });
+
+  it('lets an amendment effective before a retirement assign the executor, and refuses one effective after it', async () => {
+    // given an executor retired from 2025-06-01
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань охорони праці' }).expect(201)).body.executor.id;
+    await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-06-01' }).expect(201);
+    const before = await decision('2025-03-01', '2001');
+    const after = await decision('2025-07-01', '2002');
+
+    // when / then
+    await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: before, changes: [{ op: 'assignExecutor', measure: '1.1', executor }] })
+      .expect(201);
+    const refused = await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: after, changes: [{ op: 'assignExecutor', measure: '1.2', executor }] })
+      .expect(409);
+    expect(refused.body.problems).toEqual([expect.objectContaining({ code: 'ExecutorRetired', path: '$.changes[0].executor' })]);
+  });
+});
