@@ -49,7 +49,8 @@ export async function createApp(config: Config, logger: Logger, options: { token
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, logger, tokens: options.tokens ?? tokensInForce(config), ...(options.store ? { store: options.store } : {}) }),
     adapter,
-    { logger: new PinoNestLogger(logger) },
+    // Fastify's own JSON parser reads the bodies (Nest's would add a form parser: the API takes JSON only).
+    { logger: new PinoNestLogger(logger), bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);

@@ -81,6 +81,8 @@ export function requestFingerprint(value: unknown): string {
  */
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
+  /** The last command queued on each stream: commands on one stream in this process take turns. */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -110,7 +112,31 @@ export class AggregateRepository {
     return loaded;
   }
 
+  /**
+   * Writers in this process never race each other: simultaneous ones would re-decide in lockstep, each
+   * round letting only one through, and the sixth of six would run out of attempts. The bounded retry
+   * below is for writers in other processes sharing the store.
+   */
   async execute<State>(
+    streamName: string,
+    fold: StreamFold<State>,
+    context: CommandContext,
+    decide: (state: State, revision: number) => readonly NewEvent[] | DomainError,
+  ): Promise<Outcome<State> | DomainError> {
+    const turn = (this.turns.get(streamName) ?? Promise.resolve()).then(() => this.decideAndAppend(streamName, fold, context, decide));
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(streamName, settled);
+    try {
+      return await turn;
+    } finally {
+      if (this.turns.get(streamName) === settled) this.turns.delete(streamName);
+    }
+  }
+
+  private async decideAndAppend<State>(
     streamName: string,
     fold: StreamFold<State>,
     context: CommandContext,

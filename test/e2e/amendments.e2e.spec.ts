@@ -1,0 +1,387 @@
+import { startApp, type TestApp } from '../support/app';
+import {
+  amend,
+  BUDGET,
+  directionOf,
+  etagOf,
+  importAnnex,
+  measureOf,
+  measures,
+  PROBLEM_JSON,
+  problemOf,
+  registerDecision,
+  registerExecutor,
+  revoke,
+  viewOf,
+} from '../support/http-programmes';
+
+/**
+ * Amendments through the REST API (DESIGN §4, §5, §7). One app serves the whole file; every test amends
+ * its own fresh copy of the Korosten annex, so no test sees another's writes.
+ */
+describe('amending a programme over HTTP', () => {
+  let t: TestApp;
+  let copies = 0;
+  /** A new programme holding the Korosten annex as approved on 22.02.2024. */
+  const freshProgramme = async () => {
+    copies += 1;
+    const id = `amended-${copies}`;
+    await importAnnex(t, id);
+    return id;
+  };
+
+  beforeAll(async () => (t = await startApp()));
+  afterAll(async () => t.close());
+
+  describe('registering an amendment with several changes', () => {
+    it('applies every change from the decision’s date, with the totals derived from the new allocations', async () => {
+      // given a programme, a decision of 20.03.2025 and an executor registered in the directory
+      const programme = await freshProgramme();
+      const before = await viewOf(t, programme);
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const executorId = await registerExecutor(t, 'Відділ освіти Коростенської міської ради');
+
+      // when one amendment changes an allocation, rewords, adds a measure, assigns an executor and widens a term
+      const res = await amend(t, programme, {
+        decisionId,
+        note: 'зміни до розділів I та IV',
+        changes: [
+          { op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' },
+          { op: 'rewordMeasure', measure: '1.2', title: 'Закупівля нагородної продукції' },
+          {
+            op: 'addMeasure',
+            number: '1.5',
+            title: 'Навчання депутатів міської ради',
+            term: { from: 2025, to: 2026 },
+            executors: [executorId],
+            fundingSources: [{ source: BUDGET, allocations: { '2025': '20.00', '2026': '30.50' } }],
+            expectedResults: ['Підвищено кваліфікацію депутатів'],
+          },
+          { op: 'assignExecutor', measure: '1.4', executor: executorId },
+          { op: 'changeTerm', measure: '4.3', term: { from: 2024, to: 2025 } },
+          // sees the term the change before it widened: 2025 is inside the term only after it
+          { op: 'setAllocation', measure: '4.3', year: 2025, amount: '12.25' },
+        ],
+      });
+
+      // then it is one append of a header and six changes, effective from the decision's date
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({
+        programmeId: programme,
+        amendmentId: expect.any(String),
+        effectiveFrom: '2025-03-20',
+        events: 7,
+        revision: before.revision + 7,
+        position: expect.stringMatching(/^\d+(\/\d+)?$/),
+      });
+      expect(res.headers.etag).toBe(`"${before.revision + 7}"`);
+
+      // and the current view shows every change
+      const after = await viewOf(t, programme);
+      expect(after.revision).toBe(res.body.revision);
+      expect(measureOf(after, '1.1').allocations).toEqual({ '2024': '75.00', '2025': '100.00', '2026': '75.00' });
+      expect(measureOf(after, '1.2').title).toBe('Закупівля нагородної продукції');
+      const added = measureOf(after, '1.5');
+      expect(added).toMatchObject({
+        title: 'Навчання депутатів міської ради',
+        term: { from: 2025, to: 2026 },
+        executors: [{ id: executorId, name: 'Відділ освіти Коростенської міської ради' }],
+        allocations: { '2024': null, '2025': '20.00', '2026': '30.50' },
+        expectedResults: ['Підвищено кваліфікацію депутатів'],
+      });
+      // the direction was inferred from the number: 1.5 goes where 1.1–1.4 are
+      expect(directionOf(after, '1.5').id).toBe(directionOf(before, '1.4').id);
+      expect(measureOf(after, '1.4').executors.map((e) => e.id)).toContain(executorId);
+      expect(measureOf(after, '4.3')).toMatchObject({ term: { from: 2024, to: 2025 }, allocations: { '2024': '240.00', '2025': '12.25', '2026': null } });
+
+      // and the totals: 2025 = 3647.30 + 25.00 + 20.00 + 12.25; 2026 = 3647.30 + 30.50
+      expect(after.totals).toEqual({ byYear: { '2024': '3887.30', '2025': '3704.55', '2026': '3677.80' }, overall: '11269.65' });
+      const section = (n: string) => after.sections.find((s) => s.number === n)?.totals;
+      expect(section('I')).toEqual({ byYear: { '2024': '575.00', '2025': '620.00', '2026': '605.50' }, overall: '1800.50' });
+      expect(section('IV')).toEqual({ byYear: { '2024': '387.30', '2025': '159.55', '2026': '147.30' }, overall: '694.15' });
+
+      // and the day before the decision the programme still reads as approved
+      const dayBefore = await viewOf(t, programme, { asOf: '2025-03-19' });
+      expect(dayBefore.totals).toEqual(before.totals);
+      expect(measures(dayBefore).map((m) => m.number)).not.toContain('1.5');
+    });
+
+    it('makes 2025 = 3672.30 when 1.1 gets 100.00 for 2025', async () => {
+      // given the annex (2025 = 3647.30, of which 1.1 has 75.00)
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+
+      // when 1.1/2025 is set to 100.00
+      await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] }).expect(201);
+
+      // then the year, its section and the whole programme grow by 25.00
+      const view = await viewOf(t, programme);
+      expect(view.totals).toEqual({ byYear: { '2024': '3887.30', '2025': '3672.30', '2026': '3647.30' }, overall: '11206.90' });
+      expect(view.sections[0].totals.byYear['2025']).toBe('600.00');
+    });
+  });
+
+  describe('refusing changes that do not fit the programme', () => {
+    it('answers 409 naming the field when a change’s `was` is not what it replaces, and writes nothing', async () => {
+      // given the annex, where 1.1 has 75.00 for 2025
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const etag = await etagOf(t, programme);
+      const title = measureOf(await viewOf(t, programme), '1.1').title;
+
+      // when the secretariat believes 1.1/2025 was 80.00 and its title something else (after a valid change)
+      const res = await amend(t, programme, {
+        decisionId,
+        changes: [
+          { op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00', was: '150.00' },
+          { op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00', was: '80.00' },
+          { op: 'rewordMeasure', measure: '1.1', title: 'Новий зміст', was: 'Старий зміст' },
+          { op: 'changeTerm', measure: '1.1', term: { from: 2024, to: 2026 }, was: { from: 2025, to: 2026 } },
+        ],
+      });
+
+      // then every mismatch is listed with its field, what was claimed and what it is
+      expect(problemOf(res)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'InvalidChanges',
+        problems: [
+          expect.objectContaining({ path: '$.changes[1].was', code: 'WasMismatch', field: 'amount', actual: '75.00', claimed: '80.00' }),
+          expect.objectContaining({ path: '$.changes[2].was', code: 'WasMismatch', field: 'title', actual: title, claimed: 'Старий зміст' }),
+          expect.objectContaining({ path: '$.changes[3].was', code: 'WasMismatch', field: 'term', actual: { from: 2024, to: 2026 }, claimed: { from: 2025, to: 2026 } }),
+        ],
+      });
+      // and not even the valid first change was written
+      expect(await etagOf(t, programme)).toBe(etag);
+      expect(measureOf(await viewOf(t, programme), '1.2').allocations['2025']).toBe('150.00');
+    });
+
+    it('accepts a change whose `was` matches', async () => {
+      // given the annex, where 1.1 has 75.00 for 2025
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+
+      // when the secretariat states the right former value
+      const res = await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00', was: '75.00' }] });
+
+      // then the change is made
+      expect(res.status).toBe(201);
+      expect(measureOf(await viewOf(t, programme), '1.1').allocations['2025']).toBe('100.00');
+    });
+
+    it('answers 409 at $.changes[0].measure for a measure the programme does not have on that date', async () => {
+      // given the annex, whose section I ends at 1.4
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const etag = await etagOf(t, programme);
+
+      // when an amendment sets an allocation of a measure 1.9
+      const res = await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.9', year: 2025, amount: '10.00' }] });
+
+      // then it is refused with the path of the reference, and nothing is written
+      expect(problemOf(res)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'InvalidChanges',
+        problems: [expect.objectContaining({ path: '$.changes[0].measure', code: 'MeasureNotFound' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+    });
+
+    it('refuses allocations whose totals would pass exact kopecks (2^53), and keeps the read side serving', async () => {
+      // given a programme, and the largest amount the API takes (just under 10^10 thousand UAH)
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const largest = '9999999999.00';
+      const cells = ['1.1', '1.2', '1.3', '1.4', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6'];
+      const setting = (numbers: string[]) => numbers.map((measure) => ({ op: 'setAllocation', measure, year: 2025, amount: largest }));
+
+      // when nine cells get it (≈ 9 × 10^15 kopecks in all: still exact), and then a tenth
+      const nine = await amend(t, programme, { decisionId, changes: setting(cells.slice(0, 9)) });
+      const etag = await etagOf(t, programme);
+      const tenth = await amend(t, programme, { decisionId, changes: setting(cells.slice(9)) });
+
+      // then the nine are written and the totals are exact: 2025 = 9 × 9999999999.00 + the other measures' 2497.30
+      expect(nine.status).toBe(201);
+      const view = await viewOf(t, programme);
+      expect(view.totals.byYear['2025']).toBe('90000002488.30');
+      // and the tenth is refused where its amount is, with nothing written
+      expect(problemOf(tenth)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'InvalidChanges',
+        problems: [expect.objectContaining({ path: '$.changes[0].amount', code: 'TotalTooLarge' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+      // and the read models still follow the store: a later write is read back at once
+      await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2026, amount: '1.00' }] }).expect(201);
+      expect(measureOf(await viewOf(t, programme), '1.1').allocations['2026']).toBe('1.00');
+      await t.http.get('/ready').expect(200);
+    });
+
+    it('answers 404 for a decision that was never registered, and writes nothing', async () => {
+      // given a programme
+      const programme = await freshProgramme();
+      const etag = await etagOf(t, programme);
+
+      // when an amendment names a decision id nobody registered
+      const res = await amend(t, programme, { decisionId: 'no-such-decision', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '1.00' }] });
+
+      // then it is a 404 pointing at the decision
+      expect(problemOf(res)).toEqual({
+        status: 404,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'DecisionNotFound',
+        problems: [expect.objectContaining({ path: '$.decisionId', code: 'DecisionNotFound' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+    });
+  });
+
+  describe('the timeline invariant', () => {
+    it('refuses a retroactive removal of a measure a later amendment allocates to, naming that amendment', async () => {
+      // given an amendment effective 01.06.2025 that sets 2.1/2026
+      const programme = await freshProgramme();
+      const june = await registerDecision(t, '2025-06-01');
+      const later = await amend(t, programme, { decisionId: june, changes: [{ op: 'setAllocation', measure: '2.1', year: 2026, amount: '300.00' }] }).expect(201);
+      const etag = await etagOf(t, programme);
+
+      // when a decision effective 01.03.2025, registered afterwards, removes 2.1
+      const march = await registerDecision(t, '2025-03-01');
+      const res = await amend(t, programme, { decisionId: march, changes: [{ op: 'removeMeasure', measure: '2.1' }] });
+
+      // then it is a 409 that names the later amendment it would break
+      expect(problemOf(res)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'TimelineConflict',
+        problems: [expect.objectContaining({ code: 'TimelineConflict', amendmentId: later.body.amendmentId, decisionId: june, effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' })],
+      });
+      // and the measure is still there in the spring
+      expect(await etagOf(t, programme)).toBe(etag);
+      expect(measureOf(await viewOf(t, programme, { asOf: '2025-04-01' }), '2.1').allocations['2026']).toBe('270.00');
+    });
+
+    it('puts a retroactive amendment that keeps the timeline valid in effective order, not record order', async () => {
+      // given an amendment effective 01.06.2025 that sets 1.1/2026 to 90.00
+      const programme = await freshProgramme();
+      const june = await registerDecision(t, '2025-06-01');
+      const later = await amend(t, programme, { decisionId: june, changes: [{ op: 'setAllocation', measure: '1.1', year: 2026, amount: '90.00' }] }).expect(201);
+
+      // when an amendment effective 01.03.2025 is registered afterwards, on the same cell and on another
+      const march = await registerDecision(t, '2025-03-01');
+      const res = await amend(t, programme, {
+        decisionId: march,
+        changes: [
+          { op: 'setAllocation', measure: '1.1', year: 2026, amount: '80.00' },
+          { op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00' },
+        ],
+      });
+
+      // then it is accepted from its own date
+      expect(res.status).toBe(201);
+      expect(res.body.effectiveFrom).toBe('2025-03-01');
+      const cells = async (asOf?: string) => {
+        const view = await viewOf(t, programme, asOf ? { asOf } : {});
+        return [measureOf(view, '1.1').allocations['2026'], measureOf(view, '1.2').allocations['2025']];
+      };
+      // and before March nothing changed; between the dates only the March amendment is in force
+      expect(await cells('2025-02-28')).toEqual(['75.00', '150.00']);
+      expect(await cells('2025-04-01')).toEqual(['80.00', '160.00']);
+      // and from June the June amendment, later in effect though earlier on record, decides the shared cell
+      expect(await cells('2025-07-01')).toEqual(['90.00', '160.00']);
+      expect(await cells()).toEqual(['90.00', '160.00']);
+      // and the versions list it between the approval and June
+      const versions = await t.http.get(`/api/v1/programmes/${programme}/versions`).expect(200);
+      expect(versions.body.versions.map((v: { amendmentId: string }) => v.amendmentId).slice(1)).toEqual([res.body.amendmentId, later.body.amendmentId]);
+    });
+  });
+
+  describe('revoking an amendment registered in error', () => {
+    it('takes its changes out of the current view, and keeps them in the view known before the revocation', async () => {
+      // given an amendment that set 1.1/2025 to 100.00
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const amended = await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] }).expect(201);
+      const knownBefore = (await viewOf(t, programme)).knownAt;
+
+      // when it is revoked
+      const res = await revoke(t, programme, amended.body.amendmentId);
+
+      // then the revocation is one more append
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({
+        programmeId: programme,
+        amendmentId: amended.body.amendmentId,
+        events: 1,
+        revision: amended.body.revision + 1,
+        position: expect.stringMatching(/^\d+(\/\d+)?$/),
+      });
+      // and the change has vanished from the current view
+      const now = await viewOf(t, programme);
+      expect(now.revision).toBe(res.body.revision);
+      expect(measureOf(now, '1.1').allocations['2025']).toBe('75.00');
+      expect(now.totals.byYear['2025']).toBe('3647.30');
+      // and an auditor asking what was known before the revocation still sees it
+      const then = await viewOf(t, programme, { knownAt: knownBefore });
+      expect(measureOf(then, '1.1').allocations['2025']).toBe('100.00');
+      // and it cannot be revoked twice
+      expect(problemOf(await revoke(t, programme, amended.body.amendmentId))).toMatchObject({ status: 409, code: 'AmendmentAlreadyRevoked' });
+    });
+
+    it('refuses to revoke an amendment a later one depends on, naming the later one', async () => {
+      // given a measure 1.5 added from 01.03.2025 and an allocation to it from 01.06.2025
+      const programme = await freshProgramme();
+      const march = await registerDecision(t, '2025-03-01');
+      const june = await registerDecision(t, '2025-06-01');
+      const adding = await amend(t, programme, {
+        decisionId: march,
+        changes: [{ op: 'addMeasure', number: '1.5', title: 'Новий захід', term: { from: 2025, to: 2026 }, fundingSources: [{ source: BUDGET, allocations: { '2025': '5.00' } }] }],
+      }).expect(201);
+      const allocating = await amend(t, programme, { decisionId: june, changes: [{ op: 'setAllocation', measure: '1.5', year: 2026, amount: '10.00' }] }).expect(201);
+      const etag = await etagOf(t, programme);
+
+      // when the amendment that added 1.5 is revoked
+      const res = await revoke(t, programme, adding.body.amendmentId);
+
+      // then it is a 409 naming the June amendment, and the measure stays
+      expect(problemOf(res)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'TimelineConflict',
+        problems: [expect.objectContaining({ amendmentId: allocating.body.amendmentId, rule: 'MeasureNotFound' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+      expect(measureOf(await viewOf(t, programme), '1.5').allocations).toEqual({ '2024': null, '2025': '5.00', '2026': '10.00' });
+    });
+  });
+
+  describe('read-your-writes', () => {
+    it('answers every write with its revision and position, and a GET right after it sees the write', async () => {
+      // given a programme and a decision
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const writes: { revision: number; position: string }[] = [];
+
+      // when amendments and a revocation follow one another, each read at once
+      for (const amount of ['101.00', '102.00', '103.00']) {
+        const res = await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount }] }).expect(201);
+        writes.push(res.body);
+        const view = await t.http.get(`/api/v1/programmes/${programme}`).expect(200);
+        // then the read already holds the write
+        expect(view.headers.etag).toBe(`"${res.body.revision}"`);
+        expect(measureOf(view.body, '1.1').allocations['2025']).toBe(amount);
+      }
+      const revoked = await revoke(t, programme, (await viewOf(t, programme)).lastAmendment?.amendmentId as string).expect(201);
+      writes.push(revoked.body);
+      expect(measureOf(await viewOf(t, programme), '1.1').allocations['2025']).toBe('102.00');
+
+      // and revisions and global positions only grow
+      const commit = (position: string) => BigInt(position.split('/')[0]);
+      for (let i = 1; i < writes.length; i++) {
+        expect(writes[i].revision).toBeGreaterThan(writes[i - 1].revision);
+        expect(commit(writes[i].position) > commit(writes[i - 1].position)).toBe(true);
+      }
+    });
+  });
+});

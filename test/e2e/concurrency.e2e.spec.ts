@@ -1,0 +1,203 @@
+import type { Response } from 'supertest';
+import { decisionStream } from '../../src/decision/domain/decision.decider';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
+import { startApp, type TestApp } from '../support/app';
+import { amend, etagOf, importAnnex, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
+
+/**
+ * Sends requests that all name `decisionId` so that they meet: each one's read of the decision (made before
+ * it touches the programme) is held until every one is waiting. Sent over HTTP alone they would not: the
+ * embedded store answers without yielding, so each request is done before the next one is even parsed.
+ * This is how N clients of a store across a network meet.
+ */
+async function simultaneously(t: TestApp, decisionId: string, requests: readonly (() => PromiseLike<Response>)[]): Promise<Response[]> {
+  const store = t.app.get<EventStore>(EVENT_STORE);
+  const read = store.readStream.bind(store);
+  const waiting: (() => void)[] = [];
+  const spy = jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
+    if (stream === decisionStream(decisionId) && waiting.length < requests.length) {
+      await new Promise<void>((release) => {
+        waiting.push(release);
+        if (waiting.length === requests.length) waiting.forEach((r) => r());
+      });
+    }
+    return read(stream, options);
+  });
+  try {
+    return await Promise.all(requests.map((send) => send()));
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/**
+ * Writers racing on one programme (DESIGN §5, §7): with If-Match all but the first get a 412; without it
+ * every writer lands, none is answered with a conflict; Idempotency-Key makes a retry answer what the first did.
+ * One app for the file; every test races on its own copy of the Korosten annex.
+ */
+describe('concurrent writes to one programme over HTTP', () => {
+  const N = 8;
+  /** Eight measures of the annex funded 2024–2026, so that N writers touch N different cells. */
+  const CELLS = ['1.1', '1.2', '1.3', '1.4', '2.1', '2.2', '2.3', '2.4'];
+
+  let t: TestApp;
+  let decisionId: string;
+  let copies = 0;
+  const freshProgramme = async () => {
+    copies += 1;
+    const id = `raced-${copies}`;
+    await importAnnex(t, id);
+    return id;
+  };
+  const setCell = (measure: string, amount: string) => ({ decisionId, changes: [{ op: 'setAllocation', measure, year: 2026, amount }] });
+
+  beforeAll(async () => {
+    t = await startApp();
+    decisionId = await registerDecision(t, '2025-03-20');
+  });
+  afterAll(async () => t.close());
+
+  describe('If-Match', () => {
+    it('lets exactly one of N writers holding the same ETag through; the others get 412 naming If-Match', async () => {
+      // given a programme and its current ETag
+      const programme = await freshProgramme();
+      const etag = await etagOf(t, programme);
+
+      // when N writers send different changes at once, all made against that ETag
+      const responses = await simultaneously(
+        t,
+        decisionId,
+        CELLS.map((measure) => () => amend(t, programme, setCell(measure, '1.00'), { 'If-Match': etag })),
+      );
+
+      // then one lands and every other is told its ETag is stale
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, ...Array<number>(N - 1).fill(412)]);
+      for (const refused of responses.filter((r) => r.status === 412)) {
+        expect(problemOf(refused)).toEqual({
+          status: 412,
+          contentType: expect.stringMatching(PROBLEM_JSON),
+          code: 'PreconditionFailed',
+          problems: [expect.objectContaining({ path: 'header:If-Match', code: 'StaleRevision' })],
+        });
+      }
+      // and only the winner's one append (a header and one change) is in the programme
+      const winner = responses.findIndex((r) => r.status === 201);
+      const view = await viewOf(t, programme);
+      expect(view.revision).toBe(Number(JSON.parse(etag)) + 2);
+      expect(CELLS.filter((m) => measureOf(view, m).allocations['2026'] === '1.00')).toEqual([CELLS[winner]]);
+    });
+
+    it('refuses a stale ETag with 412 and writes nothing', async () => {
+      // given a programme whose ETag a client read before another write
+      const programme = await freshProgramme();
+      const stale = await etagOf(t, programme);
+      await amend(t, programme, setCell('1.1', '80.00')).expect(201);
+      const current = await etagOf(t, programme);
+
+      // when the client writes with its stale ETag
+      const res = await amend(t, programme, setCell('1.2', '160.00'), { 'If-Match': stale });
+
+      // then it is a 412 telling the current revision, and the programme is as it was
+      expect(problemOf(res)).toMatchObject({ status: 412, problems: [{ path: 'header:If-Match', currentRevision: Number(JSON.parse(current)) }] });
+      expect(await etagOf(t, programme)).toBe(current);
+      expect(measureOf(await viewOf(t, programme), '1.2').allocations['2026']).toBe('150.00');
+    });
+
+    it('accepts the current ETag', async () => {
+      // given a programme and its current ETag
+      const programme = await freshProgramme();
+      const etag = await etagOf(t, programme);
+
+      // when a client writes with it
+      const res = await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': etag });
+
+      // then the write lands and answers the new ETag
+      expect(res.status).toBe(201);
+      expect(res.headers.etag).toBe(`"${Number(JSON.parse(etag)) + 2}"`);
+    });
+  });
+
+  describe('without If-Match', () => {
+    it('lands all N simultaneous writers on different cells, none answered with a conflict', async () => {
+      // given a programme
+      const programme = await freshProgramme();
+      const before = await viewOf(t, programme);
+
+      // when N writers each set their own cell at once
+      const responses = await simultaneously(
+        t,
+        decisionId,
+        CELLS.map((measure, i) => () => amend(t, programme, setCell(measure, `${i + 1}.00`))),
+      );
+
+      // then every one is a 201, each at its own revision
+      expect(responses.map((r) => r.status)).toEqual(Array<number>(N).fill(201));
+      expect(new Set(responses.map((r) => r.body.revision)).size).toBe(N);
+      // and all N changes are in the programme, N appends of two events further on
+      const after = await viewOf(t, programme);
+      expect(CELLS.map((m) => measureOf(after, m).allocations['2026'])).toEqual(CELLS.map((_, i) => `${i + 1}.00`));
+      expect(after.revision).toBe(before.revision + 2 * N);
+      expect(Math.max(...responses.map((r) => r.body.revision))).toBe(after.revision);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a retry with the first answer, marked as replayed, without a second append', async () => {
+      // given a request that was sent once with a key
+      const programme = await freshProgramme();
+      const body = setCell('1.1', '80.00');
+      const first = await amend(t, programme, body, { 'Idempotency-Key': 'retry-1' }).expect(201);
+
+      // when it is sent again with the same key
+      const retry = await amend(t, programme, body, { 'Idempotency-Key': 'retry-1' });
+
+      // then the answer is the same, marked as a replay, and nothing more was appended
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect((await viewOf(t, programme)).revision).toBe(first.body.revision);
+    });
+
+    it('appends once when the same request is sent twice at the same time', async () => {
+      // given a programme
+      const programme = await freshProgramme();
+      const before = await viewOf(t, programme);
+      const body = setCell('1.1', '80.00');
+
+      // when two copies of one request race
+      const twin = () => amend(t, programme, body, { 'Idempotency-Key': 'twin' });
+      const [a, b] = await simultaneously(t, decisionId, [twin, twin]);
+
+      // then both get the same answer for one amendment of one append, the later one marked as a replay
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body).toEqual(b.body);
+      expect([a, b].filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(1);
+      expect(a.body.revision).toBe(before.revision + 2);
+      const after = await viewOf(t, programme);
+      expect(after.revision).toBe(before.revision + 2);
+      expect(after.lastAmendment?.amendmentId).toBe(a.body.amendmentId);
+    });
+
+    it('refuses the same key with a different body with 422, and writes nothing', async () => {
+      // given a request that was sent once with a key
+      const programme = await freshProgramme();
+      await amend(t, programme, setCell('1.1', '80.00'), { 'Idempotency-Key': 'reused' }).expect(201);
+      const etag = await etagOf(t, programme);
+
+      // when another request comes with that key
+      const res = await amend(t, programme, setCell('1.1', '90.00'), { 'Idempotency-Key': 'reused' });
+
+      // then it is refused as a reused key, and the first request's change stands
+      expect(problemOf(res)).toEqual({
+        status: 422,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'IdempotencyKeyReused',
+        problems: [expect.objectContaining({ path: 'header:Idempotency-Key' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+      expect(measureOf(await viewOf(t, programme), '1.1').allocations['2026']).toBe('80.00');
+    });
+  });
+});
