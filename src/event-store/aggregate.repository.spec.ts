@@ -1,0 +1,102 @@
+import { isDomainError } from '../common/domain-error';
+import { AggregateRepository, eventByEvent, type NewEvent, PreconditionFailedError } from './aggregate.repository';
+import { WrongExpectedRevisionError } from './event-store.errors';
+import type { EventStore, ReadStreamOptions } from './event-store.port';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+
+/** A counter aggregate: enough to see who decided on which revision. */
+type Counted = { type: 'Counted'; data: { by: string; seen: number } };
+const counter = eventByEvent<number, Counted>(0, (n) => n + 1);
+const count = (by: string, decisions: string[]) => (state: number): NewEvent[] => {
+  decisions.push(`${by}@${state}`);
+  return [{ type: 'Counted', data: { by, seen: state } }];
+};
+
+/**
+ * Two servers on one store: each has its own repository (and cache). The barrier holds every stream read until
+ * `parties` reads are waiting, so both decide on the same revision and then race to append.
+ */
+function twoProcesses(store: EventStore, parties = 2) {
+  let waiting: (() => void)[] = [];
+  let armed = true;
+  const gated: EventStore = Object.create(store, {
+    readStream: {
+      value: async (stream: string, options?: ReadStreamOptions) => {
+        if (armed) {
+          await new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            if (waiting.length === parties) {
+              armed = false;
+              waiting.forEach((r) => r());
+              waiting = [];
+            }
+          });
+        }
+        return store.readStream(stream, options);
+      },
+    },
+  });
+  return [new AggregateRepository(gated), new AggregateRepository(gated)] as const;
+}
+
+const context = { correlationId: 'test', actor: 'secretariat:test' };
+
+describe('aggregate repository: load → decide → append with the revision decided on', () => {
+  let store: SqliteEventStore;
+  beforeEach(() => (store = new SqliteEventStore({ filename: ':memory:' })));
+  afterEach(async () => store.close());
+
+  it('re-decides a command that lost the append race on the new state, and both land', async () => {
+    // given two writers in two processes that both loaded the empty stream
+    const [a, b] = twoProcesses(store);
+    const decisions: string[] = [];
+
+    // when both append
+    const [first, second] = await Promise.all([a.execute('counter-1', counter, context, count('a', decisions)), b.execute('counter-1', counter, context, count('b', decisions))]);
+
+    // then the loser decided again, on the winner's event, and both events are in the stream
+    expect(isDomainError(first) || isDomainError(second)).toBe(false);
+    expect(decisions).toHaveLength(3);
+    expect(decisions).toEqual(expect.arrayContaining(['a@0', 'b@0']));
+    expect(decisions[2]).toMatch(/^[ab]@1$/);
+    const stream = await store.readStream('counter-1');
+    expect(stream.map((e) => (e.data as { seen: number }).seen)).toEqual([0, 1]);
+  });
+
+  it('answers 412 instead of re-deciding when the client pinned the revision with If-Match', async () => {
+    const [a, b] = twoProcesses(store);
+    await new AggregateRepository(store).execute('counter-2', counter, context, count('seed', []));
+    const outcomes = await Promise.allSettled([
+      a.execute('counter-2', counter, { ...context, expectedRevision: 0 }, count('a', [])),
+      b.execute('counter-2', counter, { ...context, expectedRevision: 0 }, count('b', [])),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const [lost] = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(lost.reason).toBeInstanceOf(PreconditionFailedError);
+    expect(lost.reason).toMatchObject({ expected: 0, actual: 1 });
+  });
+
+  it('gives up with WrongExpectedRevision after a bounded number of lost races', async () => {
+    // given a store where some other writer always appends first
+    const repository = new AggregateRepository(
+      Object.create(store, {
+        appendToStream: { value: async (stream: string) => Promise.reject(new WrongExpectedRevisionError(stream, 0, 1)) },
+      }) as EventStore,
+    );
+    const decisions: string[] = [];
+    await expect(repository.execute('counter-3', counter, context, count('a', decisions))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(decisions).toHaveLength(5);
+  });
+
+  it('replays the first answer for a retried Idempotency-Key and refuses the key for a different request', async () => {
+    const repository = new AggregateRepository(store);
+    const keyed = { ...context, idempotencyKey: 'k-1', requestHash: 'h-1' };
+    const first = await repository.execute('counter-4', counter, keyed, count('a', []));
+    const retry = await repository.execute('counter-4', counter, keyed, count('a', []));
+    expect(retry).toMatchObject({ replayed: true, revision: 0 });
+    expect(isDomainError(first) ? undefined : first.events.map((e) => e.id)).toEqual(isDomainError(retry) ? [] : retry.events.map((e) => e.id));
+    expect(await store.readStream('counter-4')).toHaveLength(1);
+    const reused = await repository.execute('counter-4', counter, { ...keyed, requestHash: 'h-2' }, count('a', []));
+    expect(reused).toMatchObject({ code: 'IdempotencyKeyReused' });
+  });
+});
