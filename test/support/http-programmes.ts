@@ -14,49 +14,9 @@ export const ANNEX = readFileSync(join(__dirname, '../../examples/korosten-self-
 /** The seed's only funding source. */
 export const BUDGET = 'Бюджет Коростенської міської територіальної громади';
 
-export interface TotalsView {
-  readonly byYear: Record<string, string>;
-  readonly overall: string;
-}
+import type { DirectionView, MeasureView, ProgrammeView } from '../../src/programme/read/programme.view';
 
-export interface MeasureView {
-  readonly id: string;
-  readonly number: string;
-  readonly title: string;
-  readonly term: { readonly from: number; readonly to: number };
-  readonly executors: readonly { readonly id: string; readonly name: string }[];
-  readonly fundingSources: readonly { readonly source: string; readonly allocations: Record<string, string | null> }[];
-  readonly allocations: Record<string, string | null>;
-  readonly expectedResults: readonly string[];
-}
-
-export interface DirectionView {
-  readonly id: string;
-  readonly number: string | null;
-  readonly title: string;
-  readonly measures: readonly MeasureView[];
-}
-
-export interface SectionView {
-  readonly id: string;
-  readonly number: string;
-  readonly title: string;
-  readonly totals: TotalsView;
-  readonly directions: readonly DirectionView[];
-}
-
-export interface ProgrammeView {
-  readonly id: string;
-  readonly title: string;
-  readonly period: { readonly from: number; readonly to: number };
-  readonly asOf: string;
-  readonly knownAt: string;
-  readonly revision: number;
-  readonly lastAmendment: { amendmentId: string; decisionId: string; effectiveFrom: string; recordedAt: string } | null;
-  readonly amendmentChain: string;
-  readonly sections: readonly SectionView[];
-  readonly totals: TotalsView;
-}
+export type { DirectionView, MeasureView, ProgrammeView, SectionView, TotalsView } from '../../src/programme/read/programme.view';
 
 export interface Change {
   readonly op: string;

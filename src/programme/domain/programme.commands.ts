@@ -1,5 +1,5 @@
 import type { Amount } from './money';
-import type { FundingLine, Period, Term } from './programme.types';
+import type { FundingLine, Measure, Period, Term } from './programme.types';
 
 /**
  * Commands as the decider takes them: already validated for shape at the edge (amounts are kopecks), with
@@ -53,15 +53,8 @@ export interface DecisionFacts {
 /** What the executor directory says about an id, at the moment of deciding. */
 export type ExecutorStatus = 'active' | 'retired' | 'unknown';
 
-export interface InitialMeasure {
-  readonly measureId: string;
-  readonly number: string;
-  readonly title: string;
-  readonly term: Term;
-  readonly executorIds: readonly string[];
-  readonly funding: readonly FundingLine[];
-  readonly expectedResults: readonly string[];
-}
+/** A measure of the approving wording: its direction is where it stands in the wording. */
+export type InitialMeasure = Omit<Measure, 'id' | 'directionId'> & { readonly measureId: string };
 
 export interface InitialWording {
   readonly title: string;

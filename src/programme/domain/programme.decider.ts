@@ -30,18 +30,7 @@ function registerProgramme(data: Data<'RegisterProgramme'>, timeline: ProgrammeT
   }
   const located = initialChanges(data.programmeId, data.wording);
   const changes = located.map(({ change }) => change);
-  const header: AmendmentRegistered = {
-    type: 'AmendmentRegistered',
-    data: {
-      amendmentId: data.amendmentId,
-      programmeId: data.programmeId,
-      decisionId: data.decision.id,
-      effectiveFrom: data.decision.effectiveFrom,
-      note: null,
-      initial: true,
-      changeCount: changes.length,
-    },
-  };
+  const header = amendmentHeader(data, { effectiveFrom: data.decision.effectiveFrom, note: null, initial: true, changeCount: changes.length });
   const problems = checkInOrder(null, located);
   if (problems.length > 0) return domainError('invalid', 'InvalidWording', 'the programme’s wording is not consistent', problems);
   return [header, ...changes];
@@ -94,19 +83,15 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   const conflicts = laterConflicts(translated.content, after);
   if (conflicts.length > 0) return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`);
 
-  const header: AmendmentRegistered = {
-    type: 'AmendmentRegistered',
-    data: {
-      amendmentId: data.amendmentId,
-      programmeId: data.programmeId,
-      decisionId: data.decision.id,
-      effectiveFrom,
-      note: data.note ?? null,
-      initial: false,
-      changeCount: translated.events.length,
-    },
-  };
+  const header = amendmentHeader(data, { effectiveFrom, note: data.note ?? null, initial: false, changeCount: translated.events.length });
   return [header, ...translated.events];
+}
+
+function amendmentHeader(
+  command: { amendmentId: string; programmeId: string; decision: { id: string } },
+  facts: Pick<AmendmentRegistered['data'], 'effectiveFrom' | 'note' | 'initial' | 'changeCount'>,
+): AmendmentRegistered {
+  return { type: 'AmendmentRegistered', data: { amendmentId: command.amendmentId, programmeId: command.programmeId, decisionId: command.decision.id, ...facts } };
 }
 
 function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimeline): Decision {

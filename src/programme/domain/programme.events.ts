@@ -1,5 +1,5 @@
 import type { Amount } from './money';
-import type { FundingLine, Period, Term } from './programme.types';
+import type { Measure, Period, Term } from './programme.types';
 
 /**
  * The events of a programme stream. An append is one amendment (`AmendmentRegistered` followed by its
@@ -46,16 +46,7 @@ export interface DirectionAdded {
 
 export interface MeasureAdded {
   readonly type: 'MeasureAdded';
-  readonly data: {
-    readonly measureId: string;
-    readonly directionId: string;
-    readonly number: string;
-    readonly title: string;
-    readonly term: Term;
-    readonly executorIds: readonly string[];
-    readonly funding: readonly FundingLine[];
-    readonly expectedResults: readonly string[];
-  };
+  readonly data: Omit<Measure, 'id'> & { readonly measureId: string };
 }
 
 interface Replacement<T> {

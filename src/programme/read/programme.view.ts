@@ -39,14 +39,23 @@ export interface ProgrammeView {
   readonly lastAmendment: AmendmentRef | null;
   /** For the next decision's preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)". */
   readonly amendmentChain: string;
-  readonly sections: readonly {
-    readonly id: string;
-    readonly number: string;
-    readonly title: string;
-    readonly totals: TotalsView;
-    readonly directions: readonly { readonly id: string; readonly number: string | null; readonly title: string; readonly measures: readonly MeasureView[] }[];
-  }[];
+  readonly sections: readonly SectionView[];
   readonly totals: TotalsView;
+}
+
+export interface SectionView {
+  readonly id: string;
+  readonly number: string;
+  readonly title: string;
+  readonly totals: TotalsView;
+  readonly directions: readonly DirectionView[];
+}
+
+export interface DirectionView {
+  readonly id: string;
+  readonly number: string | null;
+  readonly title: string;
+  readonly measures: readonly MeasureView[];
 }
 
 export interface ViewContext {
