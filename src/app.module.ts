@@ -41,6 +41,7 @@ import { ProgrammesProjection } from './programme/read/programmes.projection';
 import { RegisterAmendmentHandler, RevokeAmendmentHandler } from './programme/write/amendment.handlers';
 import { AmendmentsController } from './programme/write/amendments.controller';
 import { ProjectionRunner } from './projections/projection.runner';
+import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
 
 export const CONFIG = Symbol('CONFIG');
@@ -92,9 +93,8 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 export class AppModule {
   static register(options: AppOptions): DynamicModule {
     const { config, logger } = options;
-    const decisions = new DecisionsProjection();
-    const executors = new ExecutorsProjection();
-    const programmes = new ProgrammesProjection();
+    const projections = createProjections();
+    const { decisions, executors, programmes } = projections;
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -111,7 +111,7 @@ export class AppModule {
         { provide: ProgrammesProjection, useValue: programmes },
         {
           provide: ProjectionRunner,
-          useFactory: (store: EventStore, db: ReadModelDb, metrics: Metrics) => new ProjectionRunner(store, db, [decisions, executors, programmes], logger, metrics),
+          useFactory: (store: EventStore, db: ReadModelDb, metrics: Metrics) => new ProjectionRunner(store, db, projections.all, logger, metrics),
           inject: [EVENT_STORE, ReadModelDb, Metrics],
         },
         // Declared after the runner, which creates the tables the queries read.

@@ -28,6 +28,37 @@ export interface ViewQuery {
   readonly upTo?: EffectiveKey;
 }
 
+interface SnapshotRow {
+  readonly effective_from: string;
+  readonly revision: number;
+  readonly content: string;
+}
+
+interface SliceRow {
+  readonly amendment_id: string;
+  readonly decision_id: string;
+  readonly effective_from: string;
+  readonly recorded_at: string;
+  readonly changes: string;
+}
+
+interface Bounds {
+  readonly knownAt: string;
+  readonly limit: EffectiveKey;
+}
+
+interface Slice {
+  readonly snapshot: SnapshotRow | undefined;
+  readonly rest: readonly SliceRow[];
+}
+
+function contentOf({ snapshot, rest }: Slice): ProgrammeContent | null {
+  return fold(
+    rest.map((row) => ({ changes: JSON.parse(row.changes) as ProgrammeChange[] })),
+    snapshot ? (JSON.parse(snapshot.content) as ProgrammeContent) : null,
+  );
+}
+
 export interface VersionView {
   readonly amendmentId: string;
   readonly decisionId: string;
@@ -41,11 +72,23 @@ export interface VersionView {
 
 /** The programme read side: views on both time axes from snapshots plus a short fold, versions, the chain. */
 export class ProgrammeQueries {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     private readonly db: Database.Database,
     private readonly decisions: DecisionsProjection,
     private readonly executors: ExecutorsProjection,
   ) {}
+
+  /** Compiling a statement costs about as much as running these: the view's are compiled once per connection. */
+  private prepare<Params extends unknown[], Row>(sql: string): Database.Statement<Params, Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<Params, Row>;
+  }
 
   exists(programmeId: string): boolean {
     return this.db.prepare('SELECT 1 FROM programme_heads WHERE programme_id = ?').get(programmeId) !== undefined;
@@ -56,78 +99,128 @@ export class ProgrammeQueries {
   }
 
   lastRecordedAt(programmeId: string): string {
-    return this.db.prepare<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
+    return this.prepare<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
   }
 
   /** The stream revision as known at `knownAt` (the head revision when absent). */
   revision(programmeId: string, knownAt?: string): number {
     const at = knownAt ?? END_OF_TIME;
-    const row = this.db
-      .prepare<[string, string, string, string], { revision: number | null }>(
-        `SELECT MAX(r) AS revision FROM (
-           SELECT MAX(last_revision) AS r FROM programme_amendments WHERE programme_id = ? AND recorded_at <= ?
-           UNION ALL SELECT MAX(revoked_revision) FROM programme_amendments WHERE programme_id = ? AND revoked_at <= ?)`,
-      )
-      .get(programmeId, at, programmeId, at);
+    const known = this.knowledge(programmeId, at);
+    if (known) return known.revision;
+    // A read-model file from before programme_knowledge was kept: the amendments and revocations tell it too.
+    const row = this.prepare<[string, string, string, string], { revision: number | null }>(
+      `SELECT MAX(r) AS revision FROM (
+         SELECT MAX(last_revision) AS r FROM programme_amendments WHERE programme_id = ? AND recorded_at <= ?
+         UNION ALL SELECT MAX(revoked_revision) FROM programme_amendments WHERE programme_id = ? AND revoked_at <= ?)`,
+    ).get(programmeId, at, programmeId, at);
     return row?.revision ?? -1;
+  }
+
+  /** The last append recorded by `knownAt`: the revision it reached and the horizon then. */
+  private knowledge(programmeId: string, knownAt: string): { revision: number; horizon: EffectiveKey } | undefined {
+    const row = this.prepare<[string, string], { revision: number; effective_from: string; effective_revision: number }>(
+      `SELECT revision, horizon_effective_from AS effective_from, horizon_revision AS effective_revision FROM programme_knowledge
+       WHERE programme_id = ? AND recorded_at <= ? ORDER BY recorded_at DESC LIMIT 1`,
+    ).get(programmeId, knownAt);
+    return row && { revision: row.revision, horizon: { effectiveFrom: row.effective_from, revision: row.effective_revision } };
   }
 
   /** The programme's content at a point of both axes; null where it is not in force. */
   content(programmeId: string, query: ViewQuery): ProgrammeContent | null {
-    const knownAt = query.knownAt ?? END_OF_TIME;
-    const limit = query.upTo ?? { effectiveFrom: query.asOf, revision: LAST_REVISION };
-    const snapshot = this.db
-      .prepare<[string, string, string, string, string, number], { effective_from: string; revision: number; content: string }>(
-        `SELECT effective_from, revision, content FROM programme_snapshots
-         WHERE programme_id = ? AND known_from <= ? AND (known_to IS NULL OR known_to > ?)
-           AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
-         ORDER BY effective_from DESC, revision DESC LIMIT 1`,
-      )
-      .get(programmeId, knownAt, knownAt, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
-    const from = snapshot ? { effectiveFrom: snapshot.effective_from, revision: snapshot.revision } : { effectiveFrom: '', revision: -1 };
-    const rest = this.db
-      .prepare<unknown[], { changes: string }>(
-        `SELECT changes FROM programme_amendments
-         WHERE programme_id = ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
-           AND (effective_from > ? OR (effective_from = ? AND revision > ?))
-           AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
-         ORDER BY effective_from, revision`,
-      )
-      .all(programmeId, knownAt, knownAt, from.effectiveFrom, from.effectiveFrom, from.revision, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
-    const start = snapshot ? (JSON.parse(snapshot.content) as ProgrammeContent) : null;
-    return fold(
-      rest.map((row) => ({ changes: JSON.parse(row.changes) as ProgrammeChange[] })),
-      start,
-    );
+    return contentOf(this.slice(programmeId, this.bounds(programmeId, query)));
   }
 
-  /** The amendments in force at a point of both axes, in effective order (metadata only). */
-  amendmentsInForce(programmeId: string, query: ViewQuery): AmendmentRef[] {
+  /**
+   * A point of both axes as the scans use it: the limit is brought back to the horizon (the greatest
+   * effective key recorded by `knownAt`), which changes nothing in force but keeps every scan off what was
+   * recorded later. A file from before programme_knowledge was kept has no horizon for its past: its limit stays.
+   */
+  private bounds(programmeId: string, query: ViewQuery): Bounds {
     const knownAt = query.knownAt ?? END_OF_TIME;
     const limit = query.upTo ?? { effectiveFrom: query.asOf, revision: LAST_REVISION };
-    return this.db
-      .prepare<unknown[], { amendment_id: string; decision_id: string; effective_from: string; recorded_at: string }>(
-        `SELECT amendment_id, decision_id, effective_from, recorded_at FROM programme_amendments
-         WHERE programme_id = ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
-           AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
-         ORDER BY effective_from, revision`,
-      )
-      .all(programmeId, knownAt, knownAt, limit.effectiveFrom, limit.effectiveFrom, limit.revision)
-      .map((row) => ({ amendmentId: row.amendment_id, decisionId: row.decision_id, effectiveFrom: row.effective_from, recordedAt: row.recorded_at }));
+    const horizon = this.knowledge(programmeId, knownAt)?.horizon;
+    const beyond = horizon && (limit.effectiveFrom > horizon.effectiveFrom || (limit.effectiveFrom === horizon.effectiveFrom && limit.revision > horizon.revision));
+    return { knownAt, limit: beyond ? horizon : limit };
+  }
+
+  /**
+   * What a point of both axes folds: the nearest snapshot valid at `knownAt` at or before the limit, and the
+   * amendments in force after it up to the limit — fewer than SNAPSHOT_EVERY, however long the history.
+   */
+  private slice(programmeId: string, { knownAt, limit }: Bounds): Slice {
+    const snapshot = this.prepare<[string, string, string, string, string, string, number], SnapshotRow>(
+      // `effective_from <= ?` repeats the limit as a range the primary key can seek to.
+      `SELECT effective_from, revision, content FROM programme_snapshots
+       WHERE programme_id = ? AND effective_from <= ? AND known_from <= ? AND (known_to IS NULL OR known_to > ?)
+         AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
+       ORDER BY effective_from DESC, revision DESC LIMIT 1`,
+    ).get(programmeId, limit.effectiveFrom, knownAt, knownAt, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
+    const from = snapshot ? { effectiveFrom: snapshot.effective_from, revision: snapshot.revision } : { effectiveFrom: '', revision: -1 };
+    const rest = this.prepare<unknown[], SliceRow>(
+      // The effective range between the snapshot and the limit is what bounds the scan; the planner would
+      // rather take the record-time index, which runs through every amendment known by then.
+      `SELECT amendment_id, decision_id, effective_from, recorded_at, changes FROM programme_amendments INDEXED BY programme_amendments_effective
+       WHERE programme_id = ? AND effective_from BETWEEN ? AND ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
+         AND (effective_from > ? OR (effective_from = ? AND revision > ?))
+         AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
+       ORDER BY effective_from, revision`,
+    ).all(programmeId, from.effectiveFrom, limit.effectiveFrom, knownAt, knownAt, from.effectiveFrom, from.effectiveFrom, from.revision, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
+    return { snapshot, rest };
+  }
+
+  /** The last amendment a slice folds: the last one after the snapshot, or else the snapshot's own (a valid snapshot's amendment is in force). */
+  private lastOf(programmeId: string, { snapshot, rest }: Slice): AmendmentRef | null {
+    const row =
+      rest[rest.length - 1] ??
+      (snapshot &&
+        this.prepare<[string, string, number], SliceRow>(
+          'SELECT amendment_id, decision_id, effective_from, recorded_at FROM programme_amendments WHERE programme_id = ? AND effective_from = ? AND revision = ?',
+        ).get(programmeId, snapshot.effective_from, snapshot.revision));
+    return row ? { amendmentId: row.amendment_id, decisionId: row.decision_id, effectiveFrom: row.effective_from, recordedAt: row.recorded_at } : null;
+  }
+
+  /**
+   * The decisions with an amendment in force at a point of both axes, each once, in the effective order of
+   * its first such amendment: a probe per decision that ever amended the programme, not a scan of its history.
+   */
+  private decisionsInForce(programmeId: string, { knownAt, limit }: Bounds): { decisionId: string }[] {
+    const decisionIds = this.prepare<[string, string], { id: string }>(
+      `WITH RECURSIVE decision(id) AS (
+         SELECT MIN(decision_id) FROM programme_amendments WHERE programme_id = ?
+         UNION ALL
+         SELECT (SELECT MIN(decision_id) FROM programme_amendments WHERE programme_id = ? AND decision_id > decision.id) FROM decision WHERE decision.id IS NOT NULL)
+       SELECT id FROM decision WHERE id IS NOT NULL`,
+    )
+      .all(programmeId, programmeId)
+      .map((row) => row.id);
+    const first = this.prepare<unknown[], EffectiveKey>(
+      `SELECT effective_from AS effectiveFrom, revision FROM programme_amendments INDEXED BY programme_amendments_by_decision
+       WHERE programme_id = ? AND decision_id = ? AND effective_from <= ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
+         AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
+       ORDER BY effective_from, revision LIMIT 1`,
+    );
+    return decisionIds
+      .flatMap((decisionId) => {
+        const key = first.get(programmeId, decisionId, limit.effectiveFrom, knownAt, knownAt, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
+        return key ? [{ decisionId, key }] : [];
+      })
+      .sort((a, b) => (a.key.effectiveFrom < b.key.effectiveFrom ? -1 : a.key.effectiveFrom > b.key.effectiveFrom ? 1 : a.key.revision - b.key.revision))
+      .map(({ decisionId }) => ({ decisionId }));
   }
 
   /** Without `knownAt`, a view is as known at the programme's last recorded change. */
   view(programmeId: string, query: ViewQuery): ProgrammeView | null {
-    const content = this.content(programmeId, query);
+    const bounds = this.bounds(programmeId, query);
+    const slice = this.slice(programmeId, bounds);
+    const content = contentOf(slice);
     if (content === null) return null;
-    const inForce = this.amendmentsInForce(programmeId, query);
     const asOf = query.upTo?.effectiveFrom ?? query.asOf;
     return programmeView(content, {
       asOf,
       knownAt: query.knownAt ?? this.lastRecordedAt(programmeId),
       revision: this.revision(programmeId, query.knownAt),
-      lastAmendment: inForce[inForce.length - 1] ?? null,
-      amendmentChain: this.chain(inForce),
+      lastAmendment: this.lastOf(programmeId, slice),
+      amendmentChain: this.chain(this.decisionsInForce(programmeId, bounds)),
       executorName: (id) => {
         const executor = this.executors.get(id);
         return executor ? nameAt(executor, asOf) : id;
@@ -139,7 +232,7 @@ export class ProgrammeQueries {
    * "затвердженої рішенням 31 сесії VIII скликання від 22.02.2024 (зі змінами, внесеними рішеннями від
    * 20.03.2025 № 1878, від 14.05.2025 № 1990)": each decision once, in effective order.
    */
-  chain(inForce: readonly AmendmentRef[]): string {
+  chain(inForce: readonly Pick<AmendmentRef, 'decisionId'>[]): string {
     const decisionIds = [...new Set(inForce.map((a) => a.decisionId))];
     if (decisionIds.length === 0) return '';
     const [approving, ...amending] = decisionIds.map((id) => this.decisions.get(id));

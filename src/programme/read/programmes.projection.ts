@@ -8,18 +8,23 @@ import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline,
 import { auditChanges } from './audit.rows';
 
 /**
- * Every N-th version (in effective order) keeps a full snapshot, so that any view folds at most N
- * amendments on top of one, however long the history.
+ * At least every N-th version (in effective order) keeps a full snapshot, so that any view folds fewer than
+ * N amendments on top of one, however long the history.
  */
 export const SNAPSHOT_EVERY = 16;
 
-/** What the projection keeps in memory per programme: the timeline in effective order and its end state. */
+/** What the projection keeps in memory per programme: its versions in effective order, where their snapshots are, and the end state. */
 interface ProgrammeMemory {
-  timeline: ProgrammeTimeline;
   /** The amendments in force by current knowledge, in effective order. */
   ordered: AmendmentRecord[];
+  /** The amendments whose content has a current snapshot: never SNAPSHOT_EVERY versions in a row without one. */
+  snapshots: Set<string>;
   /** The content after the last of them. */
   end: ProgrammeContent | null;
+  /** How many versions follow the last snapshot. */
+  tail: number;
+  /** The greatest effective key ever recorded, revoked amendments included (programme_knowledge.horizon_*). */
+  horizon: AmendmentRecord | undefined;
 }
 
 const SCHEMA = `
@@ -49,8 +54,12 @@ const SCHEMA = `
     totals TEXT,
     PRIMARY KEY (programme_id, amendment_id)
   );
-  CREATE INDEX IF NOT EXISTS programme_amendments_effective ON programme_amendments (programme_id, effective_from, revision);
+  -- A view scans the amendments after its snapshot: the record-time columns in the index let it skip those
+  -- not in force at its knownAt without reading their rows.
+  CREATE INDEX IF NOT EXISTS programme_amendments_effective ON programme_amendments (programme_id, effective_from, revision, recorded_at, revoked_at);
   CREATE INDEX IF NOT EXISTS programme_amendments_decision ON programme_amendments (decision_id);
+  -- The amendment chain: each decision's first amendment in force, found in the index alone.
+  CREATE INDEX IF NOT EXISTS programme_amendments_by_decision ON programme_amendments (programme_id, decision_id, effective_from, revision, recorded_at, revoked_at);
   CREATE TABLE IF NOT EXISTS programme_snapshots (
     programme_id TEXT NOT NULL,
     effective_from TEXT NOT NULL,
@@ -59,6 +68,18 @@ const SCHEMA = `
     known_to TEXT,
     content TEXT NOT NULL,
     PRIMARY KEY (programme_id, effective_from, revision, known_from)
+  );
+  -- What was known at each instant, a row per append (amendment or revocation): the stream revision it
+  -- reached, and the horizon — the greatest (effective_from, revision) recorded by then. Nothing beyond the
+  -- horizon is in force as known then, so a view's scans stop there instead of running through everything
+  -- recorded later.
+  CREATE TABLE IF NOT EXISTS programme_knowledge (
+    programme_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    horizon_effective_from TEXT NOT NULL,
+    horizon_revision INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, recorded_at)
   );
   CREATE TABLE IF NOT EXISTS programme_audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -114,9 +135,11 @@ export class ProgrammesProjection implements Projection {
   private readonly open = new Map<string, { events: RecordedEvent[]; expected: number }>();
   private changedInBatch = new Set<string>();
   private readonly listeners: ((programmeIds: ReadonlySet<string>) => void)[] = [];
+  private readonly statements = new Map<string, Database.Statement>();
 
   createSchema(db: Database.Database): void {
     this.db = db;
+    this.statements.clear();
     db.exec(SCHEMA);
     this.open.clear();
     for (const row of db.prepare<[], { programme_id: string; events: string }>('SELECT * FROM programme_open_appends').all()) {
@@ -137,7 +160,7 @@ export class ProgrammesProjection implements Projection {
 
   drop(db: Database.Database): void {
     db.exec(
-      'DROP TABLE IF EXISTS programme_heads; DROP TABLE IF EXISTS programme_amendments; DROP TABLE IF EXISTS programme_snapshots; DROP TABLE IF EXISTS programme_audit; DROP TABLE IF EXISTS programme_open_appends;',
+      'DROP TABLE IF EXISTS programme_heads; DROP TABLE IF EXISTS programme_amendments; DROP TABLE IF EXISTS programme_snapshots; DROP TABLE IF EXISTS programme_knowledge; DROP TABLE IF EXISTS programme_audit; DROP TABLE IF EXISTS programme_open_appends;',
     );
     this.memory.clear();
     this.open.clear();
@@ -176,36 +199,39 @@ export class ProgrammesProjection implements Projection {
 
   private register(programmeId: string, events: RecordedEvent[]): void {
     const memory = this.load(programmeId);
-    memory.timeline = evolveTimeline(memory.timeline, events);
-    const record = memory.timeline.amendments[memory.timeline.amendments.length - 1];
+    const record = evolveTimeline(EMPTY_TIMELINE, events).amendments[0];
     const header = events[0];
     const last = events[events.length - 1];
-    this.db
-      .prepare(
-        `INSERT INTO programme_amendments (programme_id, amendment_id, revision, last_revision, effective_from, decision_id, note, initial,
-          recorded_at, position_commit, position_prepare, metadata, changes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        programmeId,
-        record.amendmentId,
-        record.revision,
-        last.revision,
-        record.effectiveFrom,
-        record.decisionId,
-        record.note,
-        record.initial ? 1 : 0,
-        record.recordedAt,
-        last.position.commit,
-        last.position.prepare,
-        JSON.stringify(header.metadata),
-        JSON.stringify(record.changes),
-      );
-
     const index = insertionIndex(memory.ordered, record);
     memory.ordered.splice(index, 0, record);
-    const before = index === memory.ordered.length - 1 ? memory.end : this.refold(programmeId, memory, index, record, record.recordedAt);
-    if (index === memory.ordered.length - 1) this.advance(programmeId, memory, index, record.recordedAt);
+    // At the end of the timeline (the usual case) the totals after it are known at once; in the middle, the refold writes them.
+    const atEnd = index === memory.ordered.length - 1;
+    const after = atEnd ? fold([record], memory.end) : null;
+    this.statement(
+      `INSERT INTO programme_amendments (programme_id, amendment_id, revision, last_revision, effective_from, decision_id, note, initial,
+        recorded_at, position_commit, position_prepare, metadata, changes, totals)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      programmeId,
+      record.amendmentId,
+      record.revision,
+      last.revision,
+      record.effectiveFrom,
+      record.decisionId,
+      record.note,
+      record.initial ? 1 : 0,
+      record.recordedAt,
+      last.position.commit,
+      last.position.prepare,
+      JSON.stringify(header.metadata),
+      JSON.stringify(record.changes),
+      totalsJson(after),
+    );
+
+    if (!memory.horizon || compareEffective(record, memory.horizon) > 0) memory.horizon = record;
+    this.known(programmeId, memory, record.recordedAt, last.revision);
+    const before = atEnd ? memory.end : this.refold(programmeId, memory, index, record.recordedAt);
+    if (atEnd) this.extend(programmeId, memory, after, record.recordedAt);
     this.audit(programmeId, record, auditChanges(before, record.changes));
     this.touch(programmeId, last.revision, record.recordedAt);
   }
@@ -213,71 +239,124 @@ export class ProgrammesProjection implements Projection {
   private revoke(programmeId: string, event: RecordedEvent): void {
     const memory = this.load(programmeId);
     const { amendmentId, reason } = (event as unknown as AmendmentRevoked).data;
-    memory.timeline = evolveTimeline(memory.timeline, [event]);
     const index = memory.ordered.findIndex((a) => a.amendmentId === amendmentId);
     if (index < 0) return;
     const [target] = memory.ordered.splice(index, 1);
-    this.db
-      .prepare('UPDATE programme_amendments SET revoked_at = ?, revoked_reason = ?, revoked_revision = ?, totals = NULL WHERE programme_id = ? AND amendment_id = ?')
-      .run(event.created, reason, event.revision, programmeId, amendmentId);
-    this.refold(programmeId, memory, index, target, event.created);
-    this.db
-      .prepare(
-        `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind, reason)
-         VALUES (?, ?, ?, ?, ?, ?, 'revocation', ?)`,
-      )
-      .run(programmeId, event.created, actorOf(event.metadata), amendmentId, target.decisionId, target.effectiveFrom, reason);
+    this.statement('UPDATE programme_amendments SET revoked_at = ?, revoked_reason = ?, revoked_revision = ?, totals = NULL WHERE programme_id = ? AND amendment_id = ?').run(
+      event.created,
+      reason,
+      event.revision,
+      programmeId,
+      amendmentId,
+    );
+    this.known(programmeId, memory, event.created, event.revision);
+    if (memory.snapshots.delete(target.amendmentId)) this.supersede(programmeId, target, event.created);
+    this.refold(programmeId, memory, index, event.created);
+    this.statement(
+      `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind, reason)
+       VALUES (?, ?, ?, ?, ?, ?, 'revocation', ?)`,
+    ).run(programmeId, event.created, actorOf(event.metadata), amendmentId, target.decisionId, target.effectiveFrom, reason);
     this.touch(programmeId, event.revision, event.created);
   }
 
-  /**
-   * A change in the middle of the timeline (a retroactive amendment, a revocation): the snapshots from
-   * `key` on stop being current at `knownFrom` and are made again from the nearest one before it.
-   * Returns the content just before position `index`.
-   */
-  private refold(programmeId: string, memory: ProgrammeMemory, index: number, key: AmendmentRecord, knownFrom: string): ProgrammeContent | null {
-    this.db
-      .prepare(
-        `UPDATE programme_snapshots SET known_to = ?
-         WHERE programme_id = ? AND known_to IS NULL AND (effective_from > ? OR (effective_from = ? AND revision >= ?))`,
-      )
-      .run(knownFrom, programmeId, key.effectiveFrom, key.effectiveFrom, key.revision);
-    const base = index === 0 ? -1 : Math.floor((index - 1) / SNAPSHOT_EVERY) * SNAPSHOT_EVERY;
-    let content = base < 0 ? null : this.currentSnapshot(programmeId, memory.ordered[base]);
-    content = fold(memory.ordered.slice(base + 1, index), content);
-    const before = content;
-    memory.end = content;
-    for (let i = index; i < memory.ordered.length; i++) this.advance(programmeId, memory, i, knownFrom);
-    return before;
+  /** What is known once this append is read: the stream revision it reached and the horizon (programme_knowledge). */
+  private known(programmeId: string, memory: ProgrammeMemory, at: string, revision: number): void {
+    // Set by the programme's first amendment, before anything can be known of it.
+    const horizon = memory.horizon as AmendmentRecord;
+    this.statement('INSERT OR REPLACE INTO programme_knowledge (programme_id, recorded_at, revision, horizon_effective_from, horizon_revision) VALUES (?, ?, ?, ?, ?)').run(
+      programmeId,
+      at,
+      revision,
+      horizon.effectiveFrom,
+      horizon.revision,
+    );
   }
 
-  /** Folds the amendment at `index` onto `memory.end`: its totals, and a snapshot every SNAPSHOT_EVERY. */
-  private advance(programmeId: string, memory: ProgrammeMemory, index: number, knownFrom: string): void {
-    const amendment = memory.ordered[index];
-    memory.end = fold([amendment], memory.end);
-    const totals = memory.end ? programmeTotals(memory.end) : null;
-    this.db
-      .prepare('UPDATE programme_amendments SET totals = ? WHERE programme_id = ? AND amendment_id = ?')
-      .run(totals && JSON.stringify(totals), programmeId, amendment.amendmentId);
-    if (index % SNAPSHOT_EVERY === 0) {
-      this.db
-        .prepare('INSERT OR REPLACE INTO programme_snapshots (programme_id, effective_from, revision, known_from, known_to, content) VALUES (?, ?, ?, ?, NULL, ?)')
-        .run(programmeId, amendment.effectiveFrom, amendment.revision, knownFrom, JSON.stringify(memory.end));
+  /** The amendment just folded at the end of the timeline: a snapshot after every SNAPSHOT_EVERY of them. */
+  private extend(programmeId: string, memory: ProgrammeMemory, content: ProgrammeContent | null, knownFrom: string): void {
+    const amendment = memory.ordered[memory.ordered.length - 1];
+    memory.end = content;
+    if (memory.tail === SNAPSHOT_EVERY - 1) {
+      this.snapshot(programmeId, memory, amendment, JSON.stringify(content), knownFrom);
+      memory.tail = 0;
+    } else {
+      memory.tail += 1;
     }
   }
 
-  private currentSnapshot(programmeId: string, at: AmendmentRecord): ProgrammeContent | null {
-    const row = this.db
-      .prepare<[string, string, number], { content: string }>(
-        'SELECT content FROM programme_snapshots WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL',
-      )
-      .get(programmeId, at.effectiveFrom, at.revision);
+  /**
+   * A change in the middle of the timeline (an amendment inserted at `index`, or the one there revoked): folds
+   * on from the nearest snapshot before `index`, rewriting the totals after each version and superseding (at
+   * `knownFrom`) each snapshot whose content changes, until a snapshot comes out unchanged — from there on
+   * every version folds as before. Snapshots are kept fewer than SNAPSHOT_EVERY versions apart; they belong to
+   * an amendment, not to a position, so the versions past that point keep theirs although their positions move.
+   * Returns the content just before `index`.
+   */
+  private refold(programmeId: string, memory: ProgrammeMemory, index: number, knownFrom: string): ProgrammeContent | null {
+    const { ordered, snapshots } = memory;
+    let base = index - 1;
+    while (base >= 0 && !snapshots.has(ordered[base].amendmentId)) base -= 1;
+    const before = fold(ordered.slice(base + 1, index), base < 0 ? null : this.currentSnapshot(programmeId, ordered[base]));
+    let content = before;
+    /** Versions folded since the last snapshot. */
+    let run = index - base - 1;
+    for (let i = index; i < ordered.length; i++) {
+      const amendment = ordered[i];
+      content = fold([amendment], content);
+      if (snapshots.has(amendment.amendmentId)) {
+        const json = JSON.stringify(content);
+        if (json === this.currentSnapshotJson(programmeId, amendment)) return before;
+        this.supersede(programmeId, amendment, knownFrom);
+        this.snapshot(programmeId, memory, amendment, json, knownFrom);
+        run = 0;
+      } else if (run === SNAPSHOT_EVERY - 1) {
+        this.snapshot(programmeId, memory, amendment, JSON.stringify(content), knownFrom);
+        run = 0;
+      } else {
+        run += 1;
+      }
+      this.statement('UPDATE programme_amendments SET totals = ? WHERE programme_id = ? AND amendment_id = ?').run(totalsJson(content), programmeId, amendment.amendmentId);
+    }
+    memory.end = content;
+    memory.tail = run;
+    return before;
+  }
+
+  private snapshot(programmeId: string, memory: ProgrammeMemory, amendment: AmendmentRecord, json: string, knownFrom: string): void {
+    this.statement('INSERT OR REPLACE INTO programme_snapshots (programme_id, effective_from, revision, known_from, known_to, content) VALUES (?, ?, ?, ?, NULL, ?)').run(
+      programmeId,
+      amendment.effectiveFrom,
+      amendment.revision,
+      knownFrom,
+      json,
+    );
+    memory.snapshots.add(amendment.amendmentId);
+  }
+
+  /** The snapshot after `amendment` stops being current at `knownTo`: views known before still use it. */
+  private supersede(programmeId: string, amendment: AmendmentRecord, knownTo: string): void {
+    this.statement('UPDATE programme_snapshots SET known_to = ? WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL').run(
+      knownTo,
+      programmeId,
+      amendment.effectiveFrom,
+      amendment.revision,
+    );
+  }
+
+  private currentSnapshotJson(programmeId: string, at: AmendmentRecord): string {
+    const row = this.statement<[string, string, number], { content: string }>(
+      'SELECT content FROM programme_snapshots WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL',
+    ).get(programmeId, at.effectiveFrom, at.revision);
     if (!row) throw new Error(`programme ${programmeId}: no current snapshot at ${at.effectiveFrom}#${at.revision}`);
-    return JSON.parse(row.content) as ProgrammeContent;
+    return row.content;
+  }
+
+  private currentSnapshot(programmeId: string, at: AmendmentRecord): ProgrammeContent | null {
+    return JSON.parse(this.currentSnapshotJson(programmeId, at)) as ProgrammeContent | null;
   }
 
   private audit(programmeId: string, record: AmendmentRecord, lines: ReturnType<typeof auditChanges>): void {
-    const insert = this.db.prepare(
+    const insert = this.statement(
       `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind,
         measure_id, measure_number, field, funding_source, was, became)
        VALUES (?, ?, ?, ?, ?, ?, 'change', ?, ?, ?, ?, ?, ?)`,
@@ -302,12 +381,10 @@ export class ProgrammesProjection implements Projection {
   }
 
   private touch(programmeId: string, revision: number, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO programme_heads (programme_id, revision, registered_at, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (programme_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
-      )
-      .run(programmeId, revision, at, at);
+    this.statement(
+      `INSERT INTO programme_heads (programme_id, revision, registered_at, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (programme_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
+    ).run(programmeId, revision, at, at);
     this.changedInBatch.add(programmeId);
   }
 
@@ -318,9 +395,20 @@ export class ProgrammesProjection implements Projection {
     const rows = this.db.prepare<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE programme_id = ? ORDER BY revision').all(programmeId);
     const timeline: ProgrammeTimeline = rows.length === 0 ? EMPTY_TIMELINE : { revision: this.headRevision(programmeId), amendments: rows.map(toRecord) };
     const ordered = inForce(timeline);
-    const lastSnapshot = Math.floor((ordered.length - 1) / SNAPSHOT_EVERY) * SNAPSHOT_EVERY;
-    const end = ordered.length === 0 ? null : fold(ordered.slice(lastSnapshot + 1), this.currentSnapshot(programmeId, ordered[lastSnapshot]));
-    const memory: ProgrammeMemory = { timeline, ordered, end };
+    const byKey = new Map(ordered.map((a) => [`${a.effectiveFrom}#${a.revision}`, a.amendmentId]));
+    const snapshots = new Set(
+      this.db
+        .prepare<[string], { key: string }>("SELECT effective_from || '#' || revision AS key FROM programme_snapshots WHERE programme_id = ? AND known_to IS NULL")
+        .all(programmeId)
+        .flatMap(({ key }) => byKey.get(key) ?? []),
+    );
+    let last = ordered.length - 1;
+    while (last >= 0 && !snapshots.has(ordered[last].amendmentId)) last -= 1;
+    const end = last < 0 ? null : fold(ordered.slice(last + 1), this.currentSnapshot(programmeId, ordered[last]));
+    const horizon = timeline.amendments.reduce<AmendmentRecord | undefined>((max, a) => (!max || compareEffective(a, max) > 0 ? a : max), undefined);
+    // Before the first snapshot the count stands as if one were due: the first version always gets one.
+    const tail = last < 0 ? SNAPSHOT_EVERY - 1 : ordered.length - 1 - last;
+    const memory: ProgrammeMemory = { ordered, snapshots, end, tail, horizon };
     this.memory.set(programmeId, memory);
     return memory;
   }
@@ -328,6 +416,20 @@ export class ProgrammesProjection implements Projection {
   private headRevision(programmeId: string): number {
     return this.db.prepare<[string], { revision: number }>('SELECT revision FROM programme_heads WHERE programme_id = ?').get(programmeId)?.revision ?? -1;
   }
+
+  /** Statements compiled once per connection: a rebuild runs each of them tens of thousands of times. */
+  private statement<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Database.Statement<Params, Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<Params, Row>;
+  }
+}
+
+function totalsJson(content: ProgrammeContent | null): string | null {
+  return content && JSON.stringify(programmeTotals(content));
 }
 
 export function toRecord(row: AmendmentRow): AmendmentRecord {

@@ -1,0 +1,46 @@
+import { SingleBar } from 'cli-progress';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../config/config.schema';
+import { rebuildReadModels } from './rebuild';
+
+/**
+ * `npm run rebuild`: refolds every read model from the event log, with a progress bar on stderr and the
+ * rate on stdout. Configured like the server (DATA_DIR, EVENTSTORE_CONNECTION_STRING, LOG_LEVEL).
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // Logs go to stderr beside the bar: stdout carries only the result.
+  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
+  process.stderr.write(
+    `Rebuilding the read models in ${config.readModelFile} from the event log.\n` +
+      'Stop the server first: it writes the same read models, and a rebuild under a running server leaves them inconsistent.\n',
+  );
+
+  const bar = new SingleBar({
+    format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left',
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  let result;
+  try {
+    result = await rebuildReadModels(config, { logger, onStart: (total) => bar.start(total, 0), onProgress: (processed) => bar.update(processed) });
+  } finally {
+    bar.stop();
+  }
+  const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
+  process.stdout.write(`Rebuilt the read models from ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(2)} s: ${rate.toLocaleString('en-US')} events/s.\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/config.schema';
+import { createEventStore } from '../event-store/event-store.factory';
+import { type EventStore, readWholeLog, START } from '../event-store/event-store.port';
+import { ProjectionRunner } from './projection.runner';
+import { createProjections } from './projections.factory';
+import { ReadModelDb } from './read-model.db';
+
+const COUNT_PAGE = 1000;
+
+export interface RebuildOptions {
+  readonly logger: Logger;
+  /** Once, before the first event is folded: how many events the log holds. */
+  readonly onStart?: (total: number) => void;
+  /** After each page: how many events are folded so far. */
+  readonly onProgress?: (processed: number) => void;
+}
+
+export interface RebuildResult {
+  readonly events: number;
+  readonly seconds: number;
+}
+
+/**
+ * What `npm run rebuild` does: opens the configured store and read-model file, drops every read model the
+ * server keeps and folds the whole log into them again. The server must not run meanwhile: both would write
+ * the same tables and checkpoint.
+ */
+export async function rebuildReadModels(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'eventStoreFile' | 'readModelFile'>, options: RebuildOptions): Promise<RebuildResult> {
+  const store = createEventStore(config, options.logger);
+  const readModels = new ReadModelDb(config.readModelFile);
+  try {
+    options.onStart?.(await countEvents(store));
+    const runner = new ProjectionRunner(store, readModels, createProjections().all, options.logger);
+    const started = performance.now();
+    const events = await runner.rebuild(options.onProgress);
+    return { events, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await store.close();
+    readModels.close();
+  }
+}
+
+/**
+ * The SQLite store numbers its events 1, 2, 3… (an AUTOINCREMENT key, rolled back with a failed append), so
+ * its head position is the count. EventStoreDB's positions are byte offsets: its log is counted page by page.
+ */
+async function countEvents(store: EventStore): Promise<number> {
+  if (store.kind === 'sqlite') return Math.max(0, (await store.headPosition()).commit);
+  let count = 0;
+  for await (const page of readWholeLog(store, START, COUNT_PAGE)) count += page.length;
+  return count;
+}

@@ -1,0 +1,377 @@
+import type { Response } from 'supertest';
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import { amend, measureOf, type ProgrammeView, revoke, type TotalsView, viewOf } from '../support/http-programmes';
+
+/**
+ * Time travel (DESIGN §5, §6): one history of the Korosten programme, read on both axes over HTTP.
+ *
+ *   recorded 1st  decision A (№ 1878, 01.03.2025)  1.1 / 2025: 75.00 → 100.00
+ *   recorded 2nd  decision B (№ 1801, 15.01.2025)  1.2 / 2025: 150.00 → 200.00, 1.3 reworded  — retroactive: it takes effect before A
+ *   recorded 3rd  decision C (№ 1990, 14.05.2025)  2.1 / 2025: 270.00 → 300.00
+ *   recorded 4th  C's amendment revoked as an entry error
+ *
+ * The history is written once (beforeAll), keeping what the writes answered and what a GET saw right after
+ * each of them; the tests read it.
+ */
+
+const PROGRAMME = `/api/v1/programmes/${KOROSTEN}`;
+const APPROVED = 'затвердженої рішенням 31 сесії VIII скликання від 22.02.2024';
+const TITLE_1_3 = 'Послуги з організації семінарів, конференцій, тренінгів, проведення офіційних заходів (у редакції рішення № 1801)';
+const REASON = 'помилка введення: сума належить до 2026 року';
+
+/** The seed's 2025 and overall totals, and what each amendment adds to both. */
+const SEED_TOTALS: TotalsView = { byYear: { 2024: '3887.30', 2025: '3647.30', 2026: '3647.30' }, overall: '11181.90' };
+const withB: TotalsView = { byYear: { ...SEED_TOTALS.byYear, 2025: '3697.30' }, overall: '11231.90' };
+const withBA: TotalsView = { byYear: { ...SEED_TOTALS.byYear, 2025: '3722.30' }, overall: '11256.90' };
+const withBAC: TotalsView = { byYear: { ...SEED_TOTALS.byYear, 2025: '3752.30' }, overall: '11286.90' };
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
+const millisecondBefore = (instant: string) => new Date(Date.parse(instant) - 1).toISOString();
+
+interface Written {
+  readonly amendmentId: string;
+  readonly revision: number;
+}
+
+interface AuditEntry {
+  readonly cursor: string;
+  readonly kind: 'change' | 'revocation';
+  readonly recordedAt: string;
+  readonly actor: string | null;
+  readonly amendmentId: string;
+  readonly decisionId: string;
+  readonly effectiveFrom: string;
+  readonly measureNumber: string | null;
+  readonly field: string | null;
+  readonly was: unknown;
+  readonly became: unknown;
+  readonly reason: string | null;
+}
+
+interface Version {
+  readonly amendmentId: string;
+  readonly decisionId: string;
+  readonly decision: string | null;
+  readonly effectiveFrom: string;
+  readonly recordedAt: string;
+  readonly initial: boolean;
+  readonly totals: TotalsView;
+}
+
+describe('time travel: what was in force on a date, as known at an instant', () => {
+  let t: TestApp;
+  const decisions = { approving: '', A: '', B: '', C: '' };
+  const written = {} as Record<'A' | 'B' | 'C' | 'revocation', Written>;
+  /** What a GET saw right after each write returned. */
+  const seenAfter = {} as Record<'A' | 'B' | 'revocation', { view: ProgrammeView; etag: string; versions: Version[] }>;
+  /** Wall-clock instants taken between writes, a few ms clear of each. */
+  const between = { AandB: '', CandRevocation: '' };
+
+  const registerDecision = async (session: number, number: string, adoptedOn: string) => {
+    const res = await t.http
+      .post('/api/v1/decisions')
+      .set(t.as('secretariat'))
+      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session, number, adoptedOn, title: 'Про внесення змін до Програми розвитку місцевого самоврядування' })
+      .expect(201);
+    return res.body.decision.id as string;
+  };
+  const write = async (res: Response): Promise<Written> => {
+    expect(res.status).toBe(201);
+    return { amendmentId: res.body.amendmentId, revision: res.body.revision };
+  };
+  const look = async () => {
+    const res = await t.http.get(PROGRAMME).expect(200);
+    const versions = await t.http.get(`${PROGRAMME}/versions`).expect(200);
+    return { view: res.body as ProgrammeView, etag: res.headers.etag as string, versions: versions.body.versions as Version[] };
+  };
+  const view = (query: { asOf?: string; knownAt?: string }) => viewOf(t, KOROSTEN, query);
+  const audit = async (query: Record<string, string | number>) => {
+    const res = await t.http.get(`${PROGRAMME}/audit`).set(t.as('auditor')).query(query).expect(200);
+    return res.body as { entries: AuditEntry[]; next: string | null };
+  };
+  const versions = async () => (await t.http.get(`${PROGRAMME}/versions`).expect(200)).body.versions as Version[];
+  const recordedAt = async (amendmentId: string) => (await audit({ limit: 500 })).entries.find((e) => e.amendmentId === amendmentId)?.recordedAt as string;
+  const revokedAt = async () => (await audit({ limit: 500 })).entries.find((e) => e.kind === 'revocation')?.recordedAt as string;
+
+  beforeAll(async () => {
+    t = await startApp();
+    decisions.approving = (await view({})).lastAmendment?.decisionId as string;
+    decisions.A = await registerDecision(45, '1878', '2025-03-01');
+    decisions.B = await registerDecision(44, '1801', '2025-01-15');
+    decisions.C = await registerDecision(46, '1990', '2025-05-14');
+
+    written.A = await write(await amend(t, KOROSTEN, { decisionId: decisions.A, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] }));
+    seenAfter.A = await look();
+    await pause();
+    between.AandB = new Date().toISOString();
+    await pause();
+    written.B = await write(
+      await amend(t, KOROSTEN, {
+        decisionId: decisions.B,
+        changes: [
+          { op: 'setAllocation', measure: '1.2', year: 2025, amount: '200.00' },
+          { op: 'rewordMeasure', measure: '1.3', title: TITLE_1_3 },
+        ],
+      }),
+    );
+    seenAfter.B = await look();
+    written.C = await write(await amend(t, KOROSTEN, { decisionId: decisions.C, changes: [{ op: 'setAllocation', measure: '2.1', year: 2025, amount: '300.00' }] }));
+    await pause();
+    between.CandRevocation = new Date().toISOString();
+    await pause();
+    written.revocation = await write(await revoke(t, KOROSTEN, written.C.amendmentId, REASON));
+    seenAfter.revocation = await look();
+  });
+  afterAll(async () => t.close());
+
+  describe('read-your-writes', () => {
+    it('a GET right after a write sees it, with the ETag of the write', () => {
+      // given each write's answer, when the client reads right after it, then the view is at that revision
+      expect(seenAfter.A.etag).toBe(`"${written.A.revision}"`);
+      expect(measureOf(seenAfter.A.view, '1.1').allocations['2025']).toBe('100.00');
+      expect(seenAfter.B.etag).toBe(`"${written.B.revision}"`);
+      expect(measureOf(seenAfter.B.view, '1.2').allocations['2025']).toBe('200.00');
+      expect(seenAfter.revocation.etag).toBe(`"${written.revocation.revision}"`);
+      expect(measureOf(seenAfter.revocation.view, '2.1').allocations['2025']).toBe('270.00');
+    });
+
+    it('the versions listed right after a retroactive write already put it before the later-effective one', () => {
+      expect(seenAfter.A.versions.map((v) => v.decisionId)).toEqual([decisions.approving, decisions.A]);
+      expect(seenAfter.B.versions.map((v) => v.decisionId)).toEqual([decisions.approving, decisions.B, decisions.A]);
+    });
+  });
+
+  describe('effective time (asOf), as known now', () => {
+    it.each([
+      ['2025-01-14', { '1.1': '75.00', '1.2': '150.00', '2.1': '270.00' }, SEED_TOTALS],
+      ['2025-01-15', { '1.1': '75.00', '1.2': '200.00', '2.1': '270.00' }, withB],
+      ['2025-02-28', { '1.1': '75.00', '1.2': '200.00', '2.1': '270.00' }, withB],
+      ['2025-03-01', { '1.1': '100.00', '1.2': '200.00', '2.1': '270.00' }, withBA],
+      ['2025-06-01', { '1.1': '100.00', '1.2': '200.00', '2.1': '270.00' }, withBA],
+    ])('on %s the 2025 allocations in force are %j', async (asOf, allocations, totals) => {
+      // when the programme is read as of the date
+      const programme = await view({ asOf });
+
+      // then each amendment counts from its own effective date, whatever the order it was recorded in; the revoked one never
+      expect(programme.asOf).toBe(asOf);
+      expect(Object.fromEntries(Object.keys(allocations).map((n) => [n, measureOf(programme, n).allocations['2025']]))).toEqual(allocations);
+      expect(programme.totals).toEqual(totals);
+    });
+
+    it('shows the wording of 1.3 that decision B gave it from 15.01.2025 on, and the approved one before', async () => {
+      expect(measureOf(await view({ asOf: '2025-01-14' }), '1.3').title).toMatch(/^Послуги з організації семінарів, конференцій, тренінгів, проведення офіційних заходів, урочистих подій/);
+      expect(measureOf(await view({ asOf: '2025-01-15' }), '1.3').title).toBe(TITLE_1_3);
+    });
+  });
+
+  describe('record time (knownAt)', () => {
+    it('before B was registered, B is not there, even as of a date after it takes effect', async () => {
+      // given the instant just before B was recorded, and an instant taken on the clock between A and B
+      const beforeB = millisecondBefore(await recordedAt(written.B.amendmentId));
+
+      for (const knownAt of [beforeB, between.AandB]) {
+        // when the programme as of 01.06.2025 is read as known then
+        const programme = await view({ asOf: '2025-06-01', knownAt });
+
+        // then it has A but not B: 1.2 keeps its approved amount and 1.3 its approved wording
+        expect(measureOf(programme, '1.1').allocations['2025']).toBe('100.00');
+        expect(measureOf(programme, '1.2').allocations['2025']).toBe('150.00');
+        expect(measureOf(programme, '1.3').title).not.toBe(TITLE_1_3);
+        expect(programme.totals.byYear['2025']).toBe('3672.30');
+        expect(programme.knownAt).toBe(knownAt);
+        expect(programme.revision).toBe(written.A.revision);
+        expect(programme.lastAmendment?.decisionId).toBe(decisions.A);
+      }
+    });
+
+    it('from the instant B was recorded, B is there, counted from its own effective date', async () => {
+      const atB = await recordedAt(written.B.amendmentId);
+      expect(measureOf(await view({ asOf: '2025-06-01', knownAt: atB }), '1.2').allocations['2025']).toBe('200.00');
+      expect(measureOf(await view({ asOf: '2025-01-14', knownAt: atB }), '1.2').allocations['2025']).toBe('150.00');
+      expect((await view({ asOf: '2025-02-01', knownAt: atB })).totals).toEqual(withB);
+    });
+
+    it('before the revocation, the revoked amendment is still in force from its date', async () => {
+      const beforeRevocation = millisecondBefore(await revokedAt());
+      for (const knownAt of [beforeRevocation, between.CandRevocation]) {
+        const programme = await view({ asOf: '2025-06-01', knownAt });
+        expect(measureOf(programme, '2.1').allocations['2025']).toBe('300.00');
+        expect(programme.totals).toEqual(withBAC);
+        expect(programme.revision).toBe(written.C.revision);
+        expect(programme.lastAmendment?.decisionId).toBe(decisions.C);
+        // and not before its own effective date
+        expect(measureOf(await view({ asOf: '2025-05-13', knownAt }), '2.1').allocations['2025']).toBe('270.00');
+      }
+    });
+
+    it('from the revocation on, the revoked amendment vanishes from every date', async () => {
+      const atRevocation = await revokedAt();
+      const programme = await view({ asOf: '2025-06-01', knownAt: atRevocation });
+      expect(measureOf(programme, '2.1').allocations['2025']).toBe('270.00');
+      expect(programme.totals).toEqual(withBA);
+      expect(programme.revision).toBe(written.revocation.revision);
+      expect(programme.lastAmendment?.decisionId).toBe(decisions.A);
+    });
+
+    it('before the programme was recorded at all, there is nothing to show', async () => {
+      const approvedAt = (await versions())[0].recordedAt;
+      const res = await t.http.get(PROGRAMME).query({ asOf: '2025-06-01', knownAt: millisecondBefore(approvedAt) });
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('ProgrammeNotInForce');
+    });
+  });
+
+  describe('versions', () => {
+    it('lists one version per amendment in force, in effective order, with the totals after each', async () => {
+      // when the versions are listed after the whole history
+      const listed = await versions();
+
+      // then B precedes A although recorded after it, and the revoked C is not a version
+      expect(listed.map(({ decisionId, effectiveFrom, initial, totals }) => ({ decisionId, effectiveFrom, initial, totals }))).toEqual([
+        { decisionId: decisions.approving, effectiveFrom: '2024-02-22', initial: true, totals: SEED_TOTALS },
+        { decisionId: decisions.B, effectiveFrom: '2025-01-15', initial: false, totals: withB },
+        { decisionId: decisions.A, effectiveFrom: '2025-03-01', initial: false, totals: withBA },
+      ]);
+      expect(listed[1].decision).toBe('рішення 44 сесії VIII скликання від 15.01.2025 № 1801');
+      expect(listed[1].recordedAt > listed[2].recordedAt).toBe(true);
+    });
+
+    it('GET /versions/:decisionId gives the programme as amended by that decision', async () => {
+      // when the version of B and of A are read
+      const b = (await t.http.get(`${PROGRAMME}/versions/${decisions.B}`).expect(200)).body as { version: Version; programme: ProgrammeView };
+      const a = (await t.http.get(`${PROGRAMME}/versions/${decisions.A}`).expect(200)).body as { version: Version; programme: ProgrammeView };
+
+      // then B's version has B's changes and not A's; A's has both, B's first
+      expect(b.version).toMatchObject({ decisionId: decisions.B, effectiveFrom: '2025-01-15', totals: withB });
+      expect(b.programme.asOf).toBe('2025-01-15');
+      expect(b.programme.lastAmendment?.decisionId).toBe(decisions.B);
+      expect(measureOf(b.programme, '1.1').allocations['2025']).toBe('75.00');
+      expect(measureOf(b.programme, '1.2').allocations['2025']).toBe('200.00');
+      expect(measureOf(b.programme, '1.3').title).toBe(TITLE_1_3);
+      expect(b.programme.totals).toEqual(withB);
+      expect(measureOf(a.programme, '1.1').allocations['2025']).toBe('100.00');
+      expect(measureOf(a.programme, '1.2').allocations['2025']).toBe('200.00');
+      expect(a.programme.totals).toEqual(withBA);
+    });
+
+    it('a decision whose only amendment was revoked has no version', async () => {
+      const res = await t.http.get(`${PROGRAMME}/versions/${decisions.C}`);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('VersionNotFound');
+    });
+  });
+
+  describe('diff (було / стало)', () => {
+    type Diff = { rows: { number: string | null; field: string; was: unknown; became: unknown }[]; totals: { was: TotalsView; became: TotalsView } };
+    const diff = async (query: Record<string, string>) => (await t.http.get(`${PROGRAMME}/diff`).query(query).expect(200)).body as Diff;
+    const rows = (d: Diff) => d.rows.map(({ number, field, was, became }) => ({ number, field, was, became }));
+
+    it('between two decisions: what the later one changed, with the totals', async () => {
+      const d = await diff({ from: decisions.B, to: decisions.A });
+      expect(rows(d)).toEqual([{ number: '1.1', field: 'allocations.2025', was: '75.00', became: '100.00' }]);
+      expect(d.totals).toEqual({ was: withB, became: withBA });
+    });
+
+    it('between two dates: every change in force between them', async () => {
+      const d = await diff({ from: '2025-01-01', to: '2025-06-01' });
+      expect(rows(d)).toEqual([
+        { number: '1.1', field: 'allocations.2025', was: '75.00', became: '100.00' },
+        { number: '1.2', field: 'allocations.2025', was: '150.00', became: '200.00' },
+        { number: '1.3', field: 'title', was: expect.stringMatching(/^Послуги з організації семінарів/), became: TITLE_1_3 },
+      ]);
+      expect(d.totals).toEqual({ was: SEED_TOTALS, became: withBA });
+    });
+
+    it('between two dates as known before the revocation: the revoked change is still a row', async () => {
+      const d = await diff({ from: '2025-05-01', to: '2025-06-01', knownAt: millisecondBefore(await revokedAt()) });
+      expect(rows(d)).toEqual([{ number: '2.1', field: 'allocations.2025', was: '270.00', became: '300.00' }]);
+      expect(d.totals).toEqual({ was: withBA, became: withBAC });
+    });
+  });
+
+  describe('audit trail', () => {
+    const ours = async () => {
+      const all = (await audit({ limit: 500 })).entries;
+      const actor = all.find((e) => e.decisionId === decisions.A)?.actor as string;
+      return { actor, entries: all.filter((e) => e.actor === actor) };
+    };
+
+    it('lists every change in record order — recorded at, actor, decision, effective from, field, was → became — and the revocation with its reason', async () => {
+      const { actor, entries } = await ours();
+      const listed = await versions();
+      const at = (decisionId: string) => listed.find((v) => v.decisionId === decisionId)?.recordedAt;
+
+      expect(actor).toMatch(/^secretariat:/);
+      expect(entries.map(({ kind, recordedAt, decisionId, effectiveFrom, measureNumber, field, was, became, reason }) => ({ kind, recordedAt, decisionId, effectiveFrom, measureNumber, field, was, became, reason }))).toEqual([
+        { kind: 'change', recordedAt: at(decisions.A), decisionId: decisions.A, effectiveFrom: '2025-03-01', measureNumber: '1.1', field: 'allocations.2025', was: '75.00', became: '100.00', reason: null },
+        { kind: 'change', recordedAt: at(decisions.B), decisionId: decisions.B, effectiveFrom: '2025-01-15', measureNumber: '1.2', field: 'allocations.2025', was: '150.00', became: '200.00', reason: null },
+        { kind: 'change', recordedAt: at(decisions.B), decisionId: decisions.B, effectiveFrom: '2025-01-15', measureNumber: '1.3', field: 'title', was: expect.stringMatching(/^Послуги з організації семінарів/), became: TITLE_1_3, reason: null },
+        { kind: 'change', recordedAt: expect.any(String), decisionId: decisions.C, effectiveFrom: '2025-05-14', measureNumber: '2.1', field: 'allocations.2025', was: '270.00', became: '300.00', reason: null },
+        { kind: 'revocation', recordedAt: await revokedAt(), decisionId: decisions.C, effectiveFrom: '2025-05-14', measureNumber: null, field: null, was: null, became: null, reason: REASON },
+      ]);
+      // record order, not effective order: B's lines follow A's though B takes effect first
+      const times = entries.map((e) => e.recordedAt);
+      expect([...times].sort()).toEqual(times);
+      expect(entries[4].amendmentId).toBe(written.C.amendmentId);
+    });
+
+    it('filters by measure, by decision, by actor and by the period of recording', async () => {
+      const { actor } = await ours();
+      const fields = (page: { entries: AuditEntry[] }) => page.entries.map((e) => [e.decisionId, e.field]);
+
+      // a measure by number: its approval line and B's change
+      expect(fields(await audit({ measure: '1.2' }))).toEqual([
+        [decisions.approving, 'measure'],
+        [decisions.B, 'allocations.2025'],
+      ]);
+      // a decision: C's change and its revocation
+      expect(fields(await audit({ decision: decisions.C }))).toEqual([
+        [decisions.C, 'allocations.2025'],
+        [decisions.C, null],
+      ]);
+      // an actor: the seed's lines are someone else's
+      expect((await audit({ actor, limit: 500 })).entries).toHaveLength(5);
+      expect((await audit({ actor: 'seed', limit: 500 })).entries.every((e) => e.decisionId === decisions.approving)).toBe(true);
+      // a period [from, to): what was recorded between the two instants taken on the clock
+      expect(fields(await audit({ from: between.AandB, to: between.CandRevocation }))).toEqual([
+        [decisions.B, 'allocations.2025'],
+        [decisions.B, 'title'],
+        [decisions.C, 'allocations.2025'],
+      ]);
+    });
+
+    it('pages with a cursor: limit=2, following `next` to the end', async () => {
+      const { actor, entries } = await ours();
+      const pages: AuditEntry[][] = [];
+      let after: string | null = null;
+      do {
+        const page = await audit({ actor, limit: 2, ...(after ? { after } : {}) });
+        pages.push(page.entries);
+        after = page.next;
+      } while (after !== null);
+
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(entries);
+    });
+
+    it('is for auditors and the secretariat only', async () => {
+      expect((await t.http.get(`${PROGRAMME}/audit`)).status).toBe(401);
+      expect((await t.http.get(`${PROGRAMME}/audit`).set(t.as('secretariat'))).status).toBe(200);
+    });
+  });
+
+  describe('the amendment chain for the next decision’s preamble', () => {
+    it('names the approving decision and, in effective order, every decision in force', async () => {
+      expect((await view({ asOf: '2025-06-01' })).amendmentChain).toBe(`${APPROVED} (зі змінами, внесеними рішеннями від 15.01.2025 № 1801, від 01.03.2025 № 1878)`);
+    });
+
+    it('follows both axes: one decision as of February, A only before B was known, C until its revocation', async () => {
+      expect((await view({ asOf: '2025-02-01' })).amendmentChain).toBe(`${APPROVED} (зі змінами, внесеними рішенням від 15.01.2025 № 1801)`);
+      expect((await view({ asOf: '2025-06-01', knownAt: between.AandB })).amendmentChain).toBe(`${APPROVED} (зі змінами, внесеними рішенням від 01.03.2025 № 1878)`);
+      expect((await view({ asOf: '2025-06-01', knownAt: between.CandRevocation })).amendmentChain).toBe(
+        `${APPROVED} (зі змінами, внесеними рішеннями від 15.01.2025 № 1801, від 01.03.2025 № 1878, від 14.05.2025 № 1990)`,
+      );
+      expect((await view({ asOf: '2024-06-01' })).amendmentChain).toBe(APPROVED);
+    });
+  });
+});
