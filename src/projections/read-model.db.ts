@@ -13,11 +13,15 @@ import { START } from '../event-store/event-store.port';
 export class ReadModelDb {
   readonly db: Database.Database;
 
-  constructor(filename: string) {
+  /**
+   * `bulk`: for a rebuild into a file nobody reads yet — no journal and no syncs, as an interrupted rebuild is
+   * simply thrown away; the file gets WAL when it is next opened normally.
+   */
+  constructor(filename: string, options: { bulk?: boolean } = {}) {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.db = new Database(filename);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(options.bulk ? 'journal_mode = OFF' : 'journal_mode = WAL');
+    this.db.pragma(options.bulk ? 'synchronous = OFF' : 'synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, commit_position INTEGER NOT NULL, prepare_position INTEGER NOT NULL)');
   }

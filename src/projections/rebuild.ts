@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { renameSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.schema';
 import { createEventStore } from '../event-store/event-store.factory';
@@ -29,17 +30,28 @@ export interface RebuildResult {
  */
 export async function rebuildReadModels(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'eventStoreFile' | 'readModelFile'>, options: RebuildOptions): Promise<RebuildResult> {
   const store = createEventStore(config, options.logger);
-  const readModels = new ReadModelDb(config.readModelFile);
+  // Built beside the old file and swapped in at the end: a failed rebuild leaves the old read models whole.
+  const building = `${config.readModelFile}.rebuilding`;
+  removeDatabase(building);
+  const readModels = new ReadModelDb(building, { bulk: true });
   try {
     options.onStart?.(await countEvents(store));
     const runner = new ProjectionRunner(store, readModels, createProjections().all, options.logger);
     const started = performance.now();
     const events = await runner.rebuild(options.onProgress);
+    readModels.close();
+    removeDatabase(config.readModelFile);
+    renameSync(building, config.readModelFile);
     return { events, seconds: (performance.now() - started) / 1000 };
   } finally {
     await store.close();
     readModels.close();
+    removeDatabase(building);
   }
+}
+
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /**

@@ -136,6 +136,7 @@ export class ProgrammesProjection implements Projection {
   private changedInBatch = new Set<string>();
   private readonly listeners: ((programmeIds: ReadonlySet<string>) => void)[] = [];
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly heads = new Map<string, { revision: number; registeredAt: string; updatedAt: string }>();
 
   createSchema(db: Database.Database): void {
     this.db = db;
@@ -153,6 +154,7 @@ export class ProgrammesProjection implements Projection {
    * already read is kept with the checkpoint, or a restart would resume after a header it never saw.
    */
   beforeCommit(): void {
+    this.writeHeads();
     this.db.exec('DELETE FROM programme_open_appends');
     const insert = this.db.prepare('INSERT INTO programme_open_appends (programme_id, events) VALUES (?, ?)');
     for (const [programmeId, open] of this.open) insert.run(programmeId, JSON.stringify(open.events));
@@ -164,6 +166,7 @@ export class ProgrammesProjection implements Projection {
     );
     this.memory.clear();
     this.open.clear();
+    this.heads.clear();
   }
 
   /** Called after each committed batch with the programmes it changed (the view cache listens). */
@@ -380,12 +383,20 @@ export class ProgrammesProjection implements Projection {
     }
   }
 
+  /** Heads are written once per batch (in beforeCommit): only a programme's last append in it matters. */
   private touch(programmeId: string, revision: number, at: string): void {
-    this.statement(
+    const pending = this.heads.get(programmeId);
+    this.heads.set(programmeId, { revision, registeredAt: pending?.registeredAt ?? at, updatedAt: at });
+    this.changedInBatch.add(programmeId);
+  }
+
+  private writeHeads(): void {
+    const upsert = this.statement(
       `INSERT INTO programme_heads (programme_id, revision, registered_at, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (programme_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
-    ).run(programmeId, revision, at, at);
-    this.changedInBatch.add(programmeId);
+    );
+    for (const [programmeId, head] of this.heads) upsert.run(programmeId, head.revision, head.registeredAt, head.updatedAt);
+    this.heads.clear();
   }
 
   /** The in-memory timeline, rebuilt from the rows after a restart. */
