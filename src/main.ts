@@ -1,18 +1,9 @@
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/config.schema';
+import { loadConfigOrExit } from './config/config.schema';
 import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger(config);
   const app = await createApp(config, logger);
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -117,3 +117,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const dataDir = resolve(config.DATA_DIR);
   return { ...config, DATA_DIR: dataDir, eventStoreFile: join(dataDir, 'events.sqlite'), readModelFile: join(dataDir, 'read-models.sqlite') };
 }
+
+/** For entry points: the configuration, or the problems on stderr and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../config/config.schema';
+import { loadConfigOrExit } from '../config/config.schema';
 import { rebuildReadModels } from './rebuild';
 
 /**
@@ -8,16 +8,7 @@ import { rebuildReadModels } from './rebuild';
  * rate on stdout. Configured like the server (DATA_DIR, EVENTSTORE_CONNECTION_STRING, LOG_LEVEL).
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   // Logs go to stderr beside the bar: stdout carries only the result.
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   process.stderr.write(
