@@ -40,8 +40,25 @@ export function readAnnex(text: string): AnnexReading {
   if (errors.length > 0 || !heading) return { ok: false, errors: byLine(errors) };
 
   const annex: Annex = { decision, ...heading, years: layout.years, sections: table.sections.map(finishSection) };
-  warnings.push(...checkTotals(annex, table.totals));
+  warnings.push(...checkTotals(annex, table.totals), ...mixedScripts(lines, firstRow));
   return { ok: true, annex, warnings: byLine(warnings) };
+}
+
+/**
+ * A word mixing Cyrillic with Latin or Arabic letters ("Короستنень" in the Korosten annex) is kept as written,
+ * but the secretariat is told: it is almost always a typing slip that search and comparison will trip over.
+ */
+function mixedScripts(lines: readonly string[], firstRow: number): AnnexProblem[] {
+  const problems: AnnexProblem[] = [];
+  lines.forEach((text, i) => {
+    if (i < firstRow) return;
+    for (const word of text.match(/[\p{L}'’]+/gu) ?? []) {
+      const cyrillic = /\p{Script=Cyrillic}/u.test(word);
+      const other = /[\p{Script=Latin}\p{Script=Arabic}]/u.test(word);
+      if (cyrillic && other && !/^[IVXLC]+$/.test(word)) problems.push({ line: i + 1, message: `the word "${word}" mixes Cyrillic with other letters` });
+    }
+  });
+  return problems;
 }
 
 // ─── Text clean-up ──────────────────────────────────────────────────────────────────────────────────────────────
