@@ -100,7 +100,7 @@ export class ProjectionRunner {
     db.transaction(() => {
       for (const projection of this.projections) {
         projection.drop(db);
-        projection.createSchema(db);
+        projection.createSchema(db, { deferIndexes: true });
       }
       this.readModels.saveCheckpoint(CHECKPOINT, START);
     })();
@@ -111,6 +111,7 @@ export class ProjectionRunner {
       count += page.length;
       onProgress?.(count);
     }
+    for (const projection of this.projections) projection.createIndexes?.(db);
     return count;
   }
 

@@ -7,8 +7,10 @@ import type { RecordedEvent } from '../event-store/event-store.port';
  */
 export interface Projection {
   readonly name: string;
-  /** Creates the tables if they do not exist. */
-  createSchema(db: Database.Database): void;
+  /** Creates the tables (and their indexes, unless deferred) if they do not exist. */
+  createSchema(db: Database.Database, options?: { deferIndexes?: boolean }): void;
+  /** After a rebuild has loaded every row: building an index once is far cheaper than keeping it up row by row. */
+  createIndexes?(db: Database.Database): void;
   /** Drops the tables (rebuild) and forgets any in-memory cache. */
   drop(db: Database.Database): void;
   apply(event: RecordedEvent): void;

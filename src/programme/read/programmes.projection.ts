@@ -27,7 +27,7 @@ interface ProgrammeMemory {
   horizon: AmendmentRecord | undefined;
 }
 
-const SCHEMA = `
+const TABLES = `
   CREATE TABLE IF NOT EXISTS programme_heads (
     programme_id TEXT PRIMARY KEY,
     revision INTEGER NOT NULL,
@@ -54,12 +54,6 @@ const SCHEMA = `
     totals TEXT,
     PRIMARY KEY (programme_id, amendment_id)
   );
-  -- A view scans the amendments after its snapshot: the record-time columns in the index let it skip those
-  -- not in force at its knownAt without reading their rows.
-  CREATE INDEX IF NOT EXISTS programme_amendments_effective ON programme_amendments (programme_id, effective_from, revision, recorded_at, revoked_at);
-  CREATE INDEX IF NOT EXISTS programme_amendments_decision ON programme_amendments (decision_id);
-  -- The amendment chain: each decision's first amendment in force, found in the index alone.
-  CREATE INDEX IF NOT EXISTS programme_amendments_by_decision ON programme_amendments (programme_id, decision_id, effective_from, revision, recorded_at, revoked_at);
   CREATE TABLE IF NOT EXISTS programme_snapshots (
     programme_id TEXT NOT NULL,
     effective_from TEXT NOT NULL,
@@ -98,8 +92,18 @@ const SCHEMA = `
     became TEXT,
     reason TEXT
   );
-  CREATE INDEX IF NOT EXISTS programme_audit_programme ON programme_audit (programme_id, seq);
   CREATE TABLE IF NOT EXISTS programme_open_appends (programme_id TEXT PRIMARY KEY, events TEXT NOT NULL);
+`;
+
+/** The indexes only the queries need: a rebuild creates them once, after loading the rows. */
+const INDEXES = `
+  -- A view scans the amendments after its snapshot: the record-time columns in the index let it skip those
+  -- not in force at its knownAt without reading their rows.
+  CREATE INDEX IF NOT EXISTS programme_amendments_effective ON programme_amendments (programme_id, effective_from, revision, recorded_at, revoked_at);
+  CREATE INDEX IF NOT EXISTS programme_amendments_decision ON programme_amendments (decision_id);
+  -- The amendment chain: each decision's first amendment in force, found in the index alone.
+  CREATE INDEX IF NOT EXISTS programme_amendments_by_decision ON programme_amendments (programme_id, decision_id, effective_from, revision, recorded_at, revoked_at);
+  CREATE INDEX IF NOT EXISTS programme_audit_programme ON programme_audit (programme_id, seq);
 `;
 
 export interface AmendmentRow {
@@ -138,15 +142,20 @@ export class ProgrammesProjection implements Projection {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly heads = new Map<string, { revision: number; registeredAt: string; updatedAt: string }>();
 
-  createSchema(db: Database.Database): void {
+  createSchema(db: Database.Database, options: { deferIndexes?: boolean } = {}): void {
     this.db = db;
     this.statements.clear();
-    db.exec(SCHEMA);
+    db.exec(TABLES);
+    if (!options.deferIndexes) db.exec(INDEXES);
     this.open.clear();
     for (const row of db.prepare<[], { programme_id: string; events: string }>('SELECT * FROM programme_open_appends').all()) {
       const events = JSON.parse(row.events) as RecordedEvent[];
       this.open.set(row.programme_id, { events, expected: (events[0] as unknown as AmendmentRegistered).data.changeCount });
     }
+  }
+
+  createIndexes(db: Database.Database): void {
+    db.exec(INDEXES);
   }
 
   /**
