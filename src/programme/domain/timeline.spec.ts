@@ -12,6 +12,8 @@ import {
   revoke,
   setAllocation,
 } from '../../../test/support/programme-spec';
+import { isDomainError } from '../../common/domain-error';
+import { decide } from './programme.decider';
 import { EMPTY_TIMELINE, evolveTimeline, inForce, viewAt } from './timeline';
 
 /**
@@ -49,6 +51,27 @@ describe('timeline', () => {
       expect(JSON.stringify(before)).toBe(snapshot);
       expect(after.amendments[1].revoked).not.toBeNull();
       expect(after.revision).toBe(13);
+    });
+
+    it('folds an append read in pieces (a page ending inside it) as it folds the whole append', () => {
+      // given the stored events of the approving wording and of a two-change amendment, as one stream
+      const amended = given(programmeRegistered(), amendment({ effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00'), setAllocation('1.1', 2025, '80.00')] }));
+      const initial = decide(programmeRegistered(), EMPTY_TIMELINE);
+      if (isDomainError(initial)) throw new Error(initial.message);
+      const second = amended.timeline.amendments[1];
+      const header = { type: 'AmendmentRegistered', data: { amendmentId: second.amendmentId, programmeId: 'p', decisionId: second.decisionId, effectiveFrom: second.effectiveFrom, note: null, initial: false, changeCount: 2 } };
+      const stream = [
+        ...initial.map((e, i) => ({ ...e, revision: i, created: recordedAt(0) })),
+        ...[header, ...second.changes].map((e, i) => ({ ...e, revision: second.revision + i, created: second.recordedAt })),
+      ];
+
+      // when they are folded one event per call
+      const pieceByPiece = stream.reduce((t, e) => evolveTimeline(t, [e]), EMPTY_TIMELINE);
+
+      // then nothing is lost: the same amendments and views as one call
+      expect(pieceByPiece.amendments.map((a) => a.changes)).toEqual(evolveTimeline(EMPTY_TIMELINE, stream).amendments.map((a) => a.changes));
+      expect(pieceByPiece.amendments[1].changes).toEqual(second.changes);
+      expect(viewAt(pieceByPiece)).toEqual(viewAt(amended.timeline));
     });
 
     it('starts empty, at revision -1', () => {

@@ -19,6 +19,8 @@ export interface AmendmentRecord {
   readonly recordedAt: string;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly changes: readonly ProgrammeChange[];
+  /** How many changes its append carries: fewer in `changes` means the rest are still to be read. */
+  readonly changeCount: number;
   readonly revoked: { readonly at: string; readonly reason: string; readonly revision: number } | null;
 }
 
@@ -40,14 +42,17 @@ export interface StoredProgrammeEvent {
 export const EMPTY_TIMELINE: ProgrammeTimeline = { revision: -1, amendments: [] };
 
 /**
- * Adds stored events (one or more whole appends, in stream order) to a timeline. The earlier timeline is
- * left untouched: the amendments array is copied once per call, not once per event.
+ * Adds stored events (in stream order) to a timeline. An append may be split across calls (a reader's page
+ * ends inside it): its remaining changes join the amendment they belong to. The earlier timeline is left
+ * untouched: the amendments array is copied once per call, not once per event.
  */
 export function evolveTimeline(timeline: ProgrammeTimeline, events: Iterable<StoredProgrammeEvent>): ProgrammeTimeline {
   const amendments = [...timeline.amendments];
   const indexById = new Map<string, number>();
   let revision = timeline.revision;
-  let open: { record: AmendmentRecord; changes: ProgrammeChange[] } | undefined;
+  const last = amendments[amendments.length - 1];
+  let open: { record: AmendmentRecord; changes: ProgrammeChange[] } | undefined =
+    last && last.changes.length < last.changeCount ? { record: last, changes: [...last.changes] } : undefined;
   const close = () => {
     if (open) amendments[amendments.length - 1] = { ...open.record, changes: open.changes };
     open = undefined;
@@ -62,13 +67,14 @@ export function evolveTimeline(timeline: ProgrammeTimeline, events: Iterable<Sto
     const event = { type: stored.type, data: stored.data } as ProgrammeEvent;
     if (event.type === 'AmendmentRegistered') {
       close();
-      const { amendmentId, decisionId, effectiveFrom, note, initial } = event.data;
+      const { amendmentId, decisionId, effectiveFrom, note, initial, changeCount } = event.data;
       const record: AmendmentRecord = {
         amendmentId,
         decisionId,
         effectiveFrom,
         note,
         initial,
+        changeCount,
         revision: stored.revision,
         recordedAt: stored.created,
         metadata: stored.metadata ?? {},

@@ -453,6 +453,7 @@ function totalsJson(content: ProgrammeContent | null): string | null {
 }
 
 export function toRecord(row: AmendmentRow): AmendmentRecord {
+  const changes = JSON.parse(row.changes) as ProgrammeChange[];
   return {
     amendmentId: row.amendment_id,
     decisionId: row.decision_id,
@@ -462,7 +463,9 @@ export function toRecord(row: AmendmentRow): AmendmentRecord {
     revision: row.revision,
     recordedAt: row.recorded_at,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    changes: JSON.parse(row.changes) as ProgrammeChange[],
+    changes,
+    // A row is written once its whole append has been read.
+    changeCount: changes.length,
     revoked: row.revoked_at === null ? null : { at: row.revoked_at, reason: row.revoked_reason ?? '', revision: row.revoked_revision ?? -1 },
   };
 }
