@@ -180,9 +180,12 @@ describe('POST /api/v1/programmes/import', () => {
     const session32 = after.decisions.filter((d: { session: number }) => d.session === 32);
     expect(session32).toEqual([expect.objectContaining({ id: first.body.decisionId, number: '1990', adoptedOn: '2024-05-14' })]);
 
-    // and the same key for a different request is a client error, not a silent replay
-    const reused = await importing({ programmeId: 'retried', document: `${document}\n` }, key).expect(422);
+    // and the same key for a different request is a client error, not a silent replay — and writes nothing, not
+    // even the other decision and the new executor that other document names
+    const other = variant({ 4: '33 сесії Коростенської міської ради', 18: replacing('Виконавчий комітет Коростенської міської ради', 'Управління освіти') });
+    const reused = await importing({ programmeId: 'retried', document: other }, key).expect(422);
     expect(reused.body.code).toBe('IdempotencyKeyReused');
+    expect(await everything()).toEqual(after);
   });
 
   describe('a document with the shapes Word produces, round-tripped to the view', () => {

@@ -59,6 +59,12 @@ export class AnnexImporter {
     if (existing.revision >= 0 && !replay) {
       throw new ProblemException(409, 'ProgrammeAlreadyRegistered', `programme ${request.programmeId} is already registered; amend it instead`);
     }
+    // Refused before the directory entries are written: a key reused for another document must write nothing.
+    if (replay && replay.requestHash !== context.requestHash) {
+      throw new ProblemException(422, 'IdempotencyKeyReused', 'this Idempotency-Key was used for a different request', [
+        { path: 'header:Idempotency-Key', code: 'IdempotencyKeyReused', message: 'send a new Idempotency-Key for a new request' },
+      ]);
+    }
 
     const decision = await this.decisionFor(request, annex.decision);
     const executorIds = new Map<string, string>();
