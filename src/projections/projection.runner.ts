@@ -21,6 +21,7 @@ export class ProjectionRunner {
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
   private waiters: Waiter[] = [];
+  private readonly listeners: ((batch: readonly RecordedEvent[]) => void)[] = [];
   private caughtUp = false;
   private failure: Error | undefined;
   private processed: Position;
@@ -35,6 +36,11 @@ export class ProjectionRunner {
   ) {
     for (const projection of projections) projection.createSchema(readModels.db);
     this.processed = readModels.checkpoint(CHECKPOINT);
+  }
+
+  /** After each committed batch, with its events: caches of what the read models hold listen here. */
+  onCommitted(listener: (batch: readonly RecordedEvent[]) => void): void {
+    this.listeners.push(listener);
   }
 
   get position(): Position {
@@ -143,7 +149,7 @@ export class ProjectionRunner {
       for (const projection of this.projections) projection.beforeCommit?.();
       this.readModels.saveCheckpoint(CHECKPOINT, last.position);
     })();
-    for (const projection of this.projections) projection.afterCommit?.();
+    for (const listener of this.listeners) listener(batch);
     this.processed = last.position;
     this.lastProcessedCreated = last.created;
     this.metrics?.projectedEvents.inc(batch.length);

@@ -16,6 +16,4 @@ export interface Projection {
   apply(event: RecordedEvent): void;
   /** At the end of each batch, still inside its transaction: persist what must survive a restart. */
   beforeCommit?(): void;
-  /** After each committed batch: e.g. to clear caches of what changed. */
-  afterCommit?(): void;
 }

@@ -42,6 +42,23 @@ describe('the executor directory over time', () => {
     expect(directory.find((e) => e.id === digital.id)?.name).toBe('відділ цифрових технологій');
   });
 
+  it('shows a rename and a corrected decision in the current view at once (the cached view is not stale)', async () => {
+    // given the current view has been read (and so cached)
+    const current = async () => (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).expect(200)).body;
+    const before = await current();
+    const committee = before.sections[0].directions[0].measures[0].executors[0] as ExecutorRow;
+    const approving = before.lastAmendment.decisionId as string;
+
+    // when the executor is renamed from a past date and the approving decision gets its number
+    await t.http.post(`/api/v1/executors/${committee.id}/renames`).set(t.as('secretariat')).send({ name: 'Виконком', effectiveFrom: '2024-03-01' }).expect(201);
+    await t.http.post(`/api/v1/decisions/${approving}/corrections`).set(t.as('secretariat')).send({ number: '1222-31-VIII' }).expect(201);
+
+    // then the next read of the current view shows both
+    const after = await current();
+    expect(after.sections[0].directions[0].measures[0].executors[0]).toEqual({ id: committee.id, name: 'Виконком' });
+    expect(after.amendmentChain).toMatch(/^затвердженої рішенням 31 сесії VIII скликання від 22\.02\.2024 № 1222-31-VIII/);
+  });
+
   it('registers a unit once, whatever its capitalisation, and refuses the second registration', async () => {
     const first = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор енергоменеджменту' }).expect(201);
     const again = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'сектор  ЕНЕРГОМЕНЕДЖМЕНТУ' }).expect(409);

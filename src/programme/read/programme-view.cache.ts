@@ -1,7 +1,7 @@
 import { todayInKyiv } from '../../common/clock';
 import type { TotalsView } from './programme.view';
 import type { ProgrammeQueries } from './programme.queries';
-import type { ProgrammesProjection } from './programmes.projection';
+import type { ProjectionRunner } from '../../projections/projection.runner';
 
 interface Entry {
   readonly revision: number;
@@ -21,17 +21,25 @@ export interface ProgrammeSummary {
 
 /**
  * The current view of each programme (as of today, as known now), serialised once per revision and day:
- * the default read is a lookup, not a fold. The projection drops an entry when its programme changes.
+ * the default read is a lookup, not a fold. An entry is dropped after each batch that changes its programme, and
+ * every entry after a batch that renames an executor or corrects a decision (views show both).
  */
 export class ProgrammeViewCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly queries: ProgrammeQueries,
-    projection: ProgrammesProjection,
+    runner: ProjectionRunner,
   ) {
-    projection.onCommitted((ids) => {
-      for (const id of ids) this.entries.delete(id);
+    runner.onCommitted((batch) => {
+      for (const event of batch) {
+        // A view also shows executor names and cites decisions: a change to either may touch every view.
+        if (event.streamName.startsWith('executor-') || event.streamName.startsWith('decision-')) {
+          this.entries.clear();
+          return;
+        }
+        if (event.streamName.startsWith('programme-')) this.entries.delete(event.streamName.slice('programme-'.length));
+      }
     });
   }
 
@@ -45,10 +53,6 @@ export class ProgrammeViewCache {
       .ids()
       .map((id) => this.entry(id).summary)
       .filter((s): s is ProgrammeSummary => s !== null);
-  }
-
-  clear(): void {
-    this.entries.clear();
   }
 
   private entry(programmeId: string): Entry {

@@ -137,8 +137,6 @@ export class ProgrammesProjection implements Projection {
   private readonly memory = new Map<string, ProgrammeMemory>();
   /** The append being read: its header and the changes so far. */
   private readonly open = new Map<string, { events: RecordedEvent[]; expected: number }>();
-  private changedInBatch = new Set<string>();
-  private readonly listeners: ((programmeIds: ReadonlySet<string>) => void)[] = [];
   private readonly statements = new Map<string, Database.Statement>();
   private readonly heads = new Map<string, { revision: number; registeredAt: string; updatedAt: string }>();
 
@@ -176,18 +174,6 @@ export class ProgrammesProjection implements Projection {
     this.memory.clear();
     this.open.clear();
     this.heads.clear();
-  }
-
-  /** Called after each committed batch with the programmes it changed (the view cache listens). */
-  onCommitted(listener: (programmeIds: ReadonlySet<string>) => void): void {
-    this.listeners.push(listener);
-  }
-
-  afterCommit(): void {
-    if (this.changedInBatch.size === 0) return;
-    const changed = this.changedInBatch;
-    this.changedInBatch = new Set();
-    for (const listener of this.listeners) listener(changed);
   }
 
   apply(event: RecordedEvent): void {
@@ -396,7 +382,6 @@ export class ProgrammesProjection implements Projection {
   private touch(programmeId: string, revision: number, at: string): void {
     const pending = this.heads.get(programmeId);
     this.heads.set(programmeId, { revision, registeredAt: pending?.registeredAt ?? at, updatedAt: at });
-    this.changedInBatch.add(programmeId);
   }
 
   private writeHeads(): void {
