@@ -1,11 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
+import { knownAt, type Recorded } from '../projections/recorded-history';
 import { type Decision, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
 
 export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
 
-/** Decisions by id, folded with the decider's own evolve. */
+/**
+ * Decisions by id, folded with the decider's own evolve, with every state as it was recorded: a view known at
+ * an earlier instant cites a decision as it was registered then (before a later correction of its number).
+ */
 export class DecisionsProjection implements Projection {
   readonly name = 'decisions';
   private db!: Database.Database;
@@ -13,7 +17,7 @@ export class DecisionsProjection implements Projection {
   createSchema(db: Database.Database): void {
     this.db = db;
     db.exec(`CREATE TABLE IF NOT EXISTS decisions (
-      id TEXT PRIMARY KEY, adopted_on TEXT NOT NULL, state TEXT NOT NULL, registered_at TEXT NOT NULL)`);
+      id TEXT PRIMARY KEY, adopted_on TEXT NOT NULL, registered_at TEXT NOT NULL, history TEXT NOT NULL)`);
   }
 
   drop(db: Database.Database): void {
@@ -23,24 +27,29 @@ export class DecisionsProjection implements Projection {
   apply(event: RecordedEvent): void {
     if (!event.streamName.startsWith('decision-')) return;
     const decisionId = event.streamName.slice('decision-'.length);
-    const current = this.get(decisionId) ?? initialDecision;
-    const next = evolve(current, { type: event.type, data: event.data } as DecisionEvent);
+    const history = this.history(decisionId);
+    const next = evolve(knownAt(history, undefined) ?? initialDecision, { type: event.type, data: event.data } as DecisionEvent);
     if (next.status !== 'registered') return;
     this.db
-      .prepare(`INSERT INTO decisions (id, adopted_on, state, registered_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET adopted_on = excluded.adopted_on, state = excluded.state`)
-      .run(decisionId, next.adoptedOn, JSON.stringify(next), event.created);
+      .prepare(`INSERT INTO decisions (id, adopted_on, registered_at, history) VALUES (?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET adopted_on = excluded.adopted_on, history = excluded.history`)
+      .run(decisionId, next.adoptedOn, event.created, JSON.stringify([...history, { recordedAt: event.created, state: next }]));
   }
 
-  get(decisionId: string): RegisteredDecision | undefined {
-    const row = this.db.prepare<[string], { state: string }>('SELECT state FROM decisions WHERE id = ?').get(decisionId);
-    return row ? (JSON.parse(row.state) as RegisteredDecision) : undefined;
+  /** As known at `at` (now, without it). */
+  get(decisionId: string, at?: string): RegisteredDecision | undefined {
+    return knownAt(this.history(decisionId), at);
   }
 
   list(): RegisteredDecision[] {
     return this.db
-      .prepare<[], { state: string }>('SELECT state FROM decisions ORDER BY adopted_on, registered_at')
+      .prepare<[], { history: string }>('SELECT history FROM decisions ORDER BY adopted_on, registered_at')
       .all()
-      .map((row) => JSON.parse(row.state) as RegisteredDecision);
+      .map((row) => knownAt(JSON.parse(row.history) as Recorded<RegisteredDecision>[], undefined) as RegisteredDecision);
+  }
+
+  private history(decisionId: string): Recorded<RegisteredDecision>[] {
+    const row = this.db.prepare<[string], { history: string }>('SELECT history FROM decisions WHERE id = ?').get(decisionId);
+    return row ? (JSON.parse(row.history) as Recorded<RegisteredDecision>[]) : [];
   }
 }

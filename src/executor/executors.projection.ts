@@ -1,20 +1,25 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
+import { knownAt, type Recorded } from '../projections/recorded-history';
 import { type Executor, type ExecutorEvent, evolve, initialExecutor, nameAt } from './domain/executor.decider';
 
 export type KnownExecutor = Extract<Executor, { status: 'active' | 'retired' }>;
 
-/** The executor directory shared by every programme, with each executor's names over time. */
+/**
+ * The executor directory shared by every programme: each executor's names over effective time, and every state
+ * as it was recorded, so that a view known at an earlier instant shows the names known then.
+ */
 export class ExecutorsProjection implements Projection {
   readonly name = 'executors';
   private db!: Database.Database;
   /** Every programme view names its executors: the directory is small and read on every view. */
-  private cache: Map<string, KnownExecutor> | undefined;
+  private cache: Map<string, Recorded<KnownExecutor>[]> | undefined;
 
   createSchema(db: Database.Database): void {
     this.db = db;
-    db.exec('CREATE TABLE IF NOT EXISTS executors (id TEXT PRIMARY KEY, state TEXT NOT NULL, registered_at TEXT NOT NULL)');
+    this.cache = undefined;
+    db.exec('CREATE TABLE IF NOT EXISTS executors (id TEXT PRIMARY KEY, history TEXT NOT NULL)');
   }
 
   drop(db: Database.Database): void {
@@ -27,25 +32,25 @@ export class ExecutorsProjection implements Projection {
     const executorId = event.streamName.slice('executor-'.length);
     const next = evolve(this.get(executorId) ?? initialExecutor, { type: event.type, data: event.data } as ExecutorEvent);
     if (next.status === 'unknown') return;
-    this.db
-      .prepare('INSERT INTO executors (id, state, registered_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state')
-      .run(executorId, JSON.stringify(next), event.created);
-    this.all().set(executorId, next);
+    const history = [...(this.all().get(executorId) ?? []), { recordedAt: event.created, state: next }];
+    this.db.prepare('INSERT INTO executors (id, history) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET history = excluded.history').run(executorId, JSON.stringify(history));
+    this.all().set(executorId, history);
   }
 
-  get(executorId: string): KnownExecutor | undefined {
-    return this.all().get(executorId);
+  /** As known at `at` (now, without it). */
+  get(executorId: string, at?: string): KnownExecutor | undefined {
+    return knownAt(this.all().get(executorId), at);
   }
 
   /** Sorted by the name valid on `asOf` (null: the latest names). */
   list(asOf: string | null): KnownExecutor[] {
-    return [...this.all().values()].sort((a, b) => nameAt(a, asOf).localeCompare(nameAt(b, asOf), 'uk'));
+    return [...this.all().values()].map((history) => history[history.length - 1].state).sort((a, b) => nameAt(a, asOf).localeCompare(nameAt(b, asOf), 'uk'));
   }
 
-  private all(): Map<string, KnownExecutor> {
+  private all(): Map<string, Recorded<KnownExecutor>[]> {
     if (!this.cache) {
-      const rows = this.db.prepare<[], { id: string; state: string }>('SELECT id, state FROM executors').all();
-      this.cache = new Map(rows.map((row) => [row.id, JSON.parse(row.state) as KnownExecutor]));
+      const rows = this.db.prepare<[], { id: string; history: string }>('SELECT id, history FROM executors').all();
+      this.cache = new Map(rows.map((row) => [row.id, JSON.parse(row.history) as Recorded<KnownExecutor>[]]));
     }
     return this.cache;
   }

@@ -57,6 +57,11 @@ describe('the executor directory over time', () => {
     const after = await current();
     expect(after.sections[0].directions[0].measures[0].executors[0]).toEqual({ id: committee.id, name: 'Виконком' });
     expect(after.amendmentChain).toMatch(/^затвердженої рішенням 31 сесії VIII скликання від 22\.02\.2024 № 1222-31-VIII/);
+
+    // and a view as known before them shows neither: an auditor sees what was recorded then
+    const knownBefore = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?knownAt=${encodeURIComponent(before.knownAt)}`).expect(200)).body;
+    expect(knownBefore.sections[0].directions[0].measures[0].executors[0]).toEqual(committee);
+    expect(knownBefore.amendmentChain).toBe('затвердженої рішенням 31 сесії VIII скликання від 22.02.2024');
   });
 
   it('registers a unit once, whatever its capitalisation, and refuses the second registration', async () => {

@@ -282,6 +282,13 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(d.totals).toEqual({ was: SEED_TOTALS, became: withBA });
     });
 
+    it('between two decisions as known before the revocation: the revoked decision still names its version', async () => {
+      const d = await diff({ from: decisions.A, to: decisions.C, knownAt: millisecondBefore(await revokedAt()) });
+      expect(rows(d)).toEqual([{ number: '2.1', field: 'allocations.2025', was: '270.00', became: '300.00' }]);
+      // and as known now, C's only amendment is revoked: it names no version
+      await t.http.get(`${PROGRAMME}/diff`).query({ from: decisions.A, to: decisions.C }).expect(404);
+    });
+
     it('between two dates as known before the revocation: the revoked change is still a row', async () => {
       const d = await diff({ from: '2025-05-01', to: '2025-06-01', knownAt: millisecondBefore(await revokedAt()) });
       expect(rows(d)).toEqual([{ number: '2.1', field: 'allocations.2025', was: '270.00', became: '300.00' }]);

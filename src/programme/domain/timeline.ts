@@ -104,7 +104,7 @@ export interface Axes {
 }
 
 /** Effective order: by `effectiveFrom`, then record order. */
-export function compareEffective(a: AmendmentRecord, b: AmendmentRecord): number {
+export function compareEffective(a: Pick<AmendmentRecord, 'effectiveFrom' | 'revision'>, b: Pick<AmendmentRecord, 'effectiveFrom' | 'revision'>): number {
   return a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : a.revision - b.revision;
 }
 

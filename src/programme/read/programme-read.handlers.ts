@@ -123,7 +123,7 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
     const became_ = this.queries.content(programmeId, became.query);
     if (!was_) throw notInForce(programmeId, was.asOf);
     if (!became_) throw notInForce(programmeId, became.asOf);
-    return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id), { was: was.asOf, became: became.asOf }) };
+    return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }
 
   /** `from`/`to` is a date (YYYY-MM-DD) or a decision id. */
@@ -131,7 +131,7 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
     if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) {
       return { asOf: ref, query: { asOf: ref, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: ref, decisionId: null } as DiffEnd };
     }
-    const version = this.queries.versionByDecision(programmeId, ref);
+    const version = this.queries.versionByDecision(programmeId, ref, knownAt);
     if (!version) {
       throw new ProblemException(404, 'VersionNotFound', `"${ref}" is neither a date nor a decision that amended programme ${programmeId}`, [
         { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision that amended this programme' },

@@ -5,7 +5,7 @@ import { nameAt } from '../../executor/domain/executor.decider';
 import type { ExecutorsProjection } from '../../executor/executors.projection';
 import type { ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
-import { fold } from '../domain/timeline';
+import { compareEffective, fold } from '../domain/timeline';
 import { type AmendmentRow, totalsOfRow } from './programmes.projection';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
 
@@ -204,7 +204,7 @@ export class ProgrammeQueries {
         const key = first.get(programmeId, decisionId, limit.effectiveFrom, knownAt, knownAt, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
         return key ? [{ decisionId, key }] : [];
       })
-      .sort((a, b) => (a.key.effectiveFrom < b.key.effectiveFrom ? -1 : a.key.effectiveFrom > b.key.effectiveFrom ? 1 : a.key.revision - b.key.revision))
+      .sort((a, b) => compareEffective(a.key, b.key))
       .map(({ decisionId }) => ({ decisionId }));
   }
 
@@ -220,9 +220,10 @@ export class ProgrammeQueries {
       knownAt: query.knownAt ?? this.lastRecordedAt(programmeId),
       revision: this.revision(programmeId, query.knownAt),
       lastAmendment: this.lastOf(programmeId, slice),
-      amendmentChain: this.chain(this.decisionsInForce(programmeId, bounds)),
+      amendmentChain: this.chain(this.decisionsInForce(programmeId, bounds), query.knownAt),
+      // Names and decision details as recorded by knownAt: a rename or a correction made later is not shown.
       executorName: (id) => {
-        const executor = this.executors.get(id);
+        const executor = this.executors.get(id, query.knownAt);
         return executor ? nameAt(executor, asOf) : id;
       },
     });
@@ -232,10 +233,10 @@ export class ProgrammeQueries {
    * "затвердженої рішенням 31 сесії VIII скликання від 22.02.2024 (зі змінами, внесеними рішеннями від
    * 20.03.2025 № 1878, від 14.05.2025 № 1990)": each decision once, in effective order.
    */
-  chain(inForce: readonly Pick<AmendmentRef, 'decisionId'>[]): string {
+  chain(inForce: readonly Pick<AmendmentRef, 'decisionId'>[], knownAt?: string): string {
     const decisionIds = [...new Set(inForce.map((a) => a.decisionId))];
     if (decisionIds.length === 0) return '';
-    const [approving, ...amending] = decisionIds.map((id) => this.decisions.get(id));
+    const [approving, ...amending] = decisionIds.map((id) => this.decisions.get(id, knownAt));
     const approved = approving ? `затвердженої ${citation(approving).replace(/^рішення/, 'рішенням')}` : 'затвердженої рішенням';
     if (amending.length === 0) return approved;
     const dated = amending.map((d) => (d ? citation(d).replace(/^рішення .*? скликання /, '') : 'від невідомої дати'));
@@ -263,12 +264,14 @@ export class ProgrammeQueries {
   }
 
   /** The last amendment a decision made to the programme (a decision may amend it more than once). */
-  versionByDecision(programmeId: string, decisionId: string): (VersionView & EffectiveKey) | undefined {
+  versionByDecision(programmeId: string, decisionId: string, knownAt = END_OF_TIME): (VersionView & EffectiveKey) | undefined {
+    // In force as known at knownAt: recorded by then, and not yet revoked then.
     const row = this.db
-      .prepare<[string, string], AmendmentRow>(
-        'SELECT * FROM programme_amendments WHERE programme_id = ? AND decision_id = ? AND revoked_at IS NULL ORDER BY effective_from DESC, revision DESC LIMIT 1',
+      .prepare<[string, string, string, string], AmendmentRow>(
+        `SELECT * FROM programme_amendments WHERE programme_id = ? AND decision_id = ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
+         ORDER BY effective_from DESC, revision DESC LIMIT 1`,
       )
-      .get(programmeId, decisionId);
+      .get(programmeId, decisionId, knownAt, knownAt);
     return row ? { ...this.versionOf(row), revision: row.revision } : undefined;
   }
 
