@@ -30,8 +30,11 @@ export class HealthController {
       throw new ProblemException(503, 'StoreUnavailable', `the ${this.store.kind} event store does not answer`);
     }
     const projections = await this.runner.readiness();
+    if (projections.failure !== undefined) {
+      throw new ProblemException(503, 'NotReady', `read models stopped, retrying: ${projections.failure}`, [{ code: 'ProjectionFailed', message: projections.failure }]);
+    }
     if (!projections.ready) {
-      throw new ProblemException(503, 'NotReady', projections.failure ? `read models stopped: ${projections.failure}` : 'the read models are still catching up', [
+      throw new ProblemException(503, 'NotReady', 'the read models are still catching up', [
         { code: 'ProjectionLag', message: `${projections.lagEvents} event(s) behind`, lagEvents: projections.lagEvents },
       ]);
     }

@@ -6,6 +6,8 @@ import type { ReadModelDb } from './read-model.db';
 
 const CHECKPOINT = 'read-models';
 const MAX_BATCH = 1000;
+const FIRST_RETRY_MS = 500;
+const LAST_RETRY_MS = 30_000;
 
 interface Waiter {
   readonly position: Position;
@@ -24,6 +26,9 @@ export class ProjectionRunner {
   private readonly listeners: ((batch: readonly RecordedEvent[]) => void)[] = [];
   private caughtUp = false;
   private failure: Error | undefined;
+  private failures = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
   private processed: Position;
   private lastProcessedCreated: string | undefined;
 
@@ -48,6 +53,7 @@ export class ProjectionRunner {
   }
 
   start(): void {
+    this.stopped = false;
     this.subscription = this.store.subscribeToAll(
       {
         onEvent: (event) => this.enqueue(event),
@@ -63,6 +69,8 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
     await this.subscription?.stop();
     this.flush();
     this.subscription = undefined;
@@ -73,6 +81,7 @@ export class ProjectionRunner {
   /** Resolves true once the read models include `position`, false after the timeout. */
   waitFor(position: Position, timeoutMs = 5000): Promise<boolean> {
     if (comparePositions(this.processed, position) >= 0) return Promise.resolve(true);
+    if (this.failure) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter: Waiter = {
         position,
@@ -90,12 +99,13 @@ export class ProjectionRunner {
   }
 
   /** Caught up with the store's head, and not stopped by a failing projection. */
-  async readiness(): Promise<{ ready: boolean; lagEvents: number; failure?: string }> {
-    if (this.failure) return { ready: false, lagEvents: Number.NaN, failure: this.failure.message };
+  async readiness(): Promise<{ ready: boolean; lagEvents: number | null; failure?: string }> {
+    if (this.failure) return { ready: false, lagEvents: null, failure: this.failure.message };
     const head = await this.store.headPosition();
     const behind = comparePositions(head, this.processed) > 0;
-    const lagEvents = behind ? Math.max(1, head.commit - this.processed.commit) : 0;
-    this.metrics?.projectionLagEvents.set(this.store.kind === 'sqlite' ? lagEvents : behind ? 1 : 0);
+    // The SQLite store numbers its events, so positions count them; EventStoreDB's are byte offsets: only "behind" (1) is known.
+    const lagEvents = !behind ? 0 : this.store.kind === 'sqlite' ? head.commit - this.processed.commit : 1;
+    this.metrics?.projectionLagEvents.set(lagEvents);
     this.metrics?.projectionLagSeconds.set(behind && this.lastProcessedCreated ? Math.max(0, (Date.now() - Date.parse(this.lastProcessedCreated)) / 1000) : 0);
     return { ready: this.caughtUp && !behind, lagEvents };
   }
@@ -122,6 +132,8 @@ export class ProjectionRunner {
   }
 
   private enqueue(event: RecordedEvent): void {
+    // Read again from the checkpoint once the runner resumes.
+    if (this.failure) return;
     this.buffer.push(event);
     if (this.buffer.length >= MAX_BATCH) this.flush();
     else if (!this.flushScheduled) {
@@ -153,13 +165,37 @@ export class ProjectionRunner {
     this.processed = last.position;
     this.lastProcessedCreated = last.created;
     this.metrics?.projectedEvents.inc(batch.length);
+    this.failures = 0;
     const reached = this.waiters.filter((w) => comparePositions(this.processed, w.position) >= 0);
     this.waiters = this.waiters.filter((w) => comparePositions(this.processed, w.position) < 0);
     for (const waiter of reached) waiter.resolve(true);
   }
 
+  /**
+   * A failed batch rolled back, but the projections' in-memory state may have moved with it: they reload it
+   * from their tables, and the subscription starts again after the last committed checkpoint, with backoff
+   * (a locked read-model file, a full disk). Until then /ready says why, and writers stop waiting.
+   */
   private fail(error: Error): void {
     this.failure = error;
-    this.logger.error({ err: error }, 'read models stopped: a projection failed');
+    this.failures += 1;
+    this.buffer = [];
+    const delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1));
+    this.logger.error({ err: error, retryInMs: delay }, 'read models stopped: a projection failed');
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters = [];
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    this.retry = setTimeout(() => void this.resume(subscription), delay);
+  }
+
+  private async resume(failed: Subscription | undefined): Promise<void> {
+    await failed?.stop();
+    if (this.stopped) return;
+    for (const projection of this.projections) projection.createSchema(this.readModels.db);
+    this.processed = this.readModels.checkpoint(CHECKPOINT);
+    this.failure = undefined;
+    this.logger.info({ position: this.processed }, 'read models resuming after a failure');
+    this.start();
   }
 }

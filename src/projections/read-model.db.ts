@@ -22,7 +22,8 @@ export class ReadModelDb {
     this.db = new Database(filename);
     this.db.pragma(options.bulk ? 'journal_mode = OFF' : 'journal_mode = WAL');
     this.db.pragma(options.bulk ? 'synchronous = OFF' : 'synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    // Short: better-sqlite3 waits synchronously, blocking every request; a locked file fails the batch, retried later.
+    this.db.pragma('busy_timeout = 250');
     this.db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, commit_position INTEGER NOT NULL, prepare_position INTEGER NOT NULL)');
   }
 

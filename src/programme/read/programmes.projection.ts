@@ -145,6 +145,9 @@ export class ProgrammesProjection implements Projection {
     this.statements.clear();
     db.exec(TABLES);
     if (!options.deferIndexes) db.exec(INDEXES);
+    // What was kept in memory is reloaded from the tables (after a restart, a rebuild or a rolled-back batch).
+    this.memory.clear();
+    this.heads.clear();
     this.open.clear();
     for (const row of db.prepare<[], { programme_id: string; events: string }>('SELECT * FROM programme_open_appends').all()) {
       const events = JSON.parse(row.events) as RecordedEvent[];

@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
+import type { Projection } from './projection';
+import { ProjectionRunner } from './projection.runner';
+import { ReadModelDb } from './read-model.db';
+
+/** Counts events in a table; fails the batches it is told to fail, as a locked file or a full disk would. */
+class CountingProjection implements Projection {
+  readonly name = 'counting';
+  private db!: Database.Database;
+  failuresLeft = 0;
+  reloads = 0;
+
+  createSchema(db: Database.Database): void {
+    this.db = db;
+    this.reloads += 1;
+    db.exec('CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY)');
+  }
+  drop(db: Database.Database): void {
+    db.exec('DROP TABLE IF EXISTS counted');
+  }
+  apply(event: RecordedEvent): void {
+    this.db.prepare('INSERT INTO counted (id) VALUES (?)').run(event.id);
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new Error('disk full');
+    }
+  }
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM counted').get() as { n: number }).n;
+  }
+}
+
+const events = (n: number) => Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'Happened', data: { i }, metadata: {} }));
+
+describe('projection runner', () => {
+  let store: SqliteEventStore;
+  let readModels: ReadModelDb;
+  let projection: CountingProjection;
+  let runner: ProjectionRunner;
+  beforeEach(() => {
+    store = new SqliteEventStore({ filename: ':memory:', pollIntervalMs: 20 });
+    readModels = new ReadModelDb(':memory:');
+    projection = new CountingProjection();
+    runner = new ProjectionRunner(store, readModels, [projection], pino({ level: 'silent' }));
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await store.close();
+    readModels.close();
+  });
+
+  it('catches up, commits each batch with its checkpoint, and lets a writer wait for its position', async () => {
+    const first = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
+    runner.start();
+    expect(await runner.waitFor(first.position)).toBe(true);
+    const second = await store.appendToStream('s-1', events(2), { expectedRevision: 2 });
+    expect(await runner.waitFor(second.position)).toBe(true);
+    expect(projection.count()).toBe(5);
+    expect(readModels.checkpoint('read-models')).toEqual(second.position);
+    expect(await runner.readiness()).toEqual({ ready: true, lagEvents: 0 });
+  });
+
+  it('after a failed batch: says so, stops making writers wait, then reloads and resumes from the checkpoint with nothing lost or doubled', async () => {
+    // given a runner that has processed 3 events
+    const first = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
+    runner.start();
+    await runner.waitFor(first.position);
+
+    // when the next batch fails once
+    projection.failuresLeft = 1;
+    const second = await store.appendToStream('s-1', events(4), { expectedRevision: 2 });
+
+    // then readiness names the failure while it lasts (the first retry waits half a second), and the runner resumes by itself
+    let readiness = await runner.readiness();
+    for (let i = 0; i < 40 && readiness.failure === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      readiness = await runner.readiness();
+    }
+    expect(readiness).toMatchObject({ ready: false, failure: 'disk full' });
+    expect(await runner.waitFor(second.position, 50)).toBe(false);
+    for (let i = 0; i < 100 && !(await runner.waitFor(second.position, 50)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(projection.count()).toBe(7);
+    expect(projection.reloads).toBeGreaterThanOrEqual(2);
+    expect(await runner.readiness()).toEqual({ ready: true, lagEvents: 0 });
+  });
+});
