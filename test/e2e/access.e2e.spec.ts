@@ -302,4 +302,17 @@ describe('limits', () => {
       await t.close();
     }
   });
+
+  it('counts wrong tokens on the OpenAPI page too, so it is no way around the limit', async () => {
+    const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    try {
+      for (let i = 0; i < 10; i++) await t.http.get('/docs').set(WRONG_TOKEN).expect(401);
+      const res = await t.http.get('/docs').set(WRONG_TOKEN);
+      expect(res.status).toBe(429);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect((await t.http.get('/api/v1/programmes').set(WRONG_TOKEN)).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
 });
