@@ -373,20 +373,4 @@ describe('the read side equals the fold of the stream (viewAt) on both time axes
     // snapshots made anew because a retroactive change or a revocation reached them (known_to set)
     expect(coverage.superseded).toBeGreaterThanOrEqual(coverage.runs);
   }, 600_000);
-
-  it('for a read-model file from before programme_knowledge was kept (no horizons, revisions from the amendments)', async () => {
-    // given a random history (a fixed one) whose read models lost what programme_knowledge holds
-    const [{ intents, probes }] = fc.sample(history, { seed: 20250301, numRuns: 1 });
-    const world = new World();
-    try {
-      await world.seed();
-      await play(world, intents);
-      world.readModels.db.exec('DELETE FROM programme_knowledge');
-
-      // when it is read, then every view and revision is still that of the stream
-      await checkReadSide(world, probes);
-    } finally {
-      await world.close();
-    }
-  }, 60_000);
 });

@@ -105,15 +105,7 @@ export class ProgrammeQueries {
   /** The stream revision as known at `knownAt` (the head revision when absent). */
   revision(programmeId: string, knownAt?: string): number {
     const at = knownAt ?? END_OF_TIME;
-    const known = this.knowledge(programmeId, at);
-    if (known) return known.revision;
-    // A read-model file from before programme_knowledge was kept: the amendments and revocations tell it too.
-    const row = this.prepare<[string, string, string, string], { revision: number | null }>(
-      `SELECT MAX(r) AS revision FROM (
-         SELECT MAX(last_revision) AS r FROM programme_amendments WHERE programme_id = ? AND recorded_at <= ?
-         UNION ALL SELECT MAX(revoked_revision) FROM programme_amendments WHERE programme_id = ? AND revoked_at <= ?)`,
-    ).get(programmeId, at, programmeId, at);
-    return row?.revision ?? -1;
+    return this.knowledge(programmeId, at)?.revision ?? -1;
   }
 
   /** The last append recorded by `knownAt`: the revision it reached and the horizon then. */
@@ -133,7 +125,7 @@ export class ProgrammeQueries {
   /**
    * A point of both axes as the scans use it: the limit is brought back to the horizon (the greatest
    * effective key recorded by `knownAt`), which changes nothing in force but keeps every scan off what was
-   * recorded later. A file from before programme_knowledge was kept has no horizon for its past: its limit stays.
+   * recorded later.
    */
   private bounds(programmeId: string, query: ViewQuery): Bounds {
     const knownAt = query.knownAt ?? END_OF_TIME;
