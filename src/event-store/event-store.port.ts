@@ -26,13 +26,6 @@ export function formatPosition(p: Position): string {
   return p.commit === p.prepare ? String(p.commit) : `${p.commit}/${p.prepare}`;
 }
 
-export function parsePosition(text: string): Position | undefined {
-  const m = /^(\d{1,15})(?:\/(\d{1,15}))?$/.exec(text);
-  if (!m) return undefined;
-  const commit = Number(m[1]);
-  return { commit, prepare: m[2] === undefined ? commit : Number(m[2]) };
-}
-
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 

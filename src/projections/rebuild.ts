@@ -25,8 +25,8 @@ export interface RebuildResult {
 
 /**
  * What `npm run rebuild` does: opens the configured store and read-model file, drops every read model the
- * server keeps and folds the whole log into them again. The server must not run meanwhile: both would write
- * the same tables and checkpoint.
+ * server keeps and folds the whole log into a new file, swapped in at the end. Stop the server first: it keeps
+ * the old file open and would go on answering (and writing) from it until restarted.
  */
 export async function rebuildReadModels(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'eventStoreFile' | 'readModelFile'>, options: RebuildOptions): Promise<RebuildResult> {
   const store = createEventStore(config, options.logger);

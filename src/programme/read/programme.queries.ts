@@ -5,6 +5,7 @@ import { nameAt } from '../../executor/domain/executor.decider';
 import type { ExecutorsProjection } from '../../executor/executors.projection';
 import type { ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
+import { Statements } from '../../projections/statements';
 import { compareEffective, fold } from '../domain/timeline';
 import { type AmendmentRow, totalsOfRow } from './programmes.projection';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
@@ -72,22 +73,15 @@ export interface VersionView {
 
 /** The programme read side: views on both time axes from snapshots plus a short fold, versions, the chain. */
 export class ProgrammeQueries {
-  private readonly statements = new Map<string, Database.Statement>();
+
+  private readonly statements: Statements;
 
   constructor(
     private readonly db: Database.Database,
     private readonly decisions: DecisionsProjection,
     private readonly executors: ExecutorsProjection,
-  ) {}
-
-  /** Compiling a statement costs about as much as running these: the view's are compiled once per connection. */
-  private prepare<Params extends unknown[], Row>(sql: string): Database.Statement<Params, Row> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as Database.Statement<Params, Row>;
+  ) {
+    this.statements = new Statements(db);
   }
 
   exists(programmeId: string): boolean {
@@ -99,7 +93,7 @@ export class ProgrammeQueries {
   }
 
   lastRecordedAt(programmeId: string): string {
-    return this.prepare<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
+    return this.statements.get<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
   }
 
   /** The stream revision as known at `knownAt` (the head revision when absent). */
@@ -110,7 +104,7 @@ export class ProgrammeQueries {
 
   /** The last append recorded by `knownAt`: the revision it reached and the horizon then. */
   private knowledge(programmeId: string, knownAt: string): { revision: number; horizon: EffectiveKey } | undefined {
-    const row = this.prepare<[string, string], { revision: number; effective_from: string; effective_revision: number }>(
+    const row = this.statements.get<[string, string], { revision: number; effective_from: string; effective_revision: number }>(
       `SELECT revision, horizon_effective_from AS effective_from, horizon_revision AS effective_revision FROM programme_knowledge
        WHERE programme_id = ? AND recorded_at <= ? ORDER BY recorded_at DESC LIMIT 1`,
     ).get(programmeId, knownAt);
@@ -140,7 +134,7 @@ export class ProgrammeQueries {
    * amendments in force after it up to the limit — fewer than SNAPSHOT_EVERY, however long the history.
    */
   private slice(programmeId: string, { knownAt, limit }: Bounds): Slice {
-    const snapshot = this.prepare<[string, string, string, string, string, string, number], SnapshotRow>(
+    const snapshot = this.statements.get<[string, string, string, string, string, string, number], SnapshotRow>(
       // `effective_from <= ?` repeats the limit as a range the primary key can seek to.
       `SELECT effective_from, revision, content FROM programme_snapshots
        WHERE programme_id = ? AND effective_from <= ? AND known_from <= ? AND (known_to IS NULL OR known_to > ?)
@@ -148,7 +142,7 @@ export class ProgrammeQueries {
        ORDER BY effective_from DESC, revision DESC LIMIT 1`,
     ).get(programmeId, limit.effectiveFrom, knownAt, knownAt, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
     const from = snapshot ? { effectiveFrom: snapshot.effective_from, revision: snapshot.revision } : { effectiveFrom: '', revision: -1 };
-    const rest = this.prepare<unknown[], SliceRow>(
+    const rest = this.statements.get<unknown[], SliceRow>(
       // The effective range between the snapshot and the limit is what bounds the scan; the planner would
       // rather take the record-time index, which runs through every amendment known by then.
       `SELECT amendment_id, decision_id, effective_from, recorded_at, changes FROM programme_amendments INDEXED BY programme_amendments_effective
@@ -165,7 +159,7 @@ export class ProgrammeQueries {
     const row =
       rest[rest.length - 1] ??
       (snapshot &&
-        this.prepare<[string, string, number], SliceRow>(
+        this.statements.get<[string, string, number], SliceRow>(
           'SELECT amendment_id, decision_id, effective_from, recorded_at FROM programme_amendments WHERE programme_id = ? AND effective_from = ? AND revision = ?',
         ).get(programmeId, snapshot.effective_from, snapshot.revision));
     return row ? { amendmentId: row.amendment_id, decisionId: row.decision_id, effectiveFrom: row.effective_from, recordedAt: row.recorded_at } : null;
@@ -176,7 +170,7 @@ export class ProgrammeQueries {
    * its first such amendment: a probe per decision that ever amended the programme, not a scan of its history.
    */
   private decisionsInForce(programmeId: string, { knownAt, limit }: Bounds): { decisionId: string }[] {
-    const decisionIds = this.prepare<[string, string], { id: string }>(
+    const decisionIds = this.statements.get<[string, string], { id: string }>(
       `WITH RECURSIVE decision(id) AS (
          SELECT MIN(decision_id) FROM programme_amendments WHERE programme_id = ?
          UNION ALL
@@ -185,7 +179,7 @@ export class ProgrammeQueries {
     )
       .all(programmeId, programmeId)
       .map((row) => row.id);
-    const first = this.prepare<unknown[], EffectiveKey>(
+    const first = this.statements.get<unknown[], EffectiveKey>(
       `SELECT effective_from AS effectiveFrom, revision FROM programme_amendments INDEXED BY programme_amendments_by_decision
        WHERE programme_id = ? AND decision_id = ? AND effective_from <= ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
          AND (effective_from < ? OR (effective_from = ? AND revision <= ?))

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Projection } from '../../projections/projection';
+import { Statements } from '../../projections/statements';
 import type { AmendmentRegistered, AmendmentRevoked, ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
 import { programmeTotals, type Totals } from '../domain/totals';
@@ -137,12 +138,12 @@ export class ProgrammesProjection implements Projection {
   private readonly memory = new Map<string, ProgrammeMemory>();
   /** The append being read: its header and the changes so far. */
   private readonly open = new Map<string, { events: RecordedEvent[]; expected: number }>();
-  private readonly statements = new Map<string, Database.Statement>();
+  private statements!: Statements;
   private readonly heads = new Map<string, { revision: number; registeredAt: string; updatedAt: string }>();
 
   createSchema(db: Database.Database, options: { deferIndexes?: boolean } = {}): void {
     this.db = db;
-    this.statements.clear();
+    this.statements = new Statements(db);
     db.exec(TABLES);
     if (!options.deferIndexes) db.exec(INDEXES);
     // What was kept in memory is reloaded from the tables (after a restart, a rebuild or a rolled-back batch).
@@ -208,7 +209,7 @@ export class ProgrammesProjection implements Projection {
     // At the end of the timeline (the usual case) the totals after it are known at once; in the middle, the refold writes them.
     const atEnd = index === memory.ordered.length - 1;
     const after = atEnd ? fold([record], memory.end) : null;
-    this.statement(
+    this.statements.get(
       `INSERT INTO programme_amendments (programme_id, amendment_id, revision, last_revision, effective_from, decision_id, note, initial,
         recorded_at, position_commit, position_prepare, metadata, changes, totals)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -243,7 +244,7 @@ export class ProgrammesProjection implements Projection {
     const index = memory.ordered.findIndex((a) => a.amendmentId === amendmentId);
     if (index < 0) return;
     const [target] = memory.ordered.splice(index, 1);
-    this.statement('UPDATE programme_amendments SET revoked_at = ?, revoked_reason = ?, revoked_revision = ?, totals = NULL WHERE programme_id = ? AND amendment_id = ?').run(
+    this.statements.get('UPDATE programme_amendments SET revoked_at = ?, revoked_reason = ?, revoked_revision = ?, totals = NULL WHERE programme_id = ? AND amendment_id = ?').run(
       event.created,
       reason,
       event.revision,
@@ -253,7 +254,7 @@ export class ProgrammesProjection implements Projection {
     this.known(programmeId, memory, event.created, event.revision);
     if (memory.snapshots.delete(target.amendmentId)) this.supersede(programmeId, target, event.created);
     this.refold(programmeId, memory, index, event.created);
-    this.statement(
+    this.statements.get(
       `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind, reason)
        VALUES (?, ?, ?, ?, ?, ?, 'revocation', ?)`,
     ).run(programmeId, event.created, actorOf(event.metadata), amendmentId, target.decisionId, target.effectiveFrom, reason);
@@ -264,7 +265,7 @@ export class ProgrammesProjection implements Projection {
   private known(programmeId: string, memory: ProgrammeMemory, at: string, revision: number): void {
     // Set by the programme's first amendment, before anything can be known of it.
     const horizon = memory.horizon as AmendmentRecord;
-    this.statement('INSERT OR REPLACE INTO programme_knowledge (programme_id, recorded_at, revision, horizon_effective_from, horizon_revision) VALUES (?, ?, ?, ?, ?)').run(
+    this.statements.get('INSERT OR REPLACE INTO programme_knowledge (programme_id, recorded_at, revision, horizon_effective_from, horizon_revision) VALUES (?, ?, ?, ?, ?)').run(
       programmeId,
       at,
       revision,
@@ -316,7 +317,7 @@ export class ProgrammesProjection implements Projection {
       } else {
         run += 1;
       }
-      this.statement('UPDATE programme_amendments SET totals = ? WHERE programme_id = ? AND amendment_id = ?').run(totalsJson(content), programmeId, amendment.amendmentId);
+      this.statements.get('UPDATE programme_amendments SET totals = ? WHERE programme_id = ? AND amendment_id = ?').run(totalsJson(content), programmeId, amendment.amendmentId);
     }
     memory.end = content;
     memory.tail = run;
@@ -324,7 +325,7 @@ export class ProgrammesProjection implements Projection {
   }
 
   private snapshot(programmeId: string, memory: ProgrammeMemory, amendment: AmendmentRecord, json: string, knownFrom: string): void {
-    this.statement('INSERT OR REPLACE INTO programme_snapshots (programme_id, effective_from, revision, known_from, known_to, content) VALUES (?, ?, ?, ?, NULL, ?)').run(
+    this.statements.get('INSERT OR REPLACE INTO programme_snapshots (programme_id, effective_from, revision, known_from, known_to, content) VALUES (?, ?, ?, ?, NULL, ?)').run(
       programmeId,
       amendment.effectiveFrom,
       amendment.revision,
@@ -336,7 +337,7 @@ export class ProgrammesProjection implements Projection {
 
   /** The snapshot after `amendment` stops being current at `knownTo`: views known before still use it. */
   private supersede(programmeId: string, amendment: AmendmentRecord, knownTo: string): void {
-    this.statement('UPDATE programme_snapshots SET known_to = ? WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL').run(
+    this.statements.get('UPDATE programme_snapshots SET known_to = ? WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL').run(
       knownTo,
       programmeId,
       amendment.effectiveFrom,
@@ -345,7 +346,7 @@ export class ProgrammesProjection implements Projection {
   }
 
   private currentSnapshotJson(programmeId: string, at: AmendmentRecord): string {
-    const row = this.statement<[string, string, number], { content: string }>(
+    const row = this.statements.get<[string, string, number], { content: string }>(
       'SELECT content FROM programme_snapshots WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL',
     ).get(programmeId, at.effectiveFrom, at.revision);
     if (!row) throw new Error(`programme ${programmeId}: no current snapshot at ${at.effectiveFrom}#${at.revision}`);
@@ -357,7 +358,7 @@ export class ProgrammesProjection implements Projection {
   }
 
   private audit(programmeId: string, record: AmendmentRecord, lines: ReturnType<typeof auditChanges>): void {
-    const insert = this.statement(
+    const insert = this.statements.get(
       `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind,
         measure_id, measure_number, field, funding_source, was, became)
        VALUES (?, ?, ?, ?, ?, ?, 'change', ?, ?, ?, ?, ?, ?)`,
@@ -388,7 +389,7 @@ export class ProgrammesProjection implements Projection {
   }
 
   private writeHeads(): void {
-    const upsert = this.statement(
+    const upsert = this.statements.get(
       `INSERT INTO programme_heads (programme_id, revision, registered_at, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (programme_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
     );
@@ -423,16 +424,6 @@ export class ProgrammesProjection implements Projection {
 
   private headRevision(programmeId: string): number {
     return this.db.prepare<[string], { revision: number }>('SELECT revision FROM programme_heads WHERE programme_id = ?').get(programmeId)?.revision ?? -1;
-  }
-
-  /** Statements compiled once per connection: a rebuild runs each of them tens of thousands of times. */
-  private statement<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Database.Statement<Params, Row> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as Database.Statement<Params, Row>;
   }
 }
 
