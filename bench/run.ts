@@ -2,11 +2,12 @@ import { cpus } from 'node:os';
 import { formatFigures } from './report';
 import { Section } from './section';
 import { asofSection } from './sections/asof.bench';
+import { httpSection } from './sections/http.bench';
 import { rebuildSection } from './sections/rebuild.bench';
 import { storeSection } from './sections/store.bench';
 
 /** In the order they run; a new section is one file in sections/ and one entry here. */
-const SECTIONS: readonly Section[] = [storeSection, asofSection, rebuildSection];
+const SECTIONS: readonly Section[] = [storeSection, asofSection, rebuildSection, httpSection];
 
 async function main(names: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !SECTIONS.some((section) => section.name === name));

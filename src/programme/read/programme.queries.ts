@@ -85,11 +85,11 @@ export class ProgrammeQueries {
   }
 
   exists(programmeId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM programme_heads WHERE programme_id = ?').get(programmeId) !== undefined;
+    return this.statements.get('SELECT 1 FROM programme_heads WHERE programme_id = ?').get(programmeId) !== undefined;
   }
 
   ids(): string[] {
-    return this.db.prepare<[], { programme_id: string }>('SELECT programme_id FROM programme_heads ORDER BY registered_at').all().map((r) => r.programme_id);
+    return this.statements.get<[], { programme_id: string }>('SELECT programme_id FROM programme_heads ORDER BY registered_at').all().map((r) => r.programme_id);
   }
 
   lastRecordedAt(programmeId: string): string {
