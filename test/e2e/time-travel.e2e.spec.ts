@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, measureOf, type ProgrammeView, revoke, type TotalsView, viewOf } from '../support/http-programmes';
+import type { AuditEntry } from '../../src/programme/read/programme.queries';
 
 /**
  * Time travel (DESIGN §5, §6): one history of the Korosten programme, read on both axes over HTTP.
@@ -31,21 +32,6 @@ const millisecondBefore = (instant: string) => new Date(Date.parse(instant) - 1)
 interface Written {
   readonly amendmentId: string;
   readonly revision: number;
-}
-
-interface AuditEntry {
-  readonly cursor: string;
-  readonly kind: 'change' | 'revocation';
-  readonly recordedAt: string;
-  readonly actor: string | null;
-  readonly amendmentId: string;
-  readonly decisionId: string;
-  readonly effectiveFrom: string;
-  readonly measureNumber: string | null;
-  readonly field: string | null;
-  readonly was: unknown;
-  readonly became: unknown;
-  readonly reason: string | null;
 }
 
 interface Version {
