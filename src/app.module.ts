@@ -24,6 +24,8 @@ import { AuthFailureLimiter, AuthGuard, TokenTable } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { HealthController } from './observability/health.controller';
 import { Metrics } from './observability/metrics';
+import { ExportController } from './programme/export/export.controller';
+import { ExportDiffHandler, ExportProgrammeHandler, OpenDataAmendmentsHandler, OpenDataProgrammesHandler } from './programme/export/export.handlers';
 import { AnnexImporter } from './programme/import/annex.importer';
 import { ImportProgrammeHandler } from './programme/import/import.handler';
 import {
@@ -98,7 +100,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [DecisionsController, ExecutorsController, AmendmentsController, ProgrammesController, HealthController],
+      controllers: [DecisionsController, ExecutorsController, AmendmentsController, ProgrammesController, ExportController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -141,6 +143,10 @@ export class AppModule {
         GetVersionHandler,
         GetDiffHandler,
         GetAuditHandler,
+        ExportProgrammeHandler,
+        ExportDiffHandler,
+        OpenDataProgrammesHandler,
+        OpenDataAmendmentsHandler,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { type Amount, formatAmount, type Kopecks, kopecks, parseAmount, sumAmounts, totalOf, ZERO } from './money';
+import { type Amount, formatAmount, formatForDocument, type Kopecks, kopecks, parseAmount, sumAmounts, totalOf, ZERO } from './money';
 
 /** 1 thousand UAH = 100 000 kopecks. */
 const THOUSAND = 100_000;
@@ -124,5 +124,21 @@ describe('money', () => {
       expect(() => kopecks(2 ** 53)).toThrow(RangeError);
       expect(kopecks(0)).toBe(0);
     });
+  });
+});
+
+describe('amounts as documents write them', () => {
+  it('groups thousands with a space, uses a decimal comma, and writes none as ---', () => {
+    expect(formatForDocument(parsed('2000.00'))).toBe('2 000,00');
+    expect(formatForDocument(parsed('11181.90'))).toBe('11 181,90');
+    expect(formatForDocument(parsed('1234567.5'))).toBe('1 234 567,50');
+    expect(formatForDocument(parsed('75'))).toBe('75,00');
+    expect(formatForDocument(null)).toBe('---');
+  });
+
+  it('reads back to the same amount', () => {
+    for (const text of ['0.00', '32.89', '2000.00', '11181.90', '0.00001']) {
+      expect(parseAmount(formatForDocument(parsed(text)))).toEqual({ ok: true, amount: parsed(text) });
+    }
   });
 });

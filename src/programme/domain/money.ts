@@ -49,6 +49,14 @@ export function formatAmount(amount: Amount): string | null {
   return `${whole}.${fraction}`;
 }
 
+/** As the council's documents write it: "2 000,00", "32,89", and "---" for none. */
+export function formatForDocument(amount: Amount): string {
+  const text = formatAmount(amount);
+  if (text === null) return '---';
+  const [whole, fraction] = text.split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${fraction}`;
+}
+
 /** Adds amounts where none counts as zero; the sum of nothing but nones is none. */
 export function sumAmounts(amounts: Iterable<Amount>): Amount {
   let total: number | null = null;

@@ -234,11 +234,18 @@ export class ProgrammeQueries {
   }
 
   /** What a decision changed, in every programme. */
-  amendmentsByDecision(decisionId: string): { programmeId: string; amendmentId: string; effectiveFrom: string; recordedAt: string; revokedAt: string | null }[] {
-    return this.db
-      .prepare<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE decision_id = ? ORDER BY effective_from, revision')
+  amendmentsByDecision(decisionId: string): { programmeId: string; amendmentId: string; initial: boolean; effectiveFrom: string; recordedAt: string; revokedAt: string | null }[] {
+    return this.statements
+      .get<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE decision_id = ? ORDER BY effective_from, revision')
       .all(decisionId)
-      .map((row) => ({ programmeId: row.programme_id, amendmentId: row.amendment_id, effectiveFrom: row.effective_from, recordedAt: row.recorded_at, revokedAt: row.revoked_at }));
+      .map((row) => ({
+        programmeId: row.programme_id,
+        amendmentId: row.amendment_id,
+        initial: row.initial === 1,
+        effectiveFrom: row.effective_from,
+        recordedAt: row.recorded_at,
+        revokedAt: row.revoked_at,
+      }));
   }
 
   /** One version per amendment in force, in effective order, with the programme totals after it. */

@@ -1,0 +1,111 @@
+import { type Amount, formatForDocument, parseAmount } from '../domain/money';
+import type { ProgrammeDiff } from '../read/programme.diff';
+import type { MeasureView, ProgrammeView } from '../read/programme.view';
+
+/**
+ * The annex "in a new wording" as the council's documents lay it out (the columns of the Korosten annex), and
+ * the comparative table (було / стало) of a decision: one grid model, rendered as HTML, DOCX or CSV.
+ */
+export interface Grid {
+  readonly heading: readonly string[];
+  readonly header: readonly string[];
+  readonly rows: readonly GridRow[];
+}
+
+export interface GridRow {
+  /** Sections and totals are set apart in print. */
+  readonly kind: 'section' | 'item' | 'total';
+  readonly cells: readonly string[];
+}
+
+/** The API's decimal strings ("2000.00", null) as documents write amounts ("2 000,00", "---"). */
+export function documentAmount(text: string | null): string {
+  if (text === null) return formatForDocument(null);
+  const parsed = parseAmount(text);
+  return parsed.ok ? formatForDocument(parsed.amount as Amount) : text;
+}
+
+const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.` : `${from}-${to} рр.`);
+
+export function annexGrid(view: ProgrammeView): Grid {
+  const years = Object.keys(view.totals.byYear);
+  const blankAmounts = years.map(() => '');
+  const header = ['№ п/п', 'Назва напрямку діяльності', 'Перелік заходів програми', 'Термін виконання', 'Виконавці', 'Джерела фінансування', ...years.map((y) => `${y} рік, тис. грн`), 'Очікувані результати'];
+  const rows: GridRow[] = [];
+  for (const section of view.sections) {
+    rows.push({ kind: 'section', cells: [section.number, `«${section.title}»`, '', '', '', '', ...blankAmounts, ''] });
+    for (const direction of section.directions) {
+      direction.measures.forEach((measure, i) => {
+        rows.push({
+          kind: 'item',
+          cells: [
+            i === 0 && direction.number ? `${direction.number}.` : '',
+            i === 0 ? direction.title : '',
+            `${measure.number}. ${measure.title}`,
+            term(measure.term),
+            measure.executors.map((e) => e.name).join(', '),
+            measure.fundingSources.map((f) => f.source).join('; '),
+            ...years.map((y) => documentAmount(measure.allocations[y] ?? null)),
+            measure.expectedResults.map((r) => `-${r}`).join(' '),
+          ],
+        });
+      });
+    }
+    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentAmount(section.totals.byYear[y])), ''] });
+  }
+  const numbers = view.sections.map((s) => s.number);
+  if (numbers.length > 0) {
+    const range = numbers.length === 1 ? numbers[0] : `${numbers[0]}-${numbers[numbers.length - 1]}`;
+    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentAmount(view.totals.byYear[y])), ''] });
+  }
+  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentAmount(view.totals.overall), ...blankAmounts.slice(1), ''] });
+  return { heading: [view.title, `у редакції станом на ${view.asOf}`, view.amendmentChain].filter((line) => line !== ''), header, rows };
+}
+
+const FIELDS: Record<string, string> = {
+  measure: 'Захід',
+  number: 'Номер заходу',
+  title: 'Назва',
+  term: 'Термін виконання',
+  executors: 'Виконавці',
+  fundingSources: 'Джерела фінансування',
+  expectedResults: 'Очікувані результати',
+  period: 'Період дії програми',
+};
+
+function fieldLabel(field: string): string {
+  const year = /^allocations\.(\d{4})$/.exec(field);
+  return year ? `Обсяг фінансування на ${year[1]} рік, тис. грн` : (FIELDS[field] ?? field);
+}
+
+/** A value of the comparative table as a reader of the decision expects it. */
+function cellOf(field: string, value: unknown): string {
+  if (value === null || value === undefined) return field.startsWith('allocations.') ? '---' : '—';
+  if (field.startsWith('allocations.')) return documentAmount(value as string);
+  if (Array.isArray(value)) return value.join(field === 'expectedResults' ? '; ' : ', ');
+  if (typeof value === 'object') {
+    const v = value as { from?: number; to?: number; title?: string; allocations?: Record<string, string | null> };
+    if (v.title !== undefined) {
+      const amounts = Object.entries(v.allocations ?? {}).map(([year, amount]) => `${year}: ${documentAmount(amount)}`);
+      return [v.title, ...amounts].join('; ');
+    }
+    if (v.from !== undefined && v.to !== undefined) return v.from === v.to ? `${v.from} р.` : `${v.from}-${v.to} рр.`;
+  }
+  return String(value);
+}
+
+export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from: string; to: string }): Grid {
+  const years = [...new Set([...Object.keys(diff.totals.was.byYear), ...Object.keys(diff.totals.became.byYear)])].sort();
+  return {
+    heading: ['Порівняльна таблиця', title, `було: ${ends.from}; стало: ${ends.to}`],
+    header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
+    rows: [
+      ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field), cellOf(row.field, row.was), cellOf(row.field, row.became)] })),
+      ...years.map((year) => ({
+        kind: 'total' as const,
+        cells: ['', `Всього на ${year} рік, тис. грн`, documentAmount(diff.totals.was.byYear[year] ?? null), documentAmount(diff.totals.became.byYear[year] ?? null)],
+      })),
+      { kind: 'total', cells: ['', 'Всього по Програмі, тис. грн', documentAmount(diff.totals.was.overall), documentAmount(diff.totals.became.overall)] },
+    ],
+  };
+}

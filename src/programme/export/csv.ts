@@ -1,0 +1,120 @@
+import { stringify } from 'csv-stringify/sync';
+import type { RegisteredDecision } from '../../decision/decisions.projection';
+import type { ProgrammeView } from '../read/programme.view';
+
+/**
+ * Machine-readable sets: UTF-8, ISO dates, dot decimals, an empty cell for "none". The open-data sets follow
+ * the Cabinet's resolution No. 835 recommendation for target programmes: name, act and dates of adoption and
+ * entry into force, publisher, a link.
+ */
+
+/** The annex, one row per measure and funding source. */
+export function annexCsv(view: ProgrammeView): string {
+  const years = Object.keys(view.totals.byYear);
+  const rows: string[][] = [];
+  for (const section of view.sections) {
+    for (const direction of section.directions) {
+      for (const measure of direction.measures) {
+        for (const funding of measure.fundingSources) {
+          rows.push([
+            section.number,
+            section.title,
+            direction.number ?? '',
+            direction.title,
+            measure.id,
+            measure.number,
+            measure.title,
+            String(measure.term.from),
+            String(measure.term.to),
+            measure.executors.map((e) => e.name).join('; '),
+            funding.source,
+            ...years.map((y) => funding.allocations[y] ?? ''),
+            measure.expectedResults.join('; '),
+          ]);
+        }
+      }
+    }
+  }
+  const header = ['section', 'section_title', 'direction', 'direction_title', 'measure_id', 'measure', 'measure_title', 'term_from', 'term_to', 'executors', 'funding_source', ...years.map((y) => `amount_${y}`), 'expected_results'];
+  return stringify([header, ...rows]);
+}
+
+/** "1878 2025-03-20": how the open-data sets name an act, as numbers alone repeat across councils and years. */
+export function actId(decision: Pick<RegisteredDecision, 'number' | 'adoptedOn'>): string {
+  return `${decision.number ?? 'б/н'} ${decision.adoptedOn}`;
+}
+
+export interface ProgrammeRecord {
+  readonly view: ProgrammeView;
+  readonly approving: RegisteredDecision | undefined;
+  readonly lastAmending: RegisteredDecision | undefined;
+  readonly amendmentsInForce: number;
+  readonly url: string;
+}
+
+export function programmesCsv(records: readonly ProgrammeRecord[]): string {
+  const years = [...new Set(records.flatMap((r) => Object.keys(r.view.totals.byYear)))].sort();
+  const header = [
+    'programme_id',
+    'title',
+    'community',
+    'period_from',
+    'period_to',
+    'publisher',
+    'approved_by_act',
+    'approved_on',
+    'in_force_from',
+    'last_amended_by_act',
+    'last_amended_on',
+    'amendments_in_force',
+    ...years.map((y) => `total_${y}`),
+    'total',
+    'url',
+  ];
+  const rows = records.map(({ view, approving, lastAmending, amendmentsInForce, url }) => [
+    view.id,
+    view.title,
+    view.community,
+    String(view.period.from),
+    String(view.period.to),
+    approving?.council ?? '',
+    approving ? actId(approving) : '',
+    approving?.adoptedOn ?? '',
+    approving?.effectiveFrom ?? '',
+    lastAmending ? actId(lastAmending) : '',
+    lastAmending?.adoptedOn ?? '',
+    String(amendmentsInForce),
+    ...years.map((y) => view.totals.byYear[y] ?? ''),
+    view.totals.overall,
+    url,
+  ]);
+  return stringify([header, ...rows]);
+}
+
+export interface ActRecord {
+  readonly decision: RegisteredDecision;
+  readonly kind: 'approval' | 'amendment';
+  readonly programmeIds: readonly string[];
+  readonly amendments: number;
+  readonly url: string;
+}
+
+/** One row per act that approved or amended a programme. */
+export function amendmentsCsv(acts: readonly ActRecord[]): string {
+  const header = ['act_id', 'act_number', 'adopted_on', 'effective_from', 'publisher', 'session', 'convocation', 'title', 'kind', 'programme_ids', 'amendments', 'url'];
+  const rows = acts.map(({ decision, kind, programmeIds, amendments, url }) => [
+    actId(decision),
+    decision.number ?? '',
+    decision.adoptedOn,
+    decision.effectiveFrom,
+    decision.council,
+    String(decision.session),
+    decision.convocation,
+    decision.title,
+    kind,
+    programmeIds.join(';'),
+    String(amendments),
+    url,
+  ]);
+  return stringify([header, ...rows]);
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { PROBLEMS, route } from '../../http/openapi';
+import { dateSchema, idSchema, instantSchema, programmeIdSchema } from '../../http/schemas';
+
+export const exportQuerySchema = z
+  .object({
+    format: z.enum(['json', 'csv', 'html', 'docx']).default('json'),
+    asOf: dateSchema.optional(),
+    knownAt: instantSchema.optional(),
+  })
+  .strict();
+
+export const diffExportQuerySchema = z
+  .object({
+    from: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
+    to: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
+    format: z.enum(['html', 'docx']).default('html'),
+    knownAt: instantSchema.optional(),
+  })
+  .strict();
+
+export const exportParams = z.object({ id: programmeIdSchema }).strict();
+
+const file = (description: string, types: string[]) => ({ description, content: Object.fromEntries(types.map((t) => [t, { schema: z.string() }])) });
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+route({ method: 'get', path: '/api/v1/programmes/{id}/export', summary: 'The annex "in a new wording" as of a date', request: { params: exportParams, query: exportQuerySchema }, responses: { 200: file('the annex', ['application/json', 'text/csv', 'text/html', DOCX]), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/diff/export', summary: 'The comparative table (було / стало) as a document', request: { params: exportParams, query: diffExportQuerySchema }, responses: { 200: file('the comparative table', ['text/html', DOCX]), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/opendata/programmes.csv', summary: 'Open data: one row per programme (Cabinet resolution No. 835)', responses: { 200: file('CSV, UTF-8', ['text/csv']) } });
+route({ method: 'get', path: '/api/v1/opendata/amendments.csv', summary: 'Open data: one row per approving or amending act', responses: { 200: file('CSV, UTF-8', ['text/csv']) } });

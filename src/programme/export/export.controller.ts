@@ -1,0 +1,48 @@
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { ZodPipe } from '../../http/zod.pipe';
+import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export.api';
+import { ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
+
+function send(reply: FastifyReply, file: ExportedFile): string | Buffer {
+  void reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`);
+  return file.body;
+}
+
+const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+/** Documents and open data, for anyone: the annex in a new wording, the comparative table, the 835 sets. */
+@Controller('api/v1')
+export class ExportController {
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+
+  @Get('programmes/:id/export')
+  async programme(
+    @Param(new ZodPipe(exportParams, 'params')) params: z.output<typeof exportParams>,
+    @Query(new ZodPipe(exportQuerySchema, 'query')) query: z.output<typeof exportQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return send(reply, await this.queries.execute(new ExportProgramme(params.id, query.format, query.asOf, query.knownAt)));
+  }
+
+  @Get('programmes/:id/diff/export')
+  async diff(
+    @Param(new ZodPipe(exportParams, 'params')) params: z.output<typeof exportParams>,
+    @Query(new ZodPipe(diffExportQuerySchema, 'query')) query: z.output<typeof diffExportQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return send(reply, await this.queries.execute(new ExportDiff(params.id, query.from, query.to, query.format, query.knownAt)));
+  }
+
+  @Get('opendata/programmes.csv')
+  async programmes(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return send(reply, await this.queries.execute(new OpenDataProgrammes(baseUrl(request))));
+  }
+
+  @Get('opendata/amendments.csv')
+  async amendments(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return send(reply, await this.queries.execute(new OpenDataAmendments(baseUrl(request))));
+  }
+}

@@ -1,0 +1,139 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { todayInKyiv } from '../../common/clock';
+import { DecisionsProjection } from '../../decision/decisions.projection';
+import { ProblemException } from '../../http/problem';
+import { type DiffEnd, GetDiff } from '../read/programme-read.handlers';
+import type { ProgrammeDiff } from '../read/programme.diff';
+import { ProgrammeQueries } from '../read/programme.queries';
+import { annexGrid, comparativeGrid } from './annex.table';
+import { type ActRecord, amendmentsCsv, annexCsv, programmesCsv, type ProgrammeRecord } from './csv';
+import { gridDocx, gridHtml } from './grid.render';
+
+export interface ExportedFile {
+  readonly contentType: string;
+  readonly filename: string;
+  readonly body: string | Buffer;
+}
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export class ExportProgramme {
+  constructor(
+    readonly programmeId: string,
+    readonly format: 'json' | 'csv' | 'html' | 'docx',
+    readonly asOf?: string,
+    readonly knownAt?: string,
+  ) {}
+}
+
+export class ExportDiff {
+  constructor(
+    readonly programmeId: string,
+    readonly from: string,
+    readonly to: string,
+    readonly format: 'html' | 'docx',
+    readonly knownAt?: string,
+  ) {}
+}
+
+export class OpenDataProgrammes {
+  constructor(readonly baseUrl: string) {}
+}
+
+export class OpenDataAmendments {
+  constructor(readonly baseUrl: string) {}
+}
+
+@QueryHandler(ExportProgramme)
+export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
+  constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
+
+  async execute({ programmeId, format, asOf, knownAt }: ExportProgramme): Promise<ExportedFile> {
+    if (!this.queries.exists(programmeId)) throw new ProblemException(404, 'ProgrammeNotFound', `no programme ${programmeId}`);
+    const date = asOf ?? todayInKyiv();
+    const view = this.queries.view(programmeId, { asOf: date, ...(knownAt ? { knownAt } : {}) });
+    if (!view) throw new ProblemException(404, 'ProgrammeNotInForce', `programme ${programmeId} is not in force on ${date}`);
+    const filename = `${programmeId}-${date}`;
+    switch (format) {
+      case 'json':
+        return { contentType: 'application/json; charset=utf-8', filename: `${filename}.json`, body: JSON.stringify(view) };
+      case 'csv':
+        return { contentType: 'text/csv; charset=utf-8', filename: `${filename}.csv`, body: annexCsv(view) };
+      case 'html':
+        return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(annexGrid(view)) };
+      case 'docx':
+        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view)) };
+    }
+  }
+}
+
+@QueryHandler(ExportDiff)
+export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
+  constructor(
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+  ) {}
+
+  async execute({ programmeId, from, to, format, knownAt }: ExportDiff): Promise<ExportedFile> {
+    const diff: ProgrammeDiff & { from: DiffEnd; to: DiffEnd } = await this.queryBus.execute(new GetDiff(programmeId, from, to, knownAt));
+    const title = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) })?.title ?? programmeId;
+    const grid = comparativeGrid(title, diff, { from, to });
+    const filename = `${programmeId}-diff-${from}-${to}`;
+    return format === 'html'
+      ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
+      : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid) };
+  }
+}
+
+@QueryHandler(OpenDataProgrammes)
+export class OpenDataProgrammesHandler implements IQueryHandler<OpenDataProgrammes> {
+  constructor(
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+  ) {}
+
+  async execute({ baseUrl }: OpenDataProgrammes): Promise<ExportedFile> {
+    const today = todayInKyiv();
+    const records: ProgrammeRecord[] = [];
+    for (const id of this.queries.ids()) {
+      const view = this.queries.view(id, { asOf: today });
+      if (!view) continue;
+      const versions = this.queries.versions(id).filter((v) => v.effectiveFrom <= today);
+      const approving = versions.find((v) => v.initial);
+      const lastAmending = [...versions].reverse().find((v) => !v.initial);
+      records.push({
+        view,
+        approving: approving && this.decisions.get(approving.decisionId),
+        lastAmending: lastAmending && this.decisions.get(lastAmending.decisionId),
+        amendmentsInForce: versions.filter((v) => !v.initial).length,
+        url: `${baseUrl}/api/v1/programmes/${id}`,
+      });
+    }
+    return { contentType: 'text/csv; charset=utf-8', filename: 'programmes.csv', body: programmesCsv(records) };
+  }
+}
+
+@QueryHandler(OpenDataAmendments)
+export class OpenDataAmendmentsHandler implements IQueryHandler<OpenDataAmendments> {
+  constructor(
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+  ) {}
+
+  async execute({ baseUrl }: OpenDataAmendments): Promise<ExportedFile> {
+    const acts: ActRecord[] = [];
+    for (const decision of this.decisions.list()) {
+      const made = this.queries.amendmentsByDecision(decision.id).filter((a) => a.revokedAt === null);
+      if (made.length === 0) continue;
+      acts.push({
+        decision,
+        kind: made.some((a) => a.initial) ? 'approval' : 'amendment',
+        programmeIds: [...new Set(made.map((a) => a.programmeId))],
+        amendments: made.length,
+        url: `${baseUrl}/api/v1/decisions/${decision.id}`,
+      });
+    }
+    return { contentType: 'text/csv; charset=utf-8', filename: 'amendments.csv', body: amendmentsCsv(acts) };
+  }
+}

@@ -1,0 +1,48 @@
+import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Grid, GridRow } from './annex.table';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A standalone page the secretariat can open, print or paste into the decision. */
+export function gridHtml(grid: Grid): string {
+  const cells = (row: GridRow) => row.cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
+  return [
+    '<!doctype html>',
+    '<html lang="uk"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(grid.heading[0] ?? '')}</title>`,
+    '<style>body{font-family:"Times New Roman",serif;font-size:11pt}table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:2px 4px;vertical-align:top}tr.section td,tr.total td{font-weight:bold}</style>',
+    '</head><body>',
+    ...grid.heading.map((line, i) => (i === 0 ? `<h1>${escapeHtml(line)}</h1>` : `<p>${escapeHtml(line)}</p>`)),
+    '<table>',
+    `<thead><tr>${grid.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...grid.rows.map((row) => `<tr class="${row.kind}">${cells(row)}</tr>`),
+    '</tbody></table></body></html>',
+    '',
+  ].join('\n');
+}
+
+/** A Word document, landscape as annexes are, with the header row repeated on every page. */
+export async function gridDocx(grid: Grid): Promise<Buffer> {
+  const cell = (text: string, bold: boolean) =>
+    new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 18, font: 'Times New Roman' })] })] });
+  const table = new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [
+      new TableRow({ tableHeader: true, children: grid.header.map((h) => cell(h, true)) }),
+      ...grid.rows.map((row) => new TableRow({ children: row.cells.map((c) => cell(c, row.kind !== 'item')) })),
+    ],
+  });
+  const document = new Document({
+    sections: [
+      {
+        properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
+        children: [
+          ...grid.heading.map((line, i) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: line, bold: i === 0, font: 'Times New Roman' })] })),
+          table,
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(document);
+}

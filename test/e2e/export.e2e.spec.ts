@@ -1,0 +1,93 @@
+import type { Response } from 'supertest';
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
+
+/** Supertest keeps binary bodies (docx) as a Buffer. */
+function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+const csvRows = (text: string) => text.trim().split('\n');
+
+describe('documents and open data', () => {
+  let t: TestApp;
+  let amendingDecision: string;
+  beforeAll(async () => {
+    t = await startApp();
+    amendingDecision = (
+      await t.http
+        .post('/api/v1/decisions')
+        .set(t.as('secretariat'))
+        .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 55, number: '1878', adoptedOn: '2025-03-20', title: 'Про внесення змін до Програми' })
+        .expect(201)
+    ).body.decision.id;
+    await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: amendingDecision, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] })
+      .expect(201);
+  });
+  afterAll(async () => t.close());
+
+  it('exports the annex as JSON: the programme view on that date', async () => {
+    const exported = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=json&asOf=2025-01-01`).expect(200);
+    const view = await t.http.get(`/api/v1/programmes/${KOROSTEN}?asOf=2025-01-01`).expect(200);
+    expect(exported.headers['content-disposition']).toBe(`attachment; filename="${KOROSTEN}-2025-01-01.json"`);
+    expect(JSON.parse(exported.text)).toEqual(view.body);
+  });
+
+  it('exports the annex as CSV: one row per measure and source, dot decimals, empty for none', async () => {
+    const res = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=csv&asOf=2025-06-01`).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const [header, ...rows] = csvRows(res.text);
+    expect(header).toBe('section,section_title,direction,direction_title,measure_id,measure,measure_title,term_from,term_to,executors,funding_source,amount_2024,amount_2025,amount_2026,expected_results');
+    expect(rows).toHaveLength(21);
+    expect(rows.find((r) => r.includes(',1.1,'))).toMatch(/,75\.00,100\.00,75\.00,/);
+    expect(rows.find((r) => r.includes(',4.3,'))).toMatch(/,240\.00,,,/);
+  });
+
+  it('exports the annex as HTML and Word in the document’s own style, with its totals', async () => {
+    const html = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=html&asOf=2025-06-01`).expect(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('<td>Всього по Програмі</td><td></td><td></td><td></td><td></td><td></td><td>11 206,90</td>');
+    expect(html.text).toContain('<td>2 000,00</td>');
+    expect(html.text).toContain('зі змінами, внесеними рішенням від 20.03.2025 № 1878');
+
+    const docx = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=docx`).buffer(true).parse(binary).expect(200);
+    expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const body = docx.body as Buffer;
+    // A Word file is a zip whose central directory names its main part.
+    expect(body.subarray(0, 2).toString()).toBe('PK');
+    expect(body.includes(Buffer.from('word/document.xml'))).toBe(true);
+  });
+
+  it('exports the comparative table between two dates (було / стало) with the totals', async () => {
+    const res = await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export?from=2025-01-01&to=${amendingDecision}`).expect(200);
+    expect(res.text).toContain('<td>1.1</td><td>Обсяг фінансування на 2025 рік, тис. грн</td><td>75,00</td><td>100,00</td>');
+    expect(res.text).toContain('<td></td><td>Всього по Програмі, тис. грн</td><td>11 181,90</td><td>11 206,90</td>');
+  });
+
+  it('publishes the open-data sets: one row per programme, one per act, with ISO dates and dot decimals', async () => {
+    const programmes = csvRows((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text);
+    expect(programmes).toHaveLength(2);
+    expect(programmes[0]).toBe(
+      'programme_id,title,community,period_from,period_to,publisher,approved_by_act,approved_on,in_force_from,last_amended_by_act,last_amended_on,amendments_in_force,total_2024,total_2025,total_2026,total,url',
+    );
+    expect(programmes[1]).toMatch(
+      new RegExp(`^${KOROSTEN},Програма розвитку .*,Коростенська міська рада,б/н 2024-02-22,2024-02-22,2024-02-22,1878 2025-03-20,2025-03-20,1,3887\\.30,3672\\.30,3647\\.30,11206\\.90,http://[^,]+/api/v1/programmes/${KOROSTEN}$`),
+    );
+
+    const acts = csvRows((await t.http.get('/api/v1/opendata/amendments.csv').expect(200)).text);
+    expect(acts.slice(1).map((row) => row.split(',').slice(0, 4).concat(row.split(',').slice(8, 11)))).toEqual([
+      ['б/н 2024-02-22', '', '2024-02-22', '2024-02-22', 'approval', KOROSTEN, '1'],
+      ['1878 2025-03-20', '1878', '2025-03-20', '2025-03-20', 'amendment', KOROSTEN, '1'],
+    ]);
+  });
+
+  it('answers 400 for an unknown format and 404 for an unknown programme, as problems', async () => {
+    const bad = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=pdf`).expect(400);
+    expect(bad.body.problems).toEqual([expect.objectContaining({ path: 'query:format' })]);
+    await t.http.get('/api/v1/programmes/nowhere/export?format=html').expect(404);
+  });
+});
