@@ -11,7 +11,7 @@ import { AppModule } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
 import type { EventStore } from './event-store/event-store.port';
 import { openApiDocument } from './http/openapi';
-import { AuthFailureLimiter, TokenTable } from './http/auth.guard';
+import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { ProblemException } from './http/problem';
 import { sendProblem } from './http/problem.filter';
 import { PinoNestLogger } from './observability/logger';
@@ -91,14 +91,11 @@ export async function createApp(config: Config, logger: Logger, options: { token
       onRequest: async (request, reply) => {
         const header = request.headers.authorization;
         if (header === undefined) return;
-        // Registered before Nest's error handler exists, so the plugin answers its problems itself.
-        if (limiter.blocked(request.ip)) {
-          sendProblem(new ProblemException(429, 'TooManyFailedAuthentications', 'too many failed authentications from this address; wait a minute', [], { 'retry-after': '60' }), request, reply, logger);
-          return reply;
-        }
-        if (!tokens.resolve(/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '')) {
-          limiter.record(request.ip);
-          sendProblem(new ProblemException(401, 'Unauthorized', 'the bearer token is not known', [], { 'www-authenticate': 'Bearer realm="programme-tracker"' }), request, reply, logger);
+        try {
+          authenticate(header, request.ip, tokens, limiter);
+        } catch (problem) {
+          // Registered before Nest's error handler exists, so the plugin answers its problems itself.
+          sendProblem(problem, request, reply, logger);
           return reply;
         }
       },

@@ -88,21 +88,30 @@ export class AuthGuard implements CanActivate {
       if (!allowed) return true;
       throw unauthorized('this route needs a bearer token');
     }
-    if (this.limiter.blocked(request.ip)) {
-      throw new ProblemException(429, 'TooManyFailedAuthentications', 'too many failed authentications from this address; wait a minute', [], { 'retry-after': '60' });
-    }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const caller = match ? this.tokens.resolve(match[1]) : undefined;
-    if (!caller) {
-      this.limiter.record(request.ip);
-      throw unauthorized(match ? 'the bearer token is not known' : 'the Authorization header must be "Bearer <token>"');
-    }
+    const caller = authenticate(header, request.ip, this.tokens, this.limiter);
     request.caller = caller;
     if (allowed && !allowed.includes(caller.role as Role)) {
       throw new ProblemException(403, 'Forbidden', `this route is for ${allowed.join(' or ')}; the token is for ${caller.role}`);
     }
     return true;
   }
+}
+
+/**
+ * The caller an Authorization header names, or the problem to answer: 429 while the address is blocked for
+ * failed attempts, 401 for a malformed header or an unknown token (counted as a failure).
+ */
+export function authenticate(header: string, client: string, tokens: TokenTable, limiter: AuthFailureLimiter): Caller {
+  if (limiter.blocked(client)) {
+    throw new ProblemException(429, 'TooManyFailedAuthentications', 'too many failed authentications from this address; wait a minute', [], { 'retry-after': '60' });
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const caller = match ? tokens.resolve(match[1]) : undefined;
+  if (!caller) {
+    limiter.record(client);
+    throw unauthorized(match ? 'the bearer token is not known' : 'the Authorization header must be "Bearer <token>"');
+  }
+  return caller;
 }
 
 function unauthorized(detail: string): ProblemException {
