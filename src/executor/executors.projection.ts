@@ -44,7 +44,7 @@ export class ExecutorsProjection implements Projection {
 
   /** Sorted by the name valid on `asOf` (null: the latest names). */
   list(asOf: string | null): KnownExecutor[] {
-    return [...this.all().values()].map((history) => history[history.length - 1].state).sort((a, b) => nameAt(a, asOf).localeCompare(nameAt(b, asOf), 'uk'));
+    return [...this.all().values()].map((history) => knownAt(history, undefined) as KnownExecutor).sort((a, b) => nameAt(a, asOf).localeCompare(nameAt(b, asOf), 'uk'));
   }
 
   private all(): Map<string, Recorded<KnownExecutor>[]> {

@@ -72,8 +72,9 @@ export class GetProgrammeViewHandler implements IQueryHandler<GetProgrammeView> 
 
   async execute({ programmeId, asOf, knownAt }: GetProgrammeView): Promise<SerializedView> {
     mustExist(this.queries, programmeId);
-    const date = asOf ?? todayInKyiv();
-    if (knownAt === undefined && date === todayInKyiv()) {
+    const today = todayInKyiv();
+    const date = asOf ?? today;
+    if (knownAt === undefined && date === today) {
       const current = this.views.current(programmeId);
       if (!current) throw notInForce(programmeId, date);
       return current;
