@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { readWholeLog } from '../../src/event-store/event-store.port';
-import { ProjectionRunner } from '../../src/projections/projection.runner';
-import { createProjections } from '../../src/projections/projections.factory';
-import { ReadModelDb } from '../../src/projections/read-model.db';
+import { rebuildFromStore } from '../../src/projections/rebuild';
 import { inTurns, startProgress } from '../measure';
 import { buildHistory, seededRandom } from '../programme-history';
 import type { Figure, Section } from '../section';
@@ -21,9 +19,9 @@ const TARGET = 0.5;
 export const rebuildSection: Section = {
   name: 'rebuild',
   description: [
-    `ProjectionRunner.rebuild (drop every read model, fold the whole log: decisions, executors, programmes with versions, snapshots, audit)`,
+    `what \`npm run rebuild\` does once its store is open (fold the whole log into every read model — decisions, executors, programmes with versions, snapshots, audit — in a fresh file without a journal, then swap it in)`,
     `over the log of ${AMENDMENTS.toLocaleString('en-US')} amendments of the Korosten programme (one setAllocation each: 2 events; 1 in 100 retroactive) in an in-memory store,`,
-    `into a read-model file under ${tmpdir()} built as \`npm run rebuild\` builds it (a fresh file, no journal, swapped in at the end);`,
+    `into a read-model file under ${tmpdir()};`,
     `limit: SqliteEventStore.readAll of the same log in pages of ${PAGE_SIZE} (the runner's own reads, and nothing else), ${READ_PASSES} passes a turn;`,
     `${RUNS} turns each, taking turns.`,
   ].join('\n'),
@@ -32,17 +30,17 @@ export const rebuildSection: Section = {
     building.phase('history');
     const history = await buildHistory(AMENDMENTS, building, seededRandom(20250301)).finally(() => building.stop());
     const directory = mkdtempSync(join(tmpdir(), 'bench-rebuild-'));
-    const readModels = new ReadModelDb(join(directory, 'read-models.sqlite'), { bulk: true });
+    const readModelFile = join(directory, 'read-models.sqlite');
+    const logger = pino({ level: 'silent' });
     // The store numbers its events 1, 2, 3…: the head position is the length of the log.
     const events = (await history.store.headPosition()).commit;
     const progress = startProgress(RUNS * events * (1 + READ_PASSES), 'events');
     try {
       progress.phase('rebuild / readAll');
-      const runner = new ProjectionRunner(history.store, readModels, createProjections().all, pino({ level: 'silent' }));
       const [rebuild, read] = await inTurns(
         RUNS,
         [
-          () => runner.rebuild(),
+          () => rebuildFromStore(history.store, readModelFile, { logger }),
           async () => {
             let count = 0;
             for (let pass = 0; pass < READ_PASSES; pass++) for await (const page of readWholeLog(history.store, undefined, PAGE_SIZE)) count += page.length;
@@ -56,7 +54,6 @@ export const rebuildSection: Section = {
       return [{ name: `rebuild, ${events.toLocaleString('en-US')} events`, value: rebuild.perSecond, limit: read.perSecond, unit: 'events/s', target: TARGET }];
     } finally {
       progress.stop();
-      readModels.close();
       await history.store.close();
       rmSync(directory, { recursive: true, force: true });
     }

@@ -30,21 +30,30 @@ export interface RebuildResult {
  */
 export async function rebuildReadModels(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'eventStoreFile' | 'readModelFile'>, options: RebuildOptions): Promise<RebuildResult> {
   const store = createEventStore(config, options.logger);
-  // Built beside the old file and swapped in at the end: a failed rebuild leaves the old read models whole.
-  const building = `${config.readModelFile}.rebuilding`;
-  removeDatabase(building);
-  const readModels = new ReadModelDb(building, { bulk: true });
   try {
     options.onStart?.(await countEvents(store));
-    const runner = new ProjectionRunner(store, readModels, createProjections().all, options.logger);
     const started = performance.now();
-    const events = await runner.rebuild(options.onProgress);
-    readModels.close();
-    removeDatabase(config.readModelFile);
-    renameSync(building, config.readModelFile);
+    const events = await rebuildFromStore(store, config.readModelFile, options);
     return { events, seconds: (performance.now() - started) / 1000 };
   } finally {
     await store.close();
+  }
+}
+
+/** The rebuild itself, on a store already open (the benchmark times exactly this); returns how many events it folded. */
+export async function rebuildFromStore(store: EventStore, readModelFile: string, options: Omit<RebuildOptions, 'onStart'>): Promise<number> {
+  // Built beside the old file and swapped in at the end: a failed rebuild leaves the old read models whole.
+  const building = `${readModelFile}.rebuilding`;
+  removeDatabase(building);
+  const readModels = new ReadModelDb(building, { bulk: true });
+  try {
+    const runner = new ProjectionRunner(store, readModels, createProjections().all, options.logger);
+    const events = await runner.rebuild(options.onProgress);
+    readModels.close();
+    removeDatabase(readModelFile);
+    renameSync(building, readModelFile);
+    return events;
+  } finally {
     readModels.close();
     removeDatabase(building);
   }

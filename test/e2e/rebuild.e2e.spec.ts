@@ -14,9 +14,9 @@ import { amend, registerDecision, registerExecutor, revoke } from '../support/ht
  * the server built event by event — every row of every table, the bitemporal snapshots and their
  * known_from/known_to included — and serve the same answers.
  *
- * Nothing is excluded from the comparison, not even `programme_audit.seq`: it is an AUTOINCREMENT key, but
- * both ways insert the audit lines in the log's order into a table that starts empty (a rebuild drops the
- * table, and SQLite forgets a dropped table's sequence), so even the cursors a client holds stay valid.
+ * Nothing is excluded from the comparison, not even `programme_audit.seq`: it is a rowid, and both ways insert
+ * the audit lines in the log's order into a table that starts empty (a rebuild drops the table), so even the
+ * cursors a client holds stay valid.
  */
 
 const PROGRAMME = `/api/v1/programmes/${KOROSTEN}`;

@@ -1,5 +1,5 @@
-import { type Amount, type Kopecks, sumAmounts, totalOf } from './money';
-import { type Measure, type Period, type ProgrammeContent, yearsOf } from './programme.types';
+import { type Amount, type Kopecks, kopecks, sumAmounts } from './money';
+import type { Measure, Period, ProgrammeContent } from './programme.types';
 
 /** Totals are always derived from the allocations, never stored in the stream. */
 export interface Totals {
@@ -12,10 +12,18 @@ export function measureYear(measure: Measure, year: number | string): Amount {
   return sumAmounts(measure.funding.map((line) => line.allocations[String(year)] ?? null));
 }
 
+/** Runs once per version on every rebuild, so it sums in place rather than through per-measure arrays. */
 export function totalsOf(measures: readonly Measure[], period: Period): Totals {
   const byYear: Record<string, Kopecks> = {};
-  for (const year of yearsOf(period)) byYear[String(year)] = totalOf(measures.map((m) => measureYear(m, year)));
-  return { byYear, overall: totalOf(Object.values(byYear)) };
+  let overall = 0;
+  for (let year = period.from; year <= period.to; year++) {
+    const key = String(year);
+    let sum = 0;
+    for (const measure of measures) for (const line of measure.funding) sum += line.allocations[key] ?? 0;
+    byYear[key] = kopecks(sum);
+    overall += sum;
+  }
+  return { byYear, overall: kopecks(overall) };
 }
 
 export function sectionMeasures(content: ProgrammeContent, sectionId: string): Measure[] {

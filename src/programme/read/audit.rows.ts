@@ -17,16 +17,16 @@ export interface AuditChange {
 
 /**
  * The audit lines of an amendment's changes, read against the programme as it stood where the amendment
- * takes effect (so that a measure is named by its number at that date).
+ * takes effect (so that a measure is named by its number at that date), and the programme after them.
  */
-export function auditChanges(start: ProgrammeContent | null, changes: readonly ProgrammeChange[]): AuditChange[] {
+export function auditChanges(start: ProgrammeContent | null, changes: readonly ProgrammeChange[]): { lines: AuditChange[]; after: ProgrammeContent | null } {
   let content = start;
   const lines: AuditChange[] = [];
   for (const change of changes) {
     lines.push(...linesOf(content, change));
     content = evolve(content, change);
   }
-  return lines;
+  return { lines, after: content };
 }
 
 function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): AuditChange[] {

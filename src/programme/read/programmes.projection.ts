@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isDeepStrictEqual } from 'node:util';
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Projection } from '../../projections/projection';
 import { Statements } from '../../projections/statements';
@@ -6,7 +7,7 @@ import type { AmendmentRegistered, AmendmentRevoked, ProgrammeChange } from '../
 import type { ProgrammeContent } from '../domain/programme.types';
 import { programmeTotals, type Totals } from '../domain/totals';
 import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../domain/timeline';
-import { auditChanges } from './audit.rows';
+import { type AuditChange, auditChanges } from './audit.rows';
 
 /**
  * At least every N-th version (in effective order) keeps a full snapshot, so that any view folds fewer than
@@ -18,8 +19,12 @@ export const SNAPSHOT_EVERY = 16;
 interface ProgrammeMemory {
   /** The amendments in force by current knowledge, in effective order. */
   ordered: AmendmentRecord[];
-  /** The amendments whose content has a current snapshot: never SNAPSHOT_EVERY versions in a row without one. */
-  snapshots: Set<string>;
+  /**
+   * The amendments whose content has a current snapshot: never SNAPSHOT_EVERY versions in a row without one.
+   * With the content once it has been written or read here (null: only in the table), so that a refold starts
+   * from it and compares with it without reading and parsing it back.
+   */
+  snapshots: Map<string, { readonly content: ProgrammeContent | null } | null>;
   /** The content after the last of them. */
   end: ProgrammeContent | null;
   /** How many versions follow the last snapshot. */
@@ -53,7 +58,8 @@ const TABLES = `
     revoked_reason TEXT,
     revoked_revision INTEGER,
     totals TEXT,
-    PRIMARY KEY (programme_id, amendment_id)
+    -- Keyed in append order: a rebuild then only ever adds at the end of the tree.
+    PRIMARY KEY (programme_id, revision)
   );
   CREATE TABLE IF NOT EXISTS programme_snapshots (
     programme_id TEXT NOT NULL,
@@ -75,9 +81,10 @@ const TABLES = `
     horizon_effective_from TEXT NOT NULL,
     horizon_revision INTEGER NOT NULL,
     PRIMARY KEY (programme_id, recorded_at)
-  );
+  ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS programme_audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- Rows are never deleted, so the rowid alone rises with every insert: no AUTOINCREMENT bookkeeping.
+    seq INTEGER PRIMARY KEY,
     programme_id TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
     actor TEXT,
@@ -208,7 +215,7 @@ export class ProgrammesProjection implements Projection {
     memory.ordered.splice(index, 0, record);
     // At the end of the timeline (the usual case) the totals after it are known at once; in the middle, the refold writes them.
     const atEnd = index === memory.ordered.length - 1;
-    const after = atEnd ? fold([record], memory.end) : null;
+    const audited = atEnd ? auditChanges(memory.end, record.changes) : null;
     this.statements.get(
       `INSERT INTO programme_amendments (programme_id, amendment_id, revision, last_revision, effective_from, decision_id, note, initial,
         recorded_at, position_commit, position_prepare, metadata, changes, totals)
@@ -227,14 +234,13 @@ export class ProgrammesProjection implements Projection {
       last.position.prepare,
       JSON.stringify(header.metadata),
       JSON.stringify(record.changes),
-      totalsJson(after),
+      totalsJson(audited && audited.after),
     );
 
     if (!memory.horizon || compareEffective(record, memory.horizon) > 0) memory.horizon = record;
     this.known(programmeId, memory, record.recordedAt, last.revision);
-    const before = atEnd ? memory.end : this.refold(programmeId, memory, index, record.recordedAt);
-    if (atEnd) this.extend(programmeId, memory, after, record.recordedAt);
-    this.audit(programmeId, record, auditChanges(before, record.changes));
+    if (audited) this.extend(programmeId, memory, audited.after, record.recordedAt);
+    this.audit(programmeId, record, (audited ?? auditChanges(this.refold(programmeId, memory, index, record.recordedAt), record.changes)).lines);
     this.touch(programmeId, last.revision, record.recordedAt);
   }
 
@@ -244,12 +250,12 @@ export class ProgrammesProjection implements Projection {
     const index = memory.ordered.findIndex((a) => a.amendmentId === amendmentId);
     if (index < 0) return;
     const [target] = memory.ordered.splice(index, 1);
-    this.statements.get('UPDATE programme_amendments SET revoked_at = ?, revoked_reason = ?, revoked_revision = ?, totals = NULL WHERE programme_id = ? AND amendment_id = ?').run(
+    this.statements.get('UPDATE programme_amendments SET revoked_at = ?, revoked_reason = ?, revoked_revision = ?, totals = NULL WHERE programme_id = ? AND revision = ?').run(
       event.created,
       reason,
       event.revision,
       programmeId,
-      amendmentId,
+      target.revision,
     );
     this.known(programmeId, memory, event.created, event.revision);
     if (memory.snapshots.delete(target.amendmentId)) this.supersede(programmeId, target, event.created);
@@ -279,7 +285,7 @@ export class ProgrammesProjection implements Projection {
     const amendment = memory.ordered[memory.ordered.length - 1];
     memory.end = content;
     if (memory.tail === SNAPSHOT_EVERY - 1) {
-      this.snapshot(programmeId, memory, amendment, JSON.stringify(content), knownFrom);
+      this.snapshot(programmeId, memory, amendment, content, knownFrom);
       memory.tail = 0;
     } else {
       memory.tail += 1;
@@ -298,7 +304,7 @@ export class ProgrammesProjection implements Projection {
     const { ordered, snapshots } = memory;
     let base = index - 1;
     while (base >= 0 && !snapshots.has(ordered[base].amendmentId)) base -= 1;
-    const before = fold(ordered.slice(base + 1, index), base < 0 ? null : this.currentSnapshot(programmeId, ordered[base]));
+    const before = fold(ordered.slice(base + 1, index), base < 0 ? null : this.snapshotContent(programmeId, memory, ordered[base]));
     let content = before;
     /** Versions folded since the last snapshot. */
     let run = index - base - 1;
@@ -306,33 +312,33 @@ export class ProgrammesProjection implements Projection {
       const amendment = ordered[i];
       content = fold([amendment], content);
       if (snapshots.has(amendment.amendmentId)) {
-        const json = JSON.stringify(content);
-        if (json === this.currentSnapshotJson(programmeId, amendment)) return before;
+        // Contents folded from the same base share every untouched part, which the comparison skips.
+        if (isDeepStrictEqual(content, this.snapshotContent(programmeId, memory, amendment))) return before;
         this.supersede(programmeId, amendment, knownFrom);
-        this.snapshot(programmeId, memory, amendment, json, knownFrom);
+        this.snapshot(programmeId, memory, amendment, content, knownFrom);
         run = 0;
       } else if (run === SNAPSHOT_EVERY - 1) {
-        this.snapshot(programmeId, memory, amendment, JSON.stringify(content), knownFrom);
+        this.snapshot(programmeId, memory, amendment, content, knownFrom);
         run = 0;
       } else {
         run += 1;
       }
-      this.statements.get('UPDATE programme_amendments SET totals = ? WHERE programme_id = ? AND amendment_id = ?').run(totalsJson(content), programmeId, amendment.amendmentId);
+      this.statements.get('UPDATE programme_amendments SET totals = ? WHERE programme_id = ? AND revision = ?').run(totalsJson(content), programmeId, amendment.revision);
     }
     memory.end = content;
     memory.tail = run;
     return before;
   }
 
-  private snapshot(programmeId: string, memory: ProgrammeMemory, amendment: AmendmentRecord, json: string, knownFrom: string): void {
+  private snapshot(programmeId: string, memory: ProgrammeMemory, amendment: AmendmentRecord, content: ProgrammeContent | null, knownFrom: string): void {
     this.statements.get('INSERT OR REPLACE INTO programme_snapshots (programme_id, effective_from, revision, known_from, known_to, content) VALUES (?, ?, ?, ?, NULL, ?)').run(
       programmeId,
       amendment.effectiveFrom,
       amendment.revision,
       knownFrom,
-      json,
+      JSON.stringify(content),
     );
-    memory.snapshots.add(amendment.amendmentId);
+    memory.snapshots.set(amendment.amendmentId, { content });
   }
 
   /** The snapshot after `amendment` stops being current at `knownTo`: views known before still use it. */
@@ -345,19 +351,20 @@ export class ProgrammesProjection implements Projection {
     );
   }
 
-  private currentSnapshotJson(programmeId: string, at: AmendmentRecord): string {
+  /** The current snapshot's content after `at` (one of memory.snapshots), read from its row the first time. */
+  private snapshotContent(programmeId: string, memory: ProgrammeMemory, at: AmendmentRecord): ProgrammeContent | null {
+    const known = memory.snapshots.get(at.amendmentId);
+    if (known) return known.content;
     const row = this.statements.get<[string, string, number], { content: string }>(
       'SELECT content FROM programme_snapshots WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL',
     ).get(programmeId, at.effectiveFrom, at.revision);
     if (!row) throw new Error(`programme ${programmeId}: no current snapshot at ${at.effectiveFrom}#${at.revision}`);
-    return row.content;
+    const content = JSON.parse(row.content) as ProgrammeContent | null;
+    memory.snapshots.set(at.amendmentId, { content });
+    return content;
   }
 
-  private currentSnapshot(programmeId: string, at: AmendmentRecord): ProgrammeContent | null {
-    return JSON.parse(this.currentSnapshotJson(programmeId, at)) as ProgrammeContent | null;
-  }
-
-  private audit(programmeId: string, record: AmendmentRecord, lines: ReturnType<typeof auditChanges>): void {
+  private audit(programmeId: string, record: AmendmentRecord, lines: readonly AuditChange[]): void {
     const insert = this.statements.get(
       `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind,
         measure_id, measure_number, field, funding_source, was, became)
@@ -405,19 +412,22 @@ export class ProgrammesProjection implements Projection {
     const timeline: ProgrammeTimeline = rows.length === 0 ? EMPTY_TIMELINE : { revision: this.headRevision(programmeId), amendments: rows.map(toRecord) };
     const ordered = inForce(timeline);
     const byKey = new Map(ordered.map((a) => [`${a.effectiveFrom}#${a.revision}`, a.amendmentId]));
-    const snapshots = new Set(
+    const snapshots: ProgrammeMemory['snapshots'] = new Map(
       this.db
         .prepare<[string], { key: string }>("SELECT effective_from || '#' || revision AS key FROM programme_snapshots WHERE programme_id = ? AND known_to IS NULL")
         .all(programmeId)
-        .flatMap(({ key }) => byKey.get(key) ?? []),
+        .flatMap(({ key }) => {
+          const amendmentId = byKey.get(key);
+          return amendmentId === undefined ? [] : [[amendmentId, null] as const];
+        }),
     );
     let last = ordered.length - 1;
     while (last >= 0 && !snapshots.has(ordered[last].amendmentId)) last -= 1;
-    const end = last < 0 ? null : fold(ordered.slice(last + 1), this.currentSnapshot(programmeId, ordered[last]));
     const horizon = timeline.amendments.reduce<AmendmentRecord | undefined>((max, a) => (!max || compareEffective(a, max) > 0 ? a : max), undefined);
     // Before the first snapshot the count stands as if one were due: the first version always gets one.
     const tail = last < 0 ? SNAPSHOT_EVERY - 1 : ordered.length - 1 - last;
-    const memory: ProgrammeMemory = { ordered, snapshots, end, tail, horizon };
+    const memory: ProgrammeMemory = { ordered, snapshots, end: null, tail, horizon };
+    memory.end = last < 0 ? null : fold(ordered.slice(last + 1), this.snapshotContent(programmeId, memory, ordered[last]));
     this.memory.set(programmeId, memory);
     return memory;
   }
