@@ -17,6 +17,7 @@ export const changeSchema = z.discriminatedUnion('op', [
       op: z.literal('addMeasure'),
       measureId: idSchema.optional(),
       direction: idSchema.optional(),
+      section: idSchema.optional(),
       number: z.string().regex(/^\d+(\.\d+)+$/, 'a measure number such as "2.11"'),
       title: textSchema(4000),
       term: termSchema,

@@ -385,6 +385,7 @@ export function addMeasure(
   options: {
     readonly measureId?: string;
     readonly direction?: string;
+    readonly section?: string;
     readonly title?: string;
     readonly term?: Term;
     readonly executors?: string[];
@@ -396,6 +397,7 @@ export function addMeasure(
     op: 'addMeasure',
     measureId: options.measureId ?? `m-${number}`,
     ...(options.direction !== undefined ? { direction: options.direction } : {}),
+    ...(options.section !== undefined ? { section: options.section } : {}),
     number,
     title: options.title ?? `Новий захід ${number}`,
     term: options.term ?? { from: 2025, to: 2026 },

@@ -15,6 +15,8 @@ export type Change =
       readonly measureId: string;
       /** A direction id or number; absent: the direction of the measures numbered like this one. */
       readonly direction?: string;
+      /** A section id or number: which section's direction a number means when several sections have one so numbered. */
+      readonly section?: string;
       readonly number: string;
       readonly title: string;
       readonly term: Term;

@@ -236,6 +236,27 @@ describe('programme decider', () => {
           });
       });
 
+      it('a direction number two sections use names the one in the section given (by number or id), not the first found', () => {
+        const outcome = given(programmeRegistered(), on('2025-02-01', addSection('III', 'Нова частина'), addDirection('III', '1', 'Перший напрям нової частини', 'd-III-1')))
+          .when(on('2025-03-01', addMeasure('3.1', { direction: '1', section: 'III' }), addMeasure('1.5', { direction: '1', section: 's-I' })))
+          .thenAccepted();
+        expect(measureIn(outcome.view(), '3.1')?.directionId).toBe('d-III-1');
+        expect(measureIn(outcome.view(), '1.5')?.directionId).toBe('d-1');
+      });
+
+      it('a direction number two sections use, without a section, is DirectionAmbiguous; a section that does not exist is SectionNotFound', () => {
+        given(programmeRegistered(), on('2025-02-01', addSection('III', 'Нова частина'), addDirection('III', '1', 'Перший напрям нової частини')))
+          .when(on('2025-03-01', addMeasure('3.1', { direction: '1' }), addMeasure('3.2', { direction: '1', section: 'IX' }), addMeasure('3.3', { direction: '2', section: 'III' })))
+          .thenFails('InvalidChanges', {
+            kind: 'conflict',
+            problems: [
+              { code: 'DirectionAmbiguous', path: ['changes', 0, 'section'] },
+              { code: 'SectionNotFound', path: ['changes', 1, 'section'] },
+              { code: 'DirectionNotFound', path: ['changes', 2, 'direction'] },
+            ],
+          });
+      });
+
       it('a direction that does not exist at the effective date is DirectionNotFound', () => {
         registered()
           .when(on('2025-03-01', addMeasure('3.1', { direction: '3' })))
@@ -683,7 +704,7 @@ describe('programme decider', () => {
             ],
           });
       });
-      it('a direction number the section already has is DirectionNumberTaken, so a number names one direction', () => {
+      it('a direction number the section already has is DirectionNumberTaken: a number names one direction within its section', () => {
         registered()
           .when(on('2025-03-01', addDirection('I', '2', 'Ще один другий напрям')))
           .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'DirectionNumberTaken', path: ['changes', 0, 'number'] }] });

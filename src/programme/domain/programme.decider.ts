@@ -4,7 +4,7 @@ import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from '.
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
 import { evolve } from './programme.evolve';
-import { compareNumbers, type Measure, type ProgrammeContent } from './programme.types';
+import { compareNumbers, type Direction, type Measure, type ProgrammeContent } from './programme.types';
 import { type AmendmentRecord, compareEffective, fold, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
 
 export type Decision = ProgrammeEvent[] | DomainError;
@@ -259,11 +259,20 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
 }
 
 function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
-  const directionId = change.direction !== undefined ? findDirection(content, change.direction) : directionOfSiblings(content, change.number);
-  if (directionId === undefined) {
-    return change.direction !== undefined
-      ? fail('DirectionNotFound', `no direction "${change.direction}" on ${date}`, ['direction'])
-      : fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
+  let directionId: string | undefined;
+  if (change.direction === undefined) {
+    directionId = directionOfSiblings(content, change.number);
+    if (directionId === undefined) return fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
+  } else {
+    const section = change.section === undefined ? undefined : content.sections.find((s) => s.id === change.section || s.number === change.section);
+    if (change.section !== undefined && !section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
+    const candidates = findDirections(content, change.direction).filter((d) => !section || d.sectionId === section.id);
+    if (candidates.length === 0) return fail('DirectionNotFound', `no direction "${change.direction}"${section ? ` in section ${section.number}` : ''} on ${date}`, ['direction']);
+    if (candidates.length > 1) {
+      const sections = candidates.map((d) => content.sections.find((s) => s.id === d.sectionId)?.number ?? d.sectionId);
+      return fail('DirectionAmbiguous', `sections ${sections.join(', ')} each have a direction "${change.direction}": name the section`, ['section']);
+    }
+    directionId = candidates[0].id;
   }
   // Every unusable executor is listed (DESIGN §7), not just the first.
   const unusable = change.executors.flatMap((executorId, i) => {
@@ -293,9 +302,12 @@ export function findMeasure(content: ProgrammeContent, ref: string): Measure | u
   return content.measures.find((m) => m.id === ref) ?? content.measures.find((m) => m.number === number);
 }
 
-function findDirection(content: ProgrammeContent, ref: string): string | undefined {
+/** By id, or by number: direction numbers are unique only within a section, so a number may name several. */
+function findDirections(content: ProgrammeContent, ref: string): Direction[] {
+  const byId = content.directions.find((d) => d.id === ref);
+  if (byId) return [byId];
   const number = ref.trim().replace(/\.$/, '');
-  return (content.directions.find((d) => d.id === ref) ?? content.directions.find((d) => d.number !== null && d.number === number))?.id;
+  return content.directions.filter((d) => d.number !== null && d.number === number);
 }
 
 /** A new "2.11" goes where "2.10" is. */
