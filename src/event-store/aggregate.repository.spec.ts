@@ -1,4 +1,4 @@
-import { isDomainError } from '../common/domain-error';
+import { domainError, isDomainError } from '../common/domain-error';
 import { AggregateRepository, eventByEvent, type NewEvent, PreconditionFailedError } from './aggregate.repository';
 import { WrongExpectedRevisionError } from './event-store.errors';
 import type { EventStore, ReadStreamOptions } from './event-store.port';
@@ -74,6 +74,20 @@ describe('aggregate repository: load → decide → append with the revision dec
     const [lost] = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(lost.reason).toBeInstanceOf(PreconditionFailedError);
     expect(lost.reason).toMatchObject({ expected: 0, actual: 1 });
+  });
+
+  it('with If-Match on a stream that does not exist, answers with the command\'s own refusal (a 404 over HTTP), not 412', async () => {
+    // given no stream, and a command that refuses to act on nothing
+    const repository = new AggregateRepository(store);
+    const refuse = () => domainError('not-found', 'CounterNotFound', 'no such counter');
+
+    // when a client pins a revision it cannot have seen
+    const outcome = await repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, refuse);
+
+    // then the refusal stands, and a command that would create the stream still meets the precondition
+    expect(outcome).toMatchObject({ code: 'CounterNotFound' });
+    await expect(repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, count('a', []))).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await store.readStream('counter-none')).toHaveLength(0);
   });
 
   it('gives up with WrongExpectedRevision after a bounded number of lost races', async () => {

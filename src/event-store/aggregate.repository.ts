@@ -146,10 +146,13 @@ export class AggregateRepository {
       const loaded = await this.load(streamName, fold);
       const replay = await this.replayOf(streamName, loaded, context);
       if (replay) return replay;
-      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
+      const decided = decide(loaded.state, loaded.revision);
+      // RFC 9110 §13.2.1: a precondition is ignored where the answer without it would not be a 2xx, so an
+      // If-Match on a stream that does not exist leaves the command's own refusal (an unknown programme: 404).
+      const refusedUnborn = loaded.revision < 0 && isDomainError(decided);
+      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision && !refusedUnborn) {
         throw new PreconditionFailedError(streamName, context.expectedRevision, loaded.revision);
       }
-      const decided = decide(loaded.state, loaded.revision);
       if (isDomainError(decided)) return decided;
       if (decided.length === 0) return domainError('conflict', 'NothingToDo', 'the command changes nothing');
 
