@@ -46,12 +46,12 @@ async function runDecisionCommand(
   decisionId: string,
   context: CommandContext,
   command: DecisionCommand,
-): Promise<WriteResponse<{ decision: RegisteredDecision }>> {
+): Promise<WriteResponse<RegisteredDecision>> {
   const outcome = await repository.execute(decisionStream(decisionId), decisionFold, context, (state) => decide(command, state));
   if (isDomainError(outcome)) throw fromDomainError(outcome);
   if (outcome.state.status !== 'registered') throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
   await runner.waitFor(outcome.position);
-  return { body: { decision: outcome.state, revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+  return { body: { ...outcome.state, revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
 }
 
 @CommandHandler(RegisterDecision)

@@ -68,12 +68,12 @@ abstract class ExecutorWriter {
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
   ) {}
 
-  protected async run(executorId: string, context: CommandContext, command: ExecutorCommand): Promise<WriteResponse<{ executor: ExecutorView }>> {
+  protected async run(executorId: string, context: CommandContext, command: ExecutorCommand): Promise<WriteResponse<ExecutorView>> {
     const outcome = await this.repository.execute(executorStream(executorId), executorFold, context, (state) => decide(command, state));
     if (isDomainError(outcome)) throw fromDomainError(outcome);
     if (outcome.state.status === 'unknown') throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
     await this.runner.waitFor(outcome.position);
-    return { body: { executor: executorView(outcome.state, null), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+    return { body: { ...executorView(outcome.state, null), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
   }
 }
 

@@ -127,8 +127,8 @@ describe('who may call what', () => {
         .expect(201);
     const executor = (name: string) => t.http.post('/api/v1/executors').set(secretariat).send({ name }).expect(201);
     const seedDecision = (await t.http.get('/api/v1/decisions').expect(200)).body[0].id;
-    const first = (await decision(40, '2024-12-20')).body.decision.id;
-    const later = (await decision(41, '2025-03-20')).body.decision.id;
+    const first = (await decision(40, '2024-12-20')).body.id;
+    const later = (await decision(41, '2025-03-20')).body.id;
     const amendment = await t.http
       .post(`${P}/amendments`)
       .set(secretariat)
@@ -138,8 +138,8 @@ describe('who may call what', () => {
       seedDecision,
       decision: first,
       laterDecision: later,
-      executor: (await executor('Відділ кадрів')).body.executor.id,
-      executorToRetire: (await executor('Сектор, що ліквідується')).body.executor.id,
+      executor: (await executor('Відділ кадрів')).body.id,
+      executorToRetire: (await executor('Сектор, що ліквідується')).body.id,
       amendmentToRevoke: amendment.body.amendmentId,
     };
   });

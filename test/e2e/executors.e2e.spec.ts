@@ -17,7 +17,7 @@ describe('the executor directory over time', () => {
         .set(t.as('secretariat'))
         .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 60, number, adoptedOn, title: 'Про внесення змін' })
         .expect(201)
-    ).body.decision.id as string;
+    ).body.id as string;
 
   const executorsOf = async (measure: string, asOf: string): Promise<ExecutorRow[]> => {
     const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?asOf=${asOf}`).expect(200)).body;
@@ -68,12 +68,12 @@ describe('the executor directory over time', () => {
     const first = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор енергоменеджменту' }).expect(201);
     const again = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'сектор  ЕНЕРГОМЕНЕДЖМЕНТУ' }).expect(409);
     expect(again.body.code).toBe('ExecutorAlreadyRegistered');
-    expect((await t.http.get(`/api/v1/executors/${first.body.executor.id}`).expect(200)).body.name).toBe('Сектор енергоменеджменту');
+    expect((await t.http.get(`/api/v1/executors/${first.body.id}`).expect(200)).body.name).toBe('Сектор енергоменеджменту');
   });
 
   it('lets an amendment effective before a retirement assign the executor, and refuses one effective after it', async () => {
     // given an executor retired from 2025-06-01
-    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань охорони праці' }).expect(201)).body.executor.id;
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань охорони праці' }).expect(201)).body.id;
     await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-06-01' }).expect(201);
     const before = await decision('2025-03-01', '2001');
     const after = await decision('2025-07-01', '2002');

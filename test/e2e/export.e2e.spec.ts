@@ -21,7 +21,7 @@ describe('documents and open data', () => {
         .set(t.as('secretariat'))
         .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 55, number: '1878', adoptedOn: '2025-03-20', title: 'Про внесення змін до Програми' })
         .expect(201)
-    ).body.decision.id;
+    ).body.id;
     await t.http
       .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
       .set(t.as('secretariat'))

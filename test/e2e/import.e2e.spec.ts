@@ -135,7 +135,7 @@ describe('POST /api/v1/programmes/import', () => {
       .set(t.as('secretariat'))
       .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 31, number: '123', adoptedOn: '2024-02-22', title: 'Про затвердження Програми розвитку місцевого самоврядування' })
       .expect(201);
-    const decisionId: string = registered.body.decision.id;
+    const decisionId: string = registered.body.id;
     const decisionsBefore = (await t.http.get('/api/v1/decisions').expect(200)).body;
 
     // when

@@ -28,12 +28,12 @@ describe('what every stored event says about the request that wrote it (DESIGN Â
       .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
       .set(t.as('secretariat'))
       .set('X-Request-Id', 'req-amendment-1')
-      .send({ decisionId: decision.body.decision.id, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] })
+      .send({ decisionId: decision.body.id, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] })
       .expect(201);
     expect(amendment.headers['x-request-id']).toBe('req-amendment-1');
 
     // when the stored events are read back
-    const [decisionEvent] = await store.readStream(`decision-${decision.body.decision.id}`);
+    const [decisionEvent] = await store.readStream(`decision-${decision.body.id}`);
     const written = await store.readStream(programmeStream(KOROSTEN), { fromRevision: amendment.body.revision - 1 });
 
     // then
@@ -45,7 +45,7 @@ describe('what every stored event says about the request that wrote it (DESIGN Â
         $causationId: written[0].metadata.$causationId,
         actor: decisionEvent.metadata.actor,
         amendmentId: amendment.body.amendmentId,
-        decisionId: decision.body.decision.id,
+        decisionId: decision.body.id,
         effectiveFrom: '2025-03-20',
       });
     }

@@ -59,7 +59,7 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       .set(t.as('secretariat'))
       .send({ council: 'Коростенська міська рада', convocation: 'VIII', session, number, adoptedOn, title: 'Про внесення змін до Програми розвитку місцевого самоврядування' })
       .expect(201);
-    return res.body.decision.id as string;
+    return res.body.id as string;
   };
   const write = async (res: Response): Promise<Written> => {
     expect(res.status).toBe(201);

@@ -45,12 +45,12 @@ export async function registerDecision(t: TestApp, adoptedOn: string): Promise<s
     .set(t.as('secretariat'))
     .send({ council: 'Коростенська міська рада', convocation: 'VIII', session, number: `${session}00-${session}-VIII`, adoptedOn, title: 'Про внесення змін до Програми' })
     .expect(201);
-  return res.body.decision.id as string;
+  return res.body.id as string;
 }
 
 export async function registerExecutor(t: TestApp, name: string): Promise<string> {
   const res = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(201);
-  return res.body.executor.id as string;
+  return res.body.id as string;
 }
 
 export function amend(t: TestApp, programmeId: string, body: unknown, headers: Record<string, string> = {}) {
