@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventStoreUnavailableError } from '../event-store.errors';
 import { readWholeLog } from '../event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
 
@@ -58,5 +59,31 @@ describe('SQLite event store: durability', () => {
     for (let b = 0; b <= acked; b++) expect(batches.has(b)).toBe(true);
     // Atomic appends: whole batches only, even for the batch in flight when the process died.
     expect(total % 10).toBe(0);
+  });
+});
+
+describe('SQLite event store: a file it cannot use is an unavailable store, not a server error', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-unavailable-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an append that waits past the busy timeout for another process’s write lock is EventStoreUnavailable; it lands once the lock is gone', async () => {
+    // given another process holding the write lock on the store's file
+    const filename = join(dir, 'events.sqlite');
+    const store = new SqliteEventStore({ filename, busyTimeoutMs: 50 });
+    const other = new Database(filename);
+    other.exec('BEGIN IMMEDIATE');
+    const event = { id: '00000000-0000-4000-8000-000000000001', type: 'Tried', data: {}, metadata: {} };
+    try {
+      // when the store appends, then it gives up as unavailable (what HTTP answers with 503), and reads still work
+      await expect(store.appendToStream('s-1', [event], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(store.readStream('s-1')).resolves.toEqual([]);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // and once the lock is released the same append lands
+    await expect(store.appendToStream('s-1', [event], { expectedRevision: 'no_stream' })).resolves.toMatchObject({ nextExpectedRevision: 0 });
+    await store.close();
   });
 });

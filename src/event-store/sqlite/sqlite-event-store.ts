@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
-import { WrongExpectedRevisionError } from '../event-store.errors';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import {
   AppendResult,
   DEFAULT_PAGE_SIZE,
@@ -34,6 +34,23 @@ export interface SqliteEventStoreOptions {
   readonly now?: () => Date;
   /** How often a subscription looks for appends made by another process. */
   readonly pollIntervalMs?: number;
+  /** How long a write waits for another process's lock before the store counts as unavailable. */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * What SQLite says when the file, not the request, is the trouble — locked past the busy timeout, unreadable,
+ * the disk full: the store is unavailable (HTTP 503, try again), never a server error blamed on the client.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOLFS)/;
+
+function available<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    if (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)) throw new EventStoreUnavailableError(`the SQLite event store: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 const SCHEMA = `
@@ -80,7 +97,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     // Several processes (the server, `npm run rebuild`) may share the file: wait for a writer instead of failing.
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(SCHEMA);
     this.now = options.now ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
@@ -106,7 +123,7 @@ export class SqliteEventStore implements EventStore {
     { expectedRevision }: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('an append needs at least one event');
-    const result = this.db.transaction(() => this.appendInTransaction(stream, events, expectedRevision)).immediate();
+    const result = available(() => this.db.transaction(() => this.appendInTransaction(stream, events, expectedRevision)).immediate());
     if (result.written) this.appended.emit('append');
     return result.result;
   }
@@ -169,10 +186,11 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? DEFAULT_PAGE_SIZE;
-    const rows =
+    const rows = available(() =>
       options.direction === 'backwards'
         ? this.stmt.backwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount)
-        : this.stmt.forwards.all(stream, options.fromRevision ?? 0, maxCount);
+        : this.stmt.forwards.all(stream, options.fromRevision ?? 0, maxCount),
+    );
     return rows.map(toRecorded);
   }
 
@@ -181,7 +199,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAllSync(after: Position, maxCount: number): RecordedEvent[] {
-    return this.stmt.all.all(after.commit, maxCount).map(toRecorded);
+    return available(() => this.stmt.all.all(after.commit, maxCount)).map(toRecorded);
   }
 
   subscribeToAll(handlers: SubscriptionHandlers, options: { after?: Position } = {}): Subscription {
@@ -230,12 +248,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position> {
-    const position = this.stmt.head.get()?.position;
+    const position = available(() => this.stmt.head.get())?.position;
     return position == null ? START : { commit: position, prepare: position };
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    available(() => this.db.prepare('SELECT 1').get());
   }
 
   async close(): Promise<void> {
