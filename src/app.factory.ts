@@ -22,10 +22,12 @@ const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Without configured tokens (and outside production, which refuses to start) the server makes one token
- * per role and prints them once, on stdout, not through the logger.
+ * per role and prints them once, on stdout, not through the logger: logs are kept and shipped, and tokens
+ * must never reach them. The logger only says that the mode is on.
  */
-export function tokensInForce(config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ApiToken[] {
+export function tokensInForce(config: Config, logger: Logger, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ApiToken[] {
   if (config.API_TOKENS.length > 0) return config.API_TOKENS;
+  logger.warn({ mode: 'development' }, 'development mode: no API_TOKENS configured; a token per role is printed once on stdout');
   const tokens: ApiToken[] = [
     { role: 'secretariat', token: randomBytes(24).toString('base64url') },
     { role: 'auditor', token: randomBytes(24).toString('base64url') },
@@ -47,7 +49,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, logger, tokens: options.tokens ?? tokensInForce(config), ...(options.store ? { store: options.store } : {}) }),
+    AppModule.register({ config, logger, tokens: options.tokens ?? tokensInForce(config, logger), ...(options.store ? { store: options.store } : {}) }),
     adapter,
     // Fastify's own JSON parser reads the bodies (Nest's would add a form parser: the API takes JSON only).
     { logger: new PinoNestLogger(logger), bodyParser: false },

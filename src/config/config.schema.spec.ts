@@ -17,6 +17,12 @@ describe('configuration from the environment', () => {
     expect(config.EVENTSTORE_CONNECTION_STRING).toBeUndefined();
     expect(config.eventStoreFile).toMatch(/data\/events\.sqlite$/);
     expect(config.SEED_DOCUMENT).toMatch(/examples\/korosten-self-government-2024-2026\.txt$/);
+    expect(config.RATE_LIMIT_PER_MINUTE).toBe(1200);
+    expect(config.readModelFile).toBe(config.eventStoreFile.replace(/events\.sqlite$/, 'read-models.sqlite'));
+  });
+
+  it('keeps the read models at READ_MODEL_FILE when given (any path: they are rebuildable)', () => {
+    expect(loadConfig({ READ_MODEL_FILE: '/var/cache/tracker/views.sqlite' }).readModelFile).toBe('/var/cache/tracker/views.sqlite');
   });
 
   it('reads tokens, sizes and the EventStoreDB connection string', () => {
@@ -42,6 +48,16 @@ describe('configuration from the environment', () => {
       expect.stringMatching(/^RATE_LIMIT_PER_MINUTE: .*whole number/),
       expect.stringMatching(/^BODY_LIMIT: .*1048576, 512kb or 1MiB/),
       expect.stringMatching(/^LOG_LEVEL: LOG_LEVEL must be one of fatal, error/),
+    ]);
+  });
+
+  it('names an unusable store address, an empty host or data directory, and a seed document that does not exist', () => {
+    const problems = problemsOf({ EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113', HOST: ' ', DATA_DIR: '', SEED_DOCUMENT: '/no/such/annex.txt' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^HOST: HOST must not be empty/),
+      expect.stringMatching(/^DATA_DIR: DATA_DIR must not be empty/),
+      expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*esdb:\/\/host:2113\?tls=false \(got "http:\/\/localhost:2113"\)$/),
+      expect.stringMatching(/^SEED_DOCUMENT: SEED_DOCUMENT must be an annex file that exists, or empty to import nothing \(got "\/no\/such\/annex\.txt"\)$/),
     ]);
   });
 

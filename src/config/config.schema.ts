@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -40,6 +40,14 @@ const byteSize = z
   })
   .refine((n) => n >= 1024 && n <= 64 * 1024 ** 2, 'BODY_LIMIT must be between 1 KiB and 64 MiB');
 
+const isFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
 export interface ApiToken {
   readonly role: Role;
   readonly token: string;
@@ -79,7 +87,12 @@ export const configSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   API_TOKENS: apiTokens.default([]),
-  SEED_DOCUMENT: z.string().trim().default(BUNDLED_SEED),
+  SEED_DOCUMENT: z
+    .string()
+    .trim()
+    .refine((path) => path === '' || isFile(path), 'SEED_DOCUMENT must be an annex file that exists, or empty to import nothing')
+    .default(BUNDLED_SEED),
+  READ_MODEL_FILE: z.string().trim().optional(),
   RATE_LIMIT_PER_MINUTE: integer('RATE_LIMIT_PER_MINUTE', 0, 10_000_000).default(1200),
   BODY_LIMIT: byteSize.default(1024 ** 2),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -115,7 +128,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(['API_TOKENS: required when NODE_ENV=production (secretariat:<token>,auditor:<token>)']);
   }
   const dataDir = resolve(config.DATA_DIR);
-  return { ...config, DATA_DIR: dataDir, eventStoreFile: join(dataDir, 'events.sqlite'), readModelFile: join(dataDir, 'read-models.sqlite') };
+  const readModelFile = config.READ_MODEL_FILE ? resolve(config.READ_MODEL_FILE) : join(dataDir, 'read-models.sqlite');
+  return { ...config, DATA_DIR: dataDir, eventStoreFile: join(dataDir, 'events.sqlite'), readModelFile };
 }
 
 /** For entry points: the configuration, or the problems on stderr and exit code 1. */

@@ -121,8 +121,14 @@ describe('starting the server from its entry point', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
     });
 
-    it('prints DEVELOPMENT MODE and one token per role, once', () => {
+    it('prints DEVELOPMENT MODE and one token per role, once, and logs the mode (without the tokens)', () => {
       expect(occurrences(server.stdout(), 'DEVELOPMENT MODE')).toBe(1);
+      const logged = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; mode?: string });
+      expect(logged.filter((entry) => entry.mode === 'development')).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/^development mode: no API_TOKENS/) })]);
       expect(tokens.secretariat).toMatch(/^\S{16,}$/);
       expect(tokens.auditor).toMatch(/^\S{16,}$/);
       expect(tokens.auditor).not.toBe(tokens.secretariat);
