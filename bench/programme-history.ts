@@ -102,7 +102,7 @@ export async function buildHistory(amendments: number, progress: Progress, rando
     }
 
     const causationId = randomUUID();
-    const data: EventData[] = withProgrammeMetadata(events).map((event) => ({
+    const data: EventData[] = withProgrammeMetadata(events, timeline).map((event) => ({
       id: randomUUID(),
       type: event.type,
       data: event.data as JsonObject,

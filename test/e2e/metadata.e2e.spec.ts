@@ -52,5 +52,23 @@ describe('what every stored event says about the request that wrote it (DESIGN �
     expect(written[0].metadata.$causationId).not.toBe(decisionEvent.metadata.$causationId);
     // and the token itself is nowhere in what was stored
     expect(JSON.stringify([decisionEvent, ...written])).not.toContain('secretariat-token');
+
+    // when the amendment is revoked, then the revocation carries the facts of the amendment it takes back
+    const revocation = await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments/${amendment.body.amendmentId}/revocation`)
+      .set(t.as('secretariat'))
+      .set('X-Request-Id', 'req-revocation-1')
+      .send({ reason: 'внесено помилково' })
+      .expect(201);
+    const [revoked] = await store.readStream(programmeStream(KOROSTEN), { fromRevision: revocation.body.revision });
+    expect(revoked.type).toBe('AmendmentRevoked');
+    expect(revoked.metadata).toEqual({
+      $correlationId: 'req-revocation-1',
+      $causationId: expect.any(String),
+      actor: decisionEvent.metadata.actor,
+      amendmentId: amendment.body.amendmentId,
+      decisionId: decision.body.id,
+      effectiveFrom: '2025-03-20',
+    });
   });
 });

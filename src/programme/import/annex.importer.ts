@@ -89,7 +89,7 @@ export class AnnexImporter {
 
     const outcome = await this.repository.execute(stream, programmeFold, context, (timeline) => {
       const decided = decide(command, timeline);
-      return isDomainError(decided) ? decided : withProgrammeMetadata(decided);
+      return isDomainError(decided) ? decided : withProgrammeMetadata(decided, timeline);
     });
     if (isDomainError(outcome)) throw fromDomainError(outcome, ['document']);
     return {

@@ -137,7 +137,7 @@ class World {
       const made = command(timeline);
       const decided = made === undefined ? undefined : decide(made, timeline);
       refused = decided === undefined || isDomainError(decided);
-      return decided === undefined ? [] : isDomainError(decided) ? decided : withProgrammeMetadata(decided);
+      return decided === undefined ? [] : isDomainError(decided) ? decided : withProgrammeMetadata(decided, timeline);
     });
     if (refused || isDomainError(outcome)) return false;
     this.last = outcome.position;

@@ -85,7 +85,7 @@ abstract class ProgrammeWriter {
   ): Promise<WriteResponse<AmendmentWritten>> {
     const outcome = await this.repository.execute(programmeStream(programmeId), programmeFold, context, (timeline) => {
       const decided = decide(command(timeline), timeline);
-      return isDomainError(decided) ? decided : withProgrammeMetadata(decided);
+      return isDomainError(decided) ? decided : withProgrammeMetadata(decided, timeline);
     });
     if (isDomainError(outcome)) throw fromDomainError(outcome);
     // Read-your-writes: answer once the read models hold this write (or after a bounded wait).
