@@ -12,6 +12,7 @@ import {
   PROBLEM_JSON,
   type ProgrammeView,
   registerDecision,
+  registerExecutor,
   viewOf,
 } from '../support/http-programmes';
 
@@ -280,23 +281,40 @@ describe('(b) amendments with different effective dates give the same views what
 });
 
 describe('(c) malformed requests are refused with a 4xx problem and write nothing', () => {
-  const SECRETARIAT_ROUTES = ['/api/v1/decisions', '/api/v1/executors', '/api/v1/programmes/import', `/api/v1/programmes/${KOROSTEN}/amendments`] as const;
+  /** Every write route; `{name}` is an id registered before the runs, so that the valid bodies below would be written. */
+  const SECRETARIAT_ROUTES = [
+    '/api/v1/decisions',
+    '/api/v1/decisions/{decision}/corrections',
+    '/api/v1/executors',
+    '/api/v1/executors/{executor}/renames',
+    '/api/v1/executors/{executor}/retirement',
+    '/api/v1/programmes/import',
+    `/api/v1/programmes/${KOROSTEN}/amendments`,
+    `/api/v1/programmes/${KOROSTEN}/amendments/{amendment}/revocation`,
+  ] as const;
   type Route = (typeof SECRETARIAT_ROUTES)[number];
 
   let t: TestApp;
   let decisionId: string;
-  let before: { etag: string; decisions: unknown; executors: unknown; programmes: unknown };
+  let ids: { decision: string; executor: string; amendment: string };
+  let before: { appendedEvents: string; etag: string; decisions: unknown; executors: unknown; programmes: unknown };
 
-  /** Everything a write could change: the programme's revision, the decisions, the executors, the programme list. */
+  /**
+   * Everything a write could change: the events appended to the store (counted as they are appended, so never
+   * lagging like a read model), the programme's revision, the decisions, the executors, the programme list.
+   */
   async function state() {
-    const [programme, decisions, executors, programmes] = await Promise.all(
-      [`/api/v1/programmes/${KOROSTEN}`, '/api/v1/decisions', '/api/v1/executors', '/api/v1/programmes'].map((path) => t.http.get(path).expect(200)),
+    const [metrics, programme, decisions, executors, programmes] = await Promise.all(
+      ['/metrics', `/api/v1/programmes/${KOROSTEN}`, '/api/v1/decisions', '/api/v1/executors', '/api/v1/programmes'].map((path) => t.http.get(path).expect(200)),
     );
-    return { etag: programme.headers.etag as string, decisions: decisions.body, executors: executors.body, programmes: programmes.body };
+    const appendedEvents = /^event_store_appended_events_total (\d+)$/m.exec(metrics.text)?.[1];
+    if (appendedEvents === undefined) throw new Error('/metrics has no event_store_appended_events_total');
+    return { appendedEvents, etag: programme.headers.etag as string, decisions: decisions.body, executors: executors.body, programmes: programmes.body };
   }
 
   function post(route: Route, contentType: string, body: string) {
-    return t.http.post(route).set(t.as('secretariat')).set('content-type', contentType).send(body);
+    const url = route.replace(/\{(decision|executor|amendment)\}/g, (_, name: keyof typeof ids) => ids[name]);
+    return t.http.post(url).set(t.as('secretariat')).set('content-type', contentType).send(body);
   }
 
   /** One request, refused as a client's error with a problem document; then the store must be as it was. */
@@ -317,6 +335,9 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
   beforeAll(async () => {
     t = await startApp();
     decisionId = await registerDecision(t, '2025-03-20');
+    // an amendment to revoke and an executor to rename or retire: the valid bodies of those routes would be written
+    const amendment = await amend(t, KOROSTEN, { decisionId, changes: [{ op: 'setAllocation', measure: '1.2', year: 2026, amount: '1.00' }] }).expect(201);
+    ids = { decision: decisionId, executor: await registerExecutor(t, 'Відділ, що реорганізується'), amendment: amendment.body.amendmentId as string };
     before = await state();
   });
   afterAll(async () => t.close());
@@ -332,14 +353,26 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
     );
     await fc.assert(
       fc.asyncProperty(routeArb, bodyArb, (route, body) => refusedWithoutWriting(route, 'application/json', body)),
-      { numRuns: 50 },
+      { numRuns: 100 },
     );
   });
 
   /** Valid bodies, so that the one corruption each run makes is what is refused. */
   const valid = (): Record<Route, Record<string, unknown>> => ({
     '/api/v1/decisions': { council: 'Коростенська міська рада', convocation: 'VIII', session: 45, number: '2001', adoptedOn: '2025-05-01', title: 'Про внесення змін' },
+    // every detail differs from the registered decision's, so each would be corrected
+    '/api/v1/decisions/{decision}/corrections': {
+      council: 'Коростенська міська рада VIII скликання',
+      convocation: 'IX',
+      session: 46,
+      number: '2002',
+      adoptedOn: '2025-03-21',
+      effectiveFrom: '2025-03-22',
+      title: 'Про внесення змін (виправлено)',
+    },
     '/api/v1/executors': { name: 'Відділ, якого ще немає' },
+    '/api/v1/executors/{executor}/renames': { name: 'Управління, що постало з відділу', effectiveFrom: '2025-09-01' },
+    '/api/v1/executors/{executor}/retirement': { effectiveFrom: '2025-12-01' },
     '/api/v1/programmes/import': { programmeId: 'never-imported', document: ANNEX },
     [`/api/v1/programmes/${KOROSTEN}/amendments`]: {
       decisionId,
@@ -349,6 +382,7 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
         { op: 'addMeasure', number: '1.5', title: 'Новий захід', term: { from: 2025, to: 2026 }, fundingSources: [{ source: BUDGET, allocations: { '2025': '1.00' } }] },
       ],
     },
+    [`/api/v1/programmes/${KOROSTEN}/amendments/{amendment}/revocation`]: { reason: 'внесено помилково' },
   });
 
   /** Deep junk as raw JSON text: JSON.stringify itself would overflow the stack on it. */
@@ -360,26 +394,29 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
   const amounts = [10.5, 100, -5, '-5.00', '5,00', '1.123456', '99999999999.00', '1e3', ' ', 'NaN', 'Infinity', true, {}, DEEP];
   const dates = ['2025-02-30', '2025-13-01', '2025-2-3', '22.02.2024', 20250101, '', null, DEEP];
   const years = [2025.5, 1e308, -2025, '2025', 2101, 1990, Number.MAX_SAFE_INTEGER + 2, null, DEEP];
+  const extra = [[['extra'], [1, 'x', null]]] as const;
+  /** A registration and a correction take the same details; no detail may be null but the number. */
+  const decisionDetails = [
+    [['council'], text],
+    [['convocation'], ['8', 'viii', '', null, 8, DEEP]],
+    [['session'], [0, -1, 1.5, 1e308, 1001, '31', null, DEEP]],
+    [['number'], [42, '', '   ', 'x'.repeat(200), {}, DEEP]],
+    [['adoptedOn'], dates],
+    [['effectiveFrom'], dates],
+    [['title'], text],
+    ...extra,
+  ] as const;
   const CORRUPTIONS: Record<Route, readonly (readonly [readonly (string | number)[], readonly unknown[]])[]> = {
-    '/api/v1/decisions': [
-      [['council'], text],
-      [['convocation'], ['8', 'viii', '', null, 8, DEEP]],
-      [['session'], [0, -1, 1.5, 1e308, 1001, '31', null, DEEP]],
-      [['number'], [42, '', '   ', 'x'.repeat(200), {}, DEEP]],
-      [['adoptedOn'], dates],
-      [['effectiveFrom'], dates],
-      [['title'], text],
-      [['extra'], [1, 'x', null]],
-    ],
-    '/api/v1/executors': [
-      [['name'], text],
-      [['extra'], [1, 'x', null]],
-    ],
+    '/api/v1/decisions': decisionDetails,
+    '/api/v1/decisions/{decision}/corrections': decisionDetails,
+    '/api/v1/executors': [[['name'], text], ...extra],
+    '/api/v1/executors/{executor}/renames': [[['name'], text], [['effectiveFrom'], dates], ...extra],
+    '/api/v1/executors/{executor}/retirement': [[['effectiveFrom'], dates], ...extra],
     '/api/v1/programmes/import': [
       [['programmeId'], [...text, 'UPPER-case', '-leading-hyphen', 'with space', 'a'.repeat(101), KOROSTEN]],
       [['document'], [42, null, '', {}, 'not an annex at all', DEEP]],
       [['decisionId'], [42, '', null, 'no-such-decision', DEEP]],
-      [['extra'], [1, 'x', null]],
+      ...extra,
     ],
     [`/api/v1/programmes/${KOROSTEN}/amendments`]: [
       [['decisionId'], [...text, 'no-such-decision']],
@@ -401,6 +438,7 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
       [['changes', 1, 'direction'], ['no-such-direction', 42, DEEP]],
       [['changes', 1, 'executors'], [['no-such-executor'], 'x', [42], DEEP]],
     ],
+    [`/api/v1/programmes/${KOROSTEN}/amendments/{amendment}/revocation`]: [[['reason'], text], ...extra],
   };
 
   /** The valid body with one value replaced; DEEP becomes thousands of nested objects. */
@@ -420,7 +458,7 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
     // the valid bodies themselves would be written: the corruption is what the API must catch
     await fc.assert(
       fc.asyncProperty(corruptionArb, ({ route, path, value }) => refusedWithoutWriting(route, 'application/json', corrupt(route, path, value))),
-      { numRuns: 50 },
+      { numRuns: 100 },
     );
   });
 
@@ -440,5 +478,15 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
       const encodings = [JSON.stringify(body), new URLSearchParams(body as Record<string, string>).toString()];
       for (const contentType of contentTypes) for (const encoded of encodings) await refusedWithoutWriting(route, contentType, encoded);
     }
+  });
+
+  // Last, because it writes: were a valid body refused, its corruptions would prove nothing.
+  it('for bodies that are refused only for their corruption: each valid body, sent as JSON, is written', async () => {
+    // in the routes' order: a rename before the retirement, the amendment before the revocation
+    for (const route of SECRETARIAT_ROUTES) {
+      const res = await post(route, 'application/json', JSON.stringify(valid()[route]));
+      expect({ route, status: res.status, problems: res.body?.problems }).toEqual({ route, status: 201, problems: undefined });
+    }
+    expect(await state()).not.toEqual(before);
   });
 });
