@@ -76,7 +76,7 @@ describe('aggregate repository: load → decide → append with the revision dec
     expect(lost.reason).toMatchObject({ expected: 0, actual: 1 });
   });
 
-  it('with If-Match on a stream that does not exist, answers with the command\'s own refusal (a 404 over HTTP), not 412', async () => {
+  it('with a stale If-Match, a command refused on the current state keeps its refusal (a 404 for a stream that does not exist), not 412', async () => {
     // given no stream, and a command that refuses to act on nothing
     const repository = new AggregateRepository(store);
     const refuse = () => domainError('not-found', 'CounterNotFound', 'no such counter');

@@ -147,13 +147,12 @@ export class AggregateRepository {
       const replay = await this.replayOf(streamName, loaded, context);
       if (replay) return replay;
       const decided = decide(loaded.state, loaded.revision);
-      // RFC 9110 §13.2.1: a precondition is ignored where the answer without it would not be a 2xx, so an
-      // If-Match on a stream that does not exist leaves the command's own refusal (an unknown programme: 404).
-      const refusedUnborn = loaded.revision < 0 && isDomainError(decided);
-      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision && !refusedUnborn) {
+      // RFC 9110 §13.2.1: a precondition is ignored where the answer without it would not be a 2xx, so a
+      // command refused on the current state keeps its refusal (an unknown programme or amendment: 404).
+      if (isDomainError(decided)) return decided;
+      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
         throw new PreconditionFailedError(streamName, context.expectedRevision, loaded.revision);
       }
-      if (isDomainError(decided)) return decided;
       if (decided.length === 0) return domainError('conflict', 'NothingToDo', 'the command changes nothing');
 
       const causationId = randomUUID();

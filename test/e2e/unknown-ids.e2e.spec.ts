@@ -119,6 +119,19 @@ describe('writes that name an id nobody registered', () => {
       expect(await everything()).toEqual(before);
     });
 
+    it('given a programme without the amendment, when it is revoked with a stale If-Match, then 404 AmendmentNotFound, not 412', async () => {
+      const before = await everything();
+
+      const res = await t.http
+        .post(`/api/v1/programmes/${KOROSTEN}/amendments/${NO_AMENDMENT}/revocation`)
+        .set(secretariat())
+        .set('If-Match', '"3"')
+        .send({ reason: 'внесено помилково' });
+
+      expect(refusal(res)).toEqual(expected(404, 'AmendmentNotFound'));
+      expect(await everything()).toEqual(before);
+    });
+
     it('given no executor with the id, when it is renamed, then 404 ExecutorNotFound and nothing written', async () => {
       const before = await everything();
 
