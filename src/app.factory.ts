@@ -14,8 +14,10 @@ import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { ProblemException } from './http/problem';
 import { sendProblem } from './http/problem.filter';
+import { readAfterHook } from './http/read-after';
 import { PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { ProjectionRunner } from './projections/projection.runner';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
@@ -60,6 +62,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), logger));
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
