@@ -372,6 +372,12 @@ describe('programme decider', () => {
           .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'MeasureNumberTaken', path: ['changes', 0, 'number'], details: { measureId: 'm-1.2' } }] });
       });
 
+      it('a `was` that is not the number at the effective date is a WasMismatch', () => {
+        registered()
+          .when(on('2025-03-01', renumber('1.3', '1.5', { was: '1.4' })))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'WasMismatch', path: ['changes', 0, 'was'], details: { field: 'number' } }] });
+      });
+
       it('two measures can swap numbers through a free one within one amendment', () => {
         const outcome = registered()
           .when(on('2025-03-01', renumber('1.1', '1.9'), renumber('1.2', '1.1'), renumber('1.9', '1.2')))
@@ -401,6 +407,12 @@ describe('programme decider', () => {
         registered()
           .when(on('2025-03-01', setAllocation('1.1', 2026, null), changeTerm('1.1', 2024, 2025)))
           .thenAccepted();
+      });
+
+      it('a term that ends before it starts is InvalidTerm', () => {
+        registered()
+          .when(on('2025-03-01', changeTerm('2.2', 2026, 2025)))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'InvalidTerm', path: ['changes', 0, 'term'] }] });
       });
 
       it('a term beyond the programme period is TermOutsidePeriod', () => {
@@ -472,6 +484,20 @@ describe('programme decider', () => {
               data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), expectedWas: amount('300.00') },
             },
           ]);
+      });
+
+      it('allocations that would add up past an exact number of kopecks (2^53) are TotalTooLarge, from the change that crosses it', () => {
+        // Twelve cells of 9 000 000 000.00 thousand UAH (9 × 10^14 kopecks each): the eleventh crosses 2^53 ≈ 9.007 × 10^15.
+        const cells = ['1.1', '1.2', '1.3', '2.2'].flatMap((measure) => [2024, 2025, 2026].map((year) => setAllocation(measure, year, '9000000000.00')));
+        registered()
+          .when(on('2025-03-01', ...cells))
+          .thenFails('InvalidChanges', {
+            kind: 'conflict',
+            problems: [
+              { code: 'TotalTooLarge', path: ['changes', 10, 'amount'] },
+              { code: 'TotalTooLarge', path: ['changes', 11, 'amount'] },
+            ],
+          });
       });
 
       it('a `was` that does not hold is a WasMismatch, showing both amounts as the API writes them', () => {
