@@ -22,6 +22,13 @@ export interface ProblemBody {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/**
+ * Refusals of what the request says (DESIGN §7: every problem with its JSON path): a problem that names no part
+ * of the body is about the body as a whole ("$"). Other refusals (a token, an id in the URL, the rate) are
+ * about no part of the body at all.
+ */
+const ABOUT_THE_BODY = new Set([400, 409, 413, 422]);
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -61,7 +68,7 @@ export class ProblemException extends Error {
       code: this.code,
       ...(instance ? { instance } : {}),
       ...(requestId ? { requestId } : {}),
-      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail }],
+      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail, ...(ABOUT_THE_BODY.has(this.status) ? { path: '$' } : {}) }],
     };
   }
 }

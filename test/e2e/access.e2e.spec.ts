@@ -191,6 +191,8 @@ describe('problems, headers and operations', () => {
     const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').send('{"council": ');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // The body as a whole is what cannot be read.
+    expect(res.body.problems).toEqual([expect.objectContaining({ code: 'MalformedRequest', path: '$' })]);
   });
 
   it('names the query parameter that is not valid', async () => {

@@ -255,7 +255,7 @@ describe('amending a programme over HTTP', () => {
         status: 409,
         contentType: expect.stringMatching(PROBLEM_JSON),
         code: 'TimelineConflict',
-        problems: [expect.objectContaining({ code: 'TimelineConflict', amendmentId: later.body.amendmentId, decisionId: june, effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' })],
+        problems: [expect.objectContaining({ code: 'TimelineConflict', path: '$.changes', amendmentId: later.body.amendmentId, decisionId: june, effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' })],
       });
       // and the measure is still there in the spring
       expect(await etagOf(t, programme)).toBe(etag);
@@ -349,7 +349,7 @@ describe('amending a programme over HTTP', () => {
         status: 409,
         contentType: expect.stringMatching(PROBLEM_JSON),
         code: 'TimelineConflict',
-        problems: [expect.objectContaining({ amendmentId: allocating.body.amendmentId, rule: 'MeasureNotFound' })],
+        problems: [expect.objectContaining({ path: '$', amendmentId: allocating.body.amendmentId, rule: 'MeasureNotFound' })],
       });
       expect(await etagOf(t, programme)).toBe(etag);
       expect(measureOf(await viewOf(t, programme), '1.5').allocations).toEqual({ '2024': null, '2025': '5.00', '2026': '10.00' });

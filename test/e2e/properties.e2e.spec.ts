@@ -321,13 +321,17 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
   async function refusedWithoutWriting(route: Route, contentType: string, body: string): Promise<void> {
     const res = await post(route, contentType, body);
     const problems: unknown = res.body?.problems;
-    expect({ route, contentType, clientError: res.status >= 400 && res.status < 500, type: res.headers['content-type'], status: res.body?.status, listed: Array.isArray(problems) && problems.length > 0 }).toEqual({
+    const listed = Array.isArray(problems) && problems.length > 0;
+    // DESIGN §7: every problem names where it is — a JSON path into the body, or the header or query parameter.
+    const located = listed && problems.every((p: { path?: unknown }) => typeof p.path === 'string' && /^(\$|header:|query:)/.test(p.path));
+    expect({ route, contentType, clientError: res.status >= 400 && res.status < 500, type: res.headers['content-type'], status: res.body?.status, listed, located }).toEqual({
       route,
       contentType,
       clientError: true,
       type: expect.stringMatching(PROBLEM_JSON),
       status: res.status,
       listed: true,
+      located: true,
     });
     expect(await state()).toEqual(before);
   }

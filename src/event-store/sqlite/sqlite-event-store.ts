@@ -48,7 +48,10 @@ function available<T>(operation: () => T): T {
   try {
     return operation();
   } catch (error) {
-    if (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)) throw new EventStoreUnavailableError(`the SQLite event store: ${error.message}`, { cause: error });
+    // By name, not instanceof: the native addon keeps the SqliteError class (and realm) of the first module
+    // instance that loaded it, which a test runner's fresh module registries do not share.
+    const { name, code, message } = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
+    if (name === 'SqliteError' && typeof code === 'string' && UNAVAILABLE.test(code)) throw new EventStoreUnavailableError(`the SQLite event store: ${String(message)}`, { cause: error });
     throw error;
   }
 }

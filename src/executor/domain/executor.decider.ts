@@ -39,14 +39,18 @@ export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent
   switch (command.type) {
     case 'RegisterExecutor':
       if (state.status !== 'unknown') {
-        return domainError('conflict', 'ExecutorAlreadyRegistered', `executor ${command.data.executorId} is already registered as "${nameAt(state, null)}"`);
+        return domainError('conflict', 'ExecutorAlreadyRegistered', `executor ${command.data.executorId} is already registered as "${nameAt(state, null)}"`, [
+          { code: 'ExecutorAlreadyRegistered', message: 'the same unit written the same way is one executor', path: ['name'] },
+        ]);
       }
       return [{ type: 'ExecutorRegistered', data: command.data }];
     case 'RenameExecutor': {
       if (state.status === 'unknown') return notFound(command.data.executorId);
       if (state.status === 'retired') return domainError('conflict', 'ExecutorRetired', `executor ${state.id} is retired`);
       const was = nameAt(state, command.data.effectiveFrom);
-      if (was === command.data.name) return domainError('conflict', 'SameName', `the executor is already named "${was}" on ${command.data.effectiveFrom}`);
+      if (was === command.data.name) {
+        return domainError('conflict', 'SameName', `the executor is already named "${was}" on ${command.data.effectiveFrom}`, [{ code: 'SameName', message: 'a rename needs another name', path: ['name'] }]);
+      }
       return [{ type: 'ExecutorRenamed', data: { ...command.data, was } }];
     }
     case 'RetireExecutor':

@@ -81,7 +81,7 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   }
 
   const conflicts = laterConflicts(translated.content, after);
-  if (conflicts.length > 0) return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`);
+  if (conflicts.length > 0) return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, ['changes']);
 
   const header = amendmentHeader(data, { effectiveFrom, note: data.note ?? null, initial: false, changeCount: translated.events.length });
   return [header, ...translated.events];
@@ -108,7 +108,7 @@ function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimel
   const before = remaining.filter((a) => compareEffective(a, target) < 0);
   const after = remaining.filter((a) => compareEffective(a, target) > 0);
   const conflicts = laterConflicts(fold(before), after);
-  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`);
+  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, []);
   return [{ type: 'AmendmentRevoked', data: { amendmentId: data.amendmentId, reason: data.reason } }];
 }
 
@@ -182,7 +182,8 @@ function laterConflicts(start: ProgrammeContent | null, later: readonly Amendmen
   return conflicts;
 }
 
-function timelineConflict(conflicts: readonly Conflict[], what: string): DomainError {
+/** `path`: what in the request the conflicts come from — an amendment's changes, or a revocation as a whole. */
+function timelineConflict(conflicts: readonly Conflict[], what: string, path: (string | number)[]): DomainError {
   return domainError(
     'conflict',
     'TimelineConflict',
@@ -190,6 +191,7 @@ function timelineConflict(conflicts: readonly Conflict[], what: string): DomainE
     conflicts.flatMap(({ amendment, problems }) =>
       problems.map((p) => ({
         code: 'TimelineConflict',
+        path,
         message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${p.message}`,
         details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code },
       })),

@@ -57,7 +57,9 @@ export class AnnexImporter {
     const existing = await this.repository.load(stream, programmeFold);
     const replay = context.idempotencyKey ? existing.idempotent.get(context.idempotencyKey) : undefined;
     if (existing.revision >= 0 && !replay) {
-      throw new ProblemException(409, 'ProgrammeAlreadyRegistered', `programme ${request.programmeId} is already registered; amend it instead`);
+      throw new ProblemException(409, 'ProgrammeAlreadyRegistered', `programme ${request.programmeId} is already registered; amend it instead`, [
+        { path: '$.programmeId', code: 'ProgrammeAlreadyRegistered', message: `programme ${request.programmeId} exists` },
+      ]);
     }
     // Refused before the directory entries are written: a key reused for another document must write nothing.
     if (replay && replay.requestHash !== context.requestHash) {
