@@ -41,6 +41,9 @@ describe('read-your-writes: a read sent with a write’s position sees that writ
     try {
       written = await amend(t, KOROSTEN, setCell('202.00')).expect(201);
       expect(measureOf((await view().expect(200)).body, '1.1').allocations['2025']).toBe('101.00');
+      // (and /ready says the read models are behind, by how much)
+      const ready = await t.http.get('/ready').expect(503);
+      expect(ready.body).toMatchObject({ code: 'NotReady', problems: [{ code: 'ProjectionLag', lagEvents: 2 }] });
 
       // when a read carries the write's position, and the read models resume while it waits
       const reading = view(written.body.position);
@@ -53,6 +56,7 @@ describe('read-your-writes: a read sent with a write’s position sees that writ
       resume();
     }
     expect(measureOf(await viewOf(t, KOROSTEN, { asOf: '2025-12-31' }), '1.1').allocations['2025']).toBe('202.00');
+    await t.http.get('/ready').expect(200);
   });
 
   it('a position the read models do not reach within the brief wait is 503 ReadModelsBehind with Retry-After, not a view without the write', async () => {
