@@ -25,7 +25,7 @@ function formatRow(figure: Figure): string[] {
     figure.limit === undefined ? '—' : formatNumber(figure.limit),
     figure.unit,
     ratio === undefined ? '—' : ratio.toFixed(2),
-    figure.target === undefined ? '—' : `≥ ${figure.target}`,
+    figure.target === undefined ? '—' : `≥ ${Number(figure.target.toFixed(2))}`,
     verdict,
   ];
 }
