@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -70,7 +71,18 @@ export async function createApp(config: Config, logger: Logger, options: { token
     );
   });
 
+  // Open-data portals and the council's site read from browsers on other origins. Bearer tokens, not cookies,
+  // carry the roles, so any origin may call: a page can only act with a token its user gives it.
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition'],
+    maxAge: 600,
+  });
   await app.register(helmet, {
+    // The data is public: other origins may embed it (a CSV link, a document) as well as fetch it.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
     // The API answers JSON only; the OpenAPI page sets its own policy for its scripts and styles.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
   });

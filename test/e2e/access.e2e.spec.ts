@@ -221,6 +221,27 @@ describe('problems, headers and operations', () => {
     }
   });
 
+  it('lets pages on other origins read and write with a bearer token (CORS), and read the ETag and request id', async () => {
+    const origin = 'https://opendata.korosten.example';
+    const preflight = await t.http
+      .options(`${P}/amendments`)
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, content-type, if-match, idempotency-key')
+      .expect(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET, HEAD, POST');
+    expect(preflight.headers['access-control-allow-headers']?.toLowerCase().split(', ')).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'if-match', 'idempotency-key', 'read-after-position']),
+    );
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const read = await t.http.get(P).set('Origin', origin).expect(200);
+    expect(read.headers['access-control-allow-origin']).toBe('*');
+    expect(read.headers['access-control-expose-headers']?.toLowerCase().split(',').map((h: string) => h.trim())).toEqual(expect.arrayContaining(['etag', 'x-request-id']));
+    expect(read.headers['cross-origin-resource-policy']).toBe('cross-origin');
+  });
+
   it('echoes a request id the client sends, and makes one otherwise', async () => {
     const echoed = await t.http.get('/api/v1/no-such-route').set('X-Request-Id', 'portal-7f3a.42').expect(404);
     expect(echoed.headers['x-request-id']).toBe('portal-7f3a.42');
