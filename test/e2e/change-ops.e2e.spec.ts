@@ -38,6 +38,11 @@ const MARCH = '2025-03-20';
 const DAY_BEFORE = '2025-03-19';
 const JUNE = '2025-06-01';
 
+/** An addMeasure change for 2025–2026, funded from the community's budget. */
+function measureAdded(number: string, title: string, allocations: Record<string, string>, where: { direction?: string; section?: string; expectedResults?: string[] } = {}) {
+  return { op: 'addMeasure', number, ...where, title, term: { from: 2025, to: 2026 }, fundingSources: [{ source: BUDGET, allocations }] };
+}
+
 const STATE_BUDGET = 'Державний бюджет України';
 const REGIONAL_BUDGET = 'Бюджет Житомирської області';
 
@@ -253,7 +258,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       const june = await registerDecision(t, JUNE);
       const adding = await amend(t, programme, {
         decisionId: june,
-        changes: [{ op: 'addMeasure', number: '2.11', title: 'Новий захід', term: { from: 2025, to: 2026 }, fundingSources: [{ source: BUDGET, allocations: { '2025': '5.00' } }] }],
+        changes: [measureAdded('2.11', 'Новий захід', { '2025': '5.00' })],
       }).expect(201);
       const etag = await etagOf(t, programme);
 
@@ -575,15 +580,10 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
         decisionId: june,
         changes: [
           { op: 'addDirection', directionId: 'direction-v', section: 'V', title: 'Розвиток електронного врядування' },
-          {
-            op: 'addMeasure',
-            number: '5.1',
+          measureAdded('5.1', 'Впровадження електронного документообігу', { '2025': '30.00', '2026': '45.50' }, {
             direction: 'direction-v',
-            title: 'Впровадження електронного документообігу',
-            term: { from: 2025, to: 2026 },
-            fundingSources: [{ source: BUDGET, allocations: { '2025': '30.00', '2026': '45.50' } }],
             expectedResults: ['Запроваджено електронний документообіг'],
-          },
+          }),
         ],
       });
 
@@ -638,14 +638,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
         decisionId,
         changes: [
           { op: 'addDirection', section: 'I', number: '2', title: 'Цифрове врядування' },
-          {
-            op: 'addMeasure',
-            number: '1.5',
-            direction: '2',
-            title: 'Онлайн-трансляції засідань міської ради',
-            term: { from: 2025, to: 2026 },
-            fundingSources: [{ source: BUDGET, allocations: { '2025': '10.00', '2026': '12.00' } }],
-          },
+          measureAdded('1.5', 'Онлайн-трансляції засідань міської ради', { '2025': '10.00', '2026': '12.00' }, { direction: '2' }),
         ],
       });
 
@@ -689,15 +682,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
         changes: [
           { op: 'addSection', number: 'V', title: 'Цифрова трансформація' },
           { op: 'addDirection', section: 'V', number: '1', title: 'Електронні послуги' },
-          {
-            op: 'addMeasure',
-            number: '5.1',
-            direction: '1',
-            section: 'V',
-            title: 'Запровадження електронних послуг ЦНАП',
-            term: { from: 2025, to: 2026 },
-            fundingSources: [{ source: BUDGET, allocations: { '2025': '40.00', '2026': '40.00' } }],
-          },
+          measureAdded('5.1', 'Запровадження електронних послуг ЦНАП', { '2025': '40.00', '2026': '40.00' }, { direction: '1', section: 'V' }),
         ],
       });
 
@@ -726,15 +711,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
         ],
       }).expect(201);
       const etag = await etagOf(t, programme);
-      const newMeasure = (section?: string) => ({
-        op: 'addMeasure',
-        number: '5.1',
-        direction: '1',
-        ...(section ? { section } : {}),
-        title: 'Запровадження електронних послуг ЦНАП',
-        term: { from: 2025, to: 2026 },
-        fundingSources: [{ source: BUDGET, allocations: { '2026': '25.00' } }],
-      });
+      const newMeasure = (section?: string) => measureAdded('5.1', 'Запровадження електронних послуг ЦНАП', { '2026': '25.00' }, { direction: '1', ...(section ? { section } : {}) });
 
       // when a June decision names direction "1" without a section, then both I and V have one: refused, nothing written
       const ambiguous = await registerDecision(t, JUNE);
