@@ -86,13 +86,12 @@ export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSch
 
 export const viewQuerySchema = z.object({ asOf: dateSchema.optional(), knownAt: instantSchema.optional() }).strict();
 
-export const diffQuerySchema = z
-  .object({
-    from: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
-    to: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
-    knownAt: instantSchema.optional(),
-  })
-  .strict();
+/** A decision id, or a date: what looks like a date must be one ("2025-13-45" is a mistake, not an id). */
+const pointSchema = idSchema
+  .refine((point) => !/^\d{4}-\d{2}-\d{2}$/.test(point) || dateSchema.safeParse(point).success, 'not a calendar date')
+  .describe('a decision id, or a date (YYYY-MM-DD)');
+
+export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, knownAt: instantSchema.optional() }).strict();
 
 export const auditQuerySchema = z
   .object({
@@ -104,7 +103,8 @@ export const auditQuerySchema = z
     after: z.string().regex(/^\d+$/, 'the cursor from the previous page').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
-  .strict();
+  .strict()
+  .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'the period ends before it starts', path: ['to'] });
 
 const headers = {
   ifMatch: z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') }),

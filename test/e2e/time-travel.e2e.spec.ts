@@ -258,6 +258,11 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(d.totals).toEqual({ was: withB, became: withBA });
     });
 
+    it('a point that looks like a date but is not one is 400, not a decision id to look up', async () => {
+      const res = await t.http.get(`${PROGRAMME}/diff`).query({ from: '2025-13-45', to: '2025-06-01' }).expect(400);
+      expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:from', message: 'not a calendar date' })]);
+    });
+
     it('between two dates: every change in force between them', async () => {
       const d = await diff({ from: '2025-01-01', to: '2025-06-01' });
       expect(rows(d)).toEqual([
@@ -317,6 +322,12 @@ describe('time travel: what was in force on a date, as known at an instant', () 
         [decisions.approving, 'measure'],
         [decisions.B, 'allocations.2025'],
       ]);
+      // a measure whose change was revoked: the revocation that undid it is part of its trail
+      expect(fields(await audit({ measure: '2.1' }))).toEqual([
+        [decisions.approving, 'measure'],
+        [decisions.C, 'allocations.2025'],
+        [decisions.C, null],
+      ]);
       // a decision: C's change and its revocation
       expect(fields(await audit({ decision: decisions.C }))).toEqual([
         [decisions.C, 'allocations.2025'],
@@ -331,6 +342,11 @@ describe('time travel: what was in force on a date, as known at an instant', () 
         [decisions.B, 'title'],
         [decisions.C, 'allocations.2025'],
       ]);
+    });
+
+    it('a period that ends before it starts is 400, naming `to`', async () => {
+      const res = await t.http.get(`${PROGRAMME}/audit`).set(t.as('auditor')).query({ from: between.CandRevocation, to: between.AandB }).expect(400);
+      expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:to' })]);
     });
 
     it('pages with a cursor: limit=2, following `next` to the end', async () => {

@@ -333,8 +333,11 @@ export function auditPage(db: Database.Database, programmeId: string, filter: Au
   const where = ['programme_id = ?', 'seq > ?'];
   const args: unknown[] = [programmeId, filter.after ?? 0];
   if (filter.measure) {
-    where.push('(measure_id = ? OR measure_number = ?)');
-    args.push(filter.measure, filter.measure.replace(/\.$/, ''));
+    // A revocation names no measure, but it undoes the changes of its amendment: it belongs to that measure's trail.
+    const measure = '(measure_id = ? OR measure_number = ?)';
+    where.push(`(${measure} OR (kind = 'revocation' AND amendment_id IN (SELECT amendment_id FROM programme_audit WHERE programme_id = ? AND kind = 'change' AND ${measure})))`);
+    const number = filter.measure.replace(/\.$/, '');
+    args.push(filter.measure, number, programmeId, filter.measure, number);
   }
   if (filter.decision) {
     where.push('decision_id = ?');
