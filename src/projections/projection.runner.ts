@@ -4,7 +4,8 @@ import type { Metrics } from '../observability/metrics';
 import type { Projection } from './projection';
 import type { ReadModelDb } from './read-model.db';
 
-const CHECKPOINT = 'read-models';
+/** The checkpoint of every read model the runner feeds. */
+export const CHECKPOINT = 'read-models';
 const MAX_BATCH = 1000;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
@@ -118,7 +119,7 @@ export class ProjectionRunner {
         projection.drop(db);
         projection.createSchema(db, { deferIndexes: true });
       }
-      this.readModels.saveCheckpoint(CHECKPOINT, START);
+      this.readModels.saveCheckpoint(CHECKPOINT, START, null);
     })();
     this.processed = START;
     let count = 0;
@@ -159,7 +160,7 @@ export class ProjectionRunner {
     this.readModels.db.transaction(() => {
       for (const event of batch) for (const projection of this.projections) projection.apply(event);
       for (const projection of this.projections) projection.beforeCommit?.();
-      this.readModels.saveCheckpoint(CHECKPOINT, last.position);
+      this.readModels.saveCheckpoint(CHECKPOINT, last.position, last.created);
     })();
     for (const listener of this.listeners) listener(batch);
     this.processed = last.position;

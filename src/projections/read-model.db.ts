@@ -24,7 +24,10 @@ export class ReadModelDb {
     this.db.pragma(options.bulk ? 'synchronous = OFF' : 'synchronous = NORMAL');
     // Short: better-sqlite3 waits synchronously, blocking every request; a locked file fails the batch, retried later.
     this.db.pragma('busy_timeout = 250');
-    this.db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, commit_position INTEGER NOT NULL, prepare_position INTEGER NOT NULL)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, commit_position INTEGER NOT NULL, prepare_position INTEGER NOT NULL, recorded_at TEXT)');
+    // Files written before the column existed get it; the next batch fills it in.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(checkpoints)').all();
+    if (!columns.some((c) => c.name === 'recorded_at')) this.db.exec('ALTER TABLE checkpoints ADD COLUMN recorded_at TEXT');
   }
 
   checkpoint(name: string): Position {
@@ -32,10 +35,18 @@ export class ReadModelDb {
     return row ? { commit: row.commit_position, prepare: row.prepare_position } : START;
   }
 
-  saveCheckpoint(name: string, position: Position): void {
+  /** `recordedAt`: when the last event the read models hold was recorded — the instant they show things as known. */
+  saveCheckpoint(name: string, position: Position, recordedAt: string | null): void {
     this.db
-      .prepare('INSERT INTO checkpoints (name, commit_position, prepare_position) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position')
-      .run(name, position.commit, position.prepare);
+      .prepare(
+        `INSERT INTO checkpoints (name, commit_position, prepare_position, recorded_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, recorded_at = excluded.recorded_at`,
+      )
+      .run(name, position.commit, position.prepare, recordedAt);
+  }
+
+  recordedAt(name: string): string | null {
+    return this.db.prepare<[string], { recorded_at: string | null }>('SELECT recorded_at FROM checkpoints WHERE name = ?').get(name)?.recorded_at ?? null;
   }
 
   close(): void {

@@ -58,6 +58,10 @@ describe('the executor directory over time', () => {
     expect(after.sections[0].directions[0].measures[0].executors[0]).toEqual({ id: committee.id, name: 'Виконком' });
     expect(after.amendmentChain).toMatch(/^затвердженої рішенням 31 сесії VIII скликання від 22\.02\.2024 № 1222-31-VIII/);
 
+    // and it says it is as known from the correction on: sent back, that instant gives the same view
+    expect(after.knownAt > before.knownAt).toBe(true);
+    expect((await t.http.get(`/api/v1/programmes/${KOROSTEN}?knownAt=${encodeURIComponent(after.knownAt)}`).expect(200)).body).toEqual(after);
+
     // and a view as known before them shows neither: an auditor sees what was recorded then
     const knownBefore = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?knownAt=${encodeURIComponent(before.knownAt)}`).expect(200)).body;
     expect(knownBefore.sections[0].directions[0].measures[0].executors[0]).toEqual(committee);

@@ -5,6 +5,7 @@ import { nameAt } from '../../executor/domain/executor.decider';
 import type { ExecutorsProjection } from '../../executor/executors.projection';
 import type { ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
+import { CHECKPOINT } from '../../projections/projection.runner';
 import { Statements } from '../../projections/statements';
 import { compareEffective, fold } from '../domain/timeline';
 import { type AmendmentRow, totalsOfRow } from './programmes.projection';
@@ -90,6 +91,10 @@ export class ProgrammeQueries {
 
   ids(): string[] {
     return this.statements.get<[], { programme_id: string }>('SELECT programme_id FROM programme_heads ORDER BY registered_at').all().map((r) => r.programme_id);
+  }
+
+  private readModelsRecordedAt(): string | null {
+    return this.statements.get<[string], { recorded_at: string | null }>('SELECT recorded_at FROM checkpoints WHERE name = ?').get(CHECKPOINT)?.recorded_at ?? null;
   }
 
   lastRecordedAt(programmeId: string): string {
@@ -194,7 +199,11 @@ export class ProgrammeQueries {
       .map(({ decisionId }) => ({ decisionId }));
   }
 
-  /** Without `knownAt`, a view is as known at the programme's last recorded change. */
+  /**
+   * Without `knownAt`, a view is as known when the last event the read models hold was recorded (the
+   * programme's own last change, or a later executor rename or decision correction it shows): sent back as
+   * `knownAt`, that instant gives the same view.
+   */
   view(programmeId: string, query: ViewQuery): ProgrammeView | null {
     const bounds = this.bounds(programmeId, query);
     const slice = this.slice(programmeId, bounds);
@@ -203,7 +212,7 @@ export class ProgrammeQueries {
     const asOf = query.upTo?.effectiveFrom ?? query.asOf;
     return programmeView(content, {
       asOf,
-      knownAt: query.knownAt ?? this.lastRecordedAt(programmeId),
+      knownAt: query.knownAt ?? this.readModelsRecordedAt() ?? this.lastRecordedAt(programmeId),
       revision: this.revision(programmeId, query.knownAt),
       lastAmendment: this.lastOf(programmeId, slice),
       amendmentChain: this.chain(this.decisionsInForce(programmeId, bounds), query.knownAt),
