@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { knownAt, type Recorded } from '../projections/recorded-history';
+import { Statements } from '../projections/statements';
 import { type Decision, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
 
 export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
@@ -12,10 +13,11 @@ export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
  */
 export class DecisionsProjection implements Projection {
   readonly name = 'decisions';
-  private db!: Database.Database;
+  // Compiled once: a view cites every decision in force, one lookup each.
+  private statements!: Statements;
 
   createSchema(db: Database.Database): void {
-    this.db = db;
+    this.statements = new Statements(db);
     db.exec(`CREATE TABLE IF NOT EXISTS decisions (
       id TEXT PRIMARY KEY, adopted_on TEXT NOT NULL, registered_at TEXT NOT NULL, history TEXT NOT NULL)`);
   }
@@ -30,8 +32,8 @@ export class DecisionsProjection implements Projection {
     const history = this.history(decisionId);
     const next = evolve(knownAt(history, undefined) ?? initialDecision, { type: event.type, data: event.data } as DecisionEvent);
     if (next.status !== 'registered') return;
-    this.db
-      .prepare(`INSERT INTO decisions (id, adopted_on, registered_at, history) VALUES (?, ?, ?, ?)
+    this.statements
+      .get(`INSERT INTO decisions (id, adopted_on, registered_at, history) VALUES (?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET adopted_on = excluded.adopted_on, history = excluded.history`)
       .run(decisionId, next.adoptedOn, event.created, JSON.stringify([...history, { recordedAt: event.created, state: next }]));
   }
@@ -42,14 +44,14 @@ export class DecisionsProjection implements Projection {
   }
 
   list(): RegisteredDecision[] {
-    return this.db
-      .prepare<[], { history: string }>('SELECT history FROM decisions ORDER BY adopted_on, registered_at')
+    return this.statements
+      .get<[], { history: string }>('SELECT history FROM decisions ORDER BY adopted_on, registered_at')
       .all()
       .map((row) => knownAt(JSON.parse(row.history) as Recorded<RegisteredDecision>[], undefined) as RegisteredDecision);
   }
 
   private history(decisionId: string): Recorded<RegisteredDecision>[] {
-    const row = this.db.prepare<[string], { history: string }>('SELECT history FROM decisions WHERE id = ?').get(decisionId);
+    const row = this.statements.get<[string], { history: string }>('SELECT history FROM decisions WHERE id = ?').get(decisionId);
     return row ? (JSON.parse(row.history) as Recorded<RegisteredDecision>[]) : [];
   }
 }
