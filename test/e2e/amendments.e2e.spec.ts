@@ -356,6 +356,37 @@ describe('amending a programme over HTTP', () => {
     });
   });
 
+  describe('the version of a decision', () => {
+    it('for a decision that amended the programme twice, is the programme after its last amendment in effective order, with what others put in force before it', async () => {
+      // given decision D1 amending 1.1 from 10.01 and again from 01.06, and D2 amending 1.2 from 10.03
+      const programme = await freshProgramme();
+      const d1 = await registerDecision(t, '2025-01-10');
+      const d2 = await registerDecision(t, '2025-03-10');
+      await amend(t, programme, { decisionId: d1, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '80.00' }] }).expect(201);
+      const later = await amend(t, programme, { decisionId: d1, effectiveFrom: '2025-06-01', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '90.00' }] }).expect(201);
+      await amend(t, programme, { decisionId: d2, changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00' }] }).expect(201);
+
+      // when D1's version is read
+      const res = await t.http.get(`/api/v1/programmes/${programme}/versions/${d1}`).expect(200);
+
+      // then it is as of D1's last amendment, which D2's (effective before it) precedes
+      expect(res.body.version).toMatchObject({ decisionId: d1, amendmentId: later.body.amendmentId, effectiveFrom: '2025-06-01' });
+      expect(res.body.programme.asOf).toBe('2025-06-01');
+      expect(measureOf(res.body.programme, '1.1').allocations['2025']).toBe('90.00');
+      expect(measureOf(res.body.programme, '1.2').allocations['2025']).toBe('160.00');
+      // and D2's version has D1's first amendment only
+      const second = await t.http.get(`/api/v1/programmes/${programme}/versions/${d2}`).expect(200);
+      expect(measureOf(second.body.programme, '1.1').allocations['2025']).toBe('80.00');
+    });
+
+    it('for a decision that never amended the programme is 404 VersionNotFound', async () => {
+      const programme = await freshProgramme();
+      const idle = await registerDecision(t, '2025-02-01');
+      const res = await t.http.get(`/api/v1/programmes/${programme}/versions/${idle}`).expect(404);
+      expect(res.body.code).toBe('VersionNotFound');
+    });
+  });
+
   describe('read-your-writes', () => {
     it('answers every write with its revision and position, and a GET right after it sees the write', async () => {
       // given a programme and a decision
