@@ -46,7 +46,10 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
     info: {
       title: 'Programme amendment tracker',
       version: '1',
-      description: 'Local target programmes of Ukrainian councils and the decisions that amend them, on two time axes.',
+      description: [
+        'Local target programmes of Ukrainian councils and the decisions that amend them, on two time axes.',
+        'Every write answers with its `position`; a read sent with the header `Read-After-Position: <position>` waits briefly until the read models hold that write (503 ReadModelsBehind if they do not).',
+      ].join('\n\n'),
     },
     servers: [{ url: '/' }],
   });

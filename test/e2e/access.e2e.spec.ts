@@ -270,6 +270,7 @@ describe('problems, headers and operations', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(document.paths['/api/v1/programmes/{id}/amendments']).toHaveProperty('post');
     expect(document.components.schemas).toHaveProperty('AmendmentRequest');
+    expect(document.info.description).toContain('Read-After-Position');
 
     const page = await t.http.get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
