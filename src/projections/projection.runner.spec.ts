@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import type { RecordedEvent } from '../event-store/event-store.port';
+import { type RecordedEvent, START } from '../event-store/event-store.port';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection.runner';
-import { ReadModelDb } from './read-model.db';
+import { READ_MODEL_LAYOUT, ReadModelDb } from './read-model.db';
 
 /** Counts events in a table; fails the batches it is told to fail, as a locked file or a full disk would. */
 class CountingProjection implements Projection {
@@ -86,5 +86,29 @@ describe('projection runner', () => {
     expect(projection.count()).toBe(7);
     expect(projection.reloads).toBeGreaterThanOrEqual(2);
     expect(await runner.readiness()).toEqual({ ready: true, lagEvents: 0 });
+  });
+
+  it('keeps read models of its own layout on a restart, and folds the log afresh into ones of another layout', async () => {
+    // given read models built from three events
+    const appended = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
+    runner.start();
+    expect(await runner.waitFor(appended.position)).toBe(true);
+    await runner.stop();
+    expect(readModels.layout).toBe(READ_MODEL_LAYOUT);
+
+    // when a runner opens them again, then it resumes from their checkpoint
+    const again = new ProjectionRunner(store, readModels, [projection], pino({ level: 'silent' }));
+    expect(again.position).toEqual(appended.position);
+
+    // when a runner opens them as written by another release, then it starts from the beginning, on empty tables
+    readModels.layout = READ_MODEL_LAYOUT - 1;
+    runner = new ProjectionRunner(store, readModels, [projection], pino({ level: 'silent' }));
+    expect(runner.position).toEqual(START);
+    expect(projection.count()).toBe(0);
+    expect(readModels.layout).toBe(READ_MODEL_LAYOUT);
+    // and it folds every event once
+    runner.start();
+    expect(await runner.waitFor(appended.position)).toBe(true);
+    expect(projection.count()).toBe(3);
   });
 });

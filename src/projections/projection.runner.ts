@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { comparePositions, type EventStore, type Position, readWholeLog, type RecordedEvent, START, type Subscription } from '../event-store/event-store.port';
 import type { Metrics } from '../observability/metrics';
 import type { Projection } from './projection';
-import type { ReadModelDb } from './read-model.db';
+import { READ_MODEL_LAYOUT, type ReadModelDb } from './read-model.db';
 
 /** The checkpoint of every read model the runner feeds. */
 export const CHECKPOINT = 'read-models';
@@ -40,8 +40,22 @@ export class ProjectionRunner {
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
   ) {
+    if (readModels.layout !== READ_MODEL_LAYOUT) this.dropOtherLayout();
     for (const projection of projections) projection.createSchema(readModels.db);
     this.processed = readModels.checkpoint(CHECKPOINT);
+  }
+
+  /** Tables of another layout are dropped, and the subscription starts from the beginning of the log. */
+  private dropOtherLayout(): void {
+    const { db } = this.readModels;
+    const found = this.readModels.layout;
+    const built = comparePositions(this.readModels.checkpoint(CHECKPOINT), START) > 0;
+    db.transaction(() => {
+      for (const projection of this.projections) projection.drop(db);
+      this.readModels.saveCheckpoint(CHECKPOINT, START, null);
+      this.readModels.layout = READ_MODEL_LAYOUT;
+    })();
+    if (built) this.logger.warn({ found, layout: READ_MODEL_LAYOUT }, 'read models of another layout: folding the whole log into new ones');
   }
 
   /** After each committed batch, with its events: caches of what the read models hold listen here. */

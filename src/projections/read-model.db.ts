@@ -5,6 +5,13 @@ import type { Position } from '../event-store/event-store.port';
 import { START } from '../event-store/event-store.port';
 
 /**
+ * The layout of the read-model tables, kept in the file's `user_version`. Raise it with any change to a
+ * projection's tables: a server that opens a file of another layout (an upgrade, a downgrade) folds the log
+ * into fresh tables instead of writing rows that the old tables do not fit.
+ */
+export const READ_MODEL_LAYOUT = 2;
+
+/**
  * The read models live in one SQLite file beside the store (or anywhere: they are rebuildable). The
  * checkpoint is written in the same transaction as the rows, so after a crash the models and the
  * checkpoint agree, and the subscription resumes exactly where the models stop. That is also why a
@@ -28,6 +35,14 @@ export class ReadModelDb {
     // Files written before the column existed get it; the next batch fills it in.
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(checkpoints)').all();
     if (!columns.some((c) => c.name === 'recorded_at')) this.db.exec('ALTER TABLE checkpoints ADD COLUMN recorded_at TEXT');
+  }
+
+  get layout(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  set layout(layout: number) {
+    this.db.pragma(`user_version = ${Math.trunc(layout)}`);
   }
 
   checkpoint(name: string): Position {
