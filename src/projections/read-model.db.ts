@@ -60,9 +60,6 @@ export class ReadModelDb {
       .run(name, position.commit, position.prepare, recordedAt);
   }
 
-  recordedAt(name: string): string | null {
-    return this.db.prepare<[string], { recorded_at: string | null }>('SELECT recorded_at FROM checkpoints WHERE name = ?').get(name)?.recorded_at ?? null;
-  }
 
   close(): void {
     if (this.db.open) this.db.close();

@@ -93,7 +93,14 @@ export class ProgrammeQueries {
     return this.statements.get<[], { programme_id: string }>('SELECT programme_id FROM programme_heads ORDER BY registered_at').all().map((r) => r.programme_id);
   }
 
+  /**
+   * When the last event the read models hold was recorded — or, while a batch has ended inside an append (its
+   * header read, some changes not yet), the instant just before that append: the events of one append share
+   * their instant, and the view does not show that amendment yet.
+   */
   private readModelsRecordedAt(): string | null {
+    const open = this.statements.get<[], { created: string | null }>("SELECT MIN(json_extract(events, '$[0].created')) AS created FROM programme_open_appends").get()?.created;
+    if (open) return new Date(Date.parse(open) - 1).toISOString();
     return this.statements.get<[string], { recorded_at: string | null }>('SELECT recorded_at FROM checkpoints WHERE name = ?').get(CHECKPOINT)?.recorded_at ?? null;
   }
 
