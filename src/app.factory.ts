@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
-import type { EventStore } from './event-store/event-store.port';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { ProblemException } from './http/problem';
@@ -63,7 +63,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), logger));
+  fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

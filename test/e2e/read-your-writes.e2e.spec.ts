@@ -59,12 +59,25 @@ describe('read-your-writes: a read sent with a write’s position sees that writ
     await t.http.get('/ready').expect(200);
   });
 
-  it('a position the read models do not reach within the brief wait is 503 ReadModelsBehind with Retry-After, not a view without the write', async () => {
-    const res = await view('999999999');
+  it('a write the read models do not reach within the brief wait is 503 ReadModelsBehind with Retry-After, not a view without the write', async () => {
+    await runner.stop();
+    let res;
+    try {
+      const written = await amend(t, KOROSTEN, setCell('303.00')).expect(201);
+      res = await view(written.body.position);
+    } finally {
+      runner.start();
+    }
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ status: 503, code: 'ReadModelsBehind' });
+  });
+
+  it('a position no write has reached is 400 at once, not a wait for something that will not come', async () => {
+    const res = await view('999999999');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'InvalidReadAfterPosition', problems: [{ path: 'header:Read-After-Position', message: 'no write has reached this position' }] });
   });
 
   it('a Read-After-Position that is not a position is 400, naming the header', async () => {
