@@ -79,6 +79,8 @@ export async function createApp(config: Config, logger: Logger, options: { token
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition'],
     maxAge: 600,
+    // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.
+    strictPreflight: false,
   });
   await app.register(helmet, {
     // The data is public: other origins may embed it (a CSV link, a document) as well as fetch it.

@@ -21,8 +21,9 @@ describe('configuration from the environment', () => {
     expect(config.readModelFile).toBe(config.eventStoreFile.replace(/events\.sqlite$/, 'read-models.sqlite'));
   });
 
-  it('keeps the read models at READ_MODEL_FILE when given (any path: they are rebuildable)', () => {
+  it('keeps the read models at READ_MODEL_FILE when given (any path: they are rebuildable), but never in the event store’s file', () => {
     expect(loadConfig({ READ_MODEL_FILE: '/var/cache/tracker/views.sqlite' }).readModelFile).toBe('/var/cache/tracker/views.sqlite');
+    expect(problemsOf({ DATA_DIR: '/srv/tracker', READ_MODEL_FILE: '/srv/tracker/events.sqlite' })).toEqual([expect.stringMatching(/^READ_MODEL_FILE: must not be the event store's file/)]);
   });
 
   it('reads tokens, sizes and the EventStoreDB connection string', () => {

@@ -128,8 +128,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(['API_TOKENS: required when NODE_ENV=production (secretariat:<token>,auditor:<token>)']);
   }
   const dataDir = resolve(config.DATA_DIR);
+  const eventStoreFile = join(dataDir, 'events.sqlite');
   const readModelFile = config.READ_MODEL_FILE ? resolve(config.READ_MODEL_FILE) : join(dataDir, 'read-models.sqlite');
-  return { ...config, DATA_DIR: dataDir, eventStoreFile: join(dataDir, 'events.sqlite'), readModelFile };
+  // A rebuild deletes the read-model file and renames a new one over it: it must never be the event log.
+  if (readModelFile === eventStoreFile) throw new ConfigError([`READ_MODEL_FILE: must not be the event store's file (${eventStoreFile})`]);
+  return { ...config, DATA_DIR: dataDir, eventStoreFile, readModelFile };
 }
 
 /** For entry points: the configuration, or the problems on stderr and exit code 1. */

@@ -76,7 +76,7 @@ describe('aggregate repository: load → decide → append with the revision dec
     expect(lost.reason).toMatchObject({ expected: 0, actual: 1 });
   });
 
-  it('with a stale If-Match, a command refused on the current state keeps its refusal (a 404 for a stream that does not exist), not 412', async () => {
+  it('with a stale If-Match, a command refused as not found keeps its 404; any other answer is 412', async () => {
     // given no stream, and a command that refuses to act on nothing
     const repository = new AggregateRepository(store);
     const refuse = () => domainError('not-found', 'CounterNotFound', 'no such counter');
@@ -87,6 +87,9 @@ describe('aggregate repository: load → decide → append with the revision dec
     // then the refusal stands, and a command that would create the stream still meets the precondition
     expect(outcome).toMatchObject({ code: 'CounterNotFound' });
     await expect(repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, count('a', []))).rejects.toBeInstanceOf(PreconditionFailedError);
+    // and so does one that conflicts with what the client has not seen
+    const conflict = () => domainError('conflict', 'CounterConflict', 'not on this count');
+    await expect(repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, conflict)).rejects.toBeInstanceOf(PreconditionFailedError);
     expect(await store.readStream('counter-none')).toHaveLength(0);
   });
 

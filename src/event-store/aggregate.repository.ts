@@ -147,12 +147,14 @@ export class AggregateRepository {
       const replay = await this.replayOf(streamName, loaded, context);
       if (replay) return replay;
       const decided = decide(loaded.state, loaded.revision);
-      // RFC 9110 §13.2.1: a precondition is ignored where the answer without it would not be a 2xx, so a
-      // command refused on the current state keeps its refusal (an unknown programme or amendment: 404).
-      if (isDomainError(decided)) return decided;
+      // RFC 9110 §13.2.1: a precondition is ignored where the answer would not be a 2xx before the request's
+      // content is looked at, so an unknown programme or amendment stays a 404. A refusal of the content (a
+      // conflict with changes the client has not seen) is not: a stale If-Match tells it to read them first.
+      if (isDomainError(decided) && decided.kind === 'not-found') return decided;
       if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
         throw new PreconditionFailedError(streamName, context.expectedRevision, loaded.revision);
       }
+      if (isDomainError(decided)) return decided;
       if (decided.length === 0) return domainError('conflict', 'NothingToDo', 'the command changes nothing');
 
       const causationId = randomUUID();

@@ -23,11 +23,11 @@ export interface ProblemBody {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /**
- * Refusals of what the request says (DESIGN §7: every problem with its JSON path): a problem that names no part
- * of the body is about the body as a whole ("$"). Other refusals (a token, an id in the URL, the rate) are
- * about no part of the body at all.
+ * Refusals of what the request says (DESIGN §7: every problem with its JSON path): a malformed, too large or
+ * reused request that names no part of its body is about the body as a whole ("$"). Other refusals (a token,
+ * an id in the URL, a conflict with the stored state, the rate) name their part themselves, or none.
  */
-const ABOUT_THE_BODY = new Set([400, 409, 413, 422]);
+const ABOUT_THE_BODY = new Set([400, 413, 422]);
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -240,6 +240,10 @@ describe('problems, headers and operations', () => {
     expect(read.headers['access-control-allow-origin']).toBe('*');
     expect(read.headers['access-control-expose-headers']?.toLowerCase().split(',').map((h: string) => h.trim())).toEqual(expect.arrayContaining(['etag', 'x-request-id']));
     expect(read.headers['cross-origin-resource-policy']).toBe('cross-origin');
+
+    // and an OPTIONS that is not a preflight (no Origin) is answered as one, not refused in plain text
+    const bare = await t.http.options(P);
+    expect({ status: bare.status, body: bare.text }).toEqual({ status: 204, body: '' });
   });
 
   it('echoes a request id the client sends, and makes one otherwise', async () => {

@@ -44,7 +44,7 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
       const changed = (Object.keys(command.data.corrections) as (keyof DecisionDetails)[]).filter(
         (key) => command.data.corrections[key] !== undefined && command.data.corrections[key] !== state[key],
       );
-      if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered');
+      if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered', [{ code: 'NothingToCorrect', message: 'every field is as registered', path: [] }]);
       const pick = (source: Partial<DecisionDetails>) => Object.fromEntries(changed.map((key) => [key, source[key]])) as Partial<DecisionDetails>;
       return [{ type: 'DecisionDetailsCorrected', data: { decisionId: state.id, corrected: pick(command.data.corrections), was: pick(state) } }];
     }

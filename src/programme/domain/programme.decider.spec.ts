@@ -244,15 +244,24 @@ describe('programme decider', () => {
         expect(measureIn(outcome.view(), '1.5')?.directionId).toBe('d-1');
       });
 
-      it('a direction number two sections use, without a section, is DirectionAmbiguous; a section that does not exist is SectionNotFound', () => {
+      it('a direction number two sections use, without a section, is DirectionAmbiguous; a section that does not exist is SectionNotFound; a section without a direction is DirectionRequired', () => {
         given(programmeRegistered(), on('2025-02-01', addSection('III', 'Нова частина'), addDirection('III', '1', 'Перший напрям нової частини')))
-          .when(on('2025-03-01', addMeasure('3.1', { direction: '1' }), addMeasure('3.2', { direction: '1', section: 'IX' }), addMeasure('3.3', { direction: '2', section: 'III' })))
+          .when(
+            on(
+              '2025-03-01',
+              addMeasure('3.1', { direction: '1' }),
+              addMeasure('3.2', { direction: '1', section: 'IX' }),
+              addMeasure('3.3', { direction: '2', section: 'III' }),
+              addMeasure('3.4', { section: 'III' }),
+            ),
+          )
           .thenFails('InvalidChanges', {
             kind: 'conflict',
             problems: [
               { code: 'DirectionAmbiguous', path: ['changes', 0, 'section'] },
               { code: 'SectionNotFound', path: ['changes', 1, 'section'] },
               { code: 'DirectionNotFound', path: ['changes', 2, 'direction'] },
+              { code: 'DirectionRequired', path: ['changes', 3, 'direction'] },
             ],
           });
       });

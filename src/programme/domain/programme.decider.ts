@@ -263,6 +263,7 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
 function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
   let directionId: string | undefined;
   if (change.direction === undefined) {
+    if (change.section !== undefined) return fail('DirectionRequired', `name the direction in section ${change.section} the measure joins`, ['direction']);
     directionId = directionOfSiblings(content, change.number);
     if (directionId === undefined) return fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
   } else {
