@@ -1,10 +1,10 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Logger } from 'pino';
-import type { ApiToken, Config } from './config/config.schema';
+import { type ApiToken, type Config, ConfigError } from './config/config.schema';
 import { CorrectDecisionHandler, GetDecisionHandler, ListDecisionsHandler, RegisterDecisionHandler } from './decision/decision.handlers';
 import { DecisionsController } from './decision/decisions.controller';
 import { DecisionsProjection } from './decision/decisions.projection';
@@ -71,6 +71,13 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.runner.refoldPending) {
+      // Read models of another layout were dropped: fold the log into new ones before serving, with the indexes
+      // built once at the end, rather than row by row through the subscription while requests read half of them.
+      const started = Date.now();
+      const events = await this.runner.rebuild();
+      this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh for this layout');
+    }
     this.runner.start();
     await this.seed();
   }
@@ -84,6 +91,8 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private async seed(): Promise<void> {
     const file = this.config.SEED_DOCUMENT;
     if (file === '' || comparePositions(await this.store.headPosition(), START) !== 0) return;
+    // Checked only here: once the store holds events the seed is never read, and may be gone.
+    if (!existsSync(file)) throw new ConfigError([`SEED_DOCUMENT: ${file} does not exist, and the store is empty (set SEED_DOCUMENT= to start without a programme)`]);
     const programmeId = basename(file, extname(file));
     const result = await this.importer.import({ programmeId, document: readFileSync(file, 'utf8') }, { correlationId: `seed:${programmeId}`, actor: 'seed' });
     await this.runner.waitFor(result.position, 10_000);

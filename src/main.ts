@@ -1,5 +1,5 @@
 import { createApp } from './app.factory';
-import { loadConfigOrExit } from './config/config.schema';
+import { ConfigError, loadConfigOrExit } from './config/config.schema';
 import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A configuration problem found while starting is said as such; anything else with its stack.
+  const said = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`failed to start: ${said}\n`);
   process.exit(1);
 });

@@ -52,13 +52,12 @@ describe('configuration from the environment', () => {
     ]);
   });
 
-  it('names an unusable store address, an empty host or data directory, and a seed document that does not exist', () => {
-    const problems = problemsOf({ EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113', HOST: ' ', DATA_DIR: '', SEED_DOCUMENT: '/no/such/annex.txt' });
+  it('names an unusable store address, and an empty host or data directory', () => {
+    const problems = problemsOf({ EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113', HOST: ' ', DATA_DIR: '' });
     expect(problems).toEqual([
       expect.stringMatching(/^HOST: HOST must not be empty/),
       expect.stringMatching(/^DATA_DIR: DATA_DIR must not be empty/),
       expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*esdb:\/\/host:2113\?tls=false \(got "http:\/\/localhost:2113"\)$/),
-      expect.stringMatching(/^SEED_DOCUMENT: SEED_DOCUMENT must be an annex file that exists, or empty to import nothing \(got "\/no\/such\/annex\.txt"\)$/),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -40,14 +40,6 @@ const byteSize = z
   })
   .refine((n) => n >= 1024 && n <= 64 * 1024 ** 2, 'BODY_LIMIT must be between 1 KiB and 64 MiB');
 
-const isFile = (path: string) => {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-};
-
 export interface ApiToken {
   readonly role: Role;
   readonly token: string;
@@ -87,11 +79,7 @@ export const configSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   API_TOKENS: apiTokens.default([]),
-  SEED_DOCUMENT: z
-    .string()
-    .trim()
-    .refine((path) => path === '' || isFile(path), 'SEED_DOCUMENT must be an annex file that exists, or empty to import nothing')
-    .default(BUNDLED_SEED),
+  SEED_DOCUMENT: z.string().trim().default(BUNDLED_SEED),
   READ_MODEL_FILE: z.string().trim().optional(),
   RATE_LIMIT_PER_MINUTE: integer('RATE_LIMIT_PER_MINUTE', 0, 10_000_000).default(1200),
   BODY_LIMIT: byteSize.default(1024 ** 2),

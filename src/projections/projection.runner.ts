@@ -32,6 +32,8 @@ export class ProjectionRunner {
   private stopped = false;
   private processed: Position;
   private lastProcessedCreated: string | undefined;
+  /** Read models of another layout were dropped at construction: the log is to be folded into new ones (`rebuild`). */
+  refoldPending = false;
 
   constructor(
     private readonly store: EventStore,
@@ -56,6 +58,7 @@ export class ProjectionRunner {
       this.readModels.layout = READ_MODEL_LAYOUT;
     })();
     if (built) this.logger.warn({ found, layout: READ_MODEL_LAYOUT }, 'read models of another layout: folding the whole log into new ones');
+    this.refoldPending = built;
   }
 
   /** After each committed batch, with its events: caches of what the read models hold listen here. */
@@ -143,6 +146,7 @@ export class ProjectionRunner {
       onProgress?.(count);
     }
     for (const projection of this.projections) projection.createIndexes?.(db);
+    this.refoldPending = false;
     return count;
   }
 

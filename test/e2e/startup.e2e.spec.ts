@@ -75,6 +75,18 @@ describe('starting the server from its entry point', () => {
   );
 
   it(
+    'stops with a message naming SEED_DOCUMENT when the store is empty and the seed document does not exist',
+    async () => {
+      const server = launch({ SEED_DOCUMENT: '/no/such/annex.txt', DATA_DIR: dataDir() });
+
+      expect(await server.exited).not.toBe(0);
+      expect(server.stderr()).toMatch(/SEED_DOCUMENT: \/no\/such\/annex\.txt does not exist, and the store is empty/);
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
     'refuses to start in production without API_TOKENS, and prints no development tokens',
     async () => {
       const server = launch({ NODE_ENV: 'production', DATA_DIR: dataDir() });
