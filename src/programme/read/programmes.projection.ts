@@ -22,7 +22,9 @@ interface ProgrammeMemory {
   /**
    * The amendments whose content has a current snapshot: never SNAPSHOT_EVERY versions in a row without one.
    * With the content once it has been written or read here (null: only in the table), so that a refold starts
-   * from it and compares with it without reading and parsing it back.
+   * from it and compares with it without reading and parsing it back. Held as long as the process runs: contents
+   * folded one from another share every measure left unchanged, so each costs the few measures changed since
+   * the previous snapshot (a few KB; 4.5 MB for the benchmark’s 10,000 amendments, measured).
    */
   snapshots: Map<string, { readonly content: ProgrammeContent | null } | null>;
   /** The content after the last of them. */
