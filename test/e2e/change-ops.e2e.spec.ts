@@ -60,6 +60,12 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
     return id;
   };
 
+  /** A fresh copy, its view as approved, and a decision of March to amend it with. */
+  const freshWithMarchDecision = async () => {
+    const programme = await freshProgramme();
+    return { programme, before: await viewOf(t, programme), decisionId: await registerDecision(t, MARCH) };
+  };
+
   /** The audit lines a decision wrote in a programme, as the auditor reads them. */
   const auditOf = async (programme: string, query: Record<string, string>): Promise<Line[]> => {
     const res = await t.http.get(`/api/v1/programmes/${programme}/audit`).set(t.as('auditor')).query({ limit: 500, ...query }).expect(200);
@@ -216,9 +222,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
     });
 
     it('given one amendment, when 2.4 becomes 2.12 and then 2.3 takes the freed 2.4, then each change sees the one before it', async () => {
-      const programme = await freshProgramme();
-      const before = await viewOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, before, decisionId } = await freshWithMarchDecision();
 
       const res = await amend(t, programme, {
         decisionId,
@@ -547,9 +551,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
   describe('addSection', () => {
     it('given sections I–IV, when a decision adds section V, then V is listed last with zero totals from that date and is absent before it, and the audit has the section line', async () => {
       // given the annex's four sections
-      const programme = await freshProgramme();
-      const before = await viewOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, before, decisionId } = await freshWithMarchDecision();
 
       // when section V is added, with an id the secretariat chose
       const res = await amend(t, programme, { decisionId, changes: [{ op: 'addSection', sectionId: 'section-v', number: 'V', title: 'Цифрова трансформація' }] });
@@ -629,9 +631,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
   describe('addDirection', () => {
     it('given section I with direction 1, when a decision adds direction 2 to it and a measure 1.5 into direction 2, then 1.5 lands there, section I’s totals include it, and the audit has both lines', async () => {
       // given section I: direction 1 with 1.1–1.4
-      const programme = await freshProgramme();
-      const before = await viewOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, before, decisionId } = await freshWithMarchDecision();
 
       // when direction 2 is added to section I, and 1.5 into it by the direction's number
       const res = await amend(t, programme, {
@@ -672,9 +672,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
 
     it('given a new section V, when direction "1" is added to it and a measure into V’s direction "1", then the measure lands in V’s direction, not in section I’s direction "1"', async () => {
       // given the annex, whose section I already has a direction "1"
-      const programme = await freshProgramme();
-      const before = await viewOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, before, decisionId } = await freshWithMarchDecision();
 
       // when section V, its direction "1" and a measure 5.1 in V's direction "1" are added
       const res = await amend(t, programme, {
