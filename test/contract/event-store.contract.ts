@@ -8,6 +8,7 @@ import {
   readWholeLog,
   RecordedEvent,
 } from '../../src/event-store/event-store.port';
+import { rejection } from '../support/rejection';
 
 export interface StoreUnderTest {
   readonly store: EventStore;
@@ -24,15 +25,6 @@ const event = (type = 'Happened', data: Record<string, string | number> = {}): E
 });
 
 const events = (n: number, type = 'Happened') => Array.from({ length: n }, (_, i) => event(type, { i }));
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** Events of this run only: the EventStoreDB server may hold other runs' events. */
 async function collectFromLog(store: EventStore, after: Position, streams: Set<string>): Promise<RecordedEvent[]> {

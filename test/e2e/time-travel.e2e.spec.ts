@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, measureOf, type ProgrammeView, revoke, type TotalsView, viewOf } from '../support/http-programmes';
-import type { AuditEntry } from '../../src/programme/read/programme.queries';
+import type { AuditEntry, VersionView } from '../../src/programme/read/programme.queries';
 
 /**
  * Time travel (DESIGN §5, §6): one history of the Korosten programme, read on both axes over HTTP.
@@ -34,22 +34,12 @@ interface Written {
   readonly revision: number;
 }
 
-interface Version {
-  readonly amendmentId: string;
-  readonly decisionId: string;
-  readonly decision: string | null;
-  readonly effectiveFrom: string;
-  readonly recordedAt: string;
-  readonly initial: boolean;
-  readonly totals: TotalsView;
-}
-
 describe('time travel: what was in force on a date, as known at an instant', () => {
   let t: TestApp;
   const decisions = { approving: '', A: '', B: '', C: '' };
   const written = {} as Record<'A' | 'B' | 'C' | 'revocation', Written>;
   /** What a GET saw right after each write returned. */
-  const seenAfter = {} as Record<'A' | 'B' | 'revocation', { view: ProgrammeView; etag: string; versions: Version[] }>;
+  const seenAfter = {} as Record<'A' | 'B' | 'revocation', { view: ProgrammeView; etag: string; versions: VersionView[] }>;
   /** Wall-clock instants taken between writes, a few ms clear of each. */
   const between = { AandB: '', CandRevocation: '' };
 
@@ -68,14 +58,14 @@ describe('time travel: what was in force on a date, as known at an instant', () 
   const look = async () => {
     const res = await t.http.get(PROGRAMME).expect(200);
     const versions = await t.http.get(`${PROGRAMME}/versions`).expect(200);
-    return { view: res.body as ProgrammeView, etag: res.headers.etag as string, versions: versions.body.versions as Version[] };
+    return { view: res.body as ProgrammeView, etag: res.headers.etag as string, versions: versions.body.versions as VersionView[] };
   };
   const view = (query: { asOf?: string; knownAt?: string }) => viewOf(t, KOROSTEN, query);
   const audit = async (query: Record<string, string | number>) => {
     const res = await t.http.get(`${PROGRAMME}/audit`).set(t.as('auditor')).query(query).expect(200);
     return res.body as { entries: AuditEntry[]; next: string | null };
   };
-  const versions = async () => (await t.http.get(`${PROGRAMME}/versions`).expect(200)).body.versions as Version[];
+  const versions = async () => (await t.http.get(`${PROGRAMME}/versions`).expect(200)).body.versions as VersionView[];
   const recordedAt = async (amendmentId: string) => (await audit({ limit: 500 })).entries.find((e) => e.amendmentId === amendmentId)?.recordedAt as string;
   const revokedAt = async () => (await audit({ limit: 500 })).entries.find((e) => e.kind === 'revocation')?.recordedAt as string;
 
@@ -224,8 +214,8 @@ describe('time travel: what was in force on a date, as known at an instant', () 
 
     it('GET /versions/:decisionId gives the programme as amended by that decision', async () => {
       // when the version of B and of A are read
-      const b = (await t.http.get(`${PROGRAMME}/versions/${decisions.B}`).expect(200)).body as { version: Version; programme: ProgrammeView };
-      const a = (await t.http.get(`${PROGRAMME}/versions/${decisions.A}`).expect(200)).body as { version: Version; programme: ProgrammeView };
+      const b = (await t.http.get(`${PROGRAMME}/versions/${decisions.B}`).expect(200)).body as { version: VersionView; programme: ProgrammeView };
+      const a = (await t.http.get(`${PROGRAMME}/versions/${decisions.A}`).expect(200)).body as { version: VersionView; programme: ProgrammeView };
 
       // then B's version has B's changes and not A's; A's has both, B's first
       expect(b.version).toMatchObject({ decisionId: decisions.B, effectiveFrom: '2025-01-15', totals: withB });

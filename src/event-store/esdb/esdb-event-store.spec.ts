@@ -23,6 +23,7 @@ import { Readable, Transform, TransformCallback } from 'node:stream';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import { EventData, Position, readWholeLog, RecordedEvent, START } from '../event-store.port';
 import { EsdbClient, EsdbEventStore, resubscribeDelay } from './esdb-event-store';
+import { rejection } from '../../../test/support/rejection';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A fake of the client: an in-memory $all that answers reads the way the server does (inclusive of the start
@@ -188,15 +189,6 @@ function waitFor(predicate: () => boolean, timeoutMs = 2_000): Promise<void> {
 }
 
 const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const portEvent = (id: string, type = 'AllocationSet'): EventData => ({ id, type, data: { measureId: '1.3' }, metadata: { actor: 'secretariat' } });
 
