@@ -25,9 +25,7 @@ export function toProblem(error: unknown): ProblemException {
   // Nest wraps what Fastify rejects before a handler runs (bad JSON, body too large, no route).
   const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = CODES[status] ?? `Http${status}`;
-    const message = (error as Error).message || 'bad request';
-    return new ProblemException(status, code, message, status === 415 ? [{ path: 'header:Content-Type', code, message: 'send application/json' }] : []);
+    return new ProblemException(status, CODES[status] ?? `Http${status}`, (error as Error).message || 'bad request');
   }
   return new ProblemException(500, 'InternalError', 'the server failed; the request id identifies it in the logs');
 }

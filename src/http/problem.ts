@@ -23,11 +23,12 @@ export interface ProblemBody {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /**
- * Refusals of what the request says (DESIGN §7: every problem with its JSON path): a malformed, too large or
- * reused request that names no part of its body is about the body as a whole ("$"). Other refusals (a token,
- * an id in the URL, a conflict with the stored state, the rate) name their part themselves, or none.
+ * Refusals of what the request says (DESIGN §7: every problem with its JSON path) that name no part of it
+ * themselves: a malformed, too large or reused request is about its body as a whole ("$"), an unsupported one
+ * about its Content-Type. Other refusals (a token, an id in the URL, a conflict with the stored state, the
+ * rate) name their part themselves, or none.
  */
-const ABOUT_THE_BODY = new Set([400, 413, 422]);
+const WHERE_BY_STATUS: Readonly<Record<number, string>> = { 400: '$', 413: '$', 415: 'header:Content-Type', 422: '$' };
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -68,7 +69,7 @@ export class ProblemException extends Error {
       code: this.code,
       ...(instance ? { instance } : {}),
       ...(requestId ? { requestId } : {}),
-      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail, ...(ABOUT_THE_BODY.has(this.status) ? { path: '$' } : {}) }],
+      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail, ...(this.status in WHERE_BY_STATUS ? { path: WHERE_BY_STATUS[this.status] } : {}) }],
     };
   }
 }
