@@ -53,12 +53,17 @@ export class ProjectionRunner {
     const found = this.readModels.layout;
     const built = comparePositions(this.readModels.checkpoint(CHECKPOINT), START) > 0;
     db.transaction(() => {
-      for (const projection of this.projections) projection.drop(db);
-      this.readModels.saveCheckpoint(CHECKPOINT, START, null);
+      this.dropAll();
       this.readModels.layout = READ_MODEL_LAYOUT;
     })();
     if (built) this.logger.warn({ found, layout: READ_MODEL_LAYOUT }, 'read models of another layout: folding the whole log into new ones');
     this.refoldPending = built;
+  }
+
+  /** Every read model dropped and the checkpoint back at the start of the log; inside the caller's transaction. */
+  private dropAll(): void {
+    for (const projection of this.projections) projection.drop(this.readModels.db);
+    this.readModels.saveCheckpoint(CHECKPOINT, START, null);
   }
 
   /** After each committed batch, with its events: caches of what the read models hold listen here. */
@@ -132,11 +137,8 @@ export class ProjectionRunner {
   async rebuild(onProgress?: (processed: number) => void): Promise<number> {
     const { db } = this.readModels;
     db.transaction(() => {
-      for (const projection of this.projections) {
-        projection.drop(db);
-        projection.createSchema(db, { deferIndexes: true });
-      }
-      this.readModels.saveCheckpoint(CHECKPOINT, START, null);
+      this.dropAll();
+      for (const projection of this.projections) projection.createSchema(db, { deferIndexes: true });
     })();
     this.processed = START;
     let count = 0;
