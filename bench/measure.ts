@@ -16,14 +16,19 @@ export interface Throughput {
 }
 
 /**
- * Times `steps` steps of each contender in turns, swapping which goes first at every step, so that the load
- * of a shared machine and whatever the first of a pair leaves warm fall on both alike. Only the steps are timed.
+ * Times `steps` steps of each contender in turns, rotating which goes first at every step, so that the load
+ * of a shared machine and whatever one leaves warm fall on all alike. Only the steps are timed.
  */
-export async function inTurns(steps: number, contenders: readonly [Step, Step], progress: Progress): Promise<[Throughput, Throughput]> {
-  const seconds = [0, 0];
-  const units = [0, 0];
+export async function inTurns<Contenders extends readonly Step[]>(
+  steps: number,
+  contenders: Contenders,
+  progress: Progress,
+): Promise<{ -readonly [K in keyof Contenders]: Throughput }> {
+  const seconds = contenders.map(() => 0);
+  const units = contenders.map(() => 0);
   for (let step = 0; step < steps; step++) {
-    for (const contender of step % 2 === 0 ? [0, 1] : [1, 0]) {
+    for (let turn = 0; turn < contenders.length; turn++) {
+      const contender = (step + turn) % contenders.length;
       const started = performance.now();
       const handled = contenders[contender]();
       const count = typeof handled === 'number' ? handled : await handled;
@@ -32,10 +37,7 @@ export async function inTurns(steps: number, contenders: readonly [Step, Step], 
       progress.advance(count);
     }
   }
-  return [
-    { units: units[0], perSecond: units[0] / seconds[0] },
-    { units: units[1], perSecond: units[1] / seconds[1] },
-  ];
+  return contenders.map((_, i) => ({ units: units[i], perSecond: units[i] / seconds[i] })) as { -readonly [K in keyof Contenders]: Throughput };
 }
 
 export interface Progress {
