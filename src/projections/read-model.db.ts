@@ -6,10 +6,12 @@ import { START } from '../event-store/event-store.port';
 
 /**
  * The layout of the read-model tables, kept in the file's `user_version`. Raise it with any change to a
- * projection's tables: a server that opens a file of another layout (an upgrade, a downgrade) folds the log
- * into fresh tables instead of writing rows that the old tables do not fit.
+ * projection's tables or to what their rows hold: a server that opens a file of another layout (an upgrade, a
+ * downgrade) folds the log into fresh tables instead of writing rows that the old tables do not fit, or
+ * serving rows written the old way beside new ones. 3: audit lines of added and removed measures carry the
+ * whole measure.
  */
-export const READ_MODEL_LAYOUT = 2;
+export const READ_MODEL_LAYOUT = 3;
 
 /**
  * The read models live in one SQLite file beside the store (or anywhere: they are rebuildable). The

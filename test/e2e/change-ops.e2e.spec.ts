@@ -16,11 +16,12 @@ import {
   type TotalsView,
   viewOf,
 } from '../support/http-programmes';
+import { parseAmount } from '../../src/programme/domain/money';
 import type { AuditEntry } from '../../src/programme/read/programme.queries';
 
 /**
- * The change ops that had no end-to-end test over HTTP (DESIGN §4, §5, §7): renumberMeasure,
- * changeExpectedResults, unassignExecutor, changeFundingSource, extendPeriod, addSection, addDirection.
+ * The change ops that had no end-to-end test over HTTP (DESIGN §4, §5, §7): renumberMeasure, removeMeasure's
+ * audit line, changeExpectedResults, unassignExecutor, changeFundingSource, extendPeriod, addSection, addDirection.
  * For each: the amendment is registered over HTTP, the view shows the change from its effective date and the
  * old state before it, the audit trail has the line (field, was → became), and a change the decider refuses
  * is a problem+json that writes nothing. One app serves the file; every test amends its own copy of the
@@ -194,11 +195,16 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
         [id, '2.11', 'allocations.2026', '85.00', '95.00'],
         [id, '2.11', 'title', expect.stringMatching(/^Інформаційні послуги, в тому числі/), 'Інформаційні послуги громаді'],
       ]);
-      // and filtering the audit by the measure's new number finds both those lines
-      expect((await auditOf(programme, { measure: '2.11' })).map((l) => [l.decisionId, l.field])).toEqual([
-        [june, 'allocations.2026'],
-        [june, 'title'],
-      ]);
+      // and filtering the audit by the number the measure carries now finds its whole trail, from before the
+      // renumbering too; so does the number it carried then
+      const trail = [
+        [id, '2.3', 'measure'],
+        [id, '2.3', 'number'],
+        [id, '2.11', 'allocations.2026'],
+        [id, '2.11', 'title'],
+      ];
+      expect((await auditOf(programme, { measure: '2.11' })).map((l) => [l.measureId, l.measureNumber, l.field])).toEqual(trail);
+      expect((await auditOf(programme, { measure: '2.3' })).map((l) => [l.measureId, l.measureNumber, l.field])).toEqual(trail);
 
       // when a later decision still says 2.3, then there is no such measure on its date, and nothing is written
       const etag = await etagOf(t, programme);
@@ -273,6 +279,46 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       // then the June amendment would no longer fit: refused, nothing written
       refused(res, [{ code: 'TimelineConflict', amendmentId: adding.body.amendmentId, decisionId: june, effectiveFrom: JUNE, rule: 'MeasureNumberTaken' }], 'TimelineConflict');
       await nothingWritten(programme, etag, march);
+    });
+  });
+
+  describe('removeMeasure', () => {
+    it('given 2.1 with its money, when a decision removes it, then the totals drop by its allocations and the audit line carries them, so the trail alone accounts for the change', async () => {
+      // given the annex's 2.1
+      const { programme, before, decisionId } = await freshWithMarchDecision();
+      const measure = measureOf(before, '2.1');
+
+      // when a March decision removes it
+      accepted(await amend(t, programme, { decisionId, changes: [{ op: 'removeMeasure', measure: '2.1' }] }), programme, before, 1, MARCH);
+
+      // then the view lacks it, and every year's total dropped by exactly its allocation
+      const after = await viewOf(t, programme);
+      expect(measures(after).map((m) => m.id)).not.toContain(measure.id);
+      const kopecksOf = (amount: string | null): number => {
+        if (amount === null) return 0;
+        const parsed = parseAmount(amount);
+        if (!parsed.ok) throw new Error(parsed.reason);
+        return parsed.amount ?? 0;
+      };
+      for (const year of ['2024', '2025', '2026']) {
+        expect(kopecksOf(before.totals.byYear[year]) - kopecksOf(after.totals.byYear[year])).toBe(kopecksOf(measure.allocations[year]));
+      }
+      // and the audit line says what was removed, money included, as the view showed it
+      expect(await auditOf(programme, { decision: decisionId })).toEqual([
+        change(decisionId, MARCH, {
+          measureId: measure.id,
+          measureNumber: '2.1',
+          field: 'measure',
+          was: {
+            number: '2.1',
+            title: measure.title,
+            term: measure.term,
+            executors: measure.executors.map((e) => e.id),
+            fundingSources: measure.fundingSources,
+            expectedResults: measure.expectedResults,
+          },
+        }),
+      ]);
     });
   });
 
@@ -665,7 +711,15 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
           measureId: measureOf(after, '1.5').id,
           measureNumber: '1.5',
           field: 'measure',
-          became: { number: '1.5', title: 'Онлайн-трансляції засідань міської ради' },
+          // everything the measure carries, its money included: the trail alone accounts for the new totals
+          became: {
+            number: '1.5',
+            title: 'Онлайн-трансляції засідань міської ради',
+            term: { from: 2025, to: 2026 },
+            executors: [],
+            fundingSources: [{ source: BUDGET, allocations: { '2025': '10.00', '2026': '12.00' } }],
+            expectedResults: [],
+          },
         }),
       ]);
     });

@@ -1,7 +1,7 @@
 import { formatAmount } from '../domain/money';
 import type { ProgrammeChange } from '../domain/programme.events';
 import { evolve } from '../domain/programme.evolve';
-import type { ProgrammeContent } from '../domain/programme.types';
+import type { Measure, ProgrammeContent } from '../domain/programme.types';
 import { exhaustive } from '../../common/exhaustive';
 
 /** One line of the audit trail: a field of the programme that a change moved from `was` to `became`. */
@@ -29,6 +29,24 @@ export function auditChanges(start: ProgrammeContent | null, changes: readonly P
   return { lines, after: content };
 }
 
+/**
+ * A measure as a line of the trail shows it when it is added or removed: everything it carries, its money
+ * included, so that the trail alone accounts for every change of the totals.
+ */
+function measureRecord(measure: Omit<Measure, 'id' | 'directionId'>) {
+  return {
+    number: measure.number,
+    title: measure.title,
+    term: measure.term,
+    executors: measure.executorIds,
+    fundingSources: measure.funding.map((line) => ({
+      source: line.source,
+      allocations: Object.fromEntries(Object.entries(line.allocations).map(([year, amount]) => [year, formatAmount(amount)])),
+    })),
+    expectedResults: measure.expectedResults,
+  };
+}
+
 function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): AuditChange[] {
   const numberOf = (measureId: string) => content?.measures.find((m) => m.id === measureId)?.number ?? null;
   const line = (measureId: string | null, field: string, was: unknown, became: unknown, number = measureId && numberOf(measureId)): AuditChange => ({
@@ -46,9 +64,11 @@ function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): Aud
     case 'DirectionAdded':
       return [line(null, 'direction', null, { number: change.data.number, title: change.data.title })];
     case 'MeasureAdded':
-      return [line(change.data.measureId, 'measure', null, { number: change.data.number, title: change.data.title }, change.data.number)];
-    case 'MeasureRemoved':
-      return [line(change.data.measureId, 'measure', { number: change.data.number, title: change.data.title }, null, change.data.number)];
+      return [line(change.data.measureId, 'measure', null, measureRecord(change.data), change.data.number)];
+    case 'MeasureRemoved': {
+      const removed = content?.measures.find((m) => m.id === change.data.measureId);
+      return [line(change.data.measureId, 'measure', removed ? measureRecord(removed) : { number: change.data.number, title: change.data.title }, null, change.data.number)];
+    }
     case 'MeasureReworded':
       return [line(change.data.measureId, 'title', change.data.was, change.data.title)];
     case 'MeasureRenumbered':

@@ -104,6 +104,16 @@ export class ProgrammeQueries {
     return this.statements.get<[string], { recorded_at: string | null }>('SELECT recorded_at FROM checkpoints WHERE name = ?').get(CHECKPOINT)?.recorded_at ?? null;
   }
 
+  /**
+   * The latest instant a view can be known at: now, or the last event the read models hold when the store's
+   * clock (EventStoreDB's leader) runs ahead of this server's, so that a view's own `knownAt` is always accepted back.
+   */
+  latestKnowable(): string {
+    const now = new Date().toISOString();
+    const recorded = this.readModelsRecordedAt();
+    return recorded !== null && recorded > now ? recorded : now;
+  }
+
   lastRecordedAt(programmeId: string): string {
     return this.statements.get<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
   }
@@ -233,14 +243,18 @@ export class ProgrammeQueries {
 
   /**
    * "затвердженої рішенням 31 сесії VIII скликання від 22.02.2024 (зі змінами, внесеними рішеннями від
-   * 20.03.2025 № 1878, від 14.05.2025 № 1990)": each decision once, in effective order.
+   * 20.03.2025 № 1878, від 14.05.2025 № 1990)": each decision once; the approving one (the first in effective
+   * order) and then the amending ones in the order they were adopted, as a preamble cites them — not in the
+   * order their changes take effect.
    */
   chain(inForce: readonly Pick<AmendmentRef, 'decisionId'>[], knownAt?: string): string {
     const decisionIds = [...new Set(inForce.map((a) => a.decisionId))];
     if (decisionIds.length === 0) return '';
-    const [approving, ...amending] = decisionIds.map((id) => this.decisions.get(id, knownAt));
+    const [approving, ...cited] = decisionIds.map((id) => this.decisions.get(id, knownAt));
     const approved = approving ? `затвердженої ${citation(approving).replace(/^рішення/, 'рішенням')}` : 'затвердженої рішенням';
-    if (amending.length === 0) return approved;
+    if (cited.length === 0) return approved;
+    // Stable: decisions adopted the same day keep their effective order; an unknown one goes last.
+    const amending = [...cited].sort((a, b) => (a?.adoptedOn ?? '\uffff').localeCompare(b?.adoptedOn ?? '\uffff'));
     const dated = amending.map((d) => (d ? citation(d).replace(/^рішення .*? скликання /, '') : 'від невідомої дати'));
     return `${approved} (зі змінами, внесеними ${amending.length === 1 ? 'рішенням' : 'рішеннями'} ${dated.join(', ')})`;
   }
@@ -344,16 +358,32 @@ interface AuditRow {
   reason: string | null;
 }
 
+/**
+ * The measures an audit filter names: the one with that id, and every one that has carried that number at
+ * any time — as added, or renumbered to it — so that the number a view shows today finds a measure whose
+ * earlier lines were recorded under its old number.
+ */
+function measuresNamed(db: Database.Database, programmeId: string, measure: string): string[] {
+  const number = measure.replace(/\.$/, '');
+  return db
+    .prepare<[string, string, string, string], string>(
+      `SELECT DISTINCT measure_id FROM programme_audit
+       WHERE programme_id = ? AND measure_id IS NOT NULL AND (measure_id = ? OR measure_number = ? OR (field = 'number' AND became = ?))`,
+    )
+    .pluck()
+    .all(programmeId, measure, number, JSON.stringify(number));
+}
+
 /** The audit trail in record order, one page after a cursor. */
 export function auditPage(db: Database.Database, programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
   const where = ['programme_id = ?', 'seq > ?'];
   const args: unknown[] = [programmeId, filter.after ?? 0];
   if (filter.measure) {
+    const measures = JSON.stringify(measuresNamed(db, programmeId, filter.measure));
     // A revocation names no measure, but it undoes the changes of its amendment: it belongs to that measure's trail.
-    const measure = '(measure_id = ? OR measure_number = ?)';
+    const measure = 'measure_id IN (SELECT value FROM json_each(?))';
     where.push(`(${measure} OR (kind = 'revocation' AND amendment_id IN (SELECT amendment_id FROM programme_audit WHERE programme_id = ? AND kind = 'change' AND ${measure})))`);
-    const number = filter.measure.replace(/\.$/, '');
-    args.push(filter.measure, number, programmeId, filter.measure, number);
+    args.push(measures, programmeId, measures);
   }
   if (filter.decision) {
     where.push('decision_id = ?');
