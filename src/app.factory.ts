@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
@@ -46,6 +47,12 @@ export async function createApp(config: Config, logger: Logger, options: { token
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
+    // Fastify's router refuses a malformed URL or an over-long path parameter before Nest sees the request.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than any id (100 characters)' : 'the URL is not valid';
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'PathTooLong' : 'MalformedUrl';
+      sendProblem(new ProblemException(error.statusCode ?? 400, code, detail, [{ path: 'url', code, message: detail }]), request, reply, logger);
+    },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

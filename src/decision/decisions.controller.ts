@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Roles } from '../http/auth.guard';
 import { commandContext, replayed } from '../http/command-context';
+import { noQuerySchema } from '../http/schemas';
 import { ZodPipe } from '../http/zod.pipe';
 import { decisionBodySchema, decisionCorrectionSchema, decisionParams } from './decision.api';
 import { CorrectDecision, GetDecision, ListDecisions, RegisterDecision } from './decision.handlers';
@@ -37,12 +38,15 @@ export class DecisionsController {
   }
 
   @Get()
-  list() {
+  list(@Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>) {
     return this.queries.execute(new ListDecisions());
   }
 
   @Get(':id')
-  get(@Param(new ZodPipe(decisionParams, 'params')) params: z.output<typeof decisionParams>) {
+  get(
+    @Param(new ZodPipe(decisionParams, 'params')) params: z.output<typeof decisionParams>,
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+  ) {
     return this.queries.execute(new GetDecision(params.id));
   }
 }

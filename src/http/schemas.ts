@@ -1,17 +1,31 @@
 import { z } from 'zod';
 import { type Amount, parseAmount } from '../programme/domain/money';
+// Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
+import './openapi';
 
 /** Shapes shared by the request schemas. */
+
+/** A calendar date: "2025-02-30" is a mistake, not 2 March. */
+function isCalendarDate(date: string): boolean {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
+}
 
 export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+  .refine(isCalendarDate, 'not a calendar date');
 
-/** An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times. */
+/**
+ * An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times.
+ * Its date must be a calendar date: Date.parse would read "2026-11-31T00:00Z" as 1 December.
+ */
 export const instantSchema = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO 8601 instant, e.g. 2025-03-01T10:00:00Z')
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)) && isCalendarDate(s.slice(0, 10)),
+    'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z',
+  )
   .transform((s) => new Date(s).toISOString());
 
 export const yearSchema = z.number().int().min(1991).max(2100);
@@ -48,3 +62,9 @@ export const idSchema = z.string().trim().min(1).max(100);
 export const programmeIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and hyphens, e.g. korosten-self-government-2024-2026');
+
+/**
+ * For reads that take no parameter: they refuse one as the others refuse a key they do not know, or a
+ * `knownAt` sent to them would go unheeded.
+ */
+export const noQuerySchema = z.object({}).strict();

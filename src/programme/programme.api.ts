@@ -87,7 +87,7 @@ export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSch
 export const viewQuerySchema = z.object({ asOf: dateSchema.optional(), knownAt: instantSchema.optional() }).strict();
 
 /** A decision id, or a date: what looks like a date must be one ("2025-13-45" is a mistake, not an id). */
-const pointSchema = idSchema
+export const pointSchema = idSchema
   .refine((point) => !/^\d{4}-\d{2}-\d{2}$/.test(point) || dateSchema.safeParse(point).success, 'not a calendar date')
   .describe('a decision id, or a date (YYYY-MM-DD)');
 
@@ -95,13 +95,19 @@ export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, kn
 
 export const auditQuerySchema = z
   .object({
-    measure: idSchema.optional().describe('a measure id or number'),
+    measure: idSchema.optional().describe('a measure id, or a number the measure has carried at any time'),
     decision: idSchema.optional(),
     actor: idSchema.optional(),
     from: instantSchema.optional().describe('recorded at or after'),
     to: instantSchema.optional().describe('recorded before'),
     after: z.string().regex(/^\d+$/, 'the cursor from the previous page').optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    // Digits only: a coercing number would also take "1e2" and "0x10".
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/, 'a whole number from 1 to 500')
+      .transform(Number)
+      .refine((limit) => limit >= 1 && limit <= 500, 'a whole number from 1 to 500')
+      .default(100),
   })
   .strict()
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'the period ends before it starts', path: ['to'] });

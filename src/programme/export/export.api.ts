@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROBLEMS, route } from '../../http/openapi';
-import { dateSchema, idSchema, instantSchema, programmeIdSchema } from '../../http/schemas';
+import { dateSchema, instantSchema, programmeIdSchema } from '../../http/schemas';
+import { pointSchema } from '../programme.api';
 
 export const exportQuerySchema = z
   .object({
@@ -12,8 +13,8 @@ export const exportQuerySchema = z
 
 export const diffExportQuerySchema = z
   .object({
-    from: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
-    to: idSchema.describe('a decision id, or a date (YYYY-MM-DD)'),
+    from: pointSchema,
+    to: pointSchema,
     format: z.enum(['html', 'docx']).default('html'),
     knownAt: instantSchema.optional(),
   })

@@ -2,8 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { todayInKyiv } from '../../common/clock';
 import { DecisionsProjection } from '../../decision/decisions.projection';
-import { ProblemException } from '../../http/problem';
-import { type DiffEnd, GetDiff } from '../read/programme-read.handlers';
+import { type DiffEnd, GetDiff, mustBeKnowable, mustExist, notInForce, pointParameters } from '../read/programme-read.handlers';
 import type { ProgrammeDiff } from '../read/programme.diff';
 import { ProgrammeQueries } from '../read/programme.queries';
 import { annexGrid, comparativeGrid } from './annex.table';
@@ -50,10 +49,11 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
   constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
 
   async execute({ programmeId, format, asOf, knownAt }: ExportProgramme): Promise<ExportedFile> {
-    if (!this.queries.exists(programmeId)) throw new ProblemException(404, 'ProgrammeNotFound', `no programme ${programmeId}`);
+    mustExist(this.queries, programmeId);
+    mustBeKnowable(this.queries, knownAt);
     const date = asOf ?? todayInKyiv();
     const view = this.queries.view(programmeId, { asOf: date, ...(knownAt ? { knownAt } : {}) });
-    if (!view) throw new ProblemException(404, 'ProgrammeNotInForce', `programme ${programmeId} is not in force on ${date}`);
+    if (!view) throw notInForce(programmeId, date, pointParameters(asOf, knownAt));
     const filename = `${programmeId}-${date}`;
     switch (format) {
       case 'json':

@@ -46,12 +46,33 @@ export interface SerializedView {
   readonly json: string;
 }
 
-function mustExist(queries: ProgrammeQueries, programmeId: string): void {
+export function mustExist(queries: ProgrammeQueries, programmeId: string): void {
   if (!queries.exists(programmeId)) throw new ProblemException(404, 'ProgrammeNotFound', `no programme ${programmeId}`);
 }
 
-function notInForce(programmeId: string, asOf: string): ProblemException {
-  return new ProblemException(404, 'ProgrammeNotInForce', `programme ${programmeId} is not in force on ${asOf} (as known then)`);
+/**
+ * What will be known at a later instant is not known yet: a view "as known" then would change with every
+ * write until then, and sending its `knownAt` back would not give the same view.
+ */
+export function mustBeKnowable(queries: ProgrammeQueries, knownAt: string | undefined): void {
+  if (knownAt === undefined) return;
+  const latest = queries.latestKnowable();
+  if (knownAt > latest) {
+    throw new ProblemException(400, 'KnownAtInFuture', `knownAt ${knownAt} has not come yet (it is ${latest})`, [
+      { path: 'query:knownAt', code: 'KnownAtInFuture', message: 'an instant no later than now' },
+    ]);
+  }
+}
+
+/** `where`: the query parameters that chose the point (none for the default, today as known now). */
+export function notInForce(programmeId: string, asOf: string, where: readonly string[] = []): ProblemException {
+  const detail = `programme ${programmeId} is not in force on ${asOf} (as known then)`;
+  return new ProblemException(404, 'ProgrammeNotInForce', detail, where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: detail })));
+}
+
+/** The parameters that chose a view's point on the two axes. */
+export function pointParameters(asOf: string | undefined, knownAt: string | undefined, asOfName = 'asOf'): string[] {
+  return [...(asOf === undefined ? [] : [`query:${asOfName}`]), ...(knownAt === undefined ? [] : ['query:knownAt'])];
 }
 
 @QueryHandler(ListProgrammes)
@@ -72,15 +93,16 @@ export class GetProgrammeViewHandler implements IQueryHandler<GetProgrammeView> 
 
   async execute({ programmeId, asOf, knownAt }: GetProgrammeView): Promise<SerializedView> {
     mustExist(this.queries, programmeId);
+    mustBeKnowable(this.queries, knownAt);
     const today = todayInKyiv();
     const date = asOf ?? today;
     if (knownAt === undefined && date === today) {
       const current = this.views.current(programmeId);
-      if (!current) throw notInForce(programmeId, date);
+      if (!current) throw notInForce(programmeId, date, pointParameters(asOf, knownAt));
       return current;
     }
     const view = this.queries.view(programmeId, { asOf: date, ...(knownAt ? { knownAt } : {}) });
-    if (!view) throw notInForce(programmeId, date);
+    if (!view) throw notInForce(programmeId, date, pointParameters(asOf, knownAt));
     return { revision: view.revision, json: JSON.stringify(view) };
   }
 }
@@ -118,12 +140,13 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
 
   async execute({ programmeId, from, to, knownAt }: GetDiff): Promise<ProgrammeDiff & { from: DiffEnd; to: DiffEnd }> {
     mustExist(this.queries, programmeId);
+    mustBeKnowable(this.queries, knownAt);
     const was = this.end(programmeId, from, 'from', knownAt);
     const became = this.end(programmeId, to, 'to', knownAt);
     const was_ = this.queries.content(programmeId, was.query);
     const became_ = this.queries.content(programmeId, became.query);
-    if (!was_) throw notInForce(programmeId, was.asOf);
-    if (!became_) throw notInForce(programmeId, became.asOf);
+    if (!was_) throw notInForce(programmeId, was.asOf, pointParameters(from, knownAt, 'from'));
+    if (!became_) throw notInForce(programmeId, became.asOf, pointParameters(to, knownAt, 'to'));
     return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }
 

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Roles } from '../../http/auth.guard';
 import { etag } from '../../http/command-context';
+import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
 import { auditQuerySchema, diffQuerySchema, programmeParams, versionParams, viewQuerySchema } from '../programme.api';
 import { GetAudit, GetDiff, GetProgrammeView, GetVersion, ListProgrammes, ListVersions, type SerializedView } from './programme-read.handlers';
@@ -13,7 +14,7 @@ export class ProgrammesController {
   constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   @Get()
-  list() {
+  list(@Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>) {
     return this.queries.execute(new ListProgrammes());
   }
 
@@ -29,12 +30,18 @@ export class ProgrammesController {
   }
 
   @Get(':id/versions')
-  versions(@Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>) {
+  versions(
+    @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+  ) {
     return this.queries.execute(new ListVersions(params.id));
   }
 
   @Get(':id/versions/:decisionId')
-  version(@Param(new ZodPipe(versionParams, 'params')) params: z.output<typeof versionParams>) {
+  version(
+    @Param(new ZodPipe(versionParams, 'params')) params: z.output<typeof versionParams>,
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+  ) {
     return this.queries.execute(new GetVersion(params.id, params.decisionId));
   }
 

@@ -1,0 +1,151 @@
+import { startApp, type TestApp } from '../support/app';
+import { amend, etagOf, importAnnex, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
+
+/**
+ * What an auditor sends that cannot name a point in time, a page or a parameter (DESIGN §5, §7): each is a 4xx
+ * problem+json that says where the fault is, never a view of some other instant. And the amendment chain cites
+ * the amending decisions as a preamble does, in the order they were adopted.
+ */
+
+const PROGRAMME = 'auditor-inputs';
+const BASE = `/api/v1/programmes/${PROGRAMME}`;
+const APPROVED = 'затвердженої рішенням 31 сесії VIII скликання від 22.02.2024';
+
+describe('what an auditor sends: instants, pages, parameters and URLs a read cannot answer', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp();
+    await importAnnex(t, PROGRAMME);
+  });
+  afterAll(async () => t.close());
+
+  const refusal = async (url: string, query: Record<string, string>, role?: 'auditor') => {
+    const request = t.http.get(url).query(query);
+    return problemOf(await (role ? request.set(t.as(role)) : request));
+  };
+
+  describe('an instant on a day the calendar does not have', () => {
+    it.each([
+      ['a view', BASE, { knownAt: '2026-11-31T00:00:00Z' }, 'query:knownAt'],
+      ['a view, 30 February', BASE, { knownAt: '2026-02-30T12:00:00+02:00' }, 'query:knownAt'],
+      ['a diff', `${BASE}/diff`, { from: '2025-01-01', to: '2025-06-01', knownAt: '2025-04-31T00:00:00Z' }, 'query:knownAt'],
+      ['an export', `${BASE}/export`, { knownAt: '2025-06-31T00:00:00Z' }, 'query:knownAt'],
+      ['the audit period', `${BASE}/audit`, { to: '2026-11-31T00:00:00Z' }, 'query:to'],
+    ])('%s: 400 at that parameter, not the next day', async (_what, url, query, path) => {
+      expect(await refusal(url, query, 'auditor')).toEqual({
+        status: 400,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'InvalidQuery',
+        problems: [expect.objectContaining({ path, message: expect.stringContaining('calendar date') })],
+      });
+    });
+  });
+
+  describe('a knownAt that has not come yet', () => {
+    const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString();
+
+    it.each([
+      ['a view', BASE, {}],
+      ['a diff', `${BASE}/diff`, { from: '2025-01-01', to: '2025-06-01' }],
+      ['an export', `${BASE}/export`, { format: 'csv' }],
+      ['a comparative table', `${BASE}/diff/export`, { from: '2025-01-01', to: '2025-06-01' }],
+    ])('%s: 400 KnownAtInFuture, since what will be known then is not known now', async (_what, url, query) => {
+      expect(await refusal(url, { ...query, knownAt: tomorrow() })).toEqual({
+        status: 400,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'KnownAtInFuture',
+        problems: [expect.objectContaining({ path: 'query:knownAt' })],
+      });
+    });
+
+    it('the knownAt a view reports is accepted back and gives the same view', async () => {
+      const view = await viewOf(t, PROGRAMME);
+      expect(await viewOf(t, PROGRAMME, { knownAt: view.knownAt })).toEqual(view);
+    });
+  });
+
+  describe('a page size that is not a plain whole number', () => {
+    it.each(['1e2', '0x10', ' ', '0', '501', '2.5'])('limit=%p: 400 at query:limit', async (limit) => {
+      expect(await refusal(`${BASE}/audit`, { limit }, 'auditor')).toMatchObject({ status: 400, problems: [expect.objectContaining({ path: 'query:limit' })] });
+    });
+
+    it('limit=500 and the default are accepted', async () => {
+      await t.http.get(`${BASE}/audit`).set(t.as('auditor')).query({ limit: '500' }).expect(200);
+      expect((await t.http.get(`${BASE}/audit`).set(t.as('auditor')).expect(200)).body.entries.length).toBeLessThanOrEqual(100);
+    });
+  });
+
+  describe('a parameter a read does not take', () => {
+    it.each([
+      ['the versions', `${BASE}/versions`],
+      ['a version', `${BASE}/versions/some-decision`],
+      ['the programmes', '/api/v1/programmes'],
+      ['the decisions', '/api/v1/decisions'],
+      ['a decision', '/api/v1/decisions/some-decision'],
+    ])('%s: knownAt is refused (400), not silently ignored', async (_what, url) => {
+      expect(await refusal(url, { knownAt: '2025-01-01T00:00:00Z' })).toMatchObject({
+        status: 400,
+        code: 'InvalidQuery',
+        problems: [expect.objectContaining({ path: 'query:(all)', code: 'unrecognized_keys' })],
+      });
+    });
+  });
+
+  describe('a URL the router cannot take', () => {
+    it('a path segment longer than any id: 414, as problem+json', async () => {
+      expect(problemOf(await t.http.get(`/api/v1/programmes/${'a'.repeat(120)}`))).toEqual({
+        status: 414,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'PathTooLong',
+        problems: [expect.objectContaining({ path: 'url' })],
+      });
+    });
+
+    it('a malformed percent-escape: 400, as problem+json', async () => {
+      expect(problemOf(await t.http.get('/api/v1/programmes/%E0%A4%A'))).toEqual({
+        status: 400,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'MalformedUrl',
+        problems: [expect.objectContaining({ path: 'url' })],
+      });
+    });
+  });
+
+  describe('a point where the programme is not in force', () => {
+    it('names the parameter that chose it', async () => {
+      expect(await refusal(BASE, { asOf: '2023-01-01' })).toMatchObject({ status: 404, code: 'ProgrammeNotInForce', problems: [expect.objectContaining({ path: 'query:asOf' })] });
+      expect(await refusal(`${BASE}/diff`, { from: '2023-01-01', to: '2025-01-01' })).toMatchObject({
+        status: 404,
+        code: 'ProgrammeNotInForce',
+        problems: [expect.objectContaining({ path: 'query:from' })],
+      });
+      expect(await refusal(`${BASE}/export`, { asOf: '2023-01-01' })).toMatchObject({ status: 404, problems: [expect.objectContaining({ path: 'query:asOf' })] });
+    });
+
+    it('a comparative table from a point that looks like a date but is not one: 400, not a decision to look up', async () => {
+      expect(await refusal(`${BASE}/diff/export`, { from: '2025-13-45', to: '2025-06-01' })).toMatchObject({
+        status: 400,
+        problems: [expect.objectContaining({ path: 'query:from', message: 'not a calendar date' })],
+      });
+    });
+  });
+
+  describe('the amendment chain', () => {
+    it('cites the amending decisions in the order they were adopted, whichever takes effect first', async () => {
+      // given a decision adopted 10.04.2025 that takes effect at once, and one adopted earlier, on 20.03.2025,
+      // whose amendment takes effect later, on 01.05.2025
+      const april = await registerDecision(t, '2025-04-10');
+      const march = await registerDecision(t, '2025-03-20');
+      const etag = await etagOf(t, PROGRAMME);
+      await amend(t, PROGRAMME, { decisionId: april, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '80.00' }] }, { 'if-match': etag }).expect(201);
+      await amend(t, PROGRAMME, { decisionId: march, effectiveFrom: '2025-05-01', changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00' }] }).expect(201);
+
+      // then as of June the chain cites March's decision before April's
+      const { amendmentChain } = await viewOf(t, PROGRAMME, { asOf: '2025-06-01' });
+      expect(amendmentChain).toMatch(new RegExp(`^${APPROVED} \\(зі змінами, внесеними рішеннями від 20\\.03\\.2025 № \\S+, від 10\\.04\\.2025 № \\S+\\)$`));
+      // and as of mid-April, before March's decision takes effect, only April's is cited
+      expect((await viewOf(t, PROGRAMME, { asOf: '2025-04-15' })).amendmentChain).toMatch(new RegExp(`^${APPROVED} \\(зі змінами, внесеними рішенням від 10\\.04\\.2025 № \\S+\\)$`));
+    });
+  });
+});
