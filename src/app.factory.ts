@@ -62,9 +62,14 @@ export async function createApp(config: Config, logger: Logger, options: { token
     AppModule.register({ config, logger, tokens: options.tokens ?? tokensInForce(config, logger), ...(options.store ? { store: options.store } : {}) }),
     adapter,
     // Fastify's own JSON parser reads the bodies (Nest's would add a form parser: the API takes JSON only).
-    { logger: new PinoNestLogger(logger), bodyParser: false },
+    // abortOnError false: a module that fails to build (a data directory that cannot be created) is thrown to
+    // the caller, which says what to change, instead of Nest logging it and exiting on its own.
+    { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // The API reads JSON only: Fastify's built-in text/plain parser would hand a string to the body schemas (a 400
+  // about the body's shape) where any other type gets a 415 naming the Content-Type.
+  fastify.removeContentTypeParser('text/plain');
   const metrics = app.get(Metrics);
 
   fastify.addHook('onRequest', async (request, reply) => {

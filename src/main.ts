@@ -1,9 +1,9 @@
 import { createApp } from './app.factory';
-import { ConfigError, loadConfigOrExit } from './config/config.schema';
+import { type Config, loadConfigOrExit } from './config/config.schema';
+import { startupProblem } from './config/startup.problems';
 import { createLogger } from './observability/logger';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.env);
+async function main(config: Config): Promise<void> {
   const logger = createLogger(config);
   const app = await createApp(config, logger);
   await app.listen({ port: config.PORT, host: config.HOST });
@@ -12,9 +12,11 @@ async function main(): Promise<void> {
   logger.info({ url, docs: `${url}/docs` }, 'programme amendment tracker listening');
 }
 
-main().catch((error: unknown) => {
-  // A configuration problem found while starting is said as such; anything else with its stack.
-  const said = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+const config = loadConfigOrExit(process.env);
+main(config).catch((error: unknown) => {
+  // A value that does not work here is said as such; anything else with its stack.
+  const problem = startupProblem(error, config);
+  const said = problem ? problem.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`failed to start: ${said}\n`);
   process.exit(1);
 });

@@ -61,6 +61,11 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('names a host that is neither an IP address nor a host name, and takes those that are', () => {
+    expect(problemsOf({ HOST: 'not a host!!' })).toEqual([expect.stringMatching(/^HOST: HOST must be an IP address or a host name.*\(got "not a host!!"\)$/)]);
+    for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'tracker.rada.example']) expect(loadConfig({ HOST: host }).HOST).toBe(host);
+  });
+
   it('rejects malformed tokens without echoing them', () => {
     const [problem] = problemsOf({ API_TOKENS: 'admin:supersecretsupersecret' });
     expect(problem).toMatch(/^API_TOKENS: .*role:token/);

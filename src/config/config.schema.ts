@@ -70,7 +70,15 @@ const apiTokens = z
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer('PORT', 0, 65535).default(3000),
-  HOST: z.string().trim().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  HOST: z
+    .string()
+    .trim()
+    .min(1, { message: 'HOST must not be empty', abort: true })
+    .regex(
+      /^([0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/,
+      'HOST must be an IP address or a host name, e.g. 127.0.0.1, 0.0.0.0 or localhost',
+    )
+    .default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1, 'DATA_DIR must not be empty').default('./data'),
   EVENTSTORE_CONNECTION_STRING: z
     .string()

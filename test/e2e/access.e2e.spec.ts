@@ -195,6 +195,15 @@ describe('problems, headers and operations', () => {
     expect(res.body.problems).toEqual([expect.objectContaining({ code: 'MalformedRequest', path: '$' })]);
   });
 
+  it.each(['text/plain', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded'])('answers a %s body with 415 at its Content-Type, and writes nothing', async (type) => {
+    const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
+    const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', type).send('council=Коростенська міська рада');
+    expect(res.status).toBe(415);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Type' })]);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+  });
+
   it('names the query parameter that is not valid', async () => {
     const res = await t.http.get(`${P}?asOf=2025-02-30`).expect(400);
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
@@ -82,6 +83,31 @@ describe('starting the server from its entry point', () => {
       expect(await server.exited).not.toBe(0);
       expect(server.stderr()).toMatch(/SEED_DOCUMENT: \/no\/such\/annex\.txt does not exist, and the store is empty/);
       expect(server.stderr()).not.toMatch(/^\s+at /m);
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
+    'stops with a message naming PORT when the port is taken, and DATA_DIR when it cannot be created',
+    async () => {
+      const taken = createServer();
+      await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
+      try {
+        const port = String((taken.address() as AddressInfo).port);
+        const busy = launch({ PORT: port, DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
+        const file = join(dataDir(), 'a-file');
+        writeFileSync(file, '');
+        const underFile = launch({ PORT: '0', DATA_DIR: join(file, 'data') });
+
+        expect(await busy.exited).not.toBe(0);
+        expect(busy.stderr()).toMatch(new RegExp(`failed to start: Invalid configuration:\\n  - PORT: ${port} is already in use on 127\\.0\\.0\\.1`));
+        expect(await underFile.exited).not.toBe(0);
+        expect(underFile.stderr()).toMatch(/failed to start: Invalid configuration:\n  - DATA_DIR: cannot use .*a-file\/data \(ENOTDIR\)/);
+        // Values to change, not crashes with a stack trace.
+        for (const server of [busy, underFile]) expect(server.stderr()).not.toMatch(/^\s+at /m);
+      } finally {
+        taken.close();
+      }
     },
     STARTUP_TIMEOUT,
   );
