@@ -15,6 +15,7 @@ import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { ProblemException } from './http/problem';
+import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
 import { readAfterHook } from './http/read-after';
 import { PinoNestLogger } from './observability/logger';
@@ -47,10 +48,12 @@ export async function createApp(config: Config, logger: Logger, options: { token
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
-    // Fastify's router refuses a malformed URL or an over-long path parameter before Nest sees the request.
+    maxParamLength: ID_MAX_LENGTH,
+    // Fastify's router refuses a malformed URL or an over-long path parameter before Nest sees the request, and
+    // before the hooks run: the request id and CORS headers are set here, or a browser could not read the problem.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than any id (100 characters)' : 'the URL is not valid';
-      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'PathTooLong' : 'MalformedUrl';
+      const [code, detail] = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ['PathTooLong', `a path segment is longer than any id (${ID_MAX_LENGTH} characters)`] : ['MalformedUrl', 'the URL is not valid'];
+      void reply.header('x-request-id', request.id).header('access-control-allow-origin', '*');
       sendProblem(new ProblemException(error.statusCode ?? 400, code, detail, [{ path: 'url', code, message: detail }]), request, reply, logger);
     },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

@@ -75,7 +75,8 @@ export const configSchema = z.object({
     .trim()
     .min(1, { message: 'HOST must not be empty', abort: true })
     .regex(
-      /^([0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/,
+      // An IP address (an IPv6 one with its zone, fe80::1%eth0), or a host name (an FQDN's trailing dot included).
+      /^([0-9a-fA-F:.]+(%[A-Za-z0-9_.-]+)?|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$/,
       'HOST must be an IP address or a host name, e.g. 127.0.0.1, 0.0.0.0 or localhost',
     )
     .default('127.0.0.1'),

@@ -27,5 +27,5 @@ const json = (description: string) => ({ description, content: { 'application/js
 
 route({ method: 'post', path: '/api/v1/decisions', summary: 'Register a decision (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: decisionBodySchema } } } }, responses: { 201: json('the decision'), ...PROBLEMS } });
 route({ method: 'post', path: '/api/v1/decisions/{id}/corrections', summary: 'Correct a decision’s details (secretariat)', security: [{ bearer: [] }], request: { params: decisionParams, body: { content: { 'application/json': { schema: decisionCorrectionSchema } } } }, responses: { 201: json('the decision'), ...PROBLEMS } });
-route({ method: 'get', path: '/api/v1/decisions', summary: 'Decisions, with the amendments each made', responses: { 200: json('list') } });
-route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made', request: { params: decisionParams }, responses: { 200: json('the decision'), 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/decisions', summary: 'Decisions, with the amendments each made', responses: { 200: json('list'), 400: PROBLEMS[400] } });
+route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made', request: { params: decisionParams }, responses: { 200: json('the decision'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

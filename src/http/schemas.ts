@@ -17,13 +17,18 @@ export const dateSchema = z
   .refine(isCalendarDate, 'not a calendar date');
 
 /**
- * An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times.
- * Its date must be a calendar date: Date.parse would read "2026-11-31T00:00Z" as 1 December.
+ * An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times as
+ * text. Its date must be a calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC it
+ * must stay within years 0000–9999: "+010000-01-01…" would sort before every recorded time.
  */
 export const instantSchema = z
   .string()
   .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)) && isCalendarDate(s.slice(0, 10)),
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) &&
+      !Number.isNaN(Date.parse(s)) &&
+      isCalendarDate(s.slice(0, 10)) &&
+      /^\d{4}-/.test(new Date(s).toISOString()),
     'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z',
   )
   .transform((s) => new Date(s).toISOString());
@@ -57,7 +62,10 @@ export const amountSchema = z
 
 export const textSchema = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
-export const idSchema = z.string().trim().min(1).max(100);
+/** Also the router's limit on a path segment: a longer one cannot be an id (414). */
+export const ID_MAX_LENGTH = 100;
+
+export const idSchema = z.string().trim().min(1).max(ID_MAX_LENGTH);
 
 export const programmeIdSchema = z
   .string()

@@ -19,11 +19,14 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
       400,
       this.part === 'body' ? 'InvalidBody' : this.part === 'query' ? 'InvalidQuery' : 'InvalidPath',
       `the request ${this.part === 'params' ? 'path' : this.part} is not valid: ${parsed.error.issues.length} problem(s)`,
-      parsed.error.issues.map((issue) => ({
-        path: this.part === 'body' ? jsonPath(issue.path) : `${this.part}:${issue.path.join('.') || '(all)'}`,
-        code: issue.code,
-        message: issue.message,
-      })),
+      // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
+      parsed.error.issues.flatMap((issue) =>
+        (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
+          path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
+          code: issue.code,
+          message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
+        })),
+      ),
     );
   }
 }

@@ -107,7 +107,8 @@ export const auditQuerySchema = z
       .regex(/^\d{1,3}$/, 'a whole number from 1 to 500')
       .transform(Number)
       .refine((limit) => limit >= 1 && limit <= 500, 'a whole number from 1 to 500')
-      .default(100),
+      .default(100)
+      .openapi({ type: 'integer', minimum: 1, maximum: 500, default: 100 }),
   })
   .strict()
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'the period ends before it starts', path: ['to'] });
@@ -120,10 +121,10 @@ const headers = {
 const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
 
 route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } }, headers: headers.idempotency }, responses: { 201: json('{programmeId, revision, warnings}'), ...PROBLEMS } });
-route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: json('list') } });
+route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: json('list'), 400: PROBLEMS[400] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: json('versions'), 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: json('programme view'), 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: json('versions'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/diff', summary: 'Comparative table (було / стало) between two views', request: { params: programmeParams, query: diffQuerySchema }, responses: { 200: json('diff'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/audit', summary: 'Audit trail (auditor, secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, query: auditQuerySchema }, responses: { 200: json('a page of the audit trail'), ...PROBLEMS } });
 route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: headers.ifMatch.merge(headers.idempotency), body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });

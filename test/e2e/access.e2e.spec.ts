@@ -182,7 +182,7 @@ describe('problems, headers and operations', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, code: 'InvalidBody' });
     expect(res.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(
-      ['$', '$.changes[0].amount', '$.changes[0].year', '$.changes[1].op', '$.decisionId'].sort(),
+      ['$.comment', '$.changes[0].amount', '$.changes[0].year', '$.changes[1].op', '$.decisionId'].sort(),
     );
     expect(res.body.problems.every((p: { message: string }) => p.message.length > 0)).toBe(true);
   });
@@ -284,6 +284,11 @@ describe('problems, headers and operations', () => {
     expect(document.paths['/api/v1/programmes/{id}/amendments']).toHaveProperty('post');
     expect(document.components.schemas).toHaveProperty('AmendmentRequest');
     expect(document.info.description).toContain('Read-After-Position');
+    // the audit's page size is documented as what it accepts: a whole number from 1 to 500, 100 by default
+    const audit = document.paths['/api/v1/programmes/{id}/audit'].get;
+    expect(audit.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 100 });
+    // and a read that refuses an unknown parameter documents its 400
+    expect(document.paths['/api/v1/programmes/{id}/versions'].get.responses).toHaveProperty('400');
 
     const page = await t.http.get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
