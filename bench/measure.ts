@@ -16,8 +16,8 @@ export interface Throughput {
 }
 
 /**
- * Times `steps` steps of each contender in turns, rotating which goes first at every step, so that the load
- * of a shared machine and whatever one leaves warm fall on all alike. Only the steps are timed.
+ * Times `steps` steps of each contender in turns, rotating which goes first at every step, so that the load of
+ * a shared machine falls on all alike and none always runs first, on a cold machine. Only the steps are timed.
  */
 export async function inTurns<Contenders extends readonly Step[]>(
   steps: number,

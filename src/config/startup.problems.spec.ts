@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreUnavailableError } from '../event-store/event-store.errors';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { ConfigError, loadConfig } from './config.schema';
 import { startupProblem } from './startup.problems';
 
@@ -54,6 +55,23 @@ describe('a start that fails on a value that parsed but does not work here', () 
     expect(startupProblem(error, loadConfig({ DATA_DIR: join(file, 'data') }))?.problems).toEqual([expect.stringMatching(/^DATA_DIR: cannot use .*a-file\/data \(ENOTDIR\)$/)]);
     expect(startupProblem(error, loadConfig({ DATA_DIR: directory, READ_MODEL_FILE: join(file, 'data', 'views.sqlite') }))?.problems).toEqual([
       expect.stringMatching(/^READ_MODEL_FILE: cannot use .*a-file\/data \(ENOTDIR\)$/),
+    ]);
+  });
+
+  it('a path that is none of the configured ones is not blamed on any of them', async () => {
+    const error = await failureOf(() => mkdirSync(join(directory, 'a-file', 'elsewhere'), { recursive: true }));
+    expect(startupProblem(error, loadConfig({ DATA_DIR: join(directory, 'data') }))).toBeUndefined();
+  });
+
+  it('a database file that cannot be opened names DATA_DIR, and READ_MODEL_FILE when that is set', async () => {
+    // A directory where the store's file should be: SQLite cannot open it, and does not say which file it was.
+    const data = join(directory, 'data-with-a-directory');
+    mkdirSync(join(data, 'events.sqlite'), { recursive: true });
+    const error = await failureOf(() => new SqliteEventStore({ filename: join(data, 'events.sqlite') }));
+
+    expect(startupProblem(error, loadConfig({ DATA_DIR: data }))?.problems).toEqual([expect.stringMatching(/^DATA_DIR: cannot open a database file \(SQLITE_CANTOPEN\)/)]);
+    expect(startupProblem(error, loadConfig({ DATA_DIR: data, READ_MODEL_FILE: join(directory, 'views.sqlite') }))?.problems).toEqual([
+      expect.stringMatching(/^DATA_DIR or READ_MODEL_FILE: cannot open a database file/),
     ]);
   });
 

@@ -1,14 +1,14 @@
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
-import { loadConfigOrExit } from '../config/config.schema';
+import { type Config, loadConfigOrExit } from '../config/config.schema';
+import { startupProblem } from '../config/startup.problems';
 import { rebuildReadModels } from './rebuild';
 
 /**
  * `npm run rebuild`: refolds every read model from the event log, with a progress bar on stderr and the
  * rate on stdout. Configured like the server (DATA_DIR, EVENTSTORE_CONNECTION_STRING, LOG_LEVEL).
  */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.env);
+async function main(config: Config): Promise<void> {
   // Logs go to stderr beside the bar: stdout carries only the result.
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   process.stderr.write(
@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   process.stdout.write(`Rebuilt the read models from ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(2)} s: ${rate.toLocaleString('en-US')} events/s.\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+const config = loadConfigOrExit(process.env);
+main(config).catch((error: unknown) => {
+  // The same values as the server's: one that does not work here is said as such, anything else with its stack.
+  const problem = startupProblem(error, config);
+  process.stderr.write(`rebuild failed: ${problem ? problem.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { startApp, type TestApp } from '../support/app';
-import { amend, etagOf, importAnnex, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
+import { amend, etagOf, importAnnex, measures, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
  * What an auditor sends that cannot name a point in time, a page or a parameter (DESIGN §5, §7): each is a 4xx
@@ -71,9 +71,26 @@ describe('what an auditor sends: instants, pages, parameters and URLs a read can
       expect(await refusal(`${BASE}/audit`, { limit }, 'auditor')).toMatchObject({ status: 400, problems: [expect.objectContaining({ path: 'query:limit' })] });
     });
 
-    it('limit=500 and the default are accepted', async () => {
-      await t.http.get(`${BASE}/audit`).set(t.as('auditor')).query({ limit: '500' }).expect(200);
-      expect((await t.http.get(`${BASE}/audit`).set(t.as('auditor')).expect(200)).body.entries.length).toBeLessThanOrEqual(100);
+    it('without a limit a page holds 100 lines; limit=500 holds up to 500', async () => {
+      // given a trail of more than 100 lines: the annex's, and two amendments setting every cell of 2025 and 2026
+      // within each measure's term
+      const programme = 'auditor-inputs-pages';
+      await importAnnex(t, programme);
+      const cells = measures(await viewOf(t, programme)).flatMap((m) => [2025, 2026].filter((year) => m.term.from <= year && year <= m.term.to).map((year) => ({ measure: m.number, year })));
+      for (const [adoptedOn, amount] of [['2025-03-20', '1.00'], ['2025-04-10', '2.00']]) {
+        const changes = cells.map((cell) => ({ op: 'setAllocation', ...cell, amount }));
+        await amend(t, programme, { decisionId: await registerDecision(t, adoptedOn), changes }).expect(201);
+      }
+      const page = async (query: Record<string, string>) => (await t.http.get(`/api/v1/programmes/${programme}/audit`).set(t.as('auditor')).query(query).expect(200)).body;
+      const whole = await page({ limit: '500' });
+      expect(whole.entries.length).toBeGreaterThan(100);
+      expect(whole.entries.length).toBeLessThan(500);
+      expect(whole.next).toBeNull();
+
+      // then the default page is its first 100 lines, with a cursor to the rest
+      const first = await page({});
+      expect(first.entries).toEqual(whole.entries.slice(0, 100));
+      expect(first.next).toBe(whole.entries[99].cursor);
     });
   });
 

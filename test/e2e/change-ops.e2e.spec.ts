@@ -711,7 +711,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
             title: 'Онлайн-трансляції засідань міської ради',
             term: { from: 2025, to: 2026 },
             executors: [],
-            fundingSources: [{ source: BUDGET, allocations: { '2025': '10.00', '2026': '12.00' } }],
+            fundingSources: [{ source: BUDGET, allocations: { '2024': null, '2025': '10.00', '2026': '12.00' } }],
             expectedResults: [],
           },
         }),

@@ -1,7 +1,8 @@
 import { formatAmount } from '../domain/money';
 import type { ProgrammeChange } from '../domain/programme.events';
 import { evolve } from '../domain/programme.evolve';
-import type { Measure, ProgrammeContent } from '../domain/programme.types';
+import { type Measure, type ProgrammeContent, yearsOf } from '../domain/programme.types';
+import { measureView } from './programme.view';
 import { exhaustive } from '../../common/exhaustive';
 
 /** One line of the audit trail: a field of the programme that a change moved from `was` to `became`. */
@@ -31,20 +32,11 @@ export function auditChanges(start: ProgrammeContent | null, changes: readonly P
 
 /**
  * A measure as a line of the trail shows it when it is added or removed: everything it carries, its money
- * included, so that the trail alone accounts for every change of the totals.
+ * included and formatted as the view formats it, so that the trail alone accounts for every change of the totals.
  */
-function measureRecord(measure: Omit<Measure, 'id' | 'directionId'>) {
-  return {
-    number: measure.number,
-    title: measure.title,
-    term: measure.term,
-    executors: measure.executorIds,
-    fundingSources: measure.funding.map((line) => ({
-      source: line.source,
-      allocations: Object.fromEntries(Object.entries(line.allocations).map(([year, amount]) => [year, formatAmount(amount)])),
-    })),
-    expectedResults: measure.expectedResults,
-  };
+function measureRecord(measure: Measure, content: ProgrammeContent | null) {
+  const view = measureView(measure, content ? yearsOf(content.period) : [], (id) => id);
+  return { number: view.number, title: view.title, term: view.term, executors: measure.executorIds, fundingSources: view.fundingSources, expectedResults: view.expectedResults };
 }
 
 function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): AuditChange[] {
@@ -64,10 +56,12 @@ function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): Aud
     case 'DirectionAdded':
       return [line(null, 'direction', null, { number: change.data.number, title: change.data.title })];
     case 'MeasureAdded':
-      return [line(change.data.measureId, 'measure', null, measureRecord(change.data), change.data.number)];
+      return [line(change.data.measureId, 'measure', null, measureRecord({ ...change.data, id: change.data.measureId }, content), change.data.number)];
     case 'MeasureRemoved': {
       const removed = content?.measures.find((m) => m.id === change.data.measureId);
-      return [line(change.data.measureId, 'measure', removed ? measureRecord(removed) : { number: change.data.number, title: change.data.title }, null, change.data.number)];
+      // The decider removes only a measure in force, so it is found; the event's own number and title would
+      // stand in rather than fail the read models on a stream written by some other means.
+      return [line(change.data.measureId, 'measure', removed ? measureRecord(removed, content) : { number: change.data.number, title: change.data.title }, null, change.data.number)];
     }
     case 'MeasureReworded':
       return [line(change.data.measureId, 'title', change.data.was, change.data.title)];

@@ -254,7 +254,8 @@ export class ProgrammeQueries {
     const approved = approving ? `затвердженої ${citation(approving).replace(/^рішення/, 'рішенням')}` : 'затвердженої рішенням';
     if (cited.length === 0) return approved;
     // Stable: decisions adopted the same day keep their effective order; an unknown one goes last.
-    const amending = [...cited].sort((a, b) => (a?.adoptedOn ?? '\uffff').localeCompare(b?.adoptedOn ?? '\uffff'));
+    const adopted = (decision: (typeof cited)[number]) => decision?.adoptedOn ?? '9999-12-31';
+    const amending = [...cited].sort((a, b) => (adopted(a) < adopted(b) ? -1 : adopted(a) > adopted(b) ? 1 : 0));
     const dated = amending.map((d) => (d ? citation(d).replace(/^рішення .*? скликання /, '') : 'від невідомої дати'));
     return `${approved} (зі змінами, внесеними ${amending.length === 1 ? 'рішенням' : 'рішеннями'} ${dated.join(', ')})`;
   }

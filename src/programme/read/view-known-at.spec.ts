@@ -69,3 +69,37 @@ describe('the knownAt a view without one reports', () => {
     readModels.close();
   });
 });
+
+describe('the latest knownAt a view can be asked for', () => {
+  it('is now, or the last recorded instant when the store’s clock runs ahead of this server’s, so a view’s own knownAt is always accepted back', async () => {
+    // given a store whose clock runs an hour ahead (an EventStoreDB leader's), and read models that hold its events
+    const ahead = Date.now() + 3_600_000;
+    const store = new SqliteEventStore({ filename: ':memory:', now: () => new Date(ahead) });
+    await new AnnexImporter(new AggregateRepository(store)).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, { correlationId: 'seed', actor: 'seed' });
+    const readModels = new ReadModelDb(':memory:');
+    const projections = createProjections();
+    const runner = new ProjectionRunner(store, readModels, projections.all, silent);
+    runner.start();
+    expect(await runner.waitFor(await store.headPosition())).toBe(true);
+    await runner.stop();
+    const queries = new ProgrammeQueries(readModels.db, projections.decisions, projections.executors);
+
+    // then the view reports a knownAt later than this server's now, and that is the latest it accepts
+    const view = queries.view(PROGRAMME, { asOf: '2025-12-31' });
+    expect(Date.parse(view?.knownAt ?? '')).toBeGreaterThan(Date.now());
+    expect(queries.latestKnowable()).toBe(view?.knownAt);
+
+    // and with read models that hold nothing yet, it is this server's now
+    const emptyModels = new ReadModelDb(':memory:');
+    const fresh = createProjections();
+    // Built, not started: the runner creates the tables, and nothing is folded into them.
+    new ProjectionRunner(store, emptyModels, fresh.all, silent);
+    const empty = new ProgrammeQueries(emptyModels.db, fresh.decisions, fresh.executors);
+    const before = new Date().toISOString();
+    expect(empty.latestKnowable() >= before && empty.latestKnowable() <= new Date().toISOString()).toBe(true);
+
+    await store.close();
+    readModels.close();
+    emptyModels.close();
+  });
+});
