@@ -48,7 +48,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
-    maxParamLength: ID_MAX_LENGTH,
+    routerOptions: { maxParamLength: ID_MAX_LENGTH },
     // Fastify's router refuses a malformed URL or an over-long path parameter before Nest sees the request, and
     // before the hooks run: the request id and CORS headers are set here, or a browser could not read the problem.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
