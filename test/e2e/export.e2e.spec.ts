@@ -64,6 +64,9 @@ describe('documents and open data', () => {
 
   it('exports the comparative table between two dates (було / стало) with the totals', async () => {
     const res = await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export?from=2025-01-01&to=${amendingDecision}`).expect(200);
+    // the sides as the council names them: a date as in its documents, a decision by its citation, never an id
+    expect(res.text).toMatch(/було: на 01\.01\.2025; стало: у редакції рішення \d+ сесії VIII скликання від 20\.03\.2025 № 1878/);
+    expect(res.text).not.toContain(amendingDecision);
     expect(res.text).toContain('<td>1.1</td><td>Обсяг фінансування на 2025 рік, тис. грн</td><td>75,00</td><td>100,00</td>');
     expect(res.text).toContain('<td></td><td>Всього по Програмі, тис. грн</td><td>11 181,90</td><td>11 206,90</td>');
   });

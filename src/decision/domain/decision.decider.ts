@@ -66,8 +66,13 @@ export function evolve(state: Decision, event: DecisionEvent): Decision {
   }
 }
 
+/** "22.02.2024": a date as the council's documents write it. */
+export function documentDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}.${m}.${y}`;
+}
+
 /** "рішення 31 сесії VIII скликання від 22.02.2024 № 123": how documents cite a decision. */
 export function citation(decision: Pick<DecisionDetails, 'session' | 'convocation' | 'adoptedOn' | 'number'>): string {
-  const [y, m, d] = decision.adoptedOn.split('-');
-  return `рішення ${decision.session} сесії ${decision.convocation} скликання від ${d}.${m}.${y}${decision.number ? ` № ${decision.number}` : ''}`;
+  return `рішення ${decision.session} сесії ${decision.convocation} скликання від ${documentDate(decision.adoptedOn)}${decision.number ? ` № ${decision.number}` : ''}`;
 }

@@ -94,6 +94,7 @@ function cellOf(field: string, value: unknown): string {
   return String(value);
 }
 
+/** `ends`: how the document names the two sides, e.g. "на 01.01.2025", "у редакції рішення … № 1878". */
 export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from: string; to: string }): Grid {
   const years = [...new Set([...Object.keys(diff.totals.was.byYear), ...Object.keys(diff.totals.became.byYear)])].sort();
   return {

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { todayInKyiv } from '../../common/clock';
+import { citation, documentDate } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
 import { type DiffEnd, GetDiff, mustBeKnowable, mustExist, notInForce, pointParameters } from '../read/programme-read.handlers';
 import type { ProgrammeDiff } from '../read/programme.diff';
@@ -73,16 +74,23 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
   constructor(
     @Inject(QueryBus) private readonly queryBus: QueryBus,
     @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
   ) {}
 
   async execute({ programmeId, from, to, format, knownAt }: ExportDiff): Promise<ExportedFile> {
     const diff: ProgrammeDiff & { from: DiffEnd; to: DiffEnd } = await this.queryBus.execute(new GetDiff(programmeId, from, to, knownAt));
     const title = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) })?.title ?? programmeId;
-    const grid = comparativeGrid(title, diff, { from, to });
+    const grid = comparativeGrid(title, diff, { from: this.side(diff.from, knownAt), to: this.side(diff.to, knownAt) });
     const filename = `${programmeId}-diff-${from}-${to}`;
     return format === 'html'
       ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
       : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid) };
+  }
+
+  /** A side of the comparative table as the council writes it: a decision by its citation, a date as 01.01.2025. */
+  private side(end: DiffEnd, knownAt: string | undefined): string {
+    const decision = end.decisionId === null ? undefined : this.decisions.get(end.decisionId, knownAt);
+    return decision ? `у редакції ${citation(decision)}` : `на ${documentDate(end.asOf)}`;
   }
 }
 
