@@ -7,7 +7,7 @@ export const decisionBodySchema = z
     council: textSchema(300),
     convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
     session: z.number().int().min(1).max(1000),
-    number: z.string().trim().min(1).max(100).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
+    number: z.string().trim().min(1).max(100).nullable().default(null).describe('as the council numbers it ("1878", "1222-31-VIII"); null or left out while blank'),
     adoptedOn: dateSchema,
     effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
     title: textSchema(2000),

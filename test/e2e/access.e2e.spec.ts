@@ -204,6 +204,14 @@ describe('problems, headers and operations', () => {
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
   });
 
+  it('registers a decision whose number is left out as one without a number yet, as it does with null', async () => {
+    const decision = { council: 'Коростенська міська рада', convocation: 'VIII', session: 60, adoptedOn: '2025-09-01', title: 'Про внесення змін до Програми' };
+    const left = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send(decision).expect(201);
+    expect(left.body).toMatchObject({ ...decision, number: null });
+    const blank = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...decision, session: 61, number: null }).expect(201);
+    expect(blank.body.number).toBeNull();
+  });
+
   it('names the query parameter that is not valid', async () => {
     const res = await t.http.get(`${P}?asOf=2025-02-30`).expect(400);
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);

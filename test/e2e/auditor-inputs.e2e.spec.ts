@@ -101,6 +101,8 @@ describe('what an auditor sends: instants, pages, parameters and URLs a read can
       ['the programmes', '/api/v1/programmes'],
       ['the decisions', '/api/v1/decisions'],
       ['a decision', '/api/v1/decisions/some-decision'],
+      ['the open-data programmes', '/api/v1/opendata/programmes.csv'],
+      ['the open-data acts', '/api/v1/opendata/amendments.csv'],
     ])('%s: knownAt is refused (400), not silently ignored', async (_what, url) => {
       expect(await refusal(url, { knownAt: '2025-01-01T00:00:00Z' })).toMatchObject({
         status: 400,

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
 import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export.api';
 import { ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
@@ -37,12 +38,20 @@ export class ExportController {
   }
 
   @Get('opendata/programmes.csv')
-  async programmes(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async programmes(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return send(reply, await this.queries.execute(new OpenDataProgrammes(baseUrl(request))));
   }
 
   @Get('opendata/amendments.csv')
-  async amendments(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async amendments(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return send(reply, await this.queries.execute(new OpenDataAmendments(baseUrl(request))));
   }
 }
