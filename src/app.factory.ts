@@ -14,6 +14,7 @@ import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
+import { sendClientError } from './http/client-error';
 import { ProblemException } from './http/problem';
 import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
@@ -49,6 +50,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
     routerOptions: { maxParamLength: ID_MAX_LENGTH },
+    clientErrorHandler: sendClientError,
     // Fastify's router refuses a malformed URL or an over-long path parameter before Nest sees the request, and
     // before the hooks run: the request id and CORS headers are set here, or a browser could not read the problem.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -125,6 +125,12 @@ describe('what an auditor sends: instants, pages, parameters and URLs a read can
       expect(res.headers['x-request-id']).toBe(res.body.requestId);
     });
 
+    it('headers larger than the server reads: 431, as problem+json that a browser on another origin can read', async () => {
+      const res = await t.http.get(BASE).set('X-Padding', 'x'.repeat(20_000));
+      expect(problemOf(res)).toEqual({ status: 431, contentType: expect.stringMatching(PROBLEM_JSON), code: 'HeadersTooLarge', problems: [expect.objectContaining({ path: 'url' })] });
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+    });
+
     it('a malformed percent-escape: 400, as problem+json', async () => {
       expect(problemOf(await t.http.get('/api/v1/programmes/%E0%A4%A'))).toEqual({
         status: 400,
