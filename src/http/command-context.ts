@@ -3,9 +3,20 @@ import { type CommandContext, requestFingerprint } from '../event-store/aggregat
 import { ProblemException } from './problem';
 
 /** If-Match: "12", W/"12" or 12 → 12. */
+/**
+ * If-Match (RFC 9110 §13.1.1): `*` asks only that the programme exist; a strong ETag asks for that revision. A
+ * weak ETag never matches in If-Match, so the write fails its precondition (412). A list of several is not
+ * taken: a write is decided against one revision.
+ */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  const value = header.trim();
+  if (value === '*') return undefined;
+  if (/^W\/"\d{1,15}"$/.test(value)) {
+    const message = 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"';
+    throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'WeakETag', message }]);
+  }
+  const m = /^"(\d{1,15})"$/.exec(value);
   if (!m) {
     throw new ProblemException(400, 'InvalidIfMatch', 'If-Match must be the ETag of the programme, e.g. "12"', [
       { path: 'header:If-Match', code: 'invalid', message: 'an ETag such as "12"' },

@@ -104,6 +104,28 @@ describe('concurrent writes to one programme over HTTP', () => {
       expect(measureOf(await viewOf(t, programme), '1.2').allocations['2026']).toBe('150.00');
     });
 
+    it('takes If-Match as RFC 9110 does: a weak ETag never matches (412), `*` asks only that the programme exist, and anything but one quoted ETag is 400', async () => {
+      // given a programme and its current ETag
+      const programme = await freshProgramme();
+      const etag = await etagOf(t, programme);
+
+      // when the current revision is sent as a weak ETag, then it is a 412 naming If-Match, and nothing is written
+      expect(problemOf(await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': `W/${etag}` }))).toMatchObject({
+        status: 412,
+        problems: [expect.objectContaining({ path: 'header:If-Match', code: 'WeakETag' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+
+      // when it is unquoted, or one of a list, then it is a 400 naming If-Match, and nothing is written
+      for (const header of [JSON.parse(etag) as string, `${etag}, "999"`]) {
+        expect(problemOf(await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': header }))).toMatchObject({ status: 400, problems: [expect.objectContaining({ path: 'header:If-Match' })] });
+      }
+      expect(await etagOf(t, programme)).toBe(etag);
+
+      // when it is `*`, then the write lands on whatever the revision is
+      await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': '*' }).expect(201);
+    });
+
     it('accepts the current ETag', async () => {
       // given a programme and its current ETag
       const programme = await freshProgramme();
