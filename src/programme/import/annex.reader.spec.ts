@@ -511,6 +511,19 @@ describe('readAnnex', () => {
     });
   });
 
+  describe('given a table cut short: no total covers the whole programme', () => {
+    it('then it is read, with a warning that its amounts were checked against no total', () => {
+      // given the document without its last three totals (sections I–IV and the programme) nor what follows them
+      const lines = linesOf(korosten);
+      const doc = lines.slice(0, 58).join('\n');
+      // when
+      const reading = readAnnex(doc);
+      // then its measures are read, and the warning says what could not be checked
+      expect(measuresOf(annexOf(reading)).length).toBeGreaterThan(0);
+      expect(warningsOf(reading)).toEqual([slipOnLine(52), { line: 58, message: expect.stringMatching(/^the document states no total of the whole programme/) }]);
+    });
+  });
+
   describe('given a table without "Всього по Програмі"', () => {
     it('then the table ends at its last row and the signature below it is ignored', () => {
       // given

@@ -40,7 +40,7 @@ export function readAnnex(text: string): AnnexReading {
   if (errors.length > 0 || !heading) return { ok: false, errors: byLine(errors) };
 
   const annex: Annex = { decision, ...heading, years: layout.years, sections: table.sections.map(finishSection) };
-  warnings.push(...checkTotals(annex, table.totals), ...mixedScripts(lines, firstRow));
+  warnings.push(...checkTotals(annex, table.totals, lines.length), ...mixedScripts(lines, firstRow));
   return { ok: true, annex, warnings: byLine(warnings) };
 }
 
@@ -600,8 +600,16 @@ function resultsOf(fragments: readonly string[]): string[] {
 
 // ─── Totals ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-function checkTotals(annex: Annex, totals: readonly StatedTotal[]): AnnexProblem[] {
-  return totals.flatMap((total) => {
+/**
+ * Each stated total against the measures it covers. A document with no total covering every section is said so
+ * too: a table cut short, or pasted without its last rows, would otherwise go in unnoticed.
+ */
+function checkTotals(annex: Annex, totals: readonly StatedTotal[], lastLine: number): AnnexProblem[] {
+  const statesWhole = totals.some(({ scope }) => annex.sections.every((section) => inScope(section, scope)));
+  const unchecked: AnnexProblem[] = statesWhole
+    ? []
+    : [{ line: lastLine, message: 'the document states no total of the whole programme ("Всього по Програмі"), so its amounts were checked against none; is it whole?' }];
+  return [...unchecked, ...totals.flatMap((total) => {
     const sections = annex.sections.filter((s) => inScope(s, total.scope));
     const measures = sections.flatMap((s) => s.directions.flatMap((d) => d.measures));
     const computedIn = (year: number) =>
@@ -614,7 +622,7 @@ function checkTotals(annex: Annex, totals: readonly StatedTotal[]): AnnexProblem
     return annex.years.flatMap((year, i) =>
       mismatch(total.line, `${what} in ${year}`, totalOf([total.amounts[i]]), computedIn(year)),
     );
-  });
+  })];
 }
 
 function inScope(section: AnnexSection, scope: TotalScope): boolean {
