@@ -89,6 +89,33 @@ describe('decision decider', () => {
       expect(state).toMatchObject({ session: 32, adoptedOn: '2024-02-23', effectiveFrom: '2024-02-23' });
     });
 
+    it('a corrected adoption date carries the effective date with it when that was the adoption date', () => {
+      const state = given(registered)
+        .when(correct({ adoptedOn: '2024-02-23' }))
+        .then([
+          {
+            type: 'DecisionDetailsCorrected',
+            data: { decisionId: 'd-31', corrected: { adoptedOn: '2024-02-23', effectiveFrom: '2024-02-23' }, was: { adoptedOn: '2024-02-22', effectiveFrom: '2024-02-22' } },
+          },
+        ]);
+      expect(state).toMatchObject({ adoptedOn: '2024-02-23', effectiveFrom: '2024-02-23' });
+    });
+
+    it('an effective date of its own stays when the adoption date is corrected, and one named in the correction wins', () => {
+      const ownDate: DecisionEvent = { type: 'DecisionRegistered', data: { ...registered.data, effectiveFrom: '2024-03-01' } as Extract<DecisionEvent, { type: 'DecisionRegistered' }>['data'] };
+      given(ownDate)
+        .when(correct({ adoptedOn: '2024-02-23' }))
+        .then([{ type: 'DecisionDetailsCorrected', data: { decisionId: 'd-31', corrected: { adoptedOn: '2024-02-23' }, was: { adoptedOn: '2024-02-22' } } }]);
+      given(registered)
+        .when(correct({ adoptedOn: '2024-02-23', effectiveFrom: '2024-04-01' }))
+        .then([
+          {
+            type: 'DecisionDetailsCorrected',
+            data: { decisionId: 'd-31', corrected: { adoptedOn: '2024-02-23', effectiveFrom: '2024-04-01' }, was: { adoptedOn: '2024-02-22', effectiveFrom: '2024-02-22' } },
+          },
+        ]);
+    });
+
     it('a number can be cleared back to none', () => {
       const numbered: DecisionEvent = { type: 'DecisionRegistered', data: { ...registered.data, number: '123' } as Extract<DecisionEvent, { type: 'DecisionRegistered' }>['data'] };
       given(numbered)

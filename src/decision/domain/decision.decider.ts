@@ -41,16 +41,25 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
     }
     case 'CorrectDecisionDetails': {
       if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
-      const changed = (Object.keys(command.data.corrections) as (keyof DecisionDetails)[]).filter(
-        (key) => command.data.corrections[key] !== undefined && command.data.corrections[key] !== state[key],
-      );
+      const corrections = withDefaultEffectiveDate(command.data.corrections, state);
+      const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
       if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered', [{ code: 'NothingToCorrect', message: 'every field is as registered', path: [] }]);
       const pick = (source: Partial<DecisionDetails>) => Object.fromEntries(changed.map((key) => [key, source[key]])) as Partial<DecisionDetails>;
-      return [{ type: 'DecisionDetailsCorrected', data: { decisionId: state.id, corrected: pick(command.data.corrections), was: pick(state) } }];
+      return [{ type: 'DecisionDetailsCorrected', data: { decisionId: state.id, corrected: pick(corrections), was: pick(state) } }];
     }
     default:
       return exhaustive(command);
   }
+}
+
+/**
+ * An effective date that is the adoption date (the default it was registered with, or one set to it) moves with
+ * a corrected adoption date, unless the correction names one; an effective date of its own stays. Amendments
+ * already registered keep the effective date they were registered with.
+ */
+function withDefaultEffectiveDate(corrections: Partial<DecisionDetails>, state: DecisionDetails): Partial<DecisionDetails> {
+  const followsAdoption = corrections.adoptedOn !== undefined && corrections.effectiveFrom === undefined && state.effectiveFrom === state.adoptedOn;
+  return followsAdoption ? { ...corrections, effectiveFrom: corrections.adoptedOn } : corrections;
 }
 
 export function evolve(state: Decision, event: DecisionEvent): Decision {
