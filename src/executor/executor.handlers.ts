@@ -87,7 +87,26 @@ export class RegisterExecutorHandler extends ExecutorWriter implements ICommandH
 
 @CommandHandler(RenameExecutor)
 export class RenameExecutorHandler extends ExecutorWriter implements ICommandHandler<RenameExecutor> {
+  constructor(
+    @Inject(AggregateRepository) repository: AggregateRepository,
+    @Inject(ProjectionRunner) runner: ProjectionRunner,
+    @Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection,
+  ) {
+    super(repository, runner);
+  }
+
+  /**
+   * A name another executor bears, or bore, is refused: two units of one name could not be told apart in a
+   * document, and the other's id is derived from it. Read from the directory, so two renames racing to one
+   * name are not caught.
+   */
   execute({ executorId, name, effectiveFrom, context }: RenameExecutor) {
+    const wanted = normalizeExecutorName(name);
+    const holder = this.executors.list(null).find((e) => e.id !== executorId && e.names.some((n) => normalizeExecutorName(n.name) === wanted));
+    if (holder) {
+      const detail = `"${name}" is the name of executor ${holder.id} (${nameAt(holder, null)})`;
+      throw new ProblemException(409, 'ExecutorNameTaken', detail, [{ path: '$.name', code: 'ExecutorNameTaken', message: detail, executorId: holder.id }]);
+    }
     return this.run(executorId, context, { type: 'RenameExecutor', data: { executorId, name, effectiveFrom } });
   }
 }

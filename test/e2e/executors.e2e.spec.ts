@@ -42,6 +42,28 @@ describe('the executor directory over time', () => {
     expect(directory.find((e) => e.id === digital.id)?.name).toBe('відділ цифрових технологій');
   });
 
+  it('refuses to rename an executor to a name another bears or bore (409 ExecutorNameTaken), in any capitalisation, and writes nothing', async () => {
+    // given two executors, one of them renamed from a date
+    const register = async (name: string) => (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(201)).body as ExecutorRow;
+    const first = await register('відділ з питань енергоменеджменту');
+    const second = await register('сектор енергоефективності');
+    await t.http.post(`/api/v1/executors/${first.id}/renames`).set(t.as('secretariat')).send({ name: 'управління енергоменеджменту', effectiveFrom: '2025-01-01' }).expect(201);
+    const directory = async () => (await t.http.get('/api/v1/executors').expect(200)).body;
+    const before = await directory();
+
+    // when the second is renamed to the first's current name, or to its former one
+    for (const name of ['Управління енергоменеджменту', 'відділ з питань енергоменеджменту']) {
+      const res = await t.http.post(`/api/v1/executors/${second.id}/renames`).set(t.as('secretariat')).send({ name, effectiveFrom: '2025-06-01' });
+
+      // then it is refused, naming the executor that holds the name
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: 'ExecutorNameTaken', problems: [{ path: '$.name', executorId: first.id }] });
+    }
+    // and nothing was written; an executor may still take back a name of its own
+    expect(await directory()).toEqual(before);
+    await t.http.post(`/api/v1/executors/${first.id}/renames`).set(t.as('secretariat')).send({ name: 'відділ з питань енергоменеджменту', effectiveFrom: '2025-06-01' }).expect(201);
+  });
+
   it('shows a rename and a corrected decision in the current view at once (the cached view is not stale)', async () => {
     // given the current view has been read (and so cached)
     const current = async () => (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).expect(200)).body;
