@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Logger } from 'pino';
-import { type ApiToken, type Config, ConfigError } from './config/config.schema';
+import { type ApiToken, CONFIG, type Config, ConfigError } from './config/config.schema';
 import { CorrectDecisionHandler, GetDecisionHandler, ListDecisionsHandler, RegisterDecisionHandler } from './decision/decision.handlers';
 import { DecisionsController } from './decision/decisions.controller';
 import { DecisionsProjection } from './decision/decisions.projection';
@@ -46,7 +46,6 @@ import { ProjectionRunner } from './projections/projection.runner';
 import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
 
-export const CONFIG = Symbol('CONFIG');
 export const LOGGER = Symbol('LOGGER');
 
 export interface AppOptions {

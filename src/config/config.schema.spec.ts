@@ -61,6 +61,12 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('takes PUBLIC_URL without its trailing slash, and names one that is not an http(s) address', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://rada.example/tracker/' }).PUBLIC_URL).toBe('https://rada.example/tracker');
+    expect(loadConfig({ PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined();
+    expect(problemsOf({ PUBLIC_URL: 'rada.example' })).toEqual([expect.stringMatching(/^PUBLIC_URL: PUBLIC_URL must be the address clients reach/)]);
+  });
+
   it('names a host that is neither an IP address nor a host name, and takes those that are', () => {
     expect(problemsOf({ HOST: 'not a host!!' })).toEqual([expect.stringMatching(/^HOST: HOST must be an IP address or a host name.*\(got "not a host!!"\)$/)]);
     for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'tracker.rada.example']) expect(loadConfig({ HOST: host }).HOST).toBe(host);

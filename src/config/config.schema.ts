@@ -67,6 +67,9 @@ const apiTokens = z
     return tokens;
   });
 
+/** The validated configuration, for whatever in the application needs a value of it. */
+export const CONFIG = Symbol('CONFIG');
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer('PORT', 0, 65535).default(3000),
@@ -90,6 +93,18 @@ export const configSchema = z.object({
   API_TOKENS: apiTokens.default([]),
   SEED_DOCUMENT: z.string().trim().default(BUNDLED_SEED),
   READ_MODEL_FILE: z.string().trim().optional(),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((url, ctx) => {
+      if (!url) return undefined;
+      if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url)) {
+        ctx.addIssue({ code: 'custom', message: 'PUBLIC_URL must be the address clients reach the server at, e.g. https://rada.example/tracker' });
+        return z.NEVER;
+      }
+      return url.replace(/\/+$/, '');
+    }),
   RATE_LIMIT_PER_MINUTE: integer('RATE_LIMIT_PER_MINUTE', 0, 10_000_000).default(1200),
   BODY_LIMIT: byteSize.default(1024 ** 2),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),

@@ -94,3 +94,27 @@ describe('documents and open data', () => {
     await t.http.get('/api/v1/programmes/nowhere/export?format=html').expect(404);
   });
 });
+
+describe('the links in the open-data sets', () => {
+  const urlsOf = (csv: string) => csv.split('\n').slice(1).filter(Boolean).map((row) => row.split(',').at(-1));
+
+  it('point at PUBLIC_URL when it is set, whatever Host the request names', async () => {
+    const t = await startApp({ env: { PUBLIC_URL: 'https://rada.example/tracker/' } });
+    try {
+      const csv = (await t.http.get('/api/v1/opendata/programmes.csv').set('Host', 'evil.example').expect(200)).text;
+      expect(urlsOf(csv)).toEqual([`https://rada.example/tracker/api/v1/programmes/${KOROSTEN}`]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('point at the request’s own scheme and host when it is not', async () => {
+    const t = await startApp();
+    try {
+      const csv = (await t.http.get('/api/v1/opendata/programmes.csv').set('Host', 'tracker.local:8080').expect(200)).text;
+      expect(urlsOf(csv)).toEqual([`http://tracker.local:8080/api/v1/programmes/${KOROSTEN}`]);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { CONFIG, type Config } from '../../config/config.schema';
 import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
 import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export.api';
@@ -12,12 +13,21 @@ function send(reply: FastifyReply, file: ExportedFile): string | Buffer {
   return file.body;
 }
 
-const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
-
 /** Documents and open data, for anyone: the annex in a new wording, the comparative table, the 835 sets. */
 @Controller('api/v1')
 export class ExportController {
-  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+  constructor(
+    @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /**
+   * Where the published datasets link to: PUBLIC_URL when set, as behind a proxy the request's own host and
+   * scheme are the proxy's view (and a client's Host header would otherwise be printed into the dataset).
+   */
+  private baseUrl(request: FastifyRequest): string {
+    return this.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+  }
 
   @Get('programmes/:id/export')
   async programme(
@@ -43,7 +53,7 @@ export class ExportController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return send(reply, await this.queries.execute(new OpenDataProgrammes(baseUrl(request))));
+    return send(reply, await this.queries.execute(new OpenDataProgrammes(this.baseUrl(request))));
   }
 
   @Get('opendata/amendments.csv')
@@ -52,6 +62,6 @@ export class ExportController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return send(reply, await this.queries.execute(new OpenDataAmendments(baseUrl(request))));
+    return send(reply, await this.queries.execute(new OpenDataAmendments(this.baseUrl(request))));
   }
 }
