@@ -483,6 +483,15 @@ describe('programme decider', () => {
           ]);
       });
 
+      it('a source named in another case or spacing is the measure’s own, not a new co-funding source', () => {
+        registered()
+          .when(on('2025-03-01', setAllocation('1.3', 2025, '350.00', { source: ` ${BUDGET.toLocaleUpperCase('uk').replace(' ', '  ')} ` })))
+          .then([
+            amendmentHeader('2025-03-01', 1),
+            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00') } },
+          ]);
+      });
+
       it('a `was` that holds is kept as the claim beside the recorded value', () => {
         registered()
           .when(on('2025-03-01', setAllocation('1.3', 2025, '350.00', { was: '300.00' })))
@@ -649,6 +658,12 @@ describe('programme decider', () => {
           .when(on('2025-03-01', changeFundingSource('1.3', REGIONAL)))
           .then([amendmentHeader('2025-03-01', 1), { type: 'FundingSourceChanged', data: { measureId: 'm-1.3', from: BUDGET, to: REGIONAL } }]);
         expect(measureIn(outcome.view(), '1.3')?.funding).toEqual([fundingLine(REGIONAL, { 2024: '300.00', 2025: '300.00', 2026: '300.00' })]);
+      });
+
+      it('`from` in another case is the source the measure has', () => {
+        registered()
+          .when(on('2025-03-01', changeFundingSource('1.3', REGIONAL, { from: BUDGET.toLocaleLowerCase('uk') })))
+          .then([amendmentHeader('2025-03-01', 1), { type: 'FundingSourceChanged', data: { measureId: 'm-1.3', from: BUDGET, to: REGIONAL } }]);
       });
 
       it('a source the measure does not have is FundingSourceNotFound; one it already has FundingSourceTaken', () => {

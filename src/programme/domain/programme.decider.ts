@@ -237,7 +237,7 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
     case 'removeMeasure':
       return [{ type: 'MeasureRemoved', data: { measureId, number: measure.number, title: measure.title } }];
     case 'setAllocation': {
-      const source = change.fundingSource ?? soleSource(measure);
+      const source = change.fundingSource === undefined ? soleSource(measure) : sourceNamed(measure, change.fundingSource);
       if (source === undefined) {
         return fail('FundingSourceRequired', `measure ${measure.number} has ${measure.funding.length} funding sources: name one`, ['fundingSource']);
       }
@@ -251,7 +251,7 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
     case 'unassignExecutor':
       return [{ type: 'ExecutorUnassigned', data: { measureId, executorId: change.executor } }];
     case 'changeFundingSource': {
-      const from = change.from ?? soleSource(measure);
+      const from = change.from === undefined ? soleSource(measure) : sourceNamed(measure, change.from);
       if (from === undefined) return fail('FundingSourceRequired', `measure ${measure.number} has several funding sources: say which one changes`, ['from']);
       return [{ type: 'FundingSourceChanged', data: { measureId, from, to: change.to } }];
     }
@@ -319,6 +319,19 @@ function directionOfSiblings(content: ProgrammeContent, number: string): string 
   if (prefix === undefined) return undefined;
   const siblings = content.measures.filter((m) => m.number.startsWith(prefix)).sort((a, b) => compareNumbers(a.number, b.number));
   return siblings[siblings.length - 1]?.directionId;
+}
+
+/**
+ * A source as the measure already names it, whatever the case and spacing the clerk typed: "бюджет  громади" is
+ * its "Бюджет громади", not a new co-funding source beside it. A name it has in no form is a new source.
+ */
+function sourceNamed(measure: Measure, name: string): string {
+  const key = sourceKey(name);
+  return measure.funding.find((line) => sourceKey(line.source) === key)?.source ?? name;
+}
+
+function sourceKey(name: string): string {
+  return name.toLocaleLowerCase('uk').replace(/\s+/g, ' ').trim();
 }
 
 function soleSource(measure: Measure): string | undefined {
