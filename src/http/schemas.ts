@@ -47,7 +47,8 @@ export const amountSchema = z
   .nullable()
   .transform((text, ctx): Amount => {
     if (text === null) return null;
-    if (!/^\d+(\.\d{1,5})?$/.test(text.trim())) {
+    // Any number of decimals gets through here, so that parseAmount can say "finer than a kopeck" for the sixth.
+    if (!/^\d+(\.\d+)?$/.test(text.trim())) {
       ctx.addIssue({ code: 'custom', message: 'an amount in thousand UAH as a decimal string with a dot, e.g. "2000.00"' });
       return z.NEVER;
     }

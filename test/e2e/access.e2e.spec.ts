@@ -204,6 +204,15 @@ describe('problems, headers and operations', () => {
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
   });
 
+  it('says an amount finer than a kopeck is that, at the amount, and not merely that it is malformed', async () => {
+    const res = await t.http
+      .post(`${P}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: 'any', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '1.123456' }] })
+      .expect(400);
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: '$.changes[0].amount', message: expect.stringContaining('finer than a kopeck') })]);
+  });
+
   it('registers a decision whose number is left out as one without a number yet, as it does with null', async () => {
     const decision = { council: 'Коростенська міська рада', convocation: 'VIII', session: 60, adoptedOn: '2025-09-01', title: 'Про внесення змін до Програми' };
     const left = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send(decision).expect(201);
