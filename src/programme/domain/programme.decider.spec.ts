@@ -308,6 +308,18 @@ describe('programme decider', () => {
           });
       });
 
+      it('a measure with an unusable executor and money outside its term gets both problems in one answer', () => {
+        registered()
+          .when(on('2025-03-01', addMeasure('1.5', { executors: ['exec-old'], term: { from: 2026, to: 2026 }, funding: [fundingLine(BUDGET, { 2025: '5.00' })] })))
+          .thenFails('InvalidChanges', {
+            kind: 'conflict',
+            problems: [
+              { code: 'ExecutorRetired', path: ['changes', 0, 'executors', 0] },
+              { code: 'AllocationOutsideTerm', path: ['changes', 0, 'term'] },
+            ],
+          });
+      });
+
       it('its term lies inside the programme period and its money inside its term', () => {
         registered()
           .when(

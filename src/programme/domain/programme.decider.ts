@@ -282,14 +282,14 @@ function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: Prog
     const found = executorProblem(executorId, executors, ['executors', i]);
     return found && !Array.isArray(found) ? found.problems : [];
   });
-  if (unusable.length > 0) return { problems: unusable };
   const { measureId, number, title, term, expectedResults } = change;
-  return [
-    {
-      type: 'MeasureAdded',
-      data: { measureId, directionId, number, title, term, executorIds: [...new Set(change.executors)], funding: change.fundingSources, expectedResults },
-    },
-  ];
+  const added: ProgrammeChange = {
+    type: 'MeasureAdded',
+    data: { measureId, directionId, number, title, term, executorIds: [...new Set(change.executors)], funding: change.fundingSources, expectedResults },
+  };
+  // The measure's own rules (its number, term, money) are checked too, so that one answer lists every problem.
+  if (unusable.length > 0) return { problems: [...unusable, ...checkChange(content, added)] };
+  return [added];
 }
 
 function executorProblem(executorId: string, executors: Readonly<Record<string, ExecutorStatus>>, path: (string | number)[]): Translated | undefined {
