@@ -2,20 +2,24 @@ import { z } from 'zod';
 import { PROBLEMS, route } from '../http/openapi';
 import { dateSchema, idSchema, textSchema } from '../http/schemas';
 
+const details = {
+  council: textSchema(300),
+  convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
+  session: z.number().int().min(1).max(1000),
+  number: z.string().trim().min(1).max(100).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
+  adoptedOn: dateSchema,
+  effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
+  title: textSchema(2000),
+};
+
 export const decisionBodySchema = z
-  .object({
-    council: textSchema(300),
-    convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
-    session: z.number().int().min(1).max(1000),
-    number: z.string().trim().min(1).max(100).nullable().default(null).describe('as the council numbers it ("1878", "1222-31-VIII"); null or left out while blank'),
-    adoptedOn: dateSchema,
-    effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
-    title: textSchema(2000),
-  })
+  .object({ ...details, number: details.number.default(null).describe('as the council numbers it ("1878", "1222-31-VIII"); null or left out while blank') })
   .strict()
   .openapi('DecisionRequest');
 
-export const decisionCorrectionSchema = decisionBodySchema
+// From the details without the registration's default: a correction that leaves the number out must not clear it.
+export const decisionCorrectionSchema = z
+  .object(details)
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'name at least one detail to correct')

@@ -219,6 +219,13 @@ describe('problems, headers and operations', () => {
     expect(left.body).toMatchObject({ ...decision, number: null });
     const blank = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...decision, session: 61, number: null }).expect(201);
     expect(blank.body.number).toBeNull();
+
+    // and a correction that leaves the number out keeps it
+    const numbered = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...decision, session: 62, number: '6200' }).expect(201);
+    const corrected = await t.http.post(`/api/v1/decisions/${numbered.body.id}/corrections`).set(t.as('secretariat')).send({ title: 'Про внесення змін до Програми (уточнено)' }).expect(201);
+    expect(corrected.body).toMatchObject({ number: '6200', title: 'Про внесення змін до Програми (уточнено)' });
+    // and an empty correction names nothing to correct
+    await t.http.post(`/api/v1/decisions/${numbered.body.id}/corrections`).set(t.as('secretariat')).send({}).expect(400);
   });
 
   it('names the query parameter that is not valid', async () => {
