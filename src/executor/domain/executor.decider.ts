@@ -1,5 +1,6 @@
 import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
+import { nameKey } from '../../common/name-key';
 
 /**
  * An executor (виконавець): a unit or official of the council, shared by every programme. Its name can
@@ -32,7 +33,7 @@ export const executorStream = (executorId: string) => `executor-${executorId}`;
 
 /** The same unit written the same way is one executor, whatever its capitalisation or spacing. */
 export function normalizeExecutorName(name: string): string {
-  return name.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('uk');
+  return nameKey(name);
 }
 
 export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent[] | DomainError {

@@ -1,4 +1,5 @@
 import type { DomainProblem } from '../../common/domain-error';
+import { nameKey } from '../../common/name-key';
 import { formatAmount, type Amount } from './money';
 import type { ProgrammeChange } from './programme.events';
 import type { FundingLine, Measure, ProgrammeContent, Term } from './programme.types';
@@ -118,7 +119,8 @@ function fundingSourceRules(measure: Measure, from: string, to: string): DomainP
   if (!measure.funding.some((l) => l.source === from)) {
     return [problem('FundingSourceNotFound', `measure ${measure.number} is not funded from "${from}"`, ['from'])];
   }
-  if (measure.funding.some((l) => l.source === to)) {
+  // Another source of the measure under any case or spacing is taken; its own name in another case is a correction.
+  if (measure.funding.some((l) => nameKey(l.source) === nameKey(to) && (l.source !== from || to === from))) {
     return [problem('FundingSourceTaken', `measure ${measure.number} is already funded from "${to}"`, ['to'])];
   }
   return [];
@@ -152,7 +154,7 @@ function measureAddedRules(
     ...(content.measures.some((m) => m.id === data.measureId) ? [problem('MeasureIdTaken', `a measure with id ${data.measureId} exists`, ['measureId'])] : []),
     ...numberFree(content, data.number),
     ...(data.title.trim() === '' ? [problem('EmptyTitle', 'a measure needs a title', ['title'])] : []),
-    ...(new Set(sources).size !== sources.length ? [problem('FundingSourceTaken', 'a funding source is listed twice', ['fundingSources'])] : []),
+    ...(new Set(sources.map(nameKey)).size !== sources.length ? [problem('FundingSourceTaken', 'a funding source is listed twice', ['fundingSources'])] : []),
     ...termRules(content, data.term, data.funding),
     ...totalsExact(content, sumOfAllocations(data.funding), ['fundingSources']),
   ];

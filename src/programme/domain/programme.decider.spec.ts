@@ -16,6 +16,7 @@ import {
   extendPeriod,
   fundingLine,
   given,
+  givenHistory,
   INITIAL_AMENDMENT,
   korostenAnnex,
   KOROSTEN_ID,
@@ -341,6 +342,10 @@ describe('programme decider', () => {
       it('a funding source listed twice is FundingSourceTaken', () => {
         registered()
           .when(on('2025-03-01', addMeasure('1.4', { funding: [fundingLine(BUDGET, { 2025: '1.00' }), fundingLine(BUDGET, { 2026: '1.00' })] })))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'FundingSourceTaken', path: ['changes', 0, 'fundingSources'] }] });
+        // and so is one listed again in another case
+        registered()
+          .when(on('2025-03-01', addMeasure('1.4', { funding: [fundingLine(BUDGET, { 2025: '1.00' }), fundingLine(BUDGET.toLocaleUpperCase('uk'), { 2026: '1.00' })] })))
           .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'FundingSourceTaken', path: ['changes', 0, 'fundingSources'] }] });
       });
     });
@@ -676,6 +681,16 @@ describe('programme decider', () => {
         registered()
           .when(on('2025-03-01', changeFundingSource('1.3', REGIONAL, { from: BUDGET.toLocaleLowerCase('uk') })))
           .then([amendmentHeader('2025-03-01', 1), { type: 'FundingSourceChanged', data: { measureId: 'm-1.3', from: BUDGET, to: REGIONAL } }]);
+      });
+
+      it('a source the measure has under another case is FundingSourceTaken, while its own name may change case', () => {
+        const coFunded = givenHistory(registered().when(on('2025-02-01', setAllocation('1.3', 2025, '10.00', { source: REGIONAL }))).thenAccepted().history);
+        coFunded
+          .when(on('2025-03-01', changeFundingSource('1.3', BUDGET.toLocaleUpperCase('uk'), { from: REGIONAL })))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'FundingSourceTaken', path: ['changes', 0, 'to'] }] });
+        coFunded
+          .when(on('2025-03-01', changeFundingSource('1.3', REGIONAL.toLocaleUpperCase('uk'), { from: REGIONAL })))
+          .then([amendmentHeader('2025-03-01', 1), { type: 'FundingSourceChanged', data: { measureId: 'm-1.3', from: REGIONAL, to: REGIONAL.toLocaleUpperCase('uk') } }]);
       });
 
       it('a source the measure does not have is FundingSourceNotFound; one it already has FundingSourceTaken', () => {

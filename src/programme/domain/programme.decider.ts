@@ -3,6 +3,7 @@ import { allocationOf, checkChange } from './change.rules';
 import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
+import { nameKey } from '../../common/name-key';
 import { evolve } from './programme.evolve';
 import { compareNumbers, type Direction, type Measure, type ProgrammeContent } from './programme.types';
 import { type AmendmentRecord, compareEffective, fold, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
@@ -326,12 +327,8 @@ function directionOfSiblings(content: ProgrammeContent, number: string): string 
  * its "Бюджет громади", not a new co-funding source beside it. A name it has in no form is a new source.
  */
 function sourceNamed(measure: Measure, name: string): string {
-  const key = sourceKey(name);
-  return measure.funding.find((line) => sourceKey(line.source) === key)?.source ?? name;
-}
-
-function sourceKey(name: string): string {
-  return name.toLocaleLowerCase('uk').replace(/\s+/g, ' ').trim();
+  const key = nameKey(name);
+  return measure.funding.find((line) => nameKey(line.source) === key)?.source ?? name;
 }
 
 function soleSource(measure: Measure): string | undefined {

@@ -1,0 +1,7 @@
+/**
+ * How two names typed by hand compare — an executor's, a funding source's: composed letters, single spaces, any
+ * case. "Відділ  бета" and "відділ бета" are one name; a decomposed "й" is the composed one.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('uk');
+}
