@@ -77,10 +77,31 @@ abstract class ExecutorWriter {
   }
 }
 
+/**
+ * A name another executor bears, or bore, is refused: two units of one name could not be told apart in a
+ * document. Read from the directory, so two writes racing to one name are not caught.
+ */
+function refuseTakenName(executors: ExecutorsProjection, name: string, executorId: string): void {
+  const wanted = normalizeExecutorName(name);
+  const holder = executors.list(null).find((e) => e.id !== executorId && e.names.some((n) => normalizeExecutorName(n.name) === wanted));
+  if (!holder) return;
+  const detail = `"${name}" is, or was, the name of executor ${holder.id} (now ${nameAt(holder, null)})`;
+  throw new ProblemException(409, 'ExecutorNameTaken', detail, [{ path: '$.name', code: 'ExecutorNameTaken', message: detail, executorId: holder.id }]);
+}
+
 @CommandHandler(RegisterExecutor)
 export class RegisterExecutorHandler extends ExecutorWriter implements ICommandHandler<RegisterExecutor> {
+  constructor(
+    @Inject(AggregateRepository) repository: AggregateRepository,
+    @Inject(ProjectionRunner) runner: ProjectionRunner,
+    @Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection,
+  ) {
+    super(repository, runner);
+  }
+
   execute({ name, context }: RegisterExecutor) {
     const executorId = executorIdFor(name);
+    refuseTakenName(this.executors, name, executorId);
     return this.run(executorId, context, { type: 'RegisterExecutor', data: { executorId, name } });
   }
 }
@@ -95,18 +116,9 @@ export class RenameExecutorHandler extends ExecutorWriter implements ICommandHan
     super(repository, runner);
   }
 
-  /**
-   * A name another executor bears, or bore, is refused: two units of one name could not be told apart in a
-   * document, and the other's id is derived from it. Read from the directory, so two renames racing to one
-   * name are not caught.
-   */
   execute({ executorId, name, effectiveFrom, context }: RenameExecutor) {
-    const wanted = normalizeExecutorName(name);
-    const holder = this.executors.list(null).find((e) => e.id !== executorId && e.names.some((n) => normalizeExecutorName(n.name) === wanted));
-    if (holder) {
-      const detail = `"${name}" is the name of executor ${holder.id} (${nameAt(holder, null)})`;
-      throw new ProblemException(409, 'ExecutorNameTaken', detail, [{ path: '$.name', code: 'ExecutorNameTaken', message: detail, executorId: holder.id }]);
-    }
+    // An unknown executor is a 404 from the decider, whatever the name.
+    if (this.executors.get(executorId)) refuseTakenName(this.executors, name, executorId);
     return this.run(executorId, context, { type: 'RenameExecutor', data: { executorId, name, effectiveFrom } });
   }
 }

@@ -59,6 +59,10 @@ describe('the executor directory over time', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'ExecutorNameTaken', problems: [{ path: '$.name', executorId: first.id }] });
     }
+    // and registering a new executor under the first's current name is refused the same way
+    const registered = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'УПРАВЛІННЯ  енергоменеджменту' });
+    expect(registered.status).toBe(409);
+    expect(registered.body).toMatchObject({ code: 'ExecutorNameTaken', problems: [{ path: '$.name', executorId: first.id }] });
     // and nothing was written; an executor may still take back a name of its own
     expect(await directory()).toEqual(before);
     await t.http.post(`/api/v1/executors/${first.id}/renames`).set(t.as('secretariat')).send({ name: 'відділ з питань енергоменеджменту', effectiveFrom: '2025-06-01' }).expect(201);
