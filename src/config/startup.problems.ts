@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { EventStoreUnavailableError } from '../event-store/event-store.errors';
 import { type Config, ConfigError } from './config.schema';
 
@@ -38,7 +38,8 @@ export function startupProblem(error: unknown, config: StartConfig): ConfigError
   }
   // better-sqlite3 does not say which file it could not open: both database files are named.
   if (name === 'SqliteError' && code !== undefined && UNOPENABLE.test(code)) {
-    const files = config.READ_MODEL_FILE ? 'DATA_DIR or READ_MODEL_FILE' : 'DATA_DIR';
+    // On EventStoreDB the read models are the only SQLite file.
+    const files = config.EVENTSTORE_CONNECTION_STRING ? (config.READ_MODEL_FILE ? 'READ_MODEL_FILE' : 'DATA_DIR') : config.READ_MODEL_FILE ? 'DATA_DIR or READ_MODEL_FILE' : 'DATA_DIR';
     return new ConfigError([`${files}: cannot open a database file (${code}); the directory must be writable and the files, where they exist, SQLite databases`]);
   }
   return undefined;
@@ -67,5 +68,5 @@ function variableOfPath(path: string, config: StartConfig): 'DATA_DIR' | 'READ_M
 
 function isInside(inner: string, outer: string): boolean {
   const rest = relative(outer, inner);
-  return rest !== '' && !rest.startsWith('..') && !isAbsolute(rest);
+  return rest !== '' && rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest);
 }

@@ -13,7 +13,7 @@ const details = {
 };
 
 export const decisionBodySchema = z
-  .object({ ...details, number: details.number.default(null).describe('as the council numbers it ("1878", "1222-31-VIII"); null or left out while blank') })
+  .object({ ...details, number: details.number.default(null) })
   .strict()
   .openapi('DecisionRequest');
 

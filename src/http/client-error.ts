@@ -14,9 +14,15 @@ const MALFORMED = { status: 400, code: 'MalformedRequest', detail: 'the request 
  * line) is answered as a problem too, with the CORS header so a browser on another origin can read it, instead
  * of Fastify's own JSON. Written straight to the socket: there is no request or reply object to send it with.
  */
-export function sendClientError(error: Error & { code?: string }, socket: Socket): void {
+export function sendClientError(error: Error & { code?: string }, socket: Socket & { _httpMessage?: { headersSent?: boolean } }): void {
   // A reset connection has no one to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // A response already under way on this connection (keep-alive) must not get a second one in its body, as Node's
+  // own handler also declines; the connection is only closed.
+  if (socket._httpMessage?.headersSent) {
+    socket.destroy(error);
+    return;
+  }
   const refusal = (error.code && REFUSALS[error.code]) || MALFORMED;
   const body = JSON.stringify(new ProblemException(refusal.status, refusal.code, refusal.detail, [{ path: refusal.path, code: refusal.code, message: refusal.detail }]).body());
   if (socket.writable) {

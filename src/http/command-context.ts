@@ -2,11 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CommandContext, requestFingerprint } from '../event-store/aggregate.repository';
 import { ProblemException } from './problem';
 
-/** If-Match: "12", W/"12" or 12 → 12. */
 /**
  * If-Match (RFC 9110 §13.1.1): `*` asks only that the programme exist; a strong ETag asks for that revision. A
- * weak ETag never matches in If-Match, so the write fails its precondition (412). A list of several is not
- * taken: a write is decided against one revision.
+ * weak ETag never matches in If-Match, so the write fails its precondition (412) — refused here, before the
+ * programme is looked up, so even for one that does not exist. A list of several is not taken: a write is
+ * decided against one revision.
  */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;

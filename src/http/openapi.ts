@@ -48,7 +48,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
       version: '1',
       description: [
         'Local target programmes of Ukrainian councils and the decisions that amend them, on two time axes.',
-        'A query parameter a read does not take is refused (400), and a path segment longer than any id (100 characters) is a 414.',
+        'A query parameter a read does not take is refused (400), and a path segment longer than any id is a 414.',
         'Every write answers with its `position`; a read sent with the header `Read-After-Position: <position>` waits briefly until the read models hold that write (503 ReadModelsBehind if they do not).',
       ].join('\n\n'),
     },

@@ -43,6 +43,11 @@ describe('money', () => {
       expect(parsed('0,0')).not.toBeNull();
     });
 
+    it('trailing zeros past the fifth decimal say nothing finer, and are read', () => {
+      expect(parseAmount('2.500000')).toEqual({ ok: true, amount: 250_000 });
+      expect(parseAmount('1,00000000')).toEqual({ ok: true, amount: 100_000 });
+    });
+
     it('an amount finer than a kopeck (more than five decimals of thousand UAH) is rejected', () => {
       expect(reason('1,123456')).toContain('finer than a kopeck');
       expect(reason('0.000001')).toContain('finer than a kopeck');

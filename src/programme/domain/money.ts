@@ -34,8 +34,10 @@ export function parseAmount(text: string): MoneyParse {
   if (NONE_MARKS.has(compact)) return { ok: true, amount: null };
   const m = /^(\d+)(?:[.,](\d*))?$/.exec(compact);
   if (!m) return { ok: false, reason: `"${text}" is not an amount in thousand UAH` };
-  const [, whole, fraction = ''] = m;
+  const [, whole, written = ''] = m;
   if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) return { ok: false, reason: `"${text}" is too large` };
+  // Trailing zeros say nothing finer: "2.500000" is 2.5 thousand UAH exactly.
+  const fraction = written.replace(/0+$/, '');
   if (fraction.length > SCALE) return { ok: false, reason: `"${text}" is finer than a kopeck (at most ${SCALE} decimals of thousand UAH)` };
   const value = Number(whole) * KOPECKS_PER_THOUSAND + Number(fraction.padEnd(SCALE, '0') || '0');
   return { ok: true, amount: kopecks(value) };
