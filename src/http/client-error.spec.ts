@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import { sendClientError } from './client-error';
 
 /** A real connection: the server side gets what the HTTP parser refused, the client side reads the answer. */
-async function answerTo(error: Error & { code?: string }): Promise<string> {
+async function answerTo(error: Error & { code?: string }, options: { responseUnderWay?: boolean } = {}): Promise<string> {
   let server: Server | undefined;
   const serverSide = new Promise<Socket>((accepted) => {
     server = createServer(accepted);
@@ -14,6 +14,8 @@ async function answerTo(error: Error & { code?: string }): Promise<string> {
   const closed = new Promise<void>((done) => client.on('close', () => done()));
   client.on('error', () => undefined);
   const socket = await serverSide;
+  // Node's HTTP server keeps the response being written on its socket.
+  if (options.responseUnderWay) Object.assign(socket, { _httpMessage: { headersSent: true } });
   // The handler destroys the socket with the parser's error, as Node's own handler does; the HTTP server listens for it.
   socket.on('error', () => undefined);
   sendClientError(error, socket);
@@ -41,6 +43,10 @@ describe('what Node’s HTTP parser refuses', () => {
   it('a request that did not arrive in time: 408', async () => {
     const answer = await answerTo(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }));
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it('a response already under way on the connection: nothing is written into it, and the connection is closed', async () => {
+    expect(await answerTo(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), { responseUnderWay: true })).toBe('');
   });
 
   it('a connection the client reset: nothing is written', async () => {
