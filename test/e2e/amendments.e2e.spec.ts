@@ -4,7 +4,7 @@ import {
   BUDGET,
   directionOf,
   etagOf,
-  importAnnex,
+  freshCopy,
   measureOf,
   measures,
   PROBLEM_JSON,
@@ -21,14 +21,7 @@ import {
  */
 describe('amending a programme over HTTP', () => {
   let t: TestApp;
-  let copies = 0;
-  /** A new programme holding the Korosten annex as approved on 22.02.2024. */
-  const freshProgramme = async () => {
-    copies += 1;
-    const id = `amended-${copies}`;
-    await importAnnex(t, id);
-    return id;
-  };
+  const freshProgramme = () => freshCopy(t, 'amended');
 
   beforeAll(async () => (t = await startApp()));
   afterAll(async () => t.close());

@@ -5,7 +5,7 @@ import {
   BUDGET,
   directionOf,
   etagOf,
-  importAnnex,
+  freshCopy,
   kopecks,
   measureOf,
   measures,
@@ -52,13 +52,13 @@ type Line = Pick<AuditEntry, 'kind' | 'decisionId' | 'effectiveFrom' | 'measureI
 
 describe('change ops over HTTP: renumber, expected results, unassign, funding source, period, section, direction', () => {
   let t: TestApp;
-  let copies = 0;
-  /** A new programme holding the Korosten annex as approved on 22.02.2024. */
-  const freshProgramme = async () => {
-    copies += 1;
-    const id = `change-ops-${copies}`;
-    await importAnnex(t, id);
-    return id;
+  const freshProgramme = () => freshCopy(t, 'change-ops');
+
+  /** A fresh copy that a decision of March has amended with `changes`: the state a June decision builds on. */
+  const freshAmendedInMarch = async (changes: readonly object[]) => {
+    const programme = await freshProgramme();
+    await amend(t, programme, { decisionId: await registerDecision(t, MARCH), changes }).expect(201);
+    return programme;
   };
 
   /** A fresh copy, its view as approved, and a decision of March to amend it with. */
@@ -530,9 +530,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
 
     it('given the period extended to 2027 from March, when a June decision widens 1.1 to 2027 and allocates 80.00, then the 2027 totals follow; the same changes effective before the extension are refused', async () => {
       // given the extension from 20.03.2025
-      const programme = await freshProgramme();
-      const march = await registerDecision(t, MARCH);
-      await amend(t, programme, { decisionId: march, changes: [{ op: 'extendPeriod', to: 2027 }] }).expect(201);
+      const programme = await freshAmendedInMarch([{ op: 'extendPeriod', to: 2027 }]);
       const for2027 = [
         { op: 'changeTerm', measure: '1.1', term: { from: 2024, to: 2027 } },
         { op: 'setAllocation', measure: '1.1', year: 2027, amount: '80.00' },
@@ -611,9 +609,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
 
     it('given section V added in March, when a June decision adds a direction and a measure 5.1 to it, then V has its own totals and the programme’s grow by them', async () => {
       // given section V from 20.03.2025
-      const programme = await freshProgramme();
-      const march = await registerDecision(t, MARCH);
-      await amend(t, programme, { decisionId: march, changes: [{ op: 'addSection', number: 'V', title: 'Цифрова трансформація' }] }).expect(201);
+      const programme = await freshAmendedInMarch([{ op: 'addSection', number: 'V', title: 'Цифрова трансформація' }]);
       const before = await viewOf(t, programme);
 
       // when a direction (without a number, like those of II–IV) and a measure in it are added from June
@@ -747,15 +743,10 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
 
     it('given section V with its direction "1" from March, when a June decision adds a measure naming direction "1" in V, it lands in V; naming no section, it is ambiguous (409), and nothing is written', async () => {
       // given section V and its direction "1", from March
-      const programme = await freshProgramme();
-      const march = await registerDecision(t, MARCH);
-      await amend(t, programme, {
-        decisionId: march,
-        changes: [
-          { op: 'addSection', number: 'V', title: 'Цифрова трансформація' },
-          { op: 'addDirection', section: 'V', number: '1', title: 'Електронні послуги' },
-        ],
-      }).expect(201);
+      const programme = await freshAmendedInMarch([
+        { op: 'addSection', number: 'V', title: 'Цифрова трансформація' },
+        { op: 'addDirection', section: 'V', number: '1', title: 'Електронні послуги' },
+      ]);
       const etag = await etagOf(t, programme);
       const newMeasure = (section?: string) => measureAdded('5.1', 'Запровадження електронних послуг ЦНАП', { '2026': '25.00' }, { direction: '1', ...(section ? { section } : {}) });
 

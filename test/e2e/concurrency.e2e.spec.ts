@@ -2,7 +2,7 @@ import type { Response } from 'supertest';
 import { decisionStream } from '../../src/decision/domain/decision.decider';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { startApp, type TestApp } from '../support/app';
-import { amend, etagOf, importAnnex, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
+import { amend, etagOf, freshCopy, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
  * Sends requests that all name `decisionId` so that they meet: each one's read of the decision (made before
@@ -42,13 +42,7 @@ describe('concurrent writes to one programme over HTTP', () => {
 
   let t: TestApp;
   let decisionId: string;
-  let copies = 0;
-  const freshProgramme = async () => {
-    copies += 1;
-    const id = `raced-${copies}`;
-    await importAnnex(t, id);
-    return id;
-  };
+  const freshProgramme = () => freshCopy(t, 'raced');
   const setCell = (measure: string, amount: string) => ({ decisionId, changes: [{ op: 'setAllocation', measure, year: 2026, amount }] });
 
   beforeAll(async () => {

@@ -109,11 +109,7 @@ describe('writes that name an id nobody registered', () => {
     it('given no programme with the id, when an amendment of it is revoked with If-Match "3", then 404 ProgrammeNotFound, not 412', async () => {
       const before = await everything();
 
-      const res = await t.http
-        .post(`/api/v1/programmes/${NO_PROGRAMME}/amendments/${amendmentId}/revocation`)
-        .set(secretariat())
-        .set('If-Match', '"3"')
-        .send({ reason: 'внесено помилково' });
+      const res = await revoke(t, NO_PROGRAMME, amendmentId, undefined, { 'If-Match': '"3"' });
 
       expect(refusal(res)).toEqual(expected(404, 'ProgrammeNotFound'));
       expect(await everything()).toEqual(before);
@@ -122,11 +118,7 @@ describe('writes that name an id nobody registered', () => {
     it('given a programme without the amendment, when it is revoked with a stale If-Match, then 404 AmendmentNotFound, not 412', async () => {
       const before = await everything();
 
-      const res = await t.http
-        .post(`/api/v1/programmes/${KOROSTEN}/amendments/${NO_AMENDMENT}/revocation`)
-        .set(secretariat())
-        .set('If-Match', '"3"')
-        .send({ reason: 'внесено помилково' });
+      const res = await revoke(t, KOROSTEN, NO_AMENDMENT, undefined, { 'If-Match': '"3"' });
 
       expect(refusal(res)).toEqual(expected(404, 'AmendmentNotFound'));
       expect(await everything()).toEqual(before);

@@ -38,6 +38,16 @@ export async function importAnnex(t: TestApp, programmeId: string): Promise<void
 let session = 40;
 
 /** Registers a decision adopted (and so in force) on `adoptedOn`; returns its id. */
+let copies = 0;
+
+/** A new programme holding the Korosten annex as approved on 22.02.2024, under an id of its own (`prefix-N`). */
+export async function freshCopy(t: TestApp, prefix: string): Promise<string> {
+  copies += 1;
+  const id = `${prefix}-${copies}`;
+  await importAnnex(t, id);
+  return id;
+}
+
 export async function registerDecision(t: TestApp, adoptedOn: string): Promise<string> {
   session += 1;
   const res = await t.http
@@ -57,8 +67,8 @@ export function amend(t: TestApp, programmeId: string, body: unknown, headers: R
   return t.http.post(`/api/v1/programmes/${programmeId}/amendments`).set(t.as('secretariat')).set(headers).send(body as object);
 }
 
-export function revoke(t: TestApp, programmeId: string, amendmentId: string, reason = 'внесено помилково') {
-  return t.http.post(`/api/v1/programmes/${programmeId}/amendments/${amendmentId}/revocation`).set(t.as('secretariat')).send({ reason });
+export function revoke(t: TestApp, programmeId: string, amendmentId: string, reason = 'внесено помилково', headers: Record<string, string> = {}) {
+  return t.http.post(`/api/v1/programmes/${programmeId}/amendments/${amendmentId}/revocation`).set(t.as('secretariat')).set(headers).send({ reason });
 }
 
 export async function viewOf(t: TestApp, programmeId: string, query: { asOf?: string; knownAt?: string } = {}): Promise<ProgrammeView> {
