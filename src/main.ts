@@ -1,6 +1,6 @@
 import { createApp } from './app.factory';
 import { type Config, loadConfigOrExit } from './config/config.schema';
-import { startupProblem } from './config/startup.problems';
+import { startupFailure } from './config/startup.problems';
 import { createLogger } from './observability/logger';
 
 async function main(config: Config): Promise<void> {
@@ -14,9 +14,6 @@ async function main(config: Config): Promise<void> {
 
 const config = loadConfigOrExit(process.env);
 main(config).catch((error: unknown) => {
-  // A value that does not work here is said as such; anything else with its stack.
-  const problem = startupProblem(error, config);
-  const said = problem ? problem.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`failed to start: ${said}\n`);
+  process.stderr.write(`failed to start: ${startupFailure(error, config)}\n`);
   process.exit(1);
 });

@@ -45,6 +45,12 @@ export function startupProblem(error: unknown, config: StartConfig): ConfigError
   return undefined;
 }
 
+/** What a failed start (the server's, or a rebuild's) prints: the variable to change, or else the fault with its stack. */
+export function startupFailure(error: unknown, config: StartConfig): string {
+  const problem = startupProblem(error, config);
+  return problem ? problem.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 /**
  * The variable whose path failed. The path is best that file or directory itself, next a directory on the way
  * to it (mkdir of its parents), last a file inside it (the store's file inside DATA_DIR).

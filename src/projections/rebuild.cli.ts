@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
 import { type Config, loadConfigOrExit } from '../config/config.schema';
-import { startupProblem } from '../config/startup.problems';
+import { startupFailure } from '../config/startup.problems';
 import { rebuildReadModels } from './rebuild';
 
 /**
@@ -33,8 +33,7 @@ async function main(config: Config): Promise<void> {
 
 const config = loadConfigOrExit(process.env);
 main(config).catch((error: unknown) => {
-  // The same values as the server's: one that does not work here is said as such, anything else with its stack.
-  const problem = startupProblem(error, config);
-  process.stderr.write(`rebuild failed: ${problem ? problem.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // Configured like the server, so a value that does not work here is said the same way.
+  process.stderr.write(`rebuild failed: ${startupFailure(error, config)}\n`);
   process.exit(1);
 });
