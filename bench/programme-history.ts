@@ -13,7 +13,7 @@ import { type AllocationSet, type AmendmentRegistered, type ProgrammeEvent, prog
 import { evolve } from '../src/programme/domain/programme.evolve';
 import type { ProgrammeContent } from '../src/programme/domain/programme.types';
 import { EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../src/programme/domain/timeline';
-import { AnnexImporter } from '../src/programme/import/annex.importer';
+import { AnnexImporter, EMPTY_DIRECTORY } from '../src/programme/import/annex.importer';
 import { withProgrammeMetadata } from '../src/programme/write/programme.fold';
 import type { Progress } from './measure';
 
@@ -48,7 +48,7 @@ export async function buildHistory(amendments: number, progress: Progress, rando
   let clock = FIRST_DAY + 9 * 3_600_000;
   const store = new SqliteEventStore({ filename: ':memory:', now: () => new Date(clock) });
   const repository = new AggregateRepository(store);
-  await new AnnexImporter(repository).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, CONTEXT);
+  await new AnnexImporter(repository, EMPTY_DIRECTORY).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, CONTEXT);
 
   const decisions: { id: string; effectiveFrom: string }[] = [];
   for (let month = 0; month < MONTHS; month++) {

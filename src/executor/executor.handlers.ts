@@ -82,9 +82,8 @@ abstract class ExecutorWriter {
  * document. Read from the directory, so two writes racing to one name are not caught.
  */
 function refuseTakenName(executors: ExecutorsProjection, name: string, executorId: string): void {
-  const wanted = normalizeExecutorName(name);
-  const holder = executors.list(null).find((e) => e.id !== executorId && e.names.some((n) => normalizeExecutorName(n.name) === wanted));
-  if (!holder) return;
+  const holder = executors.holderOf(name);
+  if (!holder || holder.id === executorId) return;
   const detail = `"${name}" is, or was, the name of executor ${holder.id} (now ${nameAt(holder, null)})`;
   throw new ProblemException(409, 'ExecutorNameTaken', detail, [{ path: '$.name', code: 'ExecutorNameTaken', message: detail, executorId: holder.id }]);
 }

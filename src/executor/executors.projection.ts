@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { knownAt, type Recorded } from '../projections/recorded-history';
-import { type Executor, type ExecutorEvent, evolve, initialExecutor, nameAt } from './domain/executor.decider';
+import { type Executor, type ExecutorEvent, evolve, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
 
 export type KnownExecutor = Extract<Executor, { status: 'active' | 'retired' }>;
 
@@ -45,6 +45,16 @@ export class ExecutorsProjection implements Projection {
   /** Sorted by the name valid on `asOf` (null: the latest names). */
   list(asOf: string | null): KnownExecutor[] {
     return [...this.all().values()].map((history) => knownAt(history, undefined) as KnownExecutor).sort((a, b) => nameAt(a, asOf).localeCompare(nameAt(b, asOf), 'uk'));
+  }
+
+  /** The executor that bears the name, or bore it before a rename (written in any case or spacing). */
+  holderOf(name: string): KnownExecutor | undefined {
+    const wanted = normalizeExecutorName(name);
+    for (const history of this.all().values()) {
+      const executor = knownAt(history, undefined) as KnownExecutor;
+      if (executor.names.some((n) => normalizeExecutorName(n.name) === wanted)) return executor;
+    }
+    return undefined;
   }
 
   private all(): Map<string, Recorded<KnownExecutor>[]> {

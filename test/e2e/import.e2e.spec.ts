@@ -163,6 +163,52 @@ describe('POST /api/v1/programmes/import', () => {
     expect(await everything()).toEqual(before);
   });
 
+  describe('a unit the directory already knows', () => {
+    /** Measure 1.1's executor (line 18) replaced by `name`. */
+    const namingInLine18 = (name: string) => variant({ 18: replacing('Виконавчий комітет Коростенської міської ради', name) });
+
+    const registerExecutor = async (name: string): Promise<string> =>
+      (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(201)).body.id;
+
+    it('is found by the name it bears, or by one it bore, instead of being registered again', async () => {
+      // given a unit renamed before the annex's approval (22.02.2024)
+      const id = await registerExecutor('Відділ культури');
+      await t.http.post(`/api/v1/executors/${id}/renames`).set(t.as('secretariat')).send({ name: 'Управління культури і туризму', effectiveFrom: '2024-01-01' }).expect(201);
+      const executorsBefore = (await t.http.get('/api/v1/executors').expect(200)).body;
+
+      // when one document names it as it is called now, another as it was called before (in other capitals and spacing, which the reader closes up)
+      const current = await importing({ programmeId: 'unit-by-current-name', document: namingInLine18('Управління культури і туризму') }).expect(201);
+      const former = await importing({ programmeId: 'unit-by-former-name', document: namingInLine18('відділ  культури') }).expect(201);
+
+      // then both programmes name the same executor, by the name it bears on the approval date, and the directory is unchanged
+      for (const programmeId of ['unit-by-current-name', 'unit-by-former-name']) {
+        expect(measuresOf(await viewOf(programmeId)).find((m) => m.number === '1.1')?.executors).toEqual([{ id, name: 'Управління культури і туризму' }]);
+      }
+      expect((await t.http.get('/api/v1/executors').expect(200)).body).toEqual(executorsBefore);
+      // and only the former name is worth a warning, at the line that uses it
+      expect(current.body.warnings.map((w: { line: number }) => w.line)).toEqual([52]);
+      expect(former.body.warnings.map((w: { line: number }) => w.line)).toEqual([18, 52]);
+      expect(former.body.warnings[0].message).toBe(`"відділ культури" is executor ${id}, named "Управління культури і туризму" on 2024-02-22`);
+    });
+
+    it('is refused once retired by the approval date, naming the line, and nothing is written', async () => {
+      // given a unit retired on the day the annex was approved
+      const id = await registerExecutor('Архівний відділ');
+      await t.http.post(`/api/v1/executors/${id}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2024-02-22' }).expect(201);
+      const before = await everything();
+
+      // when
+      const res = await importing({ programmeId: 'retired-unit', document: namingInLine18('Архівний відділ') }).expect(409);
+
+      // then
+      expect(res.body).toMatchObject({
+        code: 'ExecutorRetired',
+        problems: [{ path: '$.document', code: 'ExecutorRetired', line: 18, executorId: id, message: `line 18: "Архівний відділ" is executor ${id}, retired from 2024-02-22` }],
+      });
+      expect(await everything()).toEqual(before);
+    });
+  });
+
   it('gives the first answer again to a retry with the same Idempotency-Key, and refuses the key for another document', async () => {
     // given an import that registers the decision named in its heading
     const document = variant(OTHER_HEADING);

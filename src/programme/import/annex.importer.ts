@@ -2,11 +2,12 @@ import { v5 as uuidv5 } from 'uuid';
 import { type DomainError, isDomainError } from '../../common/domain-error';
 import { decide as decideDecision, decisionStream, type DecisionCommand } from '../../decision/domain/decision.decider';
 import { decisionFold } from '../../decision/decision.handlers';
-import { decide as decideExecutor, executorStream, normalizeExecutorName } from '../../executor/domain/executor.decider';
+import { decide as decideExecutor, executorStream, nameAt, normalizeExecutorName } from '../../executor/domain/executor.decider';
 import { executorFold, executorIdFor } from '../../executor/executor.handlers';
+import type { KnownExecutor } from '../../executor/executors.projection';
 import { AggregateRepository, type CommandContext, type NewEvent, type StreamFold } from '../../event-store/aggregate.repository';
 import type { Position } from '../../event-store/event-store.port';
-import { fromDomainError, ProblemException } from '../../http/problem';
+import { fromDomainError, ProblemException, type ProblemItem } from '../../http/problem';
 import type { InitialWording, ProgrammeCommand } from '../domain/programme.commands';
 import { decide } from '../domain/programme.decider';
 import { programmeStream } from '../domain/programme.events';
@@ -33,14 +34,27 @@ export interface ImportResult {
   readonly replayed: boolean;
 }
 
+/** Where an import looks up the units a document names: the directory every programme shares. */
+export interface ExecutorDirectory {
+  /** The executor that bears the name, or bore it before a rename. */
+  holderOf(name: string): KnownExecutor | undefined;
+}
+
+/** For a store known to hold no executors yet (the first start, a benchmark's fresh store). */
+export const EMPTY_DIRECTORY: ExecutorDirectory = { holderOf: () => undefined };
+
 /**
  * Turns an annex into the programme's first amendment. Everything is checked before anything is written:
  * the document reads, the programme is new, the decision exists, and the wording passes the decider.
  * Ids are derived from the document (section number, measure number, executor name), so the same
- * document always yields the same programme.
+ * document always yields the same programme. A unit the directory knows by that name, current or former,
+ * keeps its id: a document written with a unit's old name names the same unit.
  */
 export class AnnexImporter {
-  constructor(private readonly repository: AggregateRepository) {}
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly directory: ExecutorDirectory,
+  ) {}
 
   async import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
     const reading = readAnnex(request.document);
@@ -52,7 +66,7 @@ export class AnnexImporter {
         reading.errors.map((e) => ({ path: '$.document', code: 'UnplacedLine', message: `line ${e.line}: ${e.message}`, line: e.line })),
       );
     }
-    const { annex, warnings } = reading;
+    const { annex } = reading;
     const stream = programmeStream(request.programmeId);
     const existing = await this.repository.load(stream, programmeFold);
     const replay = context.idempotencyKey ? existing.idempotent.get(context.idempotencyKey) : undefined;
@@ -69,9 +83,9 @@ export class AnnexImporter {
     }
 
     const decision = await this.decisionFor(request, annex.decision);
-    const executorIds = new Map<string, string>();
-    for (const name of allExecutors(annex)) executorIds.set(normalizeExecutorName(name), executorIdFor(name));
-    const wording = wordingOf(request.programmeId, annex, (name) => executorIds.get(normalizeExecutorName(name)) as string);
+    const executors = this.executorsOf(annex, decision.facts.effectiveFrom);
+    const warnings = [...reading.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
+    const wording = wordingOf(request.programmeId, annex, (name) => (executors.byName.get(normalizeExecutorName(name)) as ExecutorRef).id);
     const command: ProgrammeCommand = {
       type: 'RegisterProgramme',
       data: { programmeId: request.programmeId, amendmentId: uuidv5(`${request.programmeId}/initial`, IMPORT_NAMESPACE), decision: decision.facts, wording },
@@ -81,8 +95,8 @@ export class AnnexImporter {
 
     if (decision.register) await this.write(decisionStream(decision.facts.id), decisionFold, context, (state) => decideDecision(decision.register as DecisionCommand, state));
     let executorsRegistered = 0;
-    for (const [normalized, executorId] of executorIds) {
-      const name = firstSpelling(annex, normalized);
+    for (const { id: executorId, known, name } of executors.byName.values()) {
+      if (known) continue;
       const written = await this.write(executorStream(executorId), executorFold, context, (state) =>
         state.status === 'unknown' ? decideExecutor({ type: 'RegisterExecutor', data: { executorId, name } }, state) : [],
       );
@@ -103,6 +117,33 @@ export class AnnexImporter {
       executorsRegistered,
       replayed: outcome.replayed,
     };
+  }
+
+  /**
+   * Each unit the document names, by its normalised name: the directory's executor that bears or bore the name,
+   * else a new one. A unit retired by the programme's effective date cannot carry its measures; one named by a
+   * name it does not bear on that date is taken, with a warning.
+   */
+  private executorsOf(annex: Annex, effectiveFrom: string): { byName: Map<string, ExecutorRef>; warnings: AnnexProblem[] } {
+    const byName = new Map<string, ExecutorRef>();
+    const warnings: AnnexProblem[] = [];
+    const retired: ProblemItem[] = [];
+    for (const { name, line } of namedExecutors(annex)) {
+      const normalized = normalizeExecutorName(name);
+      if (byName.has(normalized)) continue;
+      const holder = this.directory.holderOf(name);
+      byName.set(normalized, holder ? { id: holder.id, known: true, name } : { id: executorIdFor(name), known: false, name });
+      if (!holder) continue;
+      if (holder.retiredFrom !== null && holder.retiredFrom <= effectiveFrom) {
+        const message = `line ${line}: "${name}" is executor ${holder.id}, retired from ${holder.retiredFrom}`;
+        retired.push({ path: '$.document', code: 'ExecutorRetired', message, line, executorId: holder.id });
+        continue;
+      }
+      const then = nameAt(holder, effectiveFrom);
+      if (normalizeExecutorName(then) !== normalized) warnings.push({ line, message: `"${name}" is executor ${holder.id}, named "${then}" on ${effectiveFrom}` });
+    }
+    if (retired.length > 0) throw new ProblemException(409, 'ExecutorRetired', `${retired.length} unit(s) the document names are retired by ${effectiveFrom}`, retired);
+    return { byName, warnings };
   }
 
   /** A decision named by id must exist; otherwise the one in the document's header is registered (once). */
@@ -167,13 +208,17 @@ function wordingProblem(error: DomainError, annex: Annex): ProblemException {
   );
 }
 
-function allExecutors(annex: Annex): string[] {
-  return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors)));
+interface ExecutorRef {
+  readonly id: string;
+  /** In the directory already: nothing to register. */
+  readonly known: boolean;
+  /** The first way the document writes the unit: the name a new executor is registered under. */
+  readonly name: string;
 }
 
-/** The first way the document writes an executor is the name it is registered under. */
-function firstSpelling(annex: Annex, normalized: string): string {
-  return allExecutors(annex).find((name) => normalizeExecutorName(name) === normalized) as string;
+/** Every mention of a unit, in document order, with the first line of its measure. */
+function namedExecutors(annex: Annex): { name: string; line: number }[] {
+  return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors.map((name) => ({ name, line: m.lines[0] })))));
 }
 
 export function wordingOf(programmeId: string, annex: Annex, executorId: (name: string) => string): InitialWording {

@@ -16,7 +16,7 @@ import { programmeStream } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
 import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline, viewAt } from '../domain/timeline';
 import { programmeTotals } from '../domain/totals';
-import { AnnexImporter } from '../import/annex.importer';
+import { AnnexImporter, EMPTY_DIRECTORY } from '../import/annex.importer';
 import { programmeFold, withProgrammeMetadata } from '../write/programme.fold';
 import { ProgrammeQueries } from './programme.queries';
 import { SNAPSHOT_EVERY } from './programmes.projection';
@@ -121,7 +121,7 @@ class World {
   private serial = 0;
 
   async seed(): Promise<void> {
-    const result = await new AnnexImporter(this.repository).import({ programmeId: PROGRAMME, document: DOCUMENT }, SEED_CONTEXT);
+    const result = await new AnnexImporter(this.repository, EMPTY_DIRECTORY).import({ programmeId: PROGRAMME, document: DOCUMENT }, SEED_CONTEXT);
     await this.caughtUp(result.position);
   }
 

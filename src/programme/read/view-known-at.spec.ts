@@ -11,7 +11,7 @@ import { ReadModelDb } from '../../projections/read-model.db';
 import type { Kopecks } from '../domain/money';
 import { decide } from '../domain/programme.decider';
 import { programmeStream } from '../domain/programme.events';
-import { AnnexImporter } from '../import/annex.importer';
+import { AnnexImporter, EMPTY_DIRECTORY } from '../import/annex.importer';
 import { programmeFold, withProgrammeMetadata } from '../write/programme.fold';
 import { ProgrammeQueries } from './programme.queries';
 
@@ -34,7 +34,7 @@ describe('the knownAt a view without one reports', () => {
     let now = Date.parse('2025-06-02T07:00:00.000Z');
     const store = new SqliteEventStore({ filename: ':memory:', now: () => new Date((now += 1000)) });
     const repository = new AggregateRepository(store);
-    await new AnnexImporter(repository).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, { correlationId: 'seed', actor: 'seed' });
+    await new AnnexImporter(repository, EMPTY_DIRECTORY).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, { correlationId: 'seed', actor: 'seed' });
     const amended = await repository.execute(programmeStream(PROGRAMME), programmeFold, { correlationId: 'c', actor: 'secretariat:test' }, (timeline) => {
       const changes = ['1.1', '1.2'].map((measure) => ({ op: 'setAllocation' as const, measure, year: 2025, amount: 12_345_600 as Kopecks }));
       const decided = decide({ type: 'RegisterAmendment', data: { programmeId: PROGRAMME, amendmentId: 'a-1', decision: { id: 'd-1', effectiveFrom: '2025-03-01' }, changes, executors: {} } }, timeline);
@@ -75,7 +75,7 @@ describe('the latest knownAt a view can be asked for', () => {
     // given a store whose clock runs an hour ahead (an EventStoreDB leader's), and read models that hold its events
     const ahead = Date.now() + 3_600_000;
     const store = new SqliteEventStore({ filename: ':memory:', now: () => new Date(ahead) });
-    await new AnnexImporter(new AggregateRepository(store)).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, { correlationId: 'seed', actor: 'seed' });
+    await new AnnexImporter(new AggregateRepository(store), EMPTY_DIRECTORY).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, { correlationId: 'seed', actor: 'seed' });
     const readModels = new ReadModelDb(':memory:');
     const projections = createProjections();
     const runner = new ProjectionRunner(store, readModels, projections.all, silent);
