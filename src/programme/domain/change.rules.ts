@@ -144,13 +144,25 @@ function directionRules(content: ProgrammeContent, data: { directionId: string; 
   ];
 }
 
-function measureAddedRules(
-  content: ProgrammeContent,
-  data: { measureId: string; directionId: string; number: string; title: string; term: Term; funding: readonly FundingLine[] },
-): DomainProblem[] {
-  const sources = data.funding.map((l) => l.source);
+function measureAddedRules(content: ProgrammeContent, data: { directionId: string } & NewMeasure): DomainProblem[] {
   return [
     ...(content.directions.some((d) => d.id === data.directionId) ? [] : [problem('DirectionNotFound', `no direction ${data.directionId}`, ['direction'])]),
+    ...newMeasureRules(content, data),
+  ];
+}
+
+interface NewMeasure {
+  readonly measureId: string;
+  readonly number: string;
+  readonly title: string;
+  readonly term: Term;
+  readonly funding: readonly FundingLine[];
+}
+
+/** The rules on a measure being added that hold wherever it goes: its id, number, title, term and money. */
+export function newMeasureRules(content: ProgrammeContent, data: NewMeasure): DomainProblem[] {
+  const sources = data.funding.map((l) => l.source);
+  return [
     ...(content.measures.some((m) => m.id === data.measureId) ? [problem('MeasureIdTaken', `a measure with id ${data.measureId} exists`, ['measureId'])] : []),
     ...numberFree(content, data.number),
     ...(data.title.trim() === '' ? [problem('EmptyTitle', 'a measure needs a title', ['title'])] : []),

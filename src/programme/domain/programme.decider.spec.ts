@@ -321,6 +321,19 @@ describe('programme decider', () => {
           });
       });
 
+      it('a measure whose direction cannot be found, with an unusable executor and a taken number, gets all three problems in one answer', () => {
+        registered()
+          .when(on('2025-03-01', addMeasure('1.2', { measureId: 'm-new', direction: '9', executors: ['exec-nobody'] })))
+          .thenFails('InvalidChanges', {
+            kind: 'conflict',
+            problems: [
+              { code: 'DirectionNotFound', path: ['changes', 0, 'direction'] },
+              { code: 'ExecutorNotFound', path: ['changes', 0, 'executors', 0] },
+              { code: 'MeasureNumberTaken', path: ['changes', 0, 'number'] },
+            ],
+          });
+      });
+
       it('its term lies inside the programme period and its money inside its term', () => {
         registered()
           .when(

@@ -1,5 +1,5 @@
 import { domainError, type DomainError, type DomainProblem } from '../../common/domain-error';
-import { allocationOf, checkChange } from './change.rules';
+import { allocationOf, checkChange, newMeasureRules } from './change.rules';
 import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
@@ -202,7 +202,7 @@ function timelineConflict(conflicts: readonly Conflict[], what: string, path: (s
 
 type Translated = ProgrammeChange[] | { problems: DomainProblem[] };
 
-const fail = (code: string, message: string, path: (string | number)[]): Translated => ({ problems: [{ code, message, path }] });
+const fail = (code: string, message: string, path: (string | number)[]): { problems: DomainProblem[] } => ({ problems: [{ code, message, path }] });
 
 function changeToEvents(change: Change, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
   if (change.op === 'extendPeriod') {
@@ -262,35 +262,35 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
 }
 
 function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
-  let directionId: string | undefined;
-  if (change.direction === undefined) {
-    if (change.section !== undefined) return fail('DirectionRequired', `name the direction in section ${change.section} the measure joins`, ['direction']);
-    directionId = directionOfSiblings(content, change.number);
-    if (directionId === undefined) return fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
-  } else {
-    const section = change.section === undefined ? undefined : content.sections.find((s) => s.id === change.section || s.number === change.section);
-    if (change.section !== undefined && !section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
-    const candidates = findDirections(content, change.direction).filter((d) => !section || d.sectionId === section.id);
-    if (candidates.length === 0) return fail('DirectionNotFound', `no direction "${change.direction}"${section ? ` in section ${section.number}` : ''} on ${date}`, ['direction']);
-    if (candidates.length > 1) {
-      const sections = candidates.map((d) => content.sections.find((s) => s.id === d.sectionId)?.number ?? d.sectionId);
-      return fail('DirectionAmbiguous', `sections ${sections.join(', ')} each have a direction "${change.direction}": name the section`, ['section']);
-    }
-    directionId = candidates[0].id;
-  }
+  const placed = directionOf(change, content, date);
   // Every unusable executor is listed (DESIGN §7), not just the first.
   const unusable = change.executors.flatMap((executorId, i) => {
     const found = executorProblem(executorId, executors, ['executors', i]);
     return found && !Array.isArray(found) ? found.problems : [];
   });
-  const { measureId, number, title, term, expectedResults } = change;
-  const added: ProgrammeChange = {
-    type: 'MeasureAdded',
-    data: { measureId, directionId, number, title, term, executorIds: [...new Set(change.executors)], funding: change.fundingSources, expectedResults },
-  };
-  // The measure's own rules (its number, term, money) are checked too, so that one answer lists every problem.
-  if (unusable.length > 0) return { problems: [...unusable, ...checkChange(content, added)] };
-  return [added];
+  const { measureId, number, title, term, expectedResults, fundingSources: funding } = change;
+  // Where the measure goes, or who carries it out, is wrong: its own rules (number, term, money) are checked too, so that one answer lists every problem.
+  if (typeof placed !== 'string' || unusable.length > 0) {
+    return { problems: [...(typeof placed === 'string' ? [] : placed.problems), ...unusable, ...newMeasureRules(content, { measureId, number, title, term, funding })] };
+  }
+  return [{ type: 'MeasureAdded', data: { measureId, directionId: placed, number, title, term, executorIds: [...new Set(change.executors)], funding, expectedResults } }];
+}
+
+/** The direction a new measure joins: named (within a section, if given), or that of the measures numbered like it. */
+function directionOf(change: Extract<Change, { op: 'addMeasure' }>, content: ProgrammeContent, date: string): string | { problems: DomainProblem[] } {
+  if (change.direction === undefined) {
+    if (change.section !== undefined) return fail('DirectionRequired', `name the direction in section ${change.section} the measure joins`, ['direction']);
+    return directionOfSiblings(content, change.number) ?? fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
+  }
+  const section = change.section === undefined ? undefined : content.sections.find((s) => s.id === change.section || s.number === change.section);
+  if (change.section !== undefined && !section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
+  const candidates = findDirections(content, change.direction).filter((d) => !section || d.sectionId === section.id);
+  if (candidates.length === 0) return fail('DirectionNotFound', `no direction "${change.direction}"${section ? ` in section ${section.number}` : ''} on ${date}`, ['direction']);
+  if (candidates.length > 1) {
+    const sections = candidates.map((d) => content.sections.find((s) => s.id === d.sectionId)?.number ?? d.sectionId);
+    return fail('DirectionAmbiguous', `sections ${sections.join(', ')} each have a direction "${change.direction}": name the section`, ['section']);
+  }
+  return candidates[0].id;
 }
 
 function executorProblem(executorId: string, executors: Readonly<Record<string, ExecutorStatus>>, path: (string | number)[]): Translated | undefined {
