@@ -70,8 +70,9 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.runner.checkAgainstLog();
     if (this.runner.refoldPending) {
-      // Read models of another layout were dropped: fold the log into new ones before serving, with the indexes
+      // Read models of another layout, or of another log: fold the log into new ones before serving, with the indexes
       // built once at the end, rather than row by row through the subscription while requests read half of them.
       const started = Date.now();
       const events = await this.runner.rebuild();

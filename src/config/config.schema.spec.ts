@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EsdbEventStore } from '../event-store/esdb/esdb-event-store';
 import { ConfigError, loadConfig } from './config.schema';
 
 const problemsOf = (env: Record<string, string>) => {
@@ -58,6 +61,27 @@ describe('configuration from the environment', () => {
       expect.stringMatching(/^HOST: HOST must not be empty/),
       expect.stringMatching(/^DATA_DIR: DATA_DIR must not be empty/),
       expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*esdb:\/\/host:2113\?tls=false \(got "http:\/\/localhost:2113"\)$/),
+    ]);
+  });
+
+  it('takes a kurrentdb:// address as the esdb:// one the client reads, and a client can be built from every scheme it takes', async () => {
+    const schemes = ['esdb://db:2113?tls=false', 'esdb+discover://a:2113,b:2113?tls=false', 'kurrentdb://db:2113?tls=false', 'kurrentdb+discover://a:2113,b:2113'];
+    const accepted = schemes.map((connection) => loadConfig({ EVENTSTORE_CONNECTION_STRING: connection }).EVENTSTORE_CONNECTION_STRING as string);
+    expect(accepted).toEqual(['esdb://db:2113?tls=false', 'esdb+discover://a:2113,b:2113?tls=false', 'esdb://db:2113?tls=false', 'esdb+discover://a:2113,b:2113']);
+    for (const connection of accepted) await new EsdbEventStore(connection).close();
+  });
+
+  it('reads every store address docker-compose.yml gives the app', () => {
+    const compose = readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+    const addresses = [...compose.matchAll(/^\s*EVENTSTORE_CONNECTION_STRING: (\S+)$/gm)].map((m) => m[1]);
+    expect(addresses).toHaveLength(2);
+    for (const address of addresses) expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: address }).EVENTSTORE_CONNECTION_STRING).toBe(address);
+  });
+
+  it('names a store address the client cannot read, and one that would have refused appends reported instead of thrown', () => {
+    expect(problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://db:twenty?tls=false' })).toEqual([expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*expected port number/)]);
+    expect(problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://db:2113?throwOnAppendFailure=false' })).toEqual([
+      expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*throwOnAppendFailure=false is not supported/),
     ]);
   });
 

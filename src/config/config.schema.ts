@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { connectionStringProblem } from '../event-store/esdb/esdb-mapping';
 
 export const ROLES = ['secretariat', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -87,9 +88,19 @@ export const configSchema = z.object({
   EVENTSTORE_CONNECTION_STRING: z
     .string()
     .trim()
-    .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, 'EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113?tls=false')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+    .transform((connection, ctx) => {
+      if (connection === '') return undefined;
+      if (!/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/.test(connection)) {
+        ctx.addIssue({ code: 'custom', message: 'EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113?tls=false' });
+        return z.NEVER;
+      }
+      // The same string to this client, which reads only esdb:// (KurrentDB's documents write kurrentdb://).
+      const forClient = connection.replace(/^kurrentdb/, 'esdb');
+      const problem = connectionStringProblem(forClient);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `EVENTSTORE_CONNECTION_STRING: ${problem}` });
+      return forClient;
+    })
+    .optional(),
   API_TOKENS: apiTokens.default([]),
   SEED_DOCUMENT: z.string().trim().default(BUNDLED_SEED),
   READ_MODEL_FILE: z.string().trim().optional(),

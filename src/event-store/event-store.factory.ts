@@ -9,7 +9,7 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
 export function createEventStore(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'eventStoreFile'>, logger?: Logger): EventStore {
   if (config.EVENTSTORE_CONNECTION_STRING) {
     logger?.info({ store: 'eventstoredb' }, 'event store: EventStoreDB');
-    return new EsdbEventStore(config.EVENTSTORE_CONNECTION_STRING);
+    return new EsdbEventStore(config.EVENTSTORE_CONNECTION_STRING, { logger });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
   logger?.info({ store: 'sqlite', file: config.eventStoreFile }, 'event store: embedded SQLite');

@@ -111,4 +111,37 @@ describe('projection runner', () => {
     expect(await runner.waitFor(appended.position)).toBe(true);
     expect(projection.count()).toBe(3);
   });
+
+  it('folds the log afresh when the read models are ahead of it (the store replaced while they were kept)', async () => {
+    // given read models built from five events of one store
+    const old = await store.appendToStream('s-1', events(5), { expectedRevision: 'no_stream' });
+    runner.start();
+    expect(await runner.waitFor(old.position)).toBe(true);
+    await runner.stop();
+
+    // when they are opened over a new store holding two events
+    const replaced = new SqliteEventStore({ filename: ':memory:', pollIntervalMs: 20 });
+    const appended = await replaced.appendToStream('s-2', events(2), { expectedRevision: 'no_stream' });
+    const again = new ProjectionRunner(replaced, readModels, [projection], pino({ level: 'silent' }));
+    try {
+      await again.checkAgainstLog();
+
+      // then the runner asks for a refold, and the rebuild holds the new log's events only
+      expect(again.refoldPending).toBe(true);
+      expect(await again.rebuild()).toBe(2);
+      expect(projection.count()).toBe(2);
+      expect(again.position).toEqual(appended.position);
+    } finally {
+      await replaced.close();
+    }
+  });
+
+  it('leaves read models that are behind the log, or level with it, to resume', async () => {
+    const appended = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
+    await runner.checkAgainstLog();
+    runner.start();
+    expect(await runner.waitFor(appended.position)).toBe(true);
+    await runner.checkAgainstLog();
+    expect(runner.refoldPending).toBe(false);
+  });
 });

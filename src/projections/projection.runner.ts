@@ -66,6 +66,18 @@ export class ProjectionRunner {
     this.readModels.saveCheckpoint(CHECKPOINT, START, null);
   }
 
+  /**
+   * Read models whose checkpoint lies past the end of the log were folded from another log (the store wiped or
+   * replaced while the read models were kept): resuming after it would skip every event up to it, so the log is
+   * to be folded afresh (`rebuild`). Called once before `start`.
+   */
+  async checkAgainstLog(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (comparePositions(this.processed, head) <= 0) return;
+    this.logger.warn({ checkpoint: this.processed, head }, 'read models are ahead of the event store (was it replaced?): folding the whole log into new ones');
+    this.refoldPending = true;
+  }
+
   /** After each committed batch, with its events: caches of what the read models hold listen here. */
   onCommitted(listener: (batch: readonly RecordedEvent[]) => void): void {
     this.listeners.push(listener);

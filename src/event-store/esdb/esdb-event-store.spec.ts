@@ -1,3 +1,4 @@
+import pino from 'pino';
 import {
   AccessDeniedError,
   AllStreamJSONRecordedEvent,
@@ -327,6 +328,8 @@ describe('EsdbEventStore', () => {
         resolved('programme-a', 1, 200),
         resolved('$$programme-a', 0, 250, '$metadata'),
         resolved('$ce-programme', 0, 260, '$>'),
+        // A server projection's result: a $ stream, though its type does not say so.
+        resolved('$projections-totals-result', 0, 270, 'Result'),
         resolved('decision-1', 0, 300),
         resolved('programme-a', 2, 400),
       );
@@ -511,6 +514,23 @@ describe('EsdbEventStore', () => {
       await waitFor(() => seen.length === 2);
       await subscription.stop();
       expect(fake.subscriptions[1].fromPosition).toEqual({ commit: 100n, prepare: 100n });
+    });
+
+    it('logs every resubscription with its cause and the position it resumes after', async () => {
+      fake.add(resolved('programme-a', 0, 100));
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      fake.subscribeFailure = () => new UnavailableError();
+      const seen: number[] = [];
+      const subscription = new EsdbEventStore(fake, { ...FAST_RETRY, logger }).subscribeToAll({ onEvent: (e) => void seen.push(e.position.commit) });
+      await waitFor(() => lines.length >= 2);
+      fake.subscribeFailure = undefined;
+      await waitFor(() => seen.length === 1);
+      await subscription.stop();
+      expect(lines.slice(0, 2).map(({ msg, failures, after, err }) => ({ msg, failures, after, type: (err as { type?: string } | undefined)?.type }))).toEqual([
+        { msg: 'EventStoreDB subscription dropped: resubscribing', failures: 1, after: START, type: 'UnavailableError' },
+        { msg: 'EventStoreDB subscription dropped: resubscribing', failures: 2, after: START, type: 'UnavailableError' },
+      ]);
     });
 
     it('keeps retrying while the server is unavailable, then carries on', async () => {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import {
   AllStreamResolvedEvent,
   AllStreamSubscription,
@@ -28,7 +29,7 @@ import {
 import {
   fromCurrentRevision,
   isResumable,
-  isSystemEventType,
+  isSystemEvent,
   toClientEventData,
   toClientExpectedRevision,
   toEventStoreError,
@@ -51,6 +52,8 @@ export interface EsdbEventStoreOptions {
   /** The pause before resubscribing after a dropped subscription: doubles per failure, with jitter. */
   readonly resubscribe?: ResubscribeBackoff;
   readonly pingTimeoutMs?: number;
+  /** Told of every resubscription, so that a subscription failing for good is not retried in silence. */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 const DEFAULT_BACKOFF: ResubscribeBackoff = { initialDelayMs: 100, maxDelayMs: 5_000 };
@@ -69,6 +72,7 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EsdbClient;
   private readonly backoff: ResubscribeBackoff;
   private readonly pingTimeoutMs: number;
+  private readonly logger: Pick<Logger, 'warn'> | undefined;
   private readonly subscriptions = new Set<ResumingSubscription>();
   private closed = false;
 
@@ -77,6 +81,7 @@ export class EsdbEventStore implements EventStore {
     this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
     this.backoff = options.resubscribe ?? DEFAULT_BACKOFF;
     this.pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+    this.logger = options.logger;
   }
 
   async appendToStream(stream: string, events: readonly EventData[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
@@ -134,7 +139,7 @@ export class EsdbEventStore implements EventStore {
         const wanted = maxCount - page.length + 1;
         const batch = await collect(this.client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: wanted }));
         for (const { event } of batch) {
-          if (!event || isSystemEventType(event.type) || page.length === maxCount) continue;
+          if (!event || isSystemEvent(event) || page.length === maxCount) continue;
           const recorded = toRecordedEvent(event);
           if (comparePositions(recorded.position, cursor) > 0) page.push(recorded);
         }
@@ -155,7 +160,7 @@ export class EsdbEventStore implements EventStore {
       let pageSize = 1;
       for (;;) {
         const batch: AllStreamResolvedEvent[] = await collect(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: pageSize }));
-        const newest = batch.find(({ event }) => event && !isSystemEventType(event.type))?.event;
+        const newest = batch.find(({ event }) => event && !isSystemEvent(event))?.event;
         if (newest) return toPosition(newest.position);
         const oldest = batch[batch.length - 1]?.event;
         if (batch.length < pageSize || !oldest) return START;
@@ -187,7 +192,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(handlers: SubscriptionHandlers, options: { after?: Position } = {}): Subscription {
-    const subscription = new ResumingSubscription(this.client, handlers, options.after ?? START, this.backoff, () => this.headPosition());
+    const subscription = new ResumingSubscription(this.client, handlers, options.after ?? START, this.backoff, () => this.headPosition(), this.logger);
     this.subscriptions.add(subscription);
     return {
       stop: async () => {
@@ -225,6 +230,7 @@ class ResumingSubscription {
     after: Position,
     private readonly backoff: ResubscribeBackoff,
     private readonly readHead: () => Promise<Position>,
+    private readonly logger: Pick<Logger, 'warn'> | undefined,
   ) {
     this.lastDelivered = after;
     this.finished = this.run();
@@ -240,15 +246,19 @@ class ResumingSubscription {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      let dropped: unknown;
       try {
         await this.deliverUntilDropped();
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof HandlerFailure) return this.handlers.onError?.(error.cause);
         if (!isResumable(error)) return this.handlers.onError?.(toEventStoreError(error));
+        dropped = error;
       }
       if (this.stopped) return;
-      await this.pause(resubscribeDelay(this.failures++, this.backoff));
+      const delay = resubscribeDelay(this.failures++, this.backoff);
+      this.logger?.warn({ err: dropped, failures: this.failures, retryInMs: Math.round(delay), after: this.lastDelivered }, 'EventStoreDB subscription dropped: resubscribing');
+      await this.pause(delay);
     }
   }
 
@@ -280,7 +290,7 @@ class ResumingSubscription {
   }
 
   private async deliver({ event }: AllStreamResolvedEvent): Promise<void> {
-    if (!event || isSystemEventType(event.type)) return;
+    if (!event || isSystemEvent(event)) return;
     const recorded = toRecordedEvent(event);
     // Subscriptions start after the given position, but a server that repeats one must not make us repeat it.
     if (comparePositions(recorded.position, this.lastDelivered) <= 0) return;

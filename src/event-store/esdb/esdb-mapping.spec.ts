@@ -20,7 +20,7 @@ import {
   fromClientExpectedRevision,
   fromCurrentRevision,
   isResumable,
-  isSystemEventType,
+  isSystemEvent,
   toClientEventData,
   toClientExpectedRevision,
   toClientPosition,
@@ -169,10 +169,11 @@ describe('events', () => {
     expect(() => toRecordedEvent(jsonRecord({ revision: UNSAFE }))).toThrow(RangeError);
   });
 
-  it('knows system events by their $ type', () => {
-    expect(isSystemEventType('$>')).toBe(true);
-    expect(isSystemEventType('$metadata')).toBe(true);
-    expect(isSystemEventType('AllocationSet')).toBe(false);
+  it('knows system events by their $ type or their $ stream', () => {
+    expect(isSystemEvent({ type: '$>', streamId: 'programme-p' })).toBe(true);
+    expect(isSystemEvent({ type: '$metadata', streamId: '$$programme-p' })).toBe(true);
+    expect(isSystemEvent({ type: 'Result', streamId: '$projections-by-type-result' })).toBe(true);
+    expect(isSystemEvent({ type: 'AllocationSet', streamId: 'programme-p' })).toBe(false);
   });
 });
 

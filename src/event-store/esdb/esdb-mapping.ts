@@ -26,6 +26,8 @@ import {
   UnknownError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+// Not re-exported by the package's index: the client's own parser, so that a string it would throw on at start is refused with the other settings.
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import {
   comparePositions,
@@ -119,9 +121,12 @@ export function toClientEventData(event: EventData): ClientEventData {
   return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
 }
 
-/** `$`-typed events are the server's own (links, metadata, projections, statistics). */
-export function isSystemEventType(type: string): boolean {
-  return type.startsWith('$');
+/**
+ * The server's own events: `$`-typed (links, metadata, statistics), or in a `$` stream, whose types need not
+ * say so (a projection's `$projections-…-result` holds `Result` events). The server filters `$all` by type only.
+ */
+export function isSystemEvent(event: Pick<ClientRecordedEvent, 'type' | 'streamId'>): boolean {
+  return event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
 export function toRecordedEvent(event: ClientRecordedEvent): RecordedEvent {
@@ -188,4 +193,18 @@ export function toEventStoreError(error: unknown): Error {
 export function isResumable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return toEventStoreError(error) instanceof EventStoreUnavailableError || convertToCommandError(error) instanceof UnknownError;
+}
+
+/**
+ * What this client cannot use in a connection string, or undefined. KurrentDB's own documents write
+ * `kurrentdb://`, which this (legacy) client does not read: the caller rewrites it to `esdb://` first.
+ */
+export function connectionStringProblem(connectionString: string): string | undefined {
+  try {
+    // Reporting instead of throwing would leave a wrong expected revision to this adapter: the client reports the actual one as 1 (its batchAppend passes a boolean to BigInt).
+    if (parseConnectionString(connectionString).throwOnAppendFailure === false) return 'throwOnAppendFailure=false is not supported: a refused append must throw';
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
