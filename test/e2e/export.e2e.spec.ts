@@ -1,4 +1,6 @@
 import type { Response } from 'supertest';
+import { annexGrid } from '../../src/programme/export/annex.table';
+import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 
 /** Supertest keeps binary bodies (docx) as a Buffer. */
@@ -92,6 +94,55 @@ describe('documents and open data', () => {
     const bad = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=pdf`).expect(400);
     expect(bad.body.problems).toEqual([expect.objectContaining({ path: 'query:format' })]);
     await t.http.get('/api/v1/programmes/nowhere/export?format=html').expect(404);
+  });
+});
+
+describe('the annex in a new wording, for a measure paid from two sources', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+    const decision = (
+      await t.http
+        .post('/api/v1/decisions')
+        .set(t.as('secretariat'))
+        .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 56, number: '1901', adoptedOn: '2025-04-17', title: 'Про внесення змін до Програми' })
+        .expect(201)
+    ).body.id;
+    // 1.1 gets a second source, with money in 2025 only
+    await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: decision, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '50.00', fundingSource: 'Державний бюджет' }] })
+      .expect(201);
+  });
+  afterAll(async () => t.close());
+
+  it('gives the further source a row of its own, with its own amounts, as the council’s annexes do', async () => {
+    const html = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=html&asOf=2025-06-01`).expect(200)).text;
+    const rows = [...html.matchAll(/<tr class="item">(.*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]));
+    const at = rows.findIndex((cells) => cells[2].startsWith('1.1. '));
+    expect(rows[at].slice(5, 9)).toEqual(['Бюджет Коростенської міської територіальної громади', '75,00', '75,00', '75,00']);
+    expect(rows[at + 1]).toEqual(['', '', '', '', '', 'Державний бюджет', '---', '50,00', '---', '']);
+    expect(html).toContain('<td>Всього по Програмі</td><td></td><td></td><td></td><td></td><td></td><td>11 231,90</td>');
+  });
+
+  it('reads back through the importer as the same programme, sources and amounts included', async () => {
+    // given the annex grid as Word's text of it: the heading the importer looks for, then the table, tab-separated
+    const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?asOf=2025-06-01`).expect(200)).body as ProgrammeView;
+    const grid = annexGrid(view);
+    const document = [`Додаток до ${view.title.replace(/^Програма/, 'Програми')}`, '', grid.header.join('\t'), ...grid.rows.map((row) => row.cells.join('\t'))].join('\n');
+    const decision = (await t.http.get('/api/v1/decisions').expect(200)).body[0].id;
+
+    // when
+    const imported = await t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId: 'read-back', decisionId: decision, document }).expect(201);
+    // the stated totals it prints agree with its amounts: the one warning is the annex's own mixed-alphabet word
+    expect(imported.body.warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('mixes Cyrillic') })]);
+
+    // then every measure carries the same sources and amounts, and the totals agree
+    const back = (await t.http.get('/api/v1/programmes/read-back?asOf=2025-06-01').expect(200)).body as ProgrammeView;
+    const money = (v: ProgrammeView) => v.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.map((m) => [m.number, m.fundingSources, m.allocations])));
+    expect(money(back)).toEqual(money(view));
+    expect(back.totals).toEqual(view.totals);
   });
 });
 

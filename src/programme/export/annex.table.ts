@@ -36,6 +36,8 @@ export function annexGrid(view: ProgrammeView): Grid {
     rows.push({ kind: 'section', cells: [section.number, `«${section.title}»`, '', '', '', '', ...blankAmounts, ''] });
     for (const direction of section.directions) {
       direction.measures.forEach((measure, i) => {
+        // As the council's annexes do (and the importer reads): each further source of a measure on a row of its own, with its own amounts.
+        const [first, ...further] = measure.fundingSources;
         rows.push({
           kind: 'item',
           cells: [
@@ -44,11 +46,14 @@ export function annexGrid(view: ProgrammeView): Grid {
             `${measure.number}. ${measure.title}`,
             term(measure.term),
             measure.executors.map((e) => e.name).join(', '),
-            measure.fundingSources.map((f) => f.source).join('; '),
-            ...years.map((y) => documentAmount(measure.allocations[y] ?? null)),
+            first?.source ?? '',
+            ...years.map((y) => documentAmount((first ?? measure).allocations[y] ?? null)),
             measure.expectedResults.map((r) => `-${r}`).join(' '),
           ],
         });
+        for (const source of further) {
+          rows.push({ kind: 'item', cells: ['', '', '', '', '', source.source, ...years.map((y) => documentAmount(source.allocations[y] ?? null)), ''] });
+        }
       });
     }
     rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentAmount(section.totals.byYear[y])), ''] });

@@ -243,7 +243,8 @@ interface Layout {
   readonly resultsColumn: number;
 }
 
-const YEAR_HEADING = /^(\d{4})\s*(?:р\.?|рік|року)?$/u;
+/** "2024 рік", "2024 р.", "2024"; with the unit too where the table has no column group to carry it ("2024 рік, тис. грн"). */
+const YEAR_HEADING = /^(\d{4})\s*(?:р\.?|рік|року)?(?:\s*,?\s*\(?тис\.\s*грн\.?\)?)?$/u;
 
 /** Header rows: "№ п/п …", the row of years, a row of column numbers; the years give the amount columns. */
 function readLayout(rows: readonly Row[], errors: AnnexProblem[]): { layout: Layout | null; body: readonly Row[] } {
