@@ -11,7 +11,7 @@ import { ProgrammeQueries } from '../programme/read/programme.queries';
 import { ProjectionRunner } from '../projections/projection.runner';
 import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
 import { DecisionsProjection, type RegisteredDecision } from './decisions.projection';
-import { citation, type DecisionCommand, decide, decisionStream, evolve, initialDecision } from './domain/decision.decider';
+import { citation, type DecisionCommand, type DecisionDetails, decide, decisionStream, evolve, initialDecision } from './domain/decision.decider';
 
 export const decisionFold = eventByEvent(initialDecision, evolve);
 
@@ -54,16 +54,30 @@ async function runDecisionCommand(
   return { body: { ...outcome.state, revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
 }
 
+/**
+ * A numbered decision is one act: the council's number on the same date registered again (or corrected into
+ * one registered already) is refused, as open data would publish the act twice. Read from the list, so two
+ * writes racing to one act are not caught.
+ */
+function refuseSameAct(decisions: DecisionsProjection, decisionId: string, act: Pick<DecisionDetails, 'council' | 'number' | 'adoptedOn'>): void {
+  const same = decisions.sameAct(act, decisionId);
+  if (!same) return;
+  const detail = `${citation(same)} is already registered, as decision ${same.id}`;
+  throw new ProblemException(409, 'DecisionAlreadyRegistered', detail, [{ path: '$.number', code: 'DecisionAlreadyRegistered', message: detail, decisionId: same.id }]);
+}
+
 @CommandHandler(RegisterDecision)
 export class RegisterDecisionHandler implements ICommandHandler<RegisterDecision> {
   constructor(
     @Inject(AggregateRepository) private readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
   ) {}
 
   execute({ body, context }: RegisterDecision) {
     // A retried request (same Idempotency-Key) names the same decision, so the retry finds its first answer.
     const decisionId = context.idempotencyKey ? deterministicId('decision', context.idempotencyKey, 0) : randomUUID();
+    refuseSameAct(this.decisions, decisionId, body);
     return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'RegisterDecision', data: { decisionId, ...body } });
   }
 }
@@ -73,9 +87,13 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
   constructor(
     @Inject(AggregateRepository) private readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
   ) {}
 
   execute({ decisionId, body, context }: CorrectDecision) {
+    const current = this.decisions.get(decisionId);
+    // An unknown decision is a 404 from the decider.
+    if (current) refuseSameAct(this.decisions, decisionId, { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn });
     return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'CorrectDecisionDetails', data: { decisionId, corrections: body } });
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { nameKey } from '../common/name-key';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { knownAt, type Recorded } from '../projections/recorded-history';
@@ -48,6 +49,13 @@ export class DecisionsProjection implements Projection {
       .get<[], { history: string }>('SELECT history FROM decisions ORDER BY adopted_on, registered_at')
       .all()
       .map((row) => knownAt(JSON.parse(row.history) as Recorded<RegisteredDecision>[], undefined) as RegisteredDecision);
+  }
+
+  /** The decision registered as this act: the council's number on that date (null for an unnumbered one, which cannot be told apart). */
+  sameAct(act: Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>, exceptId?: string): RegisteredDecision | undefined {
+    const { number } = act;
+    if (number === null) return undefined;
+    return this.list().find((d) => d.id !== exceptId && d.number !== null && nameKey(d.number) === nameKey(number) && d.adoptedOn === act.adoptedOn && nameKey(d.council) === nameKey(act.council));
   }
 
   private history(decisionId: string): Recorded<RegisteredDecision>[] {

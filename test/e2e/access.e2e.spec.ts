@@ -228,6 +228,30 @@ describe('problems, headers and operations', () => {
     await t.http.post(`/api/v1/decisions/${numbered.body.id}/corrections`).set(t.as('secretariat')).send({}).expect(400);
   });
 
+  it('refuses a numbered act registered twice, or corrected into one registered already, naming the first, and writes nothing', async () => {
+    // given № 6300 of 2025-10-02, and another decision of that day
+    const act = { council: 'Коростенська міська рада', convocation: 'VIII', session: 63, number: '6300', adoptedOn: '2025-10-02', title: 'Про внесення змін до Програми' };
+    const first = (await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send(act).expect(201)).body.id;
+    const other = (await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, number: '6301' }).expect(201)).body.id;
+    const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
+
+    // when the act is registered again (the council written in other capitals), or the other is corrected into it
+    const again = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, council: 'коростенська міська рада', title: 'Інша назва' }).expect(409);
+    const corrected = await t.http.post(`/api/v1/decisions/${other}/corrections`).set(t.as('secretariat')).send({ number: '6300' }).expect(409);
+
+    // then both name the first registration, at the number
+    for (const res of [again, corrected]) {
+      expect(res.body).toMatchObject({ code: 'DecisionAlreadyRegistered', problems: [{ path: '$.number', code: 'DecisionAlreadyRegistered', decisionId: first }] });
+      expect(res.body.detail).toBe(`рішення 63 сесії VIII скликання від 02.10.2025 № 6300 is already registered, as decision ${first}`);
+    }
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+    // and the same number on another date is another act; a retry with the first request's Idempotency-Key is its first answer
+    await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, adoptedOn: '2025-10-03' }).expect(201);
+    const keyed = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Idempotency-Key', 'act-6400').send({ ...act, number: '6400' }).expect(201);
+    const retried = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Idempotency-Key', 'act-6400').send({ ...act, number: '6400' }).expect(201);
+    expect(retried.body.id).toBe(keyed.body.id);
+  });
+
   it('names the query parameter that is not valid', async () => {
     const res = await t.http.get(`${P}?asOf=2025-02-30`).expect(400);
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);

@@ -151,6 +151,24 @@ describe('POST /api/v1/programmes/import', () => {
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisionsBefore.length);
   });
 
+  it('ties the programme to the act its header cites when that act is registered already, under an id of its own', async () => {
+    // given № 1991 of 15.05.2024 registered through the API
+    const registered = await t.http
+      .post('/api/v1/decisions')
+      .set(t.as('secretariat'))
+      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 33, number: '1991', adoptedOn: '2024-05-15', title: 'Про затвердження Програми' })
+      .expect(201);
+    const decisionsBefore = (await t.http.get('/api/v1/decisions').expect(200)).body;
+
+    // when a document citing that act is imported without a decisionId
+    const res = await importing({ programmeId: 'cites-registered-act', document: variant({ 4: '33 сесії Коростенської міської ради', 5: 'VIII скликання від 15.05.2024р. № 1991' }) }).expect(201);
+
+    // then the programme is the registered decision's, and no decision is added
+    expect(res.body.decisionId).toBe(registered.body.id);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisionsBefore.length);
+    expect((await t.http.get(`/api/v1/decisions/${registered.body.id}`).expect(200)).body.amendments).toEqual([expect.objectContaining({ programmeId: 'cites-registered-act' })]);
+  });
+
   it('answers 404 for a decisionId nobody registered, and writes nothing', async () => {
     // given
     const before = await everything();

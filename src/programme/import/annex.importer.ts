@@ -4,6 +4,7 @@ import { decide as decideDecision, decisionStream, type DecisionCommand } from '
 import { decisionFold } from '../../decision/decision.handlers';
 import { decide as decideExecutor, executorStream, nameAt, normalizeExecutorName } from '../../executor/domain/executor.decider';
 import { executorFold, executorIdFor } from '../../executor/executor.handlers';
+import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { KnownExecutor } from '../../executor/executors.projection';
 import { AggregateRepository, type CommandContext, type NewEvent, type StreamFold } from '../../event-store/aggregate.repository';
 import type { Position } from '../../event-store/event-store.port';
@@ -34,26 +35,29 @@ export interface ImportResult {
   readonly replayed: boolean;
 }
 
-/** Where an import looks up the units a document names: the directory every programme shares. */
-export interface ExecutorDirectory {
+/** Where an import looks up what a document names that every programme shares: its units and its approving act. */
+export interface ImportDirectory {
   /** The executor that bears the name, or bore it before a rename. */
   holderOf(name: string): KnownExecutor | undefined;
+  /** The decision registered as this act (the council's number on that date). */
+  sameAct(act: Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>): RegisteredDecision | undefined;
 }
 
-/** For a store known to hold no executors yet (the first start, a benchmark's fresh store). */
-export const EMPTY_DIRECTORY: ExecutorDirectory = { holderOf: () => undefined };
+/** For a store known to hold nothing yet (the first start, a benchmark's fresh store). */
+export const EMPTY_DIRECTORY: ImportDirectory = { holderOf: () => undefined, sameAct: () => undefined };
 
 /**
  * Turns an annex into the programme's first amendment. Everything is checked before anything is written:
  * the document reads, the programme is new, the decision exists, and the wording passes the decider.
  * Ids are derived from the document (section number, measure number, executor name), so the same
- * document always yields the same programme. A unit the directory knows by that name, current or former,
- * keeps its id: a document written with a unit's old name names the same unit.
+ * document always yields the same programme. What the directory knows already keeps its id: a unit known by
+ * that name, current or former (a document written with a unit's old name names the same unit), and the act
+ * its header cites.
  */
 export class AnnexImporter {
   constructor(
     private readonly repository: AggregateRepository,
-    private readonly directory: ExecutorDirectory,
+    private readonly directory: ImportDirectory,
   ) {}
 
   async import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
@@ -160,6 +164,9 @@ export class AnnexImporter {
         { path: '$.decisionId', code: 'DecisionMissing', message: 'required when the document has no "Додаток … до рішення … від …" header' },
       ]);
     }
+    // The act registered already (through the API, under an id of its own) is the one the document means.
+    const registered = this.directory.sameAct(header);
+    if (registered) return { facts: { id: registered.id, effectiveFrom: registered.effectiveFrom }, register: undefined };
     const decisionId = uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
     const { state } = await this.repository.load(decisionStream(decisionId), decisionFold);
     const register: DecisionCommand | undefined =
