@@ -344,6 +344,8 @@ describe('the Korosten annex, loaded on first start, read over HTTP', () => {
       number: null,
       adoptedOn: '2024-02-22',
       effectiveFrom: '2024-02-22',
+      // titled as the council titles such a decision, with the programme as the annex cites it
+      title: 'Про затвердження Програми розвитку місцевого самоврядування Коростенської міської територіальної громади на 2024-2026 роки',
       amendments: [expect.objectContaining({ programmeId: KOROSTEN, amendmentId: view.lastAmendment?.amendmentId, revokedAt: null })],
     };
     expect(decisions).toEqual([expect.objectContaining(approving)]);

@@ -86,7 +86,7 @@ export class AnnexImporter {
       ]);
     }
 
-    const decision = await this.decisionFor(request, annex.decision);
+    const decision = await this.decisionFor(request, annex.decision, annex.titleAsCited);
     const executors = this.executorsOf(annex, decision.facts.effectiveFrom);
     const warnings = [...reading.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
     const wording = wordingOf(request.programmeId, annex, (name) => (executors.byName.get(normalizeExecutorName(name)) as ExecutorRef).id);
@@ -151,7 +151,7 @@ export class AnnexImporter {
   }
 
   /** A decision named by id must exist; otherwise the one in the document's header is registered (once). */
-  private async decisionFor(request: ImportRequest, header: AnnexDecisionRef | null) {
+  private async decisionFor(request: ImportRequest, header: AnnexDecisionRef | null, titleAsCited: string) {
     if (request.decisionId) {
       const { state } = await this.repository.load(decisionStream(request.decisionId), decisionFold);
       if (state.status !== 'registered') {
@@ -181,7 +181,7 @@ export class AnnexImporter {
               session: header.session,
               number: header.number,
               adoptedOn: header.adoptedOn,
-              title: `Про затвердження програми (рядок ${header.line} додатка)`,
+              title: `Про затвердження ${titleAsCited}`,
             },
           };
     return { facts: { id: decisionId, effectiveFrom: state.status === 'registered' ? state.effectiveFrom : header.adoptedOn }, register };

@@ -54,6 +54,8 @@ export interface Annex {
   readonly decision: AnnexDecisionRef | null;
   /** Nominative: "Програма розвитку місцевого самоврядування Коростенської міської територіальної громади на 2024-2026 роки". */
   readonly title: string;
+  /** As the document cites it, in the genitive a decision's title needs: "Програми розвитку … на 2024-2026 роки". */
+  readonly titleAsCited: string;
   /** Nominative: "Коростенська міська територіальна громада". */
   readonly community: string;
   readonly period: { readonly from: number; readonly to: number };

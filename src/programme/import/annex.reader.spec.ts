@@ -102,6 +102,7 @@ describe('readAnnex', () => {
       expect(annex.title).toBe(
         'Програма розвитку місцевого самоврядування Коростенської міської територіальної громади на 2024-2026 роки',
       );
+      expect(annex.titleAsCited).toBe('Програми розвитку місцевого самоврядування Коростенської міської територіальної громади на 2024-2026 роки');
       expect(annex.community).toBe('Коростенська міська територіальна громада');
       expect(annex.period).toEqual({ from: 2024, to: 2026 });
       expect(annex.years).toEqual([2024, 2025, 2026]);

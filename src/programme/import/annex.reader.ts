@@ -168,7 +168,7 @@ const PROGRAMME = /(?:^|\s)((?:[\p{L}'’-]+ої\s+)*програми)(\s.+)$/iu
 const COMMUNITY = /(?<!\p{L})(?:[\p{L}'’-]+ої\s+)+громади(?!\p{L})/u;
 const PERIOD = /на\s+(\d{4})(?:\s*[-–—]\s*(\d{4}))?\s*(?:роки|рік|рр?\.)/u;
 
-type Heading = Pick<Annex, 'title' | 'community' | 'period'>;
+type Heading = Pick<Annex, 'title' | 'titleAsCited' | 'community' | 'period'>;
 
 function readHeading(prelude: readonly Paragraph[], years: readonly number[], errors: AnnexProblem[]): Heading | null {
   const named = prelude.map((p) => ({ p, m: PROGRAMME.exec(p.text) })).find((x) => x.m);
@@ -185,6 +185,7 @@ function readHeading(prelude: readonly Paragraph[], years: readonly number[], er
   const period = PERIOD.exec(title);
   return {
     title,
+    titleAsCited: named.m[1] + named.m[2],
     community: nominative(community[0]),
     period: period
       ? { from: Number(period[1]), to: Number(period[2] ?? period[1]) }
