@@ -13,7 +13,8 @@ function isCalendarDate(date: string): boolean {
 
 export const dateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  // One problem per value: a date not written as YYYY-MM-DD is not also reported as no calendar date.
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, 'not a calendar date');
 
 /**

@@ -257,6 +257,13 @@ describe('problems, headers and operations', () => {
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);
   });
 
+  it('reports a date not written as YYYY-MM-DD once, in a query and in a body', async () => {
+    const query = await t.http.get(`${P}?asOf=2025-1-1`).expect(400);
+    expect(query.body.problems).toEqual([{ path: 'query:asOf', code: expect.any(String), message: 'a date as YYYY-MM-DD' }]);
+    const body = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', effectiveFrom: '2025-1-1', changes: [{ op: 'extendPeriod', to: 2027 }] }).expect(400);
+    expect(body.body.problems).toEqual([{ path: '$.effectiveFrom', code: expect.any(String), message: 'a date as YYYY-MM-DD' }]);
+  });
+
   it.each([
     ['programme', '/api/v1/programmes/no-such-programme', 'ProgrammeNotFound'],
     ['decision', '/api/v1/decisions/no-such-decision', 'DecisionNotFound'],
