@@ -3,11 +3,12 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Roles } from '../http/auth.guard';
-import { commandContext, replayed } from '../http/command-context';
+import { commandContext, replayed, type WriteResponse } from '../http/command-context';
 import { noQuerySchema } from '../http/schemas';
 import { ZodPipe } from '../http/zod.pipe';
 import { decisionBodySchema, decisionCorrectionSchema, decisionParams } from './decision.api';
 import { CorrectDecision, GetDecision, ListDecisions, RegisterDecision } from './decision.handlers';
+import type { RegisteredDecision } from './decisions.projection';
 
 @Controller('api/v1/decisions')
 export class DecisionsController {
@@ -23,7 +24,9 @@ export class DecisionsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return replayed(reply, await this.commands.execute(new RegisterDecision(body, commandContext(request, body))));
+    const response: WriteResponse<RegisteredDecision> = await this.commands.execute(new RegisterDecision(body, commandContext(request, body)));
+    void reply.header('location', `/api/v1/decisions/${response.body.id}`);
+    return replayed(reply, response);
   }
 
   @Post(':id/corrections')

@@ -4,10 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { todayInKyiv } from '../common/clock';
 import { Roles } from '../http/auth.guard';
-import { commandContext, replayed } from '../http/command-context';
+import { commandContext, replayed, type WriteResponse } from '../http/command-context';
 import { ZodPipe } from '../http/zod.pipe';
 import { executorBodySchema, executorParams, executorsQuerySchema, renameBodySchema, retireBodySchema } from './executor.api';
-import { GetExecutor, ListExecutors, RegisterExecutor, RenameExecutor, RetireExecutor } from './executor.handlers';
+import { type ExecutorView, GetExecutor, ListExecutors, RegisterExecutor, RenameExecutor, RetireExecutor } from './executor.handlers';
 
 @Controller('api/v1/executors')
 export class ExecutorsController {
@@ -23,7 +23,9 @@ export class ExecutorsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return replayed(reply, await this.commands.execute(new RegisterExecutor(body.name, commandContext(request, body))));
+    const response: WriteResponse<ExecutorView> = await this.commands.execute(new RegisterExecutor(body.name, commandContext(request, body)));
+    void reply.header('location', `/api/v1/executors/${response.body.id}`);
+    return replayed(reply, response);
   }
 
   @Post(':id/renames')

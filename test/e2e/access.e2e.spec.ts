@@ -257,6 +257,18 @@ describe('problems, headers and operations', () => {
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);
   });
 
+  it('answers a registered decision or executor with its address in Location', async () => {
+    const decision = await t.http
+      .post('/api/v1/decisions')
+      .set(t.as('secretariat'))
+      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 64, number: '6500', adoptedOn: '2025-10-09', title: 'Про внесення змін до Програми' })
+      .expect(201);
+    const executor = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань адресного реєстру' }).expect(201);
+    for (const res of [decision, executor]) expect((await t.http.get(res.headers.location).expect(200)).body.id).toBe(res.body.id);
+    expect(decision.headers.location).toBe(`/api/v1/decisions/${decision.body.id}`);
+    expect(executor.headers.location).toBe(`/api/v1/executors/${executor.body.id}`);
+  });
+
   it('reports a date not written as YYYY-MM-DD once, in a query and in a body', async () => {
     const query = await t.http.get(`${P}?asOf=2025-1-1`).expect(400);
     expect(query.body.problems).toEqual([{ path: 'query:asOf', code: expect.any(String), message: 'a date as YYYY-MM-DD' }]);
