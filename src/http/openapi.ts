@@ -36,8 +36,26 @@ export const PROBLEMS = {
   503: problemResponse('Store unavailable'),
 } as const;
 
+const IDEMPOTENCY_KEY = z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') });
+
+/**
+ * Registers a route with what any route may answer whatever it declares — a path segment longer than any id
+ * (414), the rate limit (429) — and, for a write, what every write takes and may answer: `Idempotency-Key`, a
+ * body that is not JSON (415), a key reused for another request (422).
+ */
 export function route(config: RouteConfig): void {
-  openApiRegistry.registerPath(config);
+  const write = config.method === 'post';
+  const headers = config.request?.headers;
+  openApiRegistry.registerPath({
+    ...config,
+    request: write ? { ...config.request, headers: headers instanceof z.ZodObject ? headers.extend(IDEMPOTENCY_KEY.shape) : IDEMPOTENCY_KEY } : config.request,
+    responses: {
+      414: problemResponse('A path segment longer than any id'),
+      429: PROBLEMS[429],
+      ...(write ? { 415: problemResponse('A body that is not JSON'), 422: problemResponse('An Idempotency-Key used before for another request') } : {}),
+      ...config.responses,
+    },
+  });
 }
 
 export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {

@@ -21,7 +21,7 @@ export const changeSchema = z.discriminatedUnion('op', [
       number: z.string().regex(/^\d+(\.\d+)+$/, 'a measure number such as "2.11"'),
       title: textSchema(4000),
       term: termSchema,
-      executors: z.array(idSchema).max(50).default([]),
+      executors: z.array(idSchema).max(50).default([]).describe('executor ids, as GET /executors lists them (not names)'),
       fundingSources: z.array(fundingSource).max(10).default([]),
       expectedResults: results.default([]),
     })
@@ -84,7 +84,9 @@ export const programmeParams = z.object({ id: programmeIdSchema }).strict();
 export const amendmentParams = z.object({ id: programmeIdSchema, amendmentId: idSchema }).strict();
 export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSchema }).strict();
 
-export const viewQuerySchema = z.object({ asOf: dateSchema.optional(), knownAt: instantSchema.optional() }).strict();
+export const viewQuerySchema = z
+  .object({ asOf: dateSchema.optional().describe('the date in force; default: today in Kyiv'), knownAt: instantSchema.optional().describe('as recorded by this instant; default: now') })
+  .strict();
 
 /** A decision id, or a date: what looks like a date must be one ("2025-13-45" is a mistake, not an id). */
 export const pointSchema = idSchema
@@ -113,19 +115,16 @@ export const auditQuerySchema = z
   .strict()
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'the period ends before it starts', path: ['to'] });
 
-const headers = {
-  ifMatch: z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') }),
-  idempotency: z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') }),
-};
+const ifMatchHeader = z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') });
 
 const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
 
-route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } }, headers: headers.idempotency }, responses: { 201: json('{programmeId, revision, warnings}'), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } } }, responses: { 201: json('{programmeId, revision, warnings}'), ...PROBLEMS } });
 route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: json('list'), 400: PROBLEMS[400] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: json('versions'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/diff', summary: 'Comparative table (було / стало) between two views', request: { params: programmeParams, query: diffQuerySchema }, responses: { 200: json('diff'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/audit', summary: 'Audit trail (auditor, secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, query: auditQuerySchema }, responses: { 200: json('a page of the audit trail'), 400: PROBLEMS[400], 401: PROBLEMS[401], 403: PROBLEMS[403], 404: PROBLEMS[404], 429: PROBLEMS[429] } });
-route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: headers.ifMatch.merge(headers.idempotency), body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
-route({ method: 'post', path: '/api/v1/programmes/{id}/amendments/{amendmentId}/revocation', summary: 'Revoke an amendment registered in error (secretariat)', security: [{ bearer: [] }], request: { params: amendmentParams, headers: headers.ifMatch.merge(headers.idempotency), body: { content: { 'application/json': { schema: revocationBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/{id}/amendments/{amendmentId}/revocation', summary: 'Revoke an amendment registered in error (secretariat)', security: [{ bearer: [] }], request: { params: amendmentParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: revocationBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });

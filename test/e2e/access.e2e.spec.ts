@@ -356,6 +356,13 @@ describe('problems, headers and operations', () => {
     expect(audit.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 100 });
     // and a read that refuses an unknown parameter documents its 400
     expect(document.paths['/api/v1/programmes/{id}/versions'].get.responses).toHaveProperty('400');
+    // every route lists the 414 and 429 any request may get; every write takes Idempotency-Key and lists 415 and 422
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, { responses: object; parameters?: { name: string }[] }>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(method === 'post' ? ['414', '415', '422', '429'] : ['414', '429'])]);
+        if (method === 'post') expect([path, operation.parameters?.map((p) => p.name)]).toEqual([path, expect.arrayContaining(['idempotency-key'])]);
+      }
+    }
 
     const page = await t.http.get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
