@@ -116,4 +116,26 @@ describe('aggregate repository: load → decide → append with the revision dec
     const reused = await repository.execute('counter-4', counter, { ...keyed, requestHash: 'h-2' }, count('a', []));
     expect(reused).toMatchObject({ code: 'IdempotencyKeyReused' });
   });
+
+  it('refuses one of two racing requests with the same Idempotency-Key but different content, instead of answering both as written', async () => {
+    // given two processes that both loaded the empty stream, each with its own request under one key
+    const [a, b] = twoProcesses(store);
+    const [first, second] = await Promise.all([
+      a.execute('counter-5', counter, { ...context, idempotencyKey: 'k-5', requestHash: 'h-a' }, count('a', [])),
+      b.execute('counter-5', counter, { ...context, idempotencyKey: 'k-5', requestHash: 'h-b' }, count('b', [])),
+    ]);
+
+    // then one is written and the other refused, and the stream holds the one written
+    const outcomes = [first, second].map((o) => (isDomainError(o) ? o.code : o.replayed ? 'replayed' : 'written'));
+    expect(outcomes.sort()).toEqual(['IdempotencyKeyReused', 'written']);
+    expect(await store.readStream('counter-5')).toHaveLength(1);
+  });
+
+  it('answers the same request racing itself under one Idempotency-Key once written and once replayed', async () => {
+    const [a, b] = twoProcesses(store);
+    const keyed = { ...context, idempotencyKey: 'k-6', requestHash: 'h-6' };
+    const outcomes = await Promise.all([a.execute('counter-6', counter, keyed, count('a', [])), b.execute('counter-6', counter, keyed, count('a', []))]);
+    expect(outcomes.map((o) => (isDomainError(o) ? o.code : o.replayed)).sort()).toEqual([false, true]);
+    expect(await store.readStream('counter-6')).toHaveLength(1);
+  });
 });

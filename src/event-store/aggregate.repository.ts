@@ -175,11 +175,19 @@ export class AggregateRepository {
         const result = await this.store.appendToStream(streamName, events, {
           expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
         });
-        this.metrics?.appends.inc({ category, outcome: 'written' });
-        this.metrics?.appendedEvents.inc(events.length);
         // The fresh state comes from re-reading the stream: exactly what a later load would see.
         const after = await this.load(streamName, fold);
         const written = await this.store.readStream(streamName, { fromRevision: result.nextExpectedRevision - events.length + 1, maxCount: events.length });
+        // A store answers an append of event ids it holds already with that earlier append (EventStoreDB's
+        // idempotency), so a request that raced another with the same Idempotency-Key finds the other's events
+        // here: the first answer again if it was the same request, a refusal if not — never a 201 for a write that did not happen.
+        if (written[0]?.metadata.$causationId !== causationId) {
+          this.metrics?.appends.inc({ category, outcome: 'replayed' });
+          if (written[0]?.metadata.requestHash !== (context.requestHash ?? '')) return keyReused();
+          return { state: after.state, revision: result.nextExpectedRevision, position: result.position, events: written, replayed: true };
+        }
+        this.metrics?.appends.inc({ category, outcome: 'written' });
+        this.metrics?.appendedEvents.inc(events.length);
         return { state: after.state, revision: result.nextExpectedRevision, position: result.position, events: written, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -197,11 +205,7 @@ export class AggregateRepository {
     if (!context.idempotencyKey) return undefined;
     const earlier = loaded.idempotent.get(context.idempotencyKey);
     if (!earlier) return undefined;
-    if (context.requestHash !== undefined && earlier.requestHash !== context.requestHash) {
-      return domainError('invalid', 'IdempotencyKeyReused', 'this Idempotency-Key was used for a different request', [
-        { code: 'IdempotencyKeyReused', message: 'send a new Idempotency-Key for a new request', path: ['Idempotency-Key'] },
-      ]);
-    }
+    if (context.requestHash !== undefined && earlier.requestHash !== context.requestHash) return keyReused();
     const count = earlier.result.nextExpectedRevision - earlier.firstRevision + 1;
     const events = await this.store.readStream(streamName, { fromRevision: earlier.firstRevision, maxCount: count });
     return { state: loaded.state, revision: earlier.result.nextExpectedRevision, position: earlier.result.position, events, replayed: true };
@@ -229,4 +233,10 @@ function rememberIdempotentAppend(map: Map<string, IdempotentAppend>, event: Rec
 /** A fold for deciders whose `evolve` takes one event at a time and ignores store details. */
 export function eventByEvent<State, Event extends { type: string; data: unknown }>(initial: State, evolve: (state: State, event: Event) => State): StreamFold<State> {
   return { initial, evolve: (state, events) => events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as Event), state) };
+}
+
+function keyReused(): DomainError {
+  return domainError('invalid', 'IdempotencyKeyReused', 'this Idempotency-Key was used for a different request', [
+    { code: 'IdempotencyKeyReused', message: 'send a new Idempotency-Key for a new request', path: ['Idempotency-Key'] },
+  ]);
 }
