@@ -10,6 +10,7 @@ import { DecisionsController } from './decision/decisions.controller';
 import { DecisionsProjection } from './decision/decisions.projection';
 import { AggregateRepository } from './event-store/aggregate.repository';
 import { createEventStore } from './event-store/event-store.factory';
+import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
 import { EVENT_STORE, type EventStore, START, comparePositions } from './event-store/event-store.port';
 import {
   GetExecutorHandler,
@@ -58,6 +59,8 @@ export interface AppOptions {
 }
 
 /** Starts the read models when the app starts, imports the seed into an empty store, and closes everything on shutdown. */
+const DATA_FILES_LOCK = Symbol('DATA_FILES_LOCK');
+
 @Injectable()
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -67,6 +70,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(ReadModelDb) private readonly readModels: ReadModelDb,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(AnnexImporter) private readonly importer: AnnexImporter,
+    @Inject(DATA_FILES_LOCK) private readonly lock: DataFilesLock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,6 +90,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.runner.stop();
     await this.store.close();
     this.readModels.close();
+    this.lock.release();
   }
 
   private async seed(): Promise<void> {
@@ -114,9 +119,11 @@ export class AppModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: new Metrics() },
-        { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger) },
+        // Taken before any data file is opened, and released after they are closed.
+        { provide: DATA_FILES_LOCK, useFactory: () => lockDataFiles(config, { store: !options.store }) },
+        { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger), inject: [DATA_FILES_LOCK] },
         { provide: AggregateRepository, useFactory: (store: EventStore, metrics: Metrics) => new AggregateRepository(store, metrics), inject: [EVENT_STORE, Metrics] },
-        { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile) },
+        { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile), inject: [DATA_FILES_LOCK] },
         { provide: DecisionsProjection, useValue: decisions },
         { provide: ExecutorsProjection, useValue: executors },
         { provide: ProgrammesProjection, useValue: programmes },

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { renameSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.schema';
+import { lockDataFiles } from '../config/data-files.lock';
 import { createEventStore } from '../event-store/event-store.factory';
 import { type EventStore, readWholeLog, START } from '../event-store/event-store.port';
 import { ProjectionRunner } from './projection.runner';
@@ -26,17 +27,27 @@ export interface RebuildResult {
 /**
  * What `npm run rebuild` does: opens the configured store and read-model file, drops every read model the
  * server keeps and folds the whole log into a new file, swapped in at the end. Stop the server first: it keeps
- * the old file open and would go on answering (and writing) from it until restarted.
+ * the old file open and would go on answering (and writing) from it until restarted; a rebuild is refused while
+ * it runs (lockDataFiles).
  */
-export async function rebuildReadModels(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'eventStoreFile' | 'readModelFile'>, options: RebuildOptions): Promise<RebuildResult> {
-  const store = createEventStore(config, options.logger);
+export async function rebuildReadModels(
+  config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'READ_MODEL_FILE' | 'eventStoreFile' | 'readModelFile'>,
+  options: RebuildOptions,
+): Promise<RebuildResult> {
+  // Refused while a server runs on the same files: it would go on writing the read models being replaced.
+  const lock = lockDataFiles(config, { store: true });
   try {
-    options.onStart?.(await countEvents(store));
-    const started = performance.now();
-    const events = await rebuildFromStore(store, config.readModelFile, options);
-    return { events, seconds: (performance.now() - started) / 1000 };
+    const store = createEventStore(config, options.logger);
+    try {
+      options.onStart?.(await countEvents(store));
+      const started = performance.now();
+      const events = await rebuildFromStore(store, config.readModelFile, options);
+      return { events, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    lock.release();
   }
 }
 

@@ -154,4 +154,17 @@ describe('rebuilding the read models from the log', () => {
       await t.close();
     }
   });
+
+  it('is refused while a server runs on the same files, and so is a second server, leaving the first to serve as before', async () => {
+    const t = await startApp({ dataDir });
+    try {
+      await expect(rebuildReadModels(config, { logger })).rejects.toThrow(/^Invalid configuration:\n {2}- DATA_DIR: .*read-models\.sqlite is in use by another server or rebuild; stop it first/);
+      await expect(startApp({ dataDir })).rejects.toThrow(/DATA_DIR: .*is in use by another server or rebuild/);
+      expect(await serve(t)).toEqual(servedBefore);
+    } finally {
+      await t.close();
+    }
+    // and once the server has stopped, the files are free again
+    await rebuildReadModels(config, { logger });
+  });
 });
