@@ -14,19 +14,37 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 
   transform(value: unknown): z.output<S> {
     const parsed = this.schema.safeParse(value ?? (this.part === 'body' ? undefined : {}));
-    if (parsed.success) return parsed.data;
+    // JSON may escape half a surrogate pair ("\ud800"), which is no character: it cannot be stored as UTF-8, nor
+    // become an id. Query and path text is percent-decoded, which never yields one.
+    const illFormed = this.part === 'body' ? illFormedStrings(value, []) : [];
+    if (parsed.success && illFormed.length === 0) return parsed.data;
+    const issues = parsed.success ? [] : parsed.error.issues;
     throw new ProblemException(
       400,
       this.part === 'body' ? 'InvalidBody' : this.part === 'query' ? 'InvalidQuery' : 'InvalidPath',
-      `the request ${this.part === 'params' ? 'path' : this.part} is not valid: ${parsed.error.issues.length} problem(s)`,
-      // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
-      parsed.error.issues.flatMap((issue) =>
-        (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
-          path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
-          code: issue.code,
-          message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
-        })),
-      ),
+      `the request ${this.part === 'params' ? 'path' : this.part} is not valid: ${issues.length + illFormed.length} problem(s)`,
+      [
+        ...illFormed.map((path) => ({ path: jsonPath(path), code: 'ill_formed_unicode', message: 'holds half a surrogate pair (such as \\ud800), which is no character' })),
+        // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
+        ...issues.flatMap((issue) =>
+          (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
+            path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
+            code: issue.code,
+            message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
+          })),
+        ),
+      ],
     );
   }
+}
+
+/** Read by code points, half a pair stands alone as a surrogate (Cs); a whole pair is one character of another plane. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The paths of every string (value or key) that is not well-formed UTF-16. */
+function illFormedStrings(value: unknown, path: PropertyKey[]): PropertyKey[][] {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => illFormedStrings(item, [...path, i]));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => (LONE_SURROGATE.test(key) ? [[...path, key]] : illFormedStrings(item, [...path, key])));
 }

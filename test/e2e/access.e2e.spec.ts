@@ -269,6 +269,19 @@ describe('problems, headers and operations', () => {
     expect(executor.headers.location).toBe(`/api/v1/executors/${executor.body.id}`);
   });
 
+  it('refuses half a surrogate pair anywhere in a body with 400 at its path, and writes nothing', async () => {
+    const before = (await t.http.get('/api/v1/executors').expect(200)).body;
+    // JSON escapes the lone half as \ud800; supertest would re-encode a JS string, so the body is sent as written
+    const send = (path: string, json: string) => t.http.post(path).set(t.as('secretariat')).set('Content-Type', 'application/json').send(json).expect(400);
+    const name = await send('/api/v1/executors', '{"name":"Відділ \\ud800"}');
+    expect(name.body.problems).toEqual([{ path: '$.name', code: 'ill_formed_unicode', message: expect.stringContaining('half a surrogate pair') }]);
+    const document = await send('/api/v1/programmes/import', '{"programmeId":"broken","document":"Додаток \\udc00","\\ud83d":1}');
+    expect(document.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: '$.document', code: 'ill_formed_unicode' }), expect.objectContaining({ path: '$["\\ud83d"]', code: 'ill_formed_unicode' })]));
+    // a whole pair is one character, and welcome
+    await t.http.post('/api/v1/executors').set(t.as('secretariat')).set('Content-Type', 'application/json').send('{"name":"Відділ \\ud83d\\ude00"}').expect(201);
+    expect((await t.http.get('/api/v1/executors').expect(200)).body).toHaveLength(before.length + 1);
+  });
+
   it('reports a date not written as YYYY-MM-DD once, in a query and in a body', async () => {
     const query = await t.http.get(`${P}?asOf=2025-1-1`).expect(400);
     expect(query.body.problems).toEqual([{ path: 'query:asOf', code: expect.any(String), message: 'a date as YYYY-MM-DD' }]);

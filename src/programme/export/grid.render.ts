@@ -1,7 +1,16 @@
 import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { Grid, GridRow } from './annex.table';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * What a document can hold: XML 1.0 has no place for control characters other than tab and line ends (Word's
+ * line break inside a cell, U+000B, is pasted in with text), nor for U+FFFE/U+FFFF or half a surrogate pair;
+ * one in a cell would leave the whole Word file unreadable. Each becomes a space; the data keeps it.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu, ' ');
+}
+
+const escapeHtml = (text: string) => printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A standalone page the secretariat can open, print or paste into the decision. */
 export function gridHtml(grid: Grid): string {
@@ -25,7 +34,7 @@ export function gridHtml(grid: Grid): string {
 /** A Word document, landscape as annexes are, with the header row repeated on every page. */
 export async function gridDocx(grid: Grid): Promise<Buffer> {
   const cell = (text: string, bold: boolean) =>
-    new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 18, font: 'Times New Roman' })] })] });
+    new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: printable(text), bold, size: 18, font: 'Times New Roman' })] })] });
   const table = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [
@@ -38,7 +47,7 @@ export async function gridDocx(grid: Grid): Promise<Buffer> {
       {
         properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
         children: [
-          ...grid.heading.map((line, i) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: line, bold: i === 0, font: 'Times New Roman' })] })),
+          ...grid.heading.map((line, i) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: printable(line), bold: i === 0, font: 'Times New Roman' })] })),
           table,
         ],
       },

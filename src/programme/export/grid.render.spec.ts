@@ -1,0 +1,28 @@
+import JSZip from 'jszip';
+import type { Grid } from './annex.table';
+import { gridDocx, gridHtml } from './grid.render';
+
+/** What XML 1.0 cannot hold: control characters other than tab and line ends, U+FFFE/U+FFFF, half a surrogate pair. */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
+
+describe('documents of text that holds characters XML cannot', () => {
+  // given a title pasted from Word with its in-cell line break (U+000B), and other controls
+  const grid: Grid = {
+    heading: ['Програма\u0001'],
+    header: ['№', 'Назва'],
+    rows: [{ kind: 'item', cells: ['1.1', 'Інформаційні\u000bпослуги\u0000 та \ud800 друк'] }],
+  };
+
+  it('writes a Word file whose document part XML can read, each such character a space', async () => {
+    const xml = await (await JSZip.loadAsync(await gridDocx(grid))).file('word/document.xml')?.async('string');
+    expect(xml).toBeDefined();
+    expect(NOT_XML.test(xml as string)).toBe(false);
+    expect(xml).toContain('Інформаційні послуги  та   друк');
+  });
+
+  it('writes an HTML page without them', () => {
+    const html = gridHtml(grid);
+    expect(NOT_XML.test(html)).toBe(false);
+    expect(html).toContain('<td>Інформаційні послуги  та   друк</td>');
+  });
+});
