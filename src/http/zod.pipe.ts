@@ -16,7 +16,7 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     const parsed = this.schema.safeParse(value ?? (this.part === 'body' ? undefined : {}));
     // JSON may escape half a surrogate pair ("\ud800"), which is no character: it cannot be stored as UTF-8, nor
     // become an id. Query and path text is percent-decoded, which never yields one.
-    const illFormed = this.part === 'body' ? illFormedStrings(value, []) : [];
+    const illFormed = this.part === 'body' ? illFormedStrings(value) : [];
     if (parsed.success && illFormed.length === 0) return parsed.data;
     const issues = parsed.success ? [] : parsed.error.issues;
     throw new ProblemException(
@@ -41,10 +41,37 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 /** Read by code points, half a pair stands alone as a surrogate (Cs); a whole pair is one character of another plane. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The paths of every string (value or key) that is not well-formed UTF-16. */
-function illFormedStrings(value: unknown, path: PropertyKey[]): PropertyKey[][] {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => illFormedStrings(item, [...path, i]));
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, item]) => (LONE_SURROGATE.test(key) ? [[...path, key]] : illFormedStrings(item, [...path, key])));
+/** A place in the body, linked to its parent: a path costs nothing until one is reported. */
+interface Place {
+  readonly parent: Place | null;
+  readonly key: PropertyKey;
+}
+
+const pathOf = (place: Place | null): PropertyKey[] => {
+  const path: PropertyKey[] = [];
+  for (let at = place; at; at = at.parent) path.push(at.key);
+  return path.reverse();
+};
+
+/**
+ * The paths of every string (value or key) that is not well-formed UTF-16. Without recursion, and without
+ * copying paths on the way down: a body may nest deeper than the stack, and as deep as its size allows.
+ */
+function illFormedStrings(body: unknown): PropertyKey[][] {
+  const found: PropertyKey[][] = [];
+  const pending: [unknown, Place | null][] = [[body, null]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, place] = next;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) found.push(pathOf(place));
+    } else if (typeof value === 'object' && value !== null) {
+      const array = Array.isArray(value);
+      for (const [key, item] of Object.entries(value)) {
+        const at: Place = { parent: place, key: array ? Number(key) : key };
+        if (!array && LONE_SURROGATE.test(key)) found.push(pathOf(at));
+        else pending.push([item, at]);
+      }
+    }
+  }
+  return found.reverse();
 }
