@@ -18,7 +18,7 @@ import { sendClientError } from './http/client-error';
 import { ProblemException } from './http/problem';
 import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
-import { readAfterHook } from './http/read-after';
+import { readAfterHook, refoldingHook } from './http/read-after';
 import { PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { ProjectionRunner } from './projections/projection.runner';
@@ -80,6 +80,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
   fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe(

@@ -73,21 +73,41 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(DATA_FILES_LOCK) private readonly lock: DataFilesLock,
   ) {}
 
+  /** The fold of the whole log under way in the background, if the start needed one. */
+  private refold: Promise<void> | undefined;
+  private closing = false;
+
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.checkAgainstLog();
     if (this.runner.refoldPending) {
-      // Read models of another layout, or of another log: fold the log into new ones before serving, with the indexes
-      // built once at the end, rather than row by row through the subscription while requests read half of them.
-      const started = Date.now();
-      const events = await this.runner.rebuild();
-      this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh for this layout');
+      // Read models of another layout, or of another log: the log is folded into new ones with the indexes built
+      // once at the end, rather than row by row through the subscription. In the background, so that the server
+      // listens meanwhile: /health answers, /ready and the API say 503 until it is done. The store holds events,
+      // so there is no seed to import.
+      this.refold = this.refoldThenStart();
+      return;
     }
     this.runner.start();
     await this.seed();
   }
 
+  private async refoldThenStart(): Promise<void> {
+    const started = Date.now();
+    try {
+      const events = await this.runner.rebuild();
+      this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
+    } catch (error) {
+      // Every page folded is committed with its checkpoint: the subscription goes on from there, and retries.
+      this.logger.error({ err: error }, 'folding the read models afresh failed; carrying on from the last page folded');
+    }
+    if (!this.closing) this.runner.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.runner.stop();
+    // A fold under way stops after its page, before the files close.
+    await this.refold;
     await this.store.close();
     this.readModels.close();
     this.lock.release();

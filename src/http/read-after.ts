@@ -45,3 +45,16 @@ export function readAfterHook(runner: ProjectionRunner, store: EventStore, logge
     return reply;
   };
 }
+
+/**
+ * While the read models are folded afresh from the log (at a start on read models of another layout, or of
+ * another log) they hold only part of it: the API answers 503 until the fold is done, rather than views,
+ * directory checks and totals of a partial history. Health, readiness and metrics still answer.
+ */
+export function refoldingHook(runner: ProjectionRunner, logger: Logger) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (!runner.refolding || !request.url.startsWith('/api/')) return undefined;
+    sendProblem(new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being folded afresh from the event log; try again shortly', [], { 'retry-after': '5' }), request, reply, logger);
+    return reply;
+  };
+}

@@ -33,6 +33,9 @@ export class HealthController {
     if (projections.failure !== undefined) {
       throw new ProblemException(503, 'NotReady', `read models stopped, retrying: ${projections.failure}`, [{ code: 'ProjectionFailed', message: projections.failure }]);
     }
+    if (projections.refolding) {
+      throw new ProblemException(503, 'NotReady', 'the read models are being folded afresh from the event log', [{ code: 'ReadModelsRebuilding', message: 'the API answers once the whole log is folded' }]);
+    }
     if (!projections.ready) {
       throw new ProblemException(503, 'NotReady', 'the read models are still catching up', [
         { code: 'ProjectionLag', message: `${projections.lagEvents} event(s) behind`, lagEvents: projections.lagEvents },

@@ -144,4 +144,32 @@ describe('projection runner', () => {
     await runner.checkAgainstLog();
     expect(runner.refoldPending).toBe(false);
   });
+
+  it('lets the event loop take its turns while it folds the log afresh, and says it is refolding meanwhile', async () => {
+    // given a log of three pages
+    for (let i = 0; i < 3; i++) await store.appendToStream(`s-${i}`, events(1000), { expectedRevision: 'no_stream' });
+
+    // when a timer is due as the fold starts
+    const seen: boolean[] = [];
+    setTimeout(() => seen.push(runner.refolding), 0);
+    const refolding = runner.rebuild();
+    expect(runner.refolding).toBe(true);
+    expect(await refolding).toBe(3000);
+
+    // then the timer ran while the fold was under way, and the fold is over now
+    expect(seen).toEqual([true]);
+    expect(runner.refolding).toBe(false);
+    expect(await runner.readiness()).toMatchObject({ ready: false });
+  });
+
+  it('catches up on a long log through the subscription without keeping timers waiting until it is done', async () => {
+    for (let i = 0; i < 3; i++) await store.appendToStream(`s-${i}`, events(1000), { expectedRevision: 'no_stream' });
+    const head = await store.headPosition();
+    const seenAt: number[] = [];
+    setTimeout(() => seenAt.push(runner.position.commit), 0);
+    runner.start();
+    expect(await runner.waitFor(head)).toBe(true);
+    expect(seenAt).toHaveLength(1);
+    expect(seenAt[0]).toBeLessThan(head.commit);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { comparePositions, type EventStore, type Position, readWholeLog, type RecordedEvent, START, type Subscription } from '../event-store/event-store.port';
+import { nextTurn } from '../common/next-turn';
 import type { Metrics } from '../observability/metrics';
 import type { Projection } from './projection';
 import { READ_MODEL_LAYOUT, type ReadModelDb } from './read-model.db';
@@ -34,6 +35,8 @@ export class ProjectionRunner {
   private lastProcessedCreated: string | undefined;
   /** Read models of another layout were dropped at construction: the log is to be folded into new ones (`rebuild`). */
   refoldPending = false;
+  /** A `rebuild` is under way: the read models hold only the part of the log folded so far. */
+  refolding = false;
 
   constructor(
     private readonly store: EventStore,
@@ -134,8 +137,9 @@ export class ProjectionRunner {
   }
 
   /** Caught up with the store's head, and not stopped by a failing projection. */
-  async readiness(): Promise<{ ready: boolean; lagEvents: number | null; failure?: string }> {
+  async readiness(): Promise<{ ready: boolean; lagEvents: number | null; failure?: string; refolding?: true }> {
     if (this.failure) return { ready: false, lagEvents: null, failure: this.failure.message };
+    if (this.refolding) return { ready: false, lagEvents: null, refolding: true };
     const head = await this.store.headPosition();
     const behind = comparePositions(head, this.processed) > 0;
     // The SQLite store numbers its events, so positions count them; EventStoreDB's are byte offsets: only "behind" (1) is known.
@@ -145,23 +149,36 @@ export class ProjectionRunner {
     return { ready: this.caughtUp && !behind, lagEvents };
   }
 
-  /** Drops every read model and folds the whole log again, page by page. */
+  /**
+   * Drops every read model and folds the whole log again, page by page. Between pages the event loop takes its
+   * turn, so a server doing this at start still answers (/health, /ready, and 503 to the API meanwhile). A
+   * `stop` ends it after the page in hand: every page is committed with its checkpoint, so the subscription
+   * goes on from there at the next start (with the indexes built then, as the tables are opened).
+   */
   async rebuild(onProgress?: (processed: number) => void): Promise<number> {
     const { db } = this.readModels;
-    db.transaction(() => {
-      this.dropAll();
-      for (const projection of this.projections) projection.createSchema(db, { deferIndexes: true });
-    })();
-    this.processed = START;
-    let count = 0;
-    for await (const page of readWholeLog(this.store, START, MAX_BATCH)) {
-      this.commit(page);
-      count += page.length;
-      onProgress?.(count);
+    this.refolding = true;
+    this.stopped = false;
+    try {
+      db.transaction(() => {
+        this.dropAll();
+        for (const projection of this.projections) projection.createSchema(db, { deferIndexes: true });
+      })();
+      this.processed = START;
+      let count = 0;
+      for await (const page of readWholeLog(this.store, START, MAX_BATCH)) {
+        this.commit(page);
+        count += page.length;
+        onProgress?.(count);
+        await nextTurn();
+        if (this.stopped) return count;
+      }
+      for (const projection of this.projections) projection.createIndexes?.(db);
+      this.refoldPending = false;
+      return count;
+    } finally {
+      this.refolding = false;
     }
-    for (const projection of this.projections) projection.createIndexes?.(db);
-    this.refoldPending = false;
-    return count;
   }
 
   private enqueue(event: RecordedEvent): void {

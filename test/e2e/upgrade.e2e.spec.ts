@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
+import { ProjectionRunner } from '../../src/projections/projection.runner';
 import { READ_MODEL_LAYOUT } from '../../src/projections/read-model.db';
-import { KOROSTEN, startApp } from '../support/app';
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, measureOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
@@ -14,7 +17,7 @@ describe('starting on read models of another layout', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'programme-tracker-upgrade-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('folds the log into new read models before serving: the same answers, the new layout, ready at once', async () => {
+  it('folds the log into new read models before serving the API: the same answers, the new layout', async () => {
     // given a data directory with an amendment, its read models then marked as written by an older release
     const first = await startApp({ dataDir });
     const decisionId = await registerDecision(first, '2025-03-20');
@@ -30,8 +33,8 @@ describe('starting on read models of another layout', () => {
     // when the server starts on it
     const second = await startApp({ dataDir });
     try {
-      // then it is ready, and answers what it answered before, the audit included
-      await second.http.get('/ready').expect(200);
+      // then it is ready once the fold in the background is done, and answers what it answered before, the audit included
+      await untilReady(second);
       expect(await viewOf(second, KOROSTEN, { asOf: '2025-12-31' })).toEqual(before);
       expect(measureOf(before, '1.1').allocations['2025']).toBe('111.00');
       const audit = await second.http.get(`/api/v1/programmes/${KOROSTEN}/audit`).set(second.as('auditor')).query({ decision: decisionId }).expect(200);
@@ -43,4 +46,44 @@ describe('starting on read models of another layout', () => {
     expect(reopened.pragma('user_version', { simple: true })).toBe(READ_MODEL_LAYOUT);
     reopened.close();
   });
+
+  it('listens while it folds: /health answers, /ready and the API say 503 until the fold is done, then the API answers', async () => {
+    // given a running server whose log is long (sixty pages), its subscription stopped as at a start that must refold
+    const t = await startApp();
+    try {
+      const store = t.app.get<EventStore>(EVENT_STORE);
+      for (let i = 0; i < 60; i++) {
+        const noise = Array.from({ length: 1000 }, () => ({ id: randomUUID(), type: 'Noted', data: {}, metadata: {} }));
+        await store.appendToStream(`noise-${i}`, noise, { expectedRevision: 'no_stream' });
+      }
+      const runner = t.app.get(ProjectionRunner);
+      await runner.stop();
+
+      // when the log is folded afresh
+      const refold = runner.rebuild();
+      const [health, ready, api] = await Promise.all([t.http.get('/health'), t.http.get('/ready'), t.http.get(`/api/v1/programmes/${KOROSTEN}`).set('Origin', 'https://portal.example')]);
+      await refold;
+      runner.start();
+
+      // then the server answered meanwhile, the API with a problem to retry
+      expect([health.status, ready.status, api.status]).toEqual([200, 503, 503]);
+      expect(ready.body.problems).toEqual([expect.objectContaining({ code: 'ReadModelsRebuilding' })]);
+      expect(api.body).toMatchObject({ status: 503, code: 'ReadModelsRebuilding' });
+      expect(api.headers).toMatchObject({ 'retry-after': '5', 'access-control-allow-origin': '*' });
+      // and once folded, the API answers again
+      await untilReady(t);
+      expect((await viewOf(t, KOROSTEN)).totals.overall).toBe('11181.90');
+    } finally {
+      await t.close();
+    }
+  });
 });
+
+/** /ready polled until 200: a fold at start runs in the background. */
+async function untilReady(t: TestApp): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await t.http.get('/ready')).status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('not ready after 5 s');
+}

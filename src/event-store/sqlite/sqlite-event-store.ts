@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
+import { nextTurn } from '../../common/next-turn';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import {
   AppendResult,
@@ -221,7 +222,12 @@ export class SqliteEventStore implements EventStore {
           await handlers.onEvent(event);
           cursor = event.position;
         }
-        if (page.length === DEFAULT_PAGE_SIZE) continue;
+        // A full page: more is waiting. The event loop takes its turn first, so that catching up on a long log
+        // does not keep the server from answering.
+        if (page.length === DEFAULT_PAGE_SIZE) {
+          await nextTurn();
+          continue;
+        }
         if (!caughtUp || page.length > 0) {
           caughtUp = true;
           handlers.onCaughtUp?.();
