@@ -49,6 +49,8 @@ export async function createApp(config: Config, logger: Logger, options: { token
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
+    // Requests that arrive while the server stops are answered by the closing hook below, as problems.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: ID_MAX_LENGTH },
     clientErrorHandler: sendClientError,
     // Fastify's router refuses a malformed URL or an over-long path parameter before Nest sees the request, and
@@ -77,8 +79,13 @@ export async function createApp(config: Config, logger: Logger, options: { token
   fastify.removeContentTypeParser('text/plain');
   const metrics = app.get(Metrics);
 
+  const stopping = { now: false };
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (!stopping.now) return undefined;
+    const problem = new ProblemException(503, 'ServerStopping', 'the server is stopping; try again shortly', [], { 'retry-after': '5', connection: 'close' });
+    sendProblem(problem, request, reply, logger);
+    return reply;
   });
   fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
   fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
@@ -139,7 +146,35 @@ export async function createApp(config: Config, logger: Logger, options: { token
     },
   });
 
-  app.enableShutdownHooks();
+  stopOnSignals(app, stopping);
   await app.init();
   return app;
+}
+
+/**
+ * How long a stopping server goes on reading what arrives, answering 503 (ServerStopping, Retry-After) before
+ * it closes its listener: connections the system took while the event loop was busy (a long write) would
+ * otherwise be reset with their requests unread, and the client could not tell whether they were written.
+ */
+const STOP_GRACE_MS = 300;
+
+/** SIGTERM or SIGINT: stop taking requests (503), let those under way finish, close, and exit. */
+function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }): void {
+  const stop = (signal: NodeJS.Signals) => {
+    stopping.now = true;
+    setTimeout(() => {
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`stopping on ${signal} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    }, STOP_GRACE_MS);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
+  // An app closed otherwise (a test, an embedding) leaves no listener behind.
+  app.getHttpAdapter().getInstance().addHook('onClose', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.off(signal, stop);
+  });
 }

@@ -136,6 +136,26 @@ describe('starting the server from its entry point', () => {
     STARTUP_TIMEOUT,
   );
 
+  it(
+    'on SIGTERM answers what still arrives with 503 ServerStopping and Retry-After, instead of resetting it, then exits cleanly',
+    async () => {
+      const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
+      const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
+      await request(url).get('/api/v1/programmes').expect(200);
+
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const late = await request(url).get('/api/v1/programmes');
+
+      expect(late.status).toBe(503);
+      expect(late.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(late.headers['retry-after']).toBe('5');
+      expect(late.body).toMatchObject({ status: 503, code: 'ServerStopping' });
+      expect(await server.exited).toBe(0);
+    },
+    STARTUP_TIMEOUT,
+  );
+
   describe('in development mode, without API_TOKENS', () => {
     let server: Server;
     let url: string;
