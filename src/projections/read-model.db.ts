@@ -9,9 +9,9 @@ import { START } from '../event-store/event-store.port';
  * projection's tables or to what their rows hold: a server that opens a file of another layout (an upgrade, a
  * downgrade) folds the log into fresh tables instead of writing rows that the old tables do not fit, or
  * serving rows written the old way beside new ones. 3: audit lines of added and removed measures carry the
- * whole measure.
+ * whole measure. 4: snapshots name their measures by key into programme_measures.
  */
-export const READ_MODEL_LAYOUT = 3;
+export const READ_MODEL_LAYOUT = 4;
 
 /**
  * The read models live in one SQLite file beside the store (or anywhere: they are rebuildable). The

@@ -10,6 +10,7 @@ import { Statements } from '../../projections/statements';
 import { compareEffective, fold } from '../domain/timeline';
 import { type AmendmentRow, totalsOfRow } from './programmes.projection';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
+import { SnapshotCodec } from './snapshot.codec';
 
 /** Past every instant the store can record: "everything known". */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
@@ -54,12 +55,6 @@ interface Slice {
   readonly rest: readonly SliceRow[];
 }
 
-function contentOf({ snapshot, rest }: Slice): ProgrammeContent | null {
-  return fold(
-    rest.map((row) => ({ changes: JSON.parse(row.changes) as ProgrammeChange[] })),
-    snapshot ? (JSON.parse(snapshot.content) as ProgrammeContent) : null,
-  );
-}
 
 export interface VersionView {
   readonly amendmentId: string;
@@ -76,6 +71,7 @@ export interface VersionView {
 export class ProgrammeQueries {
 
   private readonly statements: Statements;
+  private readonly codec: SnapshotCodec;
 
   constructor(
     private readonly db: Database.Database,
@@ -83,6 +79,7 @@ export class ProgrammeQueries {
     private readonly executors: ExecutorsProjection,
   ) {
     this.statements = new Statements(db);
+    this.codec = new SnapshotCodec(db);
   }
 
   exists(programmeId: string): boolean {
@@ -135,7 +132,7 @@ export class ProgrammeQueries {
 
   /** The programme's content at a point of both axes; null where it is not in force. */
   content(programmeId: string, query: ViewQuery): ProgrammeContent | null {
-    return contentOf(this.slice(programmeId, this.bounds(programmeId, query)));
+    return this.contentOf(programmeId, this.slice(programmeId, this.bounds(programmeId, query)));
   }
 
   /**
@@ -174,6 +171,13 @@ export class ProgrammeQueries {
        ORDER BY effective_from, revision`,
     ).all(programmeId, from.effectiveFrom, limit.effectiveFrom, knownAt, knownAt, from.effectiveFrom, from.effectiveFrom, from.revision, limit.effectiveFrom, limit.effectiveFrom, limit.revision);
     return { snapshot, rest };
+  }
+
+  private contentOf(programmeId: string, { snapshot, rest }: Slice): ProgrammeContent | null {
+    return fold(
+      rest.map((row) => ({ changes: JSON.parse(row.changes) as ProgrammeChange[] })),
+      snapshot ? this.codec.decode(programmeId, snapshot.content) : null,
+    );
   }
 
   /** The last amendment a slice folds: the last one after the snapshot, or else the snapshot's own (a valid snapshot's amendment is in force). */
@@ -224,7 +228,7 @@ export class ProgrammeQueries {
   view(programmeId: string, query: ViewQuery): ProgrammeView | null {
     const bounds = this.bounds(programmeId, query);
     const slice = this.slice(programmeId, bounds);
-    const content = contentOf(slice);
+    const content = this.contentOf(programmeId, slice);
     if (content === null) return null;
     const asOf = query.upTo?.effectiveFrom ?? query.asOf;
     return programmeView(content, {

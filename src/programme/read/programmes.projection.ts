@@ -8,6 +8,7 @@ import type { ProgrammeContent } from '../domain/programme.types';
 import { programmeTotals, type Totals } from '../domain/totals';
 import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../domain/timeline';
 import { type AuditChange, auditChanges } from './audit.rows';
+import { SNAPSHOT_MEASURES_TABLE, SnapshotCodec } from './snapshot.codec';
 
 /**
  * At least every N-th version (in effective order) keeps a full snapshot, so that any view folds fewer than
@@ -69,6 +70,7 @@ const TABLES = `
     revision INTEGER NOT NULL,
     known_from TEXT NOT NULL,
     known_to TEXT,
+    -- The programme with its measures as keys into programme_measures (snapshot.codec.ts).
     content TEXT NOT NULL,
     PRIMARY KEY (programme_id, effective_from, revision, known_from)
   );
@@ -103,6 +105,7 @@ const TABLES = `
     reason TEXT
   );
   CREATE TABLE IF NOT EXISTS programme_open_appends (programme_id TEXT PRIMARY KEY, events TEXT NOT NULL);
+  ${SNAPSHOT_MEASURES_TABLE}
 `;
 
 /** The indexes only the queries need: a rebuild creates them once, after loading the rows. */
@@ -148,11 +151,13 @@ export class ProgrammesProjection implements Projection {
   /** The append being read: its header and the changes so far. */
   private readonly open = new Map<string, { events: RecordedEvent[]; expected: number }>();
   private statements!: Statements;
+  private codec!: SnapshotCodec;
   private readonly heads = new Map<string, { revision: number; registeredAt: string; updatedAt: string }>();
 
   createSchema(db: Database.Database, options: { deferIndexes?: boolean } = {}): void {
     this.db = db;
     this.statements = new Statements(db);
+    this.codec = new SnapshotCodec(db);
     db.exec(TABLES);
     if (!options.deferIndexes) db.exec(INDEXES);
     // What was kept in memory is reloaded from the tables (after a restart, a rebuild or a rolled-back batch).
@@ -182,7 +187,7 @@ export class ProgrammesProjection implements Projection {
 
   drop(db: Database.Database): void {
     db.exec(
-      'DROP TABLE IF EXISTS programme_heads; DROP TABLE IF EXISTS programme_amendments; DROP TABLE IF EXISTS programme_snapshots; DROP TABLE IF EXISTS programme_knowledge; DROP TABLE IF EXISTS programme_audit; DROP TABLE IF EXISTS programme_open_appends;',
+      'DROP TABLE IF EXISTS programme_heads; DROP TABLE IF EXISTS programme_amendments; DROP TABLE IF EXISTS programme_snapshots; DROP TABLE IF EXISTS programme_knowledge; DROP TABLE IF EXISTS programme_audit; DROP TABLE IF EXISTS programme_open_appends; DROP TABLE IF EXISTS programme_measures;',
     );
     this.memory.clear();
     this.open.clear();
@@ -338,7 +343,7 @@ export class ProgrammesProjection implements Projection {
       amendment.effectiveFrom,
       amendment.revision,
       knownFrom,
-      JSON.stringify(content),
+      this.codec.encode(programmeId, content),
     );
     memory.snapshots.set(amendment.amendmentId, { content });
   }
@@ -361,7 +366,7 @@ export class ProgrammesProjection implements Projection {
       'SELECT content FROM programme_snapshots WHERE programme_id = ? AND effective_from = ? AND revision = ? AND known_to IS NULL',
     ).get(programmeId, at.effectiveFrom, at.revision);
     if (!row) throw new Error(`programme ${programmeId}: no current snapshot at ${at.effectiveFrom}#${at.revision}`);
-    const content = JSON.parse(row.content) as ProgrammeContent | null;
+    const content = this.codec.decode(programmeId, row.content);
     memory.snapshots.set(at.amendmentId, { content });
     return content;
   }
