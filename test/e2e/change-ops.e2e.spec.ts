@@ -639,6 +639,13 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       expect(after.totals).toEqual({ byYear: { '2024': '3887.30', '2025': '3677.30', '2026': '3692.80' }, overall: '11257.40' });
       // and in April V is there, still empty
       expect(sectionOf(await viewOf(t, programme, { asOf: '2025-04-01' }), 'V')).toMatchObject({ totals: ZERO, directions: [] });
+      // and the comparative table from before March to June states the section and the direction first, then the measure
+      const diff = (await t.http.get(`/api/v1/programmes/${programme}/diff`).query({ from: DAY_BEFORE, to: JUNE }).expect(200)).body;
+      expect(diff.rows.map((r: { field: string; number: string | null; was: unknown; became: unknown }) => [r.field, r.number, r.was, r.became])).toEqual([
+        ['section', 'V', null, { number: 'V', title: 'Цифрова трансформація' }],
+        ['direction', null, null, { number: null, title: 'Розвиток електронного врядування', section: 'V' }],
+        ['measure', '5.1', null, expect.objectContaining({ title: 'Впровадження електронного документообігу' })],
+      ]);
     });
 
     it('when a section is added with a number or an id already taken, then it is a 409 at each change (SectionNumberTaken, SectionIdTaken), and nothing is written', async () => {

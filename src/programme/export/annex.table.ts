@@ -76,6 +76,8 @@ const FIELDS: Record<string, string> = {
   fundingSources: 'Джерела фінансування',
   expectedResults: 'Очікувані результати',
   period: 'Період дії програми',
+  section: 'Розділ',
+  direction: 'Напрям діяльності',
 };
 
 function fieldLabel(field: string): string {

@@ -26,6 +26,12 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
   if (was.period.to !== became.period.to || was.period.from !== became.period.from) {
     rows.push({ measureId: null, number: null, field: 'period', was: was.period, became: became.period });
   }
+  // The structure before the measures, as a decision states it: a section or direction added or removed.
+  rows.push(...structureRows('section', was.sections, became.sections, (s) => ({ number: s.number, title: s.title })));
+  const sectionNumber = (content: ProgrammeContent, id: string) => content.sections.find((s) => s.id === id)?.number ?? null;
+  rows.push(
+    ...structureRows('direction', was.directions, became.directions, (d, side) => ({ number: d.number, title: d.title, section: sectionNumber(side === 'was' ? was : became, d.sectionId) })),
+  );
   const years = yearsOf({ from: Math.min(was.period.from, became.period.from), to: Math.max(was.period.to, became.period.to) });
   const before = new Map(was.measures.map((m) => [m.id, m]));
   const after = new Map(became.measures.map((m) => [m.id, m]));
@@ -57,4 +63,24 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
     }
   }
   return { rows, totals: { was: formatTotals(programmeTotals(was)), became: formatTotals(programmeTotals(became)) } };
+}
+
+/** A row per part (section, direction) on one side only, or described otherwise on the two, in the order of `became`, then of `was`. */
+function structureRows<T extends { readonly id: string; readonly number: string | null }>(
+  field: 'section' | 'direction',
+  was: readonly T[],
+  became: readonly T[],
+  describe: (part: T, side: 'was' | 'became') => object,
+): DiffRow[] {
+  const before = new Map(was.map((part) => [part.id, part]));
+  const after = new Map(became.map((part) => [part.id, part]));
+  const rows: DiffRow[] = [];
+  for (const id of new Set([...after.keys(), ...before.keys()])) {
+    const a = before.get(id);
+    const b = after.get(id);
+    const x = a ? describe(a, 'was') : null;
+    const y = b ? describe(b, 'became') : null;
+    if (JSON.stringify(x) !== JSON.stringify(y)) rows.push({ measureId: null, number: (b ?? a)?.number ?? null, field, was: x, became: y });
+  }
+  return rows;
 }
