@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Test } from 'supertest';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import { postDecision } from '../support/http-programmes';
 
 type Caller = 'anonymous' | 'wrong token' | 'auditor' | 'secretariat';
 const CALLERS: readonly Caller[] = ['anonymous', 'wrong token', 'auditor', 'secretariat'];
@@ -258,11 +259,7 @@ describe('problems, headers and operations', () => {
   });
 
   it('answers a registered decision or executor with its address in Location', async () => {
-    const decision = await t.http
-      .post('/api/v1/decisions')
-      .set(t.as('secretariat'))
-      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 64, number: '6500', adoptedOn: '2025-10-09', title: 'Про внесення змін до Програми' })
-      .expect(201);
+    const decision = await postDecision(t, { session: 64, number: '6500', adoptedOn: '2025-10-09' }).expect(201);
     const executor = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань адресного реєстру' }).expect(201);
     for (const res of [decision, executor]) expect((await t.http.get(res.headers.location).expect(200)).body.id).toBe(res.body.id);
     expect(decision.headers.location).toBe(`/api/v1/decisions/${decision.body.id}`);

@@ -2,6 +2,7 @@ import type { Response } from 'supertest';
 import { annexGrid } from '../../src/programme/export/annex.table';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import { postDecision } from '../support/http-programmes';
 
 /** Supertest keeps binary bodies (docx) as a Buffer. */
 function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
@@ -101,13 +102,7 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
   let t: TestApp;
   beforeAll(async () => {
     t = await startApp();
-    const decision = (
-      await t.http
-        .post('/api/v1/decisions')
-        .set(t.as('secretariat'))
-        .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 56, number: '1901', adoptedOn: '2025-04-17', title: 'Про внесення змін до Програми' })
-        .expect(201)
-    ).body.id;
+    const decision = (await postDecision(t, { session: 56, number: '1901', adoptedOn: '2025-04-17' }).expect(201)).body.id;
     // 1.1 gets a second source, with money in 2025 only
     await t.http
       .post(`/api/v1/programmes/${KOROSTEN}/amendments`)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
 import type { MeasureView, ProgrammeView } from '../../src/programme/read/programme.view';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import { postDecision } from '../support/http-programmes';
 
 /** The bundled annex, one string per document line (line n is LINES[n - 1]). */
 const LINES: readonly string[] = readFileSync(BUNDLED_SEED, 'utf8').split('\n');
@@ -130,11 +131,7 @@ describe('POST /api/v1/programmes/import', () => {
 
   it('ties the programme to a decision registered beforehand when decisionId names it', async () => {
     // given the approving decision registered with its number, which the document leaves blank
-    const registered = await t.http
-      .post('/api/v1/decisions')
-      .set(t.as('secretariat'))
-      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 31, number: '123', adoptedOn: '2024-02-22', title: 'Про затвердження Програми розвитку місцевого самоврядування' })
-      .expect(201);
+    const registered = await postDecision(t, { session: 31, number: '123', adoptedOn: '2024-02-22', title: 'Про затвердження Програми розвитку місцевого самоврядування' }).expect(201);
     const decisionId: string = registered.body.id;
     const decisionsBefore = (await t.http.get('/api/v1/decisions').expect(200)).body;
 
@@ -153,11 +150,7 @@ describe('POST /api/v1/programmes/import', () => {
 
   it('ties the programme to the act its header cites when that act is registered already, under an id of its own', async () => {
     // given № 1991 of 15.05.2024 registered through the API
-    const registered = await t.http
-      .post('/api/v1/decisions')
-      .set(t.as('secretariat'))
-      .send({ council: 'Коростенська міська рада', convocation: 'VIII', session: 33, number: '1991', adoptedOn: '2024-05-15', title: 'Про затвердження Програми' })
-      .expect(201);
+    const registered = await postDecision(t, { session: 33, number: '1991', adoptedOn: '2024-05-15', title: 'Про затвердження Програми' }).expect(201);
     const decisionsBefore = (await t.http.get('/api/v1/decisions').expect(200)).body;
 
     // when a document citing that act is imported without a decisionId

@@ -50,12 +50,16 @@ export async function freshCopy(t: TestApp, prefix: string): Promise<string> {
 
 export async function registerDecision(t: TestApp, adoptedOn: string): Promise<string> {
   session += 1;
-  const res = await t.http
+  const res = await postDecision(t, { session, number: `${session}00-${session}-VIII`, adoptedOn }).expect(201);
+  return res.body.id as string;
+}
+
+/** POST /decisions: a decision of the Korosten council, `details` replacing what a test cares about; the answer as it comes. */
+export function postDecision(t: TestApp, details: { session: number; number: string | null; adoptedOn: string; title?: string; council?: string }) {
+  return t.http
     .post('/api/v1/decisions')
     .set(t.as('secretariat'))
-    .send({ council: 'Коростенська міська рада', convocation: 'VIII', session, number: `${session}00-${session}-VIII`, adoptedOn, title: 'Про внесення змін до Програми' })
-    .expect(201);
-  return res.body.id as string;
+    .send({ council: 'Коростенська міська рада', convocation: 'VIII', title: 'Про внесення змін до Програми', ...details });
 }
 
 export async function registerExecutor(t: TestApp, name: string): Promise<string> {
