@@ -46,6 +46,7 @@ import { AmendmentsController } from './programme/write/amendments.controller';
 import { ProjectionRunner } from './projections/projection.runner';
 import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
+import { removeUnfinishedRebuild } from './projections/rebuild';
 
 export const LOGGER = Symbol('LOGGER');
 
@@ -140,7 +141,14 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: new Metrics() },
         // Taken before any data file is opened, and released after they are closed.
-        { provide: DATA_FILES_LOCK, useFactory: () => lockDataFiles(config, { store: !options.store }) },
+        {
+          provide: DATA_FILES_LOCK,
+          useFactory: () => {
+            const lock = lockDataFiles(config, { store: !options.store });
+            removeUnfinishedRebuild(config.readModelFile);
+            return lock;
+          },
+        },
         { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger), inject: [DATA_FILES_LOCK] },
         { provide: AggregateRepository, useFactory: (store: EventStore, metrics: Metrics) => new AggregateRepository(store, metrics), inject: [EVENT_STORE, Metrics] },
         { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile), inject: [DATA_FILES_LOCK] },

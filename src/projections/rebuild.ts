@@ -54,7 +54,7 @@ export async function rebuildReadModels(
 /** The rebuild itself, on a store already open (the benchmark times exactly this); returns how many events it folded. */
 export async function rebuildFromStore(store: EventStore, readModelFile: string, options: Omit<RebuildOptions, 'onStart'>): Promise<number> {
   // Built beside the old file and swapped in at the end: a failed rebuild leaves the old read models whole.
-  const building = `${readModelFile}.rebuilding`;
+  const building = rebuildingFile(readModelFile);
   removeDatabase(building);
   const readModels = new ReadModelDb(building, { bulk: true });
   try {
@@ -68,6 +68,16 @@ export async function rebuildFromStore(store: EventStore, readModelFile: string,
     readModels.close();
     removeDatabase(building);
   }
+}
+
+const rebuildingFile = (readModelFile: string) => `${readModelFile}.rebuilding`;
+
+/**
+ * What a rebuild that did not finish (killed) left beside the read models: the data-file lock is held, so no
+ * rebuild runs now, and the file would only take room until the next one.
+ */
+export function removeUnfinishedRebuild(readModelFile: string): void {
+  removeDatabase(rebuildingFile(readModelFile));
 }
 
 function removeDatabase(file: string): void {

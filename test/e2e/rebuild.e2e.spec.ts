@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -155,8 +155,11 @@ describe('rebuilding the read models from the log', () => {
     }
   });
 
-  it('is refused while a server runs on the same files, and so is a second server, leaving the first to serve as before', async () => {
+  it('is refused while a server runs on the same files, and so is a second server, leaving the first to serve as before; a killed rebuild’s file is cleared at start', async () => {
+    // given what a killed rebuild leaves behind, which the server clears as it starts
+    writeFileSync(`${config.readModelFile}.rebuilding`, 'unfinished');
     const t = await startApp({ dataDir });
+    expect(existsSync(`${config.readModelFile}.rebuilding`)).toBe(false);
     try {
       await expect(rebuildReadModels(config, { logger })).rejects.toThrow(/^Invalid configuration:\n {2}- DATA_DIR: .*read-models\.sqlite is in use by another server or rebuild; stop it first/);
       await expect(startApp({ dataDir })).rejects.toThrow(/DATA_DIR: .*is in use by another server or rebuild/);
