@@ -22,6 +22,8 @@ import { readAfterHook, refoldingHook } from './http/read-after';
 import { PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { ProjectionRunner } from './projections/projection.runner';
+import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
+import { removeUnfinishedRebuild } from './projections/rebuild';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
@@ -43,8 +45,22 @@ export function tokensInForce(config: Config, logger: Logger, print: (line: stri
   return tokens;
 }
 
+type AppFactoryOptions = { tokens?: readonly ApiToken[]; store?: EventStore };
+
 /** The whole application as `npm start` runs it, ready to listen; tests use the same function. */
-export async function createApp(config: Config, logger: Logger, options: { tokens?: readonly ApiToken[]; store?: EventStore } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: Config, logger: Logger, options: AppFactoryOptions = {}): Promise<NestFastifyApplication> {
+  // Before Nest opens any data file: a second server on the same files stops here, having opened none.
+  const lock = lockDataFiles(config, { store: !options.store });
+  removeUnfinishedRebuild(config.readModelFile);
+  try {
+    return await buildApp(config, logger, lock, options);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, options: AppFactoryOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
@@ -66,7 +82,7 @@ export async function createApp(config: Config, logger: Logger, options: { token
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, logger, tokens: options.tokens ?? tokensInForce(config, logger), ...(options.store ? { store: options.store } : {}) }),
+    AppModule.register({ config, logger, lock, tokens: options.tokens ?? tokensInForce(config, logger), ...(options.store ? { store: options.store } : {}) }),
     adapter,
     // Fastify's own JSON parser reads the bodies (Nest's would add a form parser: the API takes JSON only).
     // abortOnError false: a module that fails to build (a data directory that cannot be created) is thrown to
@@ -146,8 +162,14 @@ export async function createApp(config: Config, logger: Logger, options: { token
     },
   });
 
+  try {
+    await app.init();
+  } catch (error) {
+    // A start that fails (a seed document that is missing) closes what it opened, the data files' lock included.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   stopOnSignals(app, stopping);
-  await app.init();
   return app;
 }
 

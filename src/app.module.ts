@@ -10,7 +10,7 @@ import { DecisionsController } from './decision/decisions.controller';
 import { DecisionsProjection } from './decision/decisions.projection';
 import { AggregateRepository } from './event-store/aggregate.repository';
 import { createEventStore } from './event-store/event-store.factory';
-import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
+import type { DataFilesLock } from './config/data-files.lock';
 import { EVENT_STORE, type EventStore, START, comparePositions } from './event-store/event-store.port';
 import {
   GetExecutorHandler,
@@ -46,7 +46,6 @@ import { AmendmentsController } from './programme/write/amendments.controller';
 import { ProjectionRunner } from './projections/projection.runner';
 import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
-import { removeUnfinishedRebuild } from './projections/rebuild';
 
 export const LOGGER = Symbol('LOGGER');
 
@@ -57,11 +56,15 @@ export interface AppOptions {
   readonly tokens: readonly ApiToken[];
   /** Tests may bring their own store. */
   readonly store?: EventStore;
+  /** Held by the caller before the app opens any data file; released when the app shuts down. */
+  readonly lock: DataFilesLock;
 }
 
-/** Starts the read models when the app starts, imports the seed into an empty store, and closes everything on shutdown. */
 const DATA_FILES_LOCK = Symbol('DATA_FILES_LOCK');
+const FIRST_REFOLD_RETRY_MS = 500;
+const LAST_REFOLD_RETRY_MS = 30_000;
 
+/** Starts the read models when the app starts, imports the seed into an empty store, and closes everything on shutdown. */
 @Injectable()
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -77,14 +80,16 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   /** The fold of the whole log under way in the background, if the start needed one. */
   private refold: Promise<void> | undefined;
   private closing = false;
+  /** Ends the pause before a fold is tried again. */
+  private wake: (() => void) | undefined;
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.checkAgainstLog();
     if (this.runner.refoldPending) {
-      // Read models of another layout, or of another log: the log is folded into new ones with the indexes built
-      // once at the end, rather than row by row through the subscription. In the background, so that the server
-      // listens meanwhile: /health answers, /ready and the API say 503 until it is done. The store holds events,
-      // so there is no seed to import.
+      // Read models of another layout, of a fold that did not finish, of another log, or none on a log with
+      // events: the log is folded into new ones with the indexes built once at the end, rather than row by row
+      // through the subscription. In the background, so that the server listens meanwhile: /health answers,
+      // /ready and the API say 503 until it is done.
       this.refold = this.refoldThenStart();
       return;
     }
@@ -92,20 +97,38 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.seed();
   }
 
+  /**
+   * Folds the log, then starts the subscription and seeds a store found empty (one wiped while its read models
+   * were kept). A fold that fails (a store that stops answering) is tried again with backoff, the API answering
+   * 503 meanwhile, rather than serving read models of part of the log.
+   */
   private async refoldThenStart(): Promise<void> {
-    const started = Date.now();
-    try {
-      const events = await this.runner.rebuild();
-      this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
-    } catch (error) {
-      // Every page folded is committed with its checkpoint: the subscription goes on from there, and retries.
-      this.logger.error({ err: error }, 'folding the read models afresh failed; carrying on from the last page folded');
+    for (let attempt = 1; !this.closing; attempt++) {
+      const started = Date.now();
+      try {
+        const events = await this.runner.rebuild();
+        if (this.closing) return;
+        this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
+        this.runner.start();
+        await this.seed().catch((error: unknown) => this.logger.error({ err: error }, 'the seed document could not be imported'));
+        return;
+      } catch (error) {
+        const delay = Math.min(LAST_REFOLD_RETRY_MS, FIRST_REFOLD_RETRY_MS * 2 ** (attempt - 1));
+        this.logger.error({ err: error, retryInMs: delay }, 'folding the read models afresh failed; trying again');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
     }
-    if (!this.closing) this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    this.wake?.();
     await this.runner.stop();
     // A fold under way stops after its page, before the files close.
     await this.refold;
@@ -140,18 +163,11 @@ export class AppModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: new Metrics() },
-        // Taken before any data file is opened, and released after they are closed.
-        {
-          provide: DATA_FILES_LOCK,
-          useFactory: () => {
-            const lock = lockDataFiles(config, { store: !options.store });
-            removeUnfinishedRebuild(config.readModelFile);
-            return lock;
-          },
-        },
-        { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger), inject: [DATA_FILES_LOCK] },
+        // Taken by createApp before any data file is opened; released after they are closed.
+        { provide: DATA_FILES_LOCK, useValue: options.lock },
+        { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger) },
         { provide: AggregateRepository, useFactory: (store: EventStore, metrics: Metrics) => new AggregateRepository(store, metrics), inject: [EVENT_STORE, Metrics] },
-        { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile), inject: [DATA_FILES_LOCK] },
+        { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile) },
         { provide: DecisionsProjection, useValue: decisions },
         { provide: ExecutorsProjection, useValue: executors },
         { provide: ProgrammesProjection, useValue: programmes },

@@ -28,7 +28,7 @@ export function lockDataFiles(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING
     for (const lock of held) lock.close();
     throw error;
   }
-  return { release: () => held.forEach((lock) => lock.close()) };
+  return { release: () => held.forEach((lock) => lock.open && lock.close()) };
 }
 
 /** The lock on `file`, or undefined while another process (or another server in this one) holds it. */

@@ -22,8 +22,14 @@ class CountingProjection implements Projection {
   drop(db: Database.Database): void {
     db.exec('DROP TABLE IF EXISTS counted');
   }
+  /** Fails once, at the event after this many: a fold that breaks half-way. */
+  failAfter = Number.POSITIVE_INFINITY;
   apply(event: RecordedEvent): void {
     this.db.prepare('INSERT INTO counted (id) VALUES (?)').run(event.id);
+    if (this.count() > this.failAfter) {
+      this.failAfter = Number.POSITIVE_INFINITY;
+      throw new Error('disk full');
+    }
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new Error('disk full');
@@ -136,13 +142,47 @@ describe('projection runner', () => {
     }
   });
 
-  it('leaves read models that are behind the log, or level with it, to resume', async () => {
-    const appended = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
+  it('leaves read models that are behind the log, or level with it, to resume; folds the log in bulk for none at all', async () => {
+    // given no read models and an empty log, then read models level with a log of three events
     await runner.checkAgainstLog();
+    expect(runner.refoldPending).toBe(false);
+    const appended = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
     runner.start();
     expect(await runner.waitFor(appended.position)).toBe(true);
     await runner.checkAgainstLog();
     expect(runner.refoldPending).toBe(false);
+    // and behind it by two events
+    await runner.stop();
+    await store.appendToStream('s-1', events(2), { expectedRevision: 2 });
+    await runner.checkAgainstLog();
+    expect(runner.refoldPending).toBe(false);
+
+    // when read models that hold nothing open on that log, then they are to be folded in bulk
+    const fresh = new ReadModelDb(':memory:');
+    try {
+      const empty = new ProjectionRunner(store, fresh, [new CountingProjection()], pino({ level: 'silent' }));
+      await empty.checkAgainstLog();
+      expect(empty.refoldPending).toBe(true);
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('folds again at the next start read models whose fold stopped half-way, and keeps them reloaded and pending after a failed one', async () => {
+    // given a log of three pages, and a fold that fails on its second page
+    for (let i = 0; i < 3; i++) await store.appendToStream(`s-${i}`, events(1000), { expectedRevision: 'no_stream' });
+    projection.failAfter = 1500;
+    await expect(runner.rebuild()).rejects.toThrow('disk full');
+
+    // then the runner says it is still refolding, with its checkpoint at the last page it committed
+    expect(runner.refolding).toBe(true);
+    expect(runner.position.commit).toBe(1000);
+    // and a runner opening these read models (a restart) finds them of no layout, and folds the log again
+    const again = new ProjectionRunner(store, readModels, [projection], pino({ level: 'silent' }));
+    expect(again.refoldPending).toBe(true);
+    expect(await again.rebuild()).toBe(3000);
+    expect(projection.count()).toBe(3000);
+    expect(readModels.layout).toBe(READ_MODEL_LAYOUT);
   });
 
   it('lets the event loop take its turns while it folds the log afresh, and says it is refolding meanwhile', async () => {

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
+import { EventStoreUnavailableError } from '../event-store/event-store.errors';
 import { comparePositions, type EventStore, type Position, readWholeLog, type RecordedEvent, START, type Subscription } from '../event-store/event-store.port';
 import { nextTurn } from '../common/next-turn';
 import type { Metrics } from '../observability/metrics';
 import type { Projection } from './projection';
-import { READ_MODEL_LAYOUT, type ReadModelDb } from './read-model.db';
+import { READ_MODEL_LAYOUT, type ReadModelDb, UNFINISHED_LAYOUT } from './read-model.db';
 
 /** The checkpoint of every read model the runner feeds. */
 export const CHECKPOINT = 'read-models';
@@ -33,7 +34,10 @@ export class ProjectionRunner {
   private stopped = false;
   private processed: Position;
   private lastProcessedCreated: string | undefined;
-  /** Read models of another layout were dropped at construction: the log is to be folded into new ones (`rebuild`). */
+  /**
+   * The log is to be folded into new read models (`rebuild`): those found were of another layout (or of a fold
+   * that did not finish) and were dropped at construction, or `checkAgainstLog` found them empty or ahead of it.
+   */
   refoldPending = false;
   /** A `rebuild` is under way: the read models hold only the part of the log folded so far. */
   refolding = false;
@@ -75,10 +79,21 @@ export class ProjectionRunner {
    * to be folded afresh (`rebuild`). Called once before `start`.
    */
   async checkAgainstLog(): Promise<void> {
-    const head = await this.store.headPosition();
-    if (comparePositions(this.processed, head) <= 0) return;
-    this.logger.warn({ checkpoint: this.processed, head }, 'read models are ahead of the event store (was it replaced?): folding the whole log into new ones');
-    this.refoldPending = true;
+    let head: Position;
+    try {
+      head = await this.store.headPosition();
+    } catch (error) {
+      // A store that does not answer yet leaves the server up (/ready says why); the subscription retries.
+      if (error instanceof EventStoreUnavailableError) return this.logger.warn({ err: error }, 'the event store does not answer: read models not checked against it');
+      throw error;
+    }
+    if (comparePositions(this.processed, head) > 0) {
+      this.logger.warn({ checkpoint: this.processed, head }, 'read models are ahead of the event store (was it replaced?): folding the whole log into new ones');
+      this.refoldPending = true;
+    } else if (comparePositions(this.processed, START) === 0 && comparePositions(head, START) > 0) {
+      // No read models yet (a new or deleted file) on a log that has events: folded in bulk, the API answering 503 meanwhile, not views of part of it.
+      this.refoldPending = true;
+    }
   }
 
   /** After each committed batch, with its events: caches of what the read models hold listen here. */
@@ -159,10 +174,13 @@ export class ProjectionRunner {
     const { db } = this.readModels;
     this.refolding = true;
     this.stopped = false;
+    let finished = false;
     try {
       db.transaction(() => {
         this.dropAll();
         for (const projection of this.projections) projection.createSchema(db, { deferIndexes: true });
+        // Of no layout until the fold is done: one that stops half-way (a crash, a stop) is folded again at the next start.
+        this.readModels.layout = UNFINISHED_LAYOUT;
       })();
       this.processed = START;
       let count = 0;
@@ -174,10 +192,18 @@ export class ProjectionRunner {
         if (this.stopped) return count;
       }
       for (const projection of this.projections) projection.createIndexes?.(db);
+      this.readModels.layout = READ_MODEL_LAYOUT;
       this.refoldPending = false;
+      finished = true;
       return count;
     } finally {
-      this.refolding = false;
+      // A fold that failed leaves its projections' memory and tables half-built: they are reloaded (indexes
+      // included), and it stays pending — `refolding` too, so that the API goes on answering 503 until a retry.
+      if (!finished && !this.stopped) {
+        for (const projection of this.projections) projection.createSchema(db);
+        this.processed = this.readModels.checkpoint(CHECKPOINT);
+      }
+      this.refolding = !finished && !this.stopped;
     }
   }
 

@@ -13,6 +13,9 @@ import { START } from '../event-store/event-store.port';
  */
 export const READ_MODEL_LAYOUT = 4;
 
+/** The layout of read models being folded afresh (a new file reads as 0 too): whatever it holds is folded again. */
+export const UNFINISHED_LAYOUT = 0;
+
 /**
  * The read models live in one SQLite file beside the store (or anywhere: they are rebuildable). The
  * checkpoint is written in the same transaction as the rows, so after a crash the models and the

@@ -170,4 +170,15 @@ describe('rebuilding the read models from the log', () => {
     // and once the server has stopped, the files are free again
     await rebuildReadModels(config, { logger });
   });
+
+  it('a start that fails lets go of the files, so the next start on them goes ahead', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'programme-failed-start-'));
+    try {
+      await expect(startApp({ dataDir: empty, env: { SEED_DOCUMENT: '/no/such/annex.txt' } })).rejects.toThrow(/SEED_DOCUMENT/);
+      const t = await startApp({ dataDir: empty, seed: false });
+      await t.close();
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
 });

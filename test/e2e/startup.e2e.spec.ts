@@ -143,10 +143,12 @@ describe('starting the server from its entry point', () => {
       const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
       await request(url).get('/api/v1/programmes').expect(200);
 
+      // when it is told to stop, and requests go on arriving until one is refused
       server.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const late = await request(url).get('/api/v1/programmes');
+      let late = await request(url).get('/api/v1/programmes');
+      while (late.status === 200) late = await request(url).get('/api/v1/programmes');
 
+      // then the refusal is an answer, not a reset connection
       expect(late.status).toBe(503);
       expect(late.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(late.headers['retry-after']).toBe('5');
