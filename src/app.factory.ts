@@ -51,8 +51,8 @@ type AppFactoryOptions = { tokens?: readonly ApiToken[]; store?: EventStore };
 export async function createApp(config: Config, logger: Logger, options: AppFactoryOptions = {}): Promise<NestFastifyApplication> {
   // Before Nest opens any data file: a second server on the same files stops here, having opened none.
   const lock = lockDataFiles(config, { store: !options.store });
-  removeUnfinishedRebuild(config.readModelFile);
   try {
+    removeUnfinishedRebuild(config.readModelFile);
     return await buildApp(config, logger, lock, options);
   } catch (error) {
     lock.release();
@@ -89,83 +89,84 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // the caller, which says what to change, instead of Nest logging it and exiting on its own.
     { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false },
   );
-  const fastify = app.getHttpAdapter().getInstance();
-  // The API reads JSON only: Fastify's built-in text/plain parser would hand a string to the body schemas (a 400
-  // about the body's shape) where any other type gets a 415 naming the Content-Type.
-  fastify.removeContentTypeParser('text/plain');
-  const metrics = app.get(Metrics);
-
+  // Whatever fails from here on (a plugin, a module's start such as a missing seed document) closes what the app
+  // opened, the data files' lock included.
   const stopping = { now: false };
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-    if (!stopping.now) return undefined;
-    const problem = new ProblemException(503, 'ServerStopping', 'the server is stopping; try again shortly', [], { 'retry-after': '5', connection: 'close' });
-    sendProblem(problem, request, reply, logger);
-    return reply;
-  });
-  fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
-  fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
-  fastify.addHook('onResponse', async (request, reply) => {
-    metrics.requestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-
-  // Open-data portals and the council's site read from browsers on other origins. Bearer tokens, not cookies,
-  // carry the roles, so any origin may call: a page can only act with a token its user gives it.
-  await app.register(cors, {
-    origin: '*',
-    methods: ['GET', 'HEAD', 'POST'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition'],
-    maxAge: 600,
-    // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.
-    strictPreflight: false,
-  });
-  await app.register(helmet, {
-    // The data is public: other origins may embed it (a CSV link, a document) as well as fetch it.
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    // The API answers JSON only; the OpenAPI page sets its own policy for its scripts and styles.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
-  });
-  if (config.RATE_LIMIT_PER_MINUTE > 0) {
-    await app.register(rateLimit, {
-      max: config.RATE_LIMIT_PER_MINUTE,
-      timeWindow: 60_000,
-      allowList: (request) => UNLIMITED_ROUTES.has(request.url.split('?')[0]),
-      errorResponseBuilder: (_request, context) =>
-        new ProblemException(429, 'RateLimited', `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`, [], {
-          'retry-after': String(Math.ceil(context.ttl / 1000)),
-        }),
-    });
-  }
-  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument() as never } });
-  // The page is served by its plugin, outside Nest's guard: it gets the same rule, an unknown token is a 401.
-  const tokens = app.get(TokenTable);
-  const limiter = app.get(AuthFailureLimiter);
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    staticCSP: true,
-    uiHooks: {
-      onRequest: async (request, reply) => {
-        const header = request.headers.authorization;
-        if (header === undefined) return;
-        try {
-          authenticate(header, request.ip, tokens, limiter);
-        } catch (problem) {
-          // Registered before Nest's error handler exists, so the plugin answers its problems itself.
-          sendProblem(problem, request, reply, logger);
-          return reply;
-        }
-      },
-    },
-  });
-
   try {
+    const fastify = app.getHttpAdapter().getInstance();
+    // The API reads JSON only: Fastify's built-in text/plain parser would hand a string to the body schemas (a 400
+    // about the body's shape) where any other type gets a 415 naming the Content-Type.
+    fastify.removeContentTypeParser('text/plain');
+    const metrics = app.get(Metrics);
+
+    fastify.addHook('onRequest', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+      if (!stopping.now) return undefined;
+      const problem = new ProblemException(503, 'ServerStopping', 'the server is stopping; try again shortly', [], { 'retry-after': '5', connection: 'close' });
+      sendProblem(problem, request, reply, logger);
+      return reply;
+    });
+    fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
+    fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
+    fastify.addHook('onResponse', async (request, reply) => {
+      metrics.requestDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    // Open-data portals and the council's site read from browsers on other origins. Bearer tokens, not cookies,
+    // carry the roles, so any origin may call: a page can only act with a token its user gives it.
+    await app.register(cors, {
+      origin: '*',
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition'],
+      maxAge: 600,
+      // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.
+      strictPreflight: false,
+    });
+    await app.register(helmet, {
+      // The data is public: other origins may embed it (a CSV link, a document) as well as fetch it.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // The API answers JSON only; the OpenAPI page sets its own policy for its scripts and styles.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+    });
+    if (config.RATE_LIMIT_PER_MINUTE > 0) {
+      await app.register(rateLimit, {
+        max: config.RATE_LIMIT_PER_MINUTE,
+        timeWindow: 60_000,
+        allowList: (request) => UNLIMITED_ROUTES.has(request.url.split('?')[0]),
+        errorResponseBuilder: (_request, context) =>
+          new ProblemException(429, 'RateLimited', `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`, [], {
+            'retry-after': String(Math.ceil(context.ttl / 1000)),
+          }),
+      });
+    }
+    await app.register(swagger, { mode: 'static', specification: { document: openApiDocument() as never } });
+    // The page is served by its plugin, outside Nest's guard: it gets the same rule, an unknown token is a 401.
+    const tokens = app.get(TokenTable);
+    const limiter = app.get(AuthFailureLimiter);
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      uiHooks: {
+        onRequest: async (request, reply) => {
+          const header = request.headers.authorization;
+          if (header === undefined) return;
+          try {
+            authenticate(header, request.ip, tokens, limiter);
+          } catch (problem) {
+            // Registered before Nest's error handler exists, so the plugin answers its problems itself.
+            sendProblem(problem, request, reply, logger);
+            return reply;
+          }
+        },
+      },
+    });
+
     await app.init();
   } catch (error) {
-    // A start that fails (a seed document that is missing) closes what it opened, the data files' lock included.
     await app.close().catch(() => undefined);
     throw error;
   }

@@ -10,6 +10,7 @@ import { DecisionsController } from './decision/decisions.controller';
 import { DecisionsProjection } from './decision/decisions.projection';
 import { AggregateRepository } from './event-store/aggregate.repository';
 import { createEventStore } from './event-store/event-store.factory';
+import { EventStoreUnavailableError } from './event-store/event-store.errors';
 import type { DataFilesLock } from './config/data-files.lock';
 import { EVENT_STORE, type EventStore, START, comparePositions } from './event-store/event-store.port';
 import {
@@ -84,37 +85,43 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private wake: (() => void) | undefined;
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.checkAgainstLog();
-    if (this.runner.refoldPending) {
-      // Read models of another layout, of a fold that did not finish, of another log, or none on a log with
-      // events: the log is folded into new ones with the indexes built once at the end, rather than row by row
-      // through the subscription. In the background, so that the server listens meanwhile: /health answers,
-      // /ready and the API say 503 until it is done.
-      this.refold = this.refoldThenStart();
+    if ((await this.runner.checkAgainstLog()) && !this.runner.refoldPending) {
+      this.runner.start();
+      await this.seed();
       return;
     }
-    this.runner.start();
-    await this.seed();
+    // Read models to fold afresh (of another layout, of a fold that did not finish, of another log, or none on a
+    // log with events), or a store that does not answer, so that nobody knows yet whether they are whole. The
+    // log is folded with the indexes built once at the end, rather than row by row through the subscription.
+    // In the background, so that the server listens meanwhile: /health answers, /ready and the API say 503.
+    this.runner.refolding = true;
+    this.refold = this.prepareInBackground();
   }
 
   /**
-   * Folds the log, then starts the subscription and seeds a store found empty (one wiped while its read models
-   * were kept). A fold that fails (a store that stops answering) is tried again with backoff, the API answering
-   * 503 meanwhile, rather than serving read models of part of the log.
+   * Checks the read models against the log once the store answers, folds the log if they need it, then starts
+   * the subscription and seeds a store found empty (one wiped while its read models were kept). Whatever fails
+   * (a store that stops answering) is tried again with backoff, the API answering 503 meanwhile, rather than
+   * serving read models of part of the log.
    */
-  private async refoldThenStart(): Promise<void> {
+  private async prepareInBackground(): Promise<void> {
     for (let attempt = 1; !this.closing; attempt++) {
       const started = Date.now();
       try {
-        const events = await this.runner.rebuild();
-        if (this.closing) return;
-        this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
+        if (!(await this.runner.checkAgainstLog())) throw new EventStoreUnavailableError(`the ${this.store.kind} event store does not answer`);
+        if (this.runner.refoldPending) {
+          const events = await this.runner.rebuild();
+          if (this.closing) return;
+          this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
+        }
+        this.runner.refolding = false;
         this.runner.start();
         await this.seed().catch((error: unknown) => this.logger.error({ err: error }, 'the seed document could not be imported'));
         return;
       } catch (error) {
+        if (this.closing) return;
         const delay = Math.min(LAST_REFOLD_RETRY_MS, FIRST_REFOLD_RETRY_MS * 2 ** (attempt - 1));
-        this.logger.error({ err: error, retryInMs: delay }, 'folding the read models afresh failed; trying again');
+        this.logger.error({ err: error, retryInMs: delay }, 'the read models are not ready to serve; trying again');
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           this.wake = () => {
@@ -122,6 +129,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
             resolve();
           };
         });
+        this.wake = undefined;
       }
     }
   }

@@ -172,9 +172,12 @@ describe('projection runner', () => {
     // given a log of three pages, and a fold that fails on its second page
     for (let i = 0; i < 3; i++) await store.appendToStream(`s-${i}`, events(1000), { expectedRevision: 'no_stream' });
     projection.failAfter = 1500;
+    const reloads = projection.reloads;
     await expect(runner.rebuild()).rejects.toThrow('disk full');
 
-    // then the runner says it is still refolding, with its checkpoint at the last page it committed
+    // then the runner reloaded the projections (their memory may hold the failed page), says it is still
+    // refolding, and has its checkpoint at the last page it committed
+    expect(projection.reloads).toBe(reloads + 2);
     expect(runner.refolding).toBe(true);
     expect(runner.position.commit).toBe(1000);
     // and a runner opening these read models (a restart) finds them of no layout, and folds the log again

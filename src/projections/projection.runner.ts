@@ -39,7 +39,10 @@ export class ProjectionRunner {
    * that did not finish) and were dropped at construction, or `checkAgainstLog` found them empty or ahead of it.
    */
   refoldPending = false;
-  /** A `rebuild` is under way: the read models hold only the part of the log folded so far. */
+  /**
+   * The read models are not to be served: a `rebuild` is under way (or failed, or stopped), so they hold only
+   * part of the log, or the server has yet to learn whether they are whole (a store that did not answer at start).
+   */
   refolding = false;
 
   constructor(
@@ -76,16 +79,18 @@ export class ProjectionRunner {
   /**
    * Read models whose checkpoint lies past the end of the log were folded from another log (the store wiped or
    * replaced while the read models were kept): resuming after it would skip every event up to it, so the log is
-   * to be folded afresh (`rebuild`). Called once before `start`.
+   * to be folded afresh (`rebuild`); so are read models that hold nothing, on a log that has events. Called before
+   * `start`; false when the store does not answer, and nothing is known.
    */
-  async checkAgainstLog(): Promise<void> {
+  async checkAgainstLog(): Promise<boolean> {
     let head: Position;
     try {
       head = await this.store.headPosition();
     } catch (error) {
-      // A store that does not answer yet leaves the server up (/ready says why); the subscription retries.
-      if (error instanceof EventStoreUnavailableError) return this.logger.warn({ err: error }, 'the event store does not answer: read models not checked against it');
-      throw error;
+      // A store that does not answer yet leaves the server up (/ready says why), to check again later.
+      if (!(error instanceof EventStoreUnavailableError)) throw error;
+      this.logger.warn({ err: error }, 'the event store does not answer: read models not checked against it yet');
+      return false;
     }
     if (comparePositions(this.processed, head) > 0) {
       this.logger.warn({ checkpoint: this.processed, head }, 'read models are ahead of the event store (was it replaced?): folding the whole log into new ones');
@@ -94,6 +99,7 @@ export class ProjectionRunner {
       // No read models yet (a new or deleted file) on a log that has events: folded in bulk, the API answering 503 meanwhile, not views of part of it.
       this.refoldPending = true;
     }
+    return true;
   }
 
   /** After each committed batch, with its events: caches of what the read models hold listen here. */
@@ -203,7 +209,8 @@ export class ProjectionRunner {
         for (const projection of this.projections) projection.createSchema(db);
         this.processed = this.readModels.checkpoint(CHECKPOINT);
       }
-      this.refolding = !finished && !this.stopped;
+      // Part of the log only, until a fold finishes: a stopped one too, while the server closes.
+      this.refolding = !finished;
     }
   }
 

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { ProjectionRunner } from '../../src/projections/projection.runner';
 import { READ_MODEL_LAYOUT } from '../../src/projections/read-model.db';
-import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { BUNDLED_SEED, loadConfig } from '../../src/config/config.schema';
+import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { KOROSTEN, startApp, type TestApp, TOKENS } from '../support/app';
 import { amend, measureOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
@@ -77,6 +83,36 @@ describe('starting on read models of another layout', () => {
       await t.close();
     }
   });
+});
+
+describe('starting while the store does not answer', () => {
+  it('listens with the API at 503 until the store answers, then checks the read models, seeds the empty store and serves it', async () => {
+    // given an empty store that does not answer at first
+    const dataDir = mkdtempSync(join(tmpdir(), 'programme-tracker-store-down-'));
+    const config = loadConfig({ DATA_DIR: dataDir, SEED_DOCUMENT: BUNDLED_SEED, API_TOKENS: `secretariat:${TOKENS.secretariat},auditor:${TOKENS.auditor}`, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' });
+    const real = new SqliteEventStore({ filename: join(dataDir, 'events.sqlite') });
+    let down = true;
+    const store: EventStore = Object.create(real, {
+      headPosition: { value: async () => (down ? Promise.reject(new EventStoreUnavailableError('the store does not answer')) : real.headPosition()) },
+    });
+
+    // when the server starts on it
+    const app = await createApp(config, pino({ level: 'silent' }), { store });
+    await app.getHttpAdapter().getInstance().ready();
+    const t = { http: request(app.getHttpServer()) } as TestApp;
+    try {
+      // then it listens, and says 503 rather than serving read models nobody has checked
+      await t.http.get('/health').expect(200);
+      expect((await t.http.get(`/api/v1/programmes/${KOROSTEN}`)).status).toBe(503);
+      // and once the store answers, it is ready, with the seed imported
+      down = false;
+      await untilReady(t);
+      expect((await viewOf(t, KOROSTEN)).totals.overall).toBe('11181.90');
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
 
 /** /ready polled until 200: a fold at start runs in the background. */
