@@ -44,7 +44,7 @@ import { ProgrammesController } from './programme/read/programmes.controller';
 import { ProgrammesProjection } from './programme/read/programmes.projection';
 import { RegisterAmendmentHandler, RevokeAmendmentHandler } from './programme/write/amendment.handlers';
 import { AmendmentsController } from './programme/write/amendments.controller';
-import { ProjectionRunner } from './projections/projection.runner';
+import { ProjectionRunner, retryDelay } from './projections/projection.runner';
 import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
 
@@ -62,8 +62,6 @@ export interface AppOptions {
 }
 
 const DATA_FILES_LOCK = Symbol('DATA_FILES_LOCK');
-const FIRST_REFOLD_RETRY_MS = 500;
-const LAST_REFOLD_RETRY_MS = 30_000;
 
 /** Starts the read models when the app starts, imports the seed into an empty store, and closes everything on shutdown. */
 @Injectable()
@@ -120,7 +118,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         return;
       } catch (error) {
         if (this.closing) return;
-        const delay = Math.min(LAST_REFOLD_RETRY_MS, FIRST_REFOLD_RETRY_MS * 2 ** (attempt - 1));
+        const delay = retryDelay(attempt);
         this.logger.error({ err: error, retryInMs: delay }, 'the read models are not ready to serve; trying again');
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);

@@ -18,6 +18,7 @@ export function lockDataFiles(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING
   const wanted: [string, string][] = [[config.READ_MODEL_FILE ? 'READ_MODEL_FILE' : 'DATA_DIR', config.readModelFile]];
   if (options.store && !config.EVENTSTORE_CONNECTION_STRING) wanted.push(['DATA_DIR', config.eventStoreFile]);
   const held: Database.Database[] = [];
+  const release = () => held.forEach((lock) => lock.open && lock.close());
   try {
     for (const [variable, file] of wanted) {
       const lock = holdLock(file);
@@ -25,10 +26,10 @@ export function lockDataFiles(config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING
       held.push(lock);
     }
   } catch (error) {
-    for (const lock of held) lock.close();
+    release();
     throw error;
   }
-  return { release: () => held.forEach((lock) => lock.open && lock.close()) };
+  return { release };
 }
 
 /** The lock on `file`, or undefined while another process (or another server in this one) holds it. */

@@ -66,6 +66,7 @@ abstract class ExecutorWriter {
   constructor(
     @Inject(AggregateRepository) private readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ExecutorsProjection) protected readonly executors: ExecutorsProjection,
   ) {}
 
   protected async run(executorId: string, context: CommandContext, command: ExecutorCommand): Promise<WriteResponse<ExecutorView>> {
@@ -90,14 +91,6 @@ function refuseTakenName(executors: ExecutorsProjection, name: string, executorI
 
 @CommandHandler(RegisterExecutor)
 export class RegisterExecutorHandler extends ExecutorWriter implements ICommandHandler<RegisterExecutor> {
-  constructor(
-    @Inject(AggregateRepository) repository: AggregateRepository,
-    @Inject(ProjectionRunner) runner: ProjectionRunner,
-    @Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection,
-  ) {
-    super(repository, runner);
-  }
-
   execute({ name, context }: RegisterExecutor) {
     const executorId = executorIdFor(name);
     refuseTakenName(this.executors, name, executorId);
@@ -107,14 +100,6 @@ export class RegisterExecutorHandler extends ExecutorWriter implements ICommandH
 
 @CommandHandler(RenameExecutor)
 export class RenameExecutorHandler extends ExecutorWriter implements ICommandHandler<RenameExecutor> {
-  constructor(
-    @Inject(AggregateRepository) repository: AggregateRepository,
-    @Inject(ProjectionRunner) runner: ProjectionRunner,
-    @Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection,
-  ) {
-    super(repository, runner);
-  }
-
   execute({ executorId, name, effectiveFrom, context }: RenameExecutor) {
     // An unknown executor is a 404 from the decider, whatever the name.
     if (this.executors.get(executorId)) refuseTakenName(this.executors, name, executorId);

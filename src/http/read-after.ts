@@ -47,9 +47,10 @@ export function readAfterHook(runner: ProjectionRunner, store: EventStore, logge
 }
 
 /**
- * While the read models are folded afresh from the log (at a start on read models of another layout, or of
- * another log) they hold only part of it: the API answers 503 until the fold is done, rather than views,
- * directory checks and totals of a partial history. Health, readiness and metrics still answer.
+ * While the read models are folded afresh from the log (at a start on read models of another layout, of
+ * another log, or none), or not yet checked against it (a store that did not answer at start), they may hold
+ * only part of it: the API answers 503 until they are whole, rather than views, directory checks and totals of a
+ * partial history. Health, readiness and metrics still answer.
  */
 export function refoldingHook(runner: ProjectionRunner, logger: Logger) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {

@@ -12,6 +12,11 @@ const MAX_BATCH = 1000;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
+/** The pause before the `attempt`-th try again (from 1) of read models that failed: doubling, at most half a minute. */
+export function retryDelay(attempt: number): number {
+  return Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
+}
+
 interface Waiter {
   readonly position: Position;
   readonly resolve: (reached: boolean) => void;
@@ -173,8 +178,8 @@ export class ProjectionRunner {
   /**
    * Drops every read model and folds the whole log again, page by page. Between pages the event loop takes its
    * turn, so a server doing this at start still answers (/health, /ready, and 503 to the API meanwhile). A
-   * `stop` ends it after the page in hand: every page is committed with its checkpoint, so the subscription
-   * goes on from there at the next start (with the indexes built then, as the tables are opened).
+   * `stop` ends it after the page in hand; the read models keep no layout until a fold finishes, so the next
+   * start folds the log again.
    */
   async rebuild(onProgress?: (processed: number) => void): Promise<number> {
     const { db } = this.readModels;
@@ -263,7 +268,7 @@ export class ProjectionRunner {
     this.failure = error;
     this.failures += 1;
     this.buffer = [];
-    const delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1));
+    const delay = retryDelay(this.failures);
     this.logger.error({ err: error, retryInMs: delay }, 'read models stopped: a projection failed');
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters = [];
