@@ -264,10 +264,7 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
 function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
   const placed = directionOf(change, content, date);
   // Every unusable executor is listed (DESIGN §7), not just the first.
-  const unusable = change.executors.flatMap((executorId, i) => {
-    const found = executorProblem(executorId, executors, ['executors', i]);
-    return found && !Array.isArray(found) ? found.problems : [];
-  });
+  const unusable = change.executors.flatMap((executorId, i) => executorProblem(executorId, executors, ['executors', i])?.problems ?? []);
   const { measureId, number, title, term, expectedResults, fundingSources: funding } = change;
   // Where the measure goes, or who carries it out, is wrong: its own rules (number, term, money) are checked too, so that one answer lists every problem.
   if (typeof placed !== 'string' || unusable.length > 0) {
@@ -293,7 +290,7 @@ function directionOf(change: Extract<Change, { op: 'addMeasure' }>, content: Pro
   return candidates[0].id;
 }
 
-function executorProblem(executorId: string, executors: Readonly<Record<string, ExecutorStatus>>, path: (string | number)[]): Translated | undefined {
+function executorProblem(executorId: string, executors: Readonly<Record<string, ExecutorStatus>>, path: (string | number)[]): { problems: DomainProblem[] } | undefined {
   const status = executors[executorId] ?? 'unknown';
   if (status === 'unknown') return fail('ExecutorNotFound', `no executor ${executorId} in the directory`, path);
   if (status === 'retired') return fail('ExecutorRetired', `executor ${executorId} is retired`, path);
