@@ -40,8 +40,24 @@ const CODES: Record<number, string> = {
   429: 'RateLimited',
 };
 
+/** What a route may be asked with; OPTIONS is left out, as the CORS plugin answers it on every path. */
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * A request no route took (Nest's 404) on a path that other methods do take: a 405 naming them in `Allow`
+ * (RFC 9110 §15.5.6), so that a client learns it used the wrong method, not that the resource is missing.
+ */
+function wrongMethod(problem: ProblemException, request: FastifyRequest): ProblemException {
+  if (problem.status !== 404 || request.routeOptions.url !== undefined) return problem;
+  const url = request.url.split('?')[0];
+  const allowed = ROUTED_METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
+  if (allowed.length === 0) return problem;
+  const detail = `${request.method} is not taken here; this path takes ${allowed.join(', ')}`;
+  return new ProblemException(405, 'MethodNotAllowed', detail, [{ path: 'method', code: 'MethodNotAllowed', message: detail }], { allow: allowed.join(', ') });
+}
+
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
-  const problem = toProblem(error);
+  const problem = wrongMethod(toProblem(error), request);
   if (problem.status >= 500) logger.error({ err: error, reqId: request.id }, 'request failed');
   for (const [name, value] of Object.entries(problem.headers)) void reply.header(name, value);
   void reply

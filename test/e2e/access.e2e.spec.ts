@@ -298,6 +298,21 @@ describe('problems, headers and operations', () => {
     expect(res.body).toMatchObject({ status: 404, code, instance: url });
   });
 
+  it.each([
+    ['DELETE', P, 'GET, HEAD'],
+    ['PUT', `${P}/amendments`, 'POST'],
+    ['PATCH', '/api/v1/decisions', 'GET, HEAD, POST'],
+  ])('answers %s %s with a 405 naming the methods the path takes, and writes nothing', async (method, url, allow) => {
+    const before = await t.http.get(P).expect(200);
+    const res = await t.http[method.toLowerCase() as 'delete' | 'put' | 'patch'](url).set(t.as('secretariat')).send({ decisionId: 'any', changes: [] }).expect(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 405, code: 'MethodNotAllowed', problems: [{ path: 'method', code: 'MethodNotAllowed' }] });
+    expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
+    // a path no method takes stays a 404
+    await t.http[method.toLowerCase() as 'delete' | 'put' | 'patch']('/api/v1/no-such-route').expect(404);
+  });
+
   it('sends the security headers on answers and on problems', async () => {
     for (const url of ['/api/v1/programmes', '/api/v1/no-such-route']) {
       const res = await t.http.get(url);
