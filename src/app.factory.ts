@@ -170,7 +170,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     await app.close().catch(() => undefined);
     throw error;
   }
-  stopOnSignals(app, stopping);
+  stopOnSignals(app, stopping, logger);
   return app;
 }
 
@@ -182,12 +182,16 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
 const STOP_GRACE_MS = 300;
 
 /** SIGTERM or SIGINT: stop taking requests (503), let those under way finish, close, and exit. */
-function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }): void {
+function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }, logger: Logger): void {
   const stop = (signal: NodeJS.Signals) => {
     stopping.now = true;
+    logger.info({ signal }, 'stopping');
     setTimeout(() => {
       app.close().then(
-        () => process.exit(0),
+        () => {
+          logger.info({ signal }, 'stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           process.stderr.write(`stopping on ${signal} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
           process.exit(1);

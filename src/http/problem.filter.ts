@@ -58,7 +58,9 @@ function wrongMethod(problem: ProblemException, request: FastifyRequest): Proble
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = wrongMethod(toProblem(error), request);
-  if (problem.status >= 500) logger.error({ err: error, reqId: request.id }, 'request failed');
+  // A 503 the server gives by design (stopping, folding, not ready) is a state, not a failure: no stack trace.
+  if (problem.status >= 500 && error instanceof ProblemException) logger.warn({ reqId: request.id, code: problem.code }, problem.detail);
+  else if (problem.status >= 500) logger.error({ err: error, reqId: request.id }, 'request failed');
   for (const [name, value] of Object.entries(problem.headers)) void reply.header(name, value);
   void reply
     .status(problem.status)

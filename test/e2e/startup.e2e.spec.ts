@@ -154,6 +154,17 @@ describe('starting the server from its entry point', () => {
       expect(late.headers['retry-after']).toBe('5');
       expect(late.body).toMatchObject({ status: 503, code: 'ServerStopping' });
       expect(await server.exited).toBe(0);
+      // and a stop it was asked for is logged as that, not as failed requests
+      const logged = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; code?: string; err?: unknown });
+      expect(logged.filter((entry) => entry.level >= 50)).toEqual([]);
+      const refusals = logged.filter((entry) => entry.code === 'ServerStopping');
+      expect(refusals.length).toBeGreaterThan(0);
+      expect(refusals.map((entry) => ({ level: entry.level, stack: 'err' in entry }))).toEqual(refusals.map(() => ({ level: 40, stack: false })));
+      expect(logged.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['stopping', 'stopped']));
     },
     STARTUP_TIMEOUT,
   );
