@@ -56,6 +56,8 @@ describe('documents and open data', () => {
     expect(html.text).toContain('<td>Всього по Програмі</td><td></td><td></td><td></td><td></td><td></td><td>11 206,90</td>');
     expect(html.text).toContain('<td>2 000,00</td>');
     expect(html.text).toContain('зі змінами, внесеними рішенням від 20.03.2025 № 1878');
+    // dated as the council's documents date things, like the decisions it cites
+    expect(html.text).toContain('у редакції станом на 01.06.2025');
 
     const docx = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=docx`).buffer(true).parse(binary).expect(200);
     expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');

@@ -1,3 +1,4 @@
+import { documentDate } from '../../decision/domain/decision.decider';
 import { type Amount, formatForDocument, parseAmount } from '../domain/money';
 import type { ProgrammeDiff } from '../read/programme.diff';
 import type { MeasureView, ProgrammeView } from '../read/programme.view';
@@ -64,7 +65,7 @@ export function annexGrid(view: ProgrammeView): Grid {
     rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentAmount(view.totals.byYear[y])), ''] });
   }
   rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentAmount(view.totals.overall), ...blankAmounts.slice(1), ''] });
-  return { heading: [view.title, `у редакції станом на ${view.asOf}`, view.amendmentChain].filter((line) => line !== ''), header, rows };
+  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, rows };
 }
 
 const FIELDS: Record<string, string> = {
