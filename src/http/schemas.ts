@@ -62,7 +62,16 @@ export const amountSchema = z
   })
   .openapi({ type: ['string', 'null'], example: '2000.00' });
 
-export const textSchema = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/** Control characters but tab and line breaks: no document, CSV or screen shows them, so text that holds one is refused. */
+const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
+
+export const textSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((text) => !CONTROL_CHARACTER.test(text), 'holds a control character (such as U+0000), which is not text');
 
 /** Also the router's limit on a path segment: a longer one cannot be an id (414). */
 export const ID_MAX_LENGTH = 100;

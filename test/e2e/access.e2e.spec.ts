@@ -279,6 +279,19 @@ describe('problems, headers and operations', () => {
     expect((await t.http.get('/api/v1/executors').expect(200)).body).toHaveLength(before.length + 1);
   });
 
+  it('refuses a control character in text (a NUL in a title, a DEL in a reason) with 400 at its path, and writes nothing, while tabs and line breaks are text', async () => {
+    const before = await t.http.get(P).expect(200);
+    const measure = { op: 'addMeasure', number: '1.99', direction: '1', title: 'Захід\u0000', term: { from: 2024, to: 2026 }, executors: [], fundingSources: [], expectedResults: ['рядок\u001b'] };
+    const amendment = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', changes: [measure] }).expect(400);
+    expect(amendment.body.problems).toEqual([
+      { path: '$.changes[0].title', code: 'custom', message: expect.stringContaining('control character') },
+      { path: '$.changes[0].expectedResults[0]', code: 'custom', message: expect.stringContaining('control character') },
+    ]);
+    await t.http.post(`${P}/amendments/any/revocation`).set(t.as('secretariat')).send({ reason: 'помилка\u007f' }).expect(400);
+    expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
+    await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ\tкультури\nта туризму' }).expect(201);
+  });
+
   it('reports a date not written as YYYY-MM-DD once, in a query and in a body', async () => {
     const query = await t.http.get(`${P}?asOf=2025-1-1`).expect(400);
     expect(query.body.problems).toEqual([{ path: 'query:asOf', code: expect.any(String), message: 'a date as YYYY-MM-DD' }]);
