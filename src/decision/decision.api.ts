@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROBLEMS, route } from '../http/openapi';
+import { jsonResponse, PROBLEMS, route, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, textSchema } from '../http/schemas';
 
 const details = {
@@ -27,9 +27,33 @@ export const decisionCorrectionSchema = z
 
 export const decisionParams = z.object({ id: idSchema }).strict();
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
+/** A decision as registered: its details with the effective date resolved. */
+const registered = {
+  status: z.literal('registered'),
+  id: z.string(),
+  council: z.string(),
+  convocation: z.string(),
+  session: z.number().int(),
+  number: z.string().nullable(),
+  adoptedOn: z.string(),
+  effectiveFrom: z.string(),
+  title: z.string(),
+};
 
-route({ method: 'post', path: '/api/v1/decisions', summary: 'Register a decision (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: decisionBodySchema } } } }, responses: { 201: json('the decision'), ...PROBLEMS } });
-route({ method: 'post', path: '/api/v1/decisions/{id}/corrections', summary: 'Correct a decision’s details (secretariat)', security: [{ bearer: [] }], request: { params: decisionParams, body: { content: { 'application/json': { schema: decisionCorrectionSchema } } } }, responses: { 201: json('the decision'), ...PROBLEMS } });
-route({ method: 'get', path: '/api/v1/decisions', summary: 'Decisions, with the amendments each made', responses: { 200: json('list'), 400: PROBLEMS[400] } });
-route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made', request: { params: decisionParams }, responses: { 200: json('the decision'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+const decisionWrittenSchema = z.object({ ...registered, ...WRITTEN }).strict().openapi('DecisionWritten');
+
+const decisionSchema = z
+  .object({
+    ...registered,
+    citation: z.string().describe('how documents cite it: "рішення 31 сесії VIII скликання від 22.02.2024 № 123"'),
+    amendments: z.array(
+      z.object({ programmeId: z.string(), amendmentId: z.string(), initial: z.boolean(), effectiveFrom: z.string(), recordedAt: z.string(), revokedAt: z.string().nullable() }).strict(),
+    ),
+  })
+  .strict()
+  .openapi('Decision');
+
+route({ method: 'post', path: '/api/v1/decisions', summary: 'Register a decision (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: decisionBodySchema } } } }, responses: { 201: jsonResponse('the decision as registered', decisionWrittenSchema), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/decisions/{id}/corrections', summary: 'Correct a decision’s details (secretariat)', security: [{ bearer: [] }], request: { params: decisionParams, body: { content: { 'application/json': { schema: decisionCorrectionSchema } } } }, responses: { 201: jsonResponse('the decision as registered', decisionWrittenSchema), ...PROBLEMS } });
+route({ method: 'get', path: '/api/v1/decisions', summary: 'Decisions, with the amendments each made', responses: { 200: jsonResponse('every decision', z.array(decisionSchema)), 400: PROBLEMS[400] } });
+route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made', request: { params: decisionParams }, responses: { 200: jsonResponse('the decision', decisionSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

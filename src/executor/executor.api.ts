@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROBLEMS, route } from '../http/openapi';
+import { jsonResponse, PROBLEMS, route, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, textSchema } from '../http/schemas';
 
 export const executorBodySchema = z.object({ name: textSchema(500) }).strict().openapi('ExecutorRequest');
@@ -8,10 +8,17 @@ export const retireBodySchema = z.object({ effectiveFrom: dateSchema }).strict()
 export const executorParams = z.object({ id: idSchema }).strict();
 export const executorsQuerySchema = z.object({ asOf: dateSchema.optional() }).strict();
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
+const executor = {
+  id: z.string(),
+  name: z.string().describe('the name valid on asOf (the latest without it)'),
+  names: z.array(z.object({ name: z.string(), effectiveFrom: z.string().nullable().describe('null: from the start') }).strict()),
+  retiredFrom: z.string().nullable(),
+};
+const executorSchema = z.object(executor).strict().openapi('Executor');
+const executorWrittenSchema = z.object({ ...executor, ...WRITTEN }).strict().openapi('ExecutorWritten');
 
-route({ method: 'post', path: '/api/v1/executors', summary: 'Register an executor (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: executorBodySchema } } } }, responses: { 201: json('the executor'), ...PROBLEMS } });
-route({ method: 'post', path: '/api/v1/executors/{id}/renames', summary: 'Rename an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: renameBodySchema } } } }, responses: { 201: json('the executor'), ...PROBLEMS } });
-route({ method: 'post', path: '/api/v1/executors/{id}/retirement', summary: 'Retire an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: retireBodySchema } } } }, responses: { 201: json('the executor'), ...PROBLEMS } });
-route({ method: 'get', path: '/api/v1/executors', summary: 'The executor directory, names as on asOf', request: { query: executorsQuerySchema }, responses: { 200: json('list'), 400: PROBLEMS[400] } });
-route({ method: 'get', path: '/api/v1/executors/{id}', summary: 'An executor with its names over time', request: { params: executorParams, query: executorsQuerySchema }, responses: { 200: json('the executor'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'post', path: '/api/v1/executors', summary: 'Register an executor (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: executorBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/executors/{id}/renames', summary: 'Rename an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: renameBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/executors/{id}/retirement', summary: 'Retire an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: retireBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...PROBLEMS } });
+route({ method: 'get', path: '/api/v1/executors', summary: 'The executor directory, names as on asOf', request: { query: executorsQuerySchema }, responses: { 200: jsonResponse('every executor', z.array(executorSchema)), 400: PROBLEMS[400] } });
+route({ method: 'get', path: '/api/v1/executors/{id}', summary: 'An executor with its names over time', request: { params: executorParams, query: executorsQuerySchema }, responses: { 200: jsonResponse('the executor', executorSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

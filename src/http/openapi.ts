@@ -36,6 +36,28 @@ export const PROBLEMS = {
   503: problemResponse('Store unavailable'),
 } as const;
 
+/**
+ * A JSON answer and its schema. Every 2xx schema describes what the API really sends: the conformance test
+ * (test/e2e/access.e2e.spec.ts) checks the answers of every route against them, strictly.
+ */
+export const jsonResponse = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+
+/** What every write answers besides its own fields: the stream revision it reached and its position in the log. */
+export const WRITTEN = {
+  revision: z.number().int().describe('the stream revision the write reached (the ETag for If-Match)'),
+  position: z.string().describe('the position of the write in the log: send it back as Read-After-Position'),
+};
+
+/** An amount in thousand UAH as a decimal string; null where there is none. */
+export const amountOut = z.string().nullable().openapi({ example: '2000.00' });
+
+export const totalsSchema = openApiRegistry.register(
+  'Totals',
+  z.object({ byYear: z.record(z.string(), z.string().openapi({ example: '3887.30' })), overall: z.string().openapi({ example: '11181.90' }) }).strict(),
+);
+
+export const periodSchema = z.object({ from: z.number().int(), to: z.number().int() }).strict();
+
 const IDEMPOTENCY_KEY = z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') });
 
 /**

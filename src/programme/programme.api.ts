@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROBLEMS, route } from '../http/openapi';
+import { amountOut, jsonResponse, PROBLEMS, periodSchema, route, totalsSchema, WRITTEN } from '../http/openapi';
 import { amountSchema, dateSchema, idSchema, instantSchema, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
 
 /** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
@@ -117,14 +117,136 @@ export const auditQuerySchema = z
 
 const ifMatchHeader = z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') });
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() } } });
+/** Answer schemas: what the reads and writes send (DESIGN §7), amounts as decimal strings in thousand UAH. */
 
-route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } } }, responses: { 201: json('{programmeId, revision, warnings}'), ...PROBLEMS } });
-route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: json('list'), 400: PROBLEMS[400] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: json('versions'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: json('programme view'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/diff', summary: 'Comparative table (було / стало) between two views', request: { params: programmeParams, query: diffQuerySchema }, responses: { 200: json('diff'), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/audit', summary: 'Audit trail (auditor, secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, query: auditQuerySchema }, responses: { 200: json('a page of the audit trail'), 400: PROBLEMS[400], 401: PROBLEMS[401], 403: PROBLEMS[403], 404: PROBLEMS[404], 429: PROBLEMS[429] } });
-route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
-route({ method: 'post', path: '/api/v1/programmes/{id}/amendments/{amendmentId}/revocation', summary: 'Revoke an amendment registered in error (secretariat)', security: [{ bearer: [] }], request: { params: amendmentParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: revocationBodySchema } } } }, responses: { 201: json('{amendmentId, revision, position}'), ...PROBLEMS } });
+const allocationsOut = z.record(z.string().describe('a year'), amountOut);
+
+const measureView = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    title: z.string(),
+    term: periodSchema,
+    executors: z.array(z.object({ id: z.string(), name: z.string().describe('as on asOf') }).strict()),
+    fundingSources: z.array(z.object({ source: z.string(), allocations: allocationsOut }).strict()),
+    allocations: allocationsOut.describe('per year, summed over the funding sources; null where every source has none'),
+    expectedResults: z.array(z.string()),
+  })
+  .strict()
+  .openapi('Measure');
+
+const programmeViewSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    community: z.string(),
+    period: periodSchema,
+    asOf: z.string(),
+    knownAt: z.string().describe('an instant at which this was what was known: sent back, it reproduces the view'),
+    revision: z.number().int().describe('the stream revision known then (the ETag)'),
+    lastAmendment: z.object({ amendmentId: z.string(), decisionId: z.string(), effectiveFrom: z.string(), recordedAt: z.string() }).strict().nullable(),
+    amendmentChain: z.string().describe('for the next decision’s preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)"'),
+    sections: z.array(
+      z
+        .object({
+          id: z.string(),
+          number: z.string(),
+          title: z.string(),
+          totals: totalsSchema,
+          directions: z.array(z.object({ id: z.string(), number: z.string().nullable(), title: z.string(), measures: z.array(measureView) }).strict()),
+        })
+        .strict(),
+    ),
+    totals: totalsSchema,
+  })
+  .strict()
+  .openapi('ProgrammeView');
+
+const versionSchema = z
+  .object({
+    amendmentId: z.string(),
+    decisionId: z.string(),
+    decision: z.string().nullable().describe('the decision’s citation'),
+    effectiveFrom: z.string(),
+    recordedAt: z.string(),
+    initial: z.boolean(),
+    note: z.string().nullable(),
+    totals: totalsSchema.nullable(),
+  })
+  .strict()
+  .openapi('Version');
+
+const diffEnd = z.object({ asOf: z.string(), decisionId: z.string().nullable() }).strict();
+
+const diffSchema = z
+  .object({
+    from: diffEnd,
+    to: diffEnd,
+    rows: z.array(
+      z
+        .object({
+          measureId: z.string().nullable(),
+          number: z.string().nullable(),
+          field: z.string().describe('"title", "allocations.2025", "executors", …'),
+          was: z.unknown().describe('було'),
+          became: z.unknown().describe('стало'),
+        })
+        .strict(),
+    ),
+    totals: z.object({ was: totalsSchema, became: totalsSchema }).strict(),
+  })
+  .strict()
+  .openapi('Diff');
+
+const auditPageSchema = z
+  .object({
+    programmeId: z.string(),
+    entries: z.array(
+      z
+        .object({
+          cursor: z.string(),
+          kind: z.enum(['change', 'revocation']),
+          recordedAt: z.string(),
+          actor: z.string().nullable(),
+          amendmentId: z.string(),
+          decisionId: z.string(),
+          effectiveFrom: z.string(),
+          measureId: z.string().nullable(),
+          measureNumber: z.string().nullable(),
+          field: z.string().nullable(),
+          fundingSource: z.string().nullable(),
+          was: z.unknown(),
+          became: z.unknown(),
+          reason: z.string().nullable().describe('a revocation’s reason'),
+        })
+        .strict(),
+    ),
+    next: z.string().nullable().describe('send as `after` for the next page; null on the last'),
+  })
+  .strict()
+  .openapi('AuditPage');
+
+const amendmentWrittenSchema = z
+  .object({ programmeId: z.string(), amendmentId: z.string(), effectiveFrom: z.string().optional(), events: z.number().int().describe('events appended'), ...WRITTEN })
+  .strict()
+  .openapi('AmendmentWritten');
+
+const importedSchema = z
+  .object({ programmeId: z.string(), decisionId: z.string(), warnings: z.array(z.object({ line: z.number().int(), message: z.string() }).strict()), ...WRITTEN })
+  .strict()
+  .openapi('Imported');
+
+const programmeSummarySchema = z
+  .object({ id: z.string(), title: z.string(), community: z.string(), period: periodSchema, revision: z.number().int(), totals: totalsSchema })
+  .strict()
+  .openapi('ProgrammeSummary');
+
+route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } } }, responses: { 201: jsonResponse('the programme imported, and what the reader warned of', importedSchema), ...PROBLEMS } });
+route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: jsonResponse('every programme', z.array(programmeSummarySchema)), 400: PROBLEMS[400] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: jsonResponse('the programme view', programmeViewSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: jsonResponse('the versions', z.object({ programmeId: z.string(), versions: z.array(versionSchema) }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: jsonResponse('the version, and the programme as it amended it', z.object({ version: versionSchema, programme: programmeViewSchema }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/diff', summary: 'Comparative table (було / стало) between two views', request: { params: programmeParams, query: diffQuerySchema }, responses: { 200: jsonResponse('the comparative table', diffSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/audit', summary: 'Audit trail (auditor, secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, query: auditQuerySchema }, responses: { 200: jsonResponse('a page of the audit trail', auditPageSchema), 400: PROBLEMS[400], 401: PROBLEMS[401], 403: PROBLEMS[403], 404: PROBLEMS[404], 429: PROBLEMS[429] } });
+route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: jsonResponse('the amendment registered', amendmentWrittenSchema), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/{id}/amendments/{amendmentId}/revocation', summary: 'Revoke an amendment registered in error (secretariat)', security: [{ bearer: [] }], request: { params: amendmentParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: revocationBodySchema } } } }, responses: { 201: jsonResponse('the revocation registered', amendmentWrittenSchema), ...PROBLEMS } });

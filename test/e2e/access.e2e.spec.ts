@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Test } from 'supertest';
+import { ZodType } from 'zod';
+import { openApiRegistry } from '../../src/http/openapi';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { postDecision } from '../support/http-programmes';
@@ -102,6 +104,16 @@ const ROUTES: readonly Route[] = [
   { method: 'get', path: '/docs', access: 'uiPage', url: () => '/docs' },
 ];
 
+/** The schema the OpenAPI document gives a route's JSON answer with this status. */
+function documentedSchema(route: Route, status: number): ZodType {
+  const definition = openApiRegistry.definitions.find((d) => d.type === 'route' && d.route.method === route.method && d.route.path === route.path);
+  const response = definition?.type === 'route' ? definition.route.responses[status] : undefined;
+  const media = response && 'content' in response ? response.content?.['application/json'] : undefined;
+  const schema = media && 'schema' in media ? media.schema : undefined;
+  if (!(schema instanceof ZodType)) throw new Error(`the OpenAPI document gives ${route.method} ${route.path} no JSON schema for ${status}`);
+  return schema;
+}
+
 function headersFor(t: TestApp, caller: Caller): Record<string, string> {
   if (caller === 'anonymous') return {};
   if (caller === 'wrong token') return WRONG_TOKEN;
@@ -159,6 +171,11 @@ describe('who may call what', () => {
       const res = await call(t, route, fixtures, caller);
       expect({ caller, status: res.status }).toEqual({ caller, status: EXPECTED[route.access][caller] });
       if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      // and an API answer in JSON is what the OpenAPI document says it is: every field, and no other
+      if (route.path.startsWith('/api/') && res.status < 300 && /^application\/json/.test(res.headers['content-type'] ?? '')) {
+        const parsed = documentedSchema(route, res.status).safeParse(res.body);
+        expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+      }
     });
   });
 });

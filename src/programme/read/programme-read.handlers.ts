@@ -125,9 +125,11 @@ export class GetVersionHandler implements IQueryHandler<GetVersion> {
     mustExist(this.queries, programmeId);
     const version = this.queries.versionByDecision(programmeId, decisionId);
     if (!version) throw new ProblemException(404, 'VersionNotFound', `decision ${decisionId} made no amendment (in force) to programme ${programmeId}`);
-    const programme = this.queries.view(programmeId, { asOf: version.effectiveFrom, upTo: version });
+    // The stream revision of the amendment places the version in effective order; the answer carries one revision, the programme's.
+    const { revision, ...shown } = version;
+    const programme = this.queries.view(programmeId, { asOf: version.effectiveFrom, upTo: { effectiveFrom: version.effectiveFrom, revision } });
     if (!programme) throw notInForce(programmeId, version.effectiveFrom);
-    return { version, programme };
+    return { version: shown, programme };
   }
 }
 
