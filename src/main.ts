@@ -1,9 +1,24 @@
+import { createServer } from 'node:net';
 import { createApp } from './app.factory';
 import { type Config, loadConfigOrExit } from './config/config.schema';
 import { startupFailure } from './config/startup.problems';
 import { createLogger } from './observability/logger';
 
+/**
+ * A port another process holds is found before anything is written (the data directory, the seed) or printed
+ * (development tokens); the listen below can still lose a race for it, and then says the same.
+ */
+function portFree(config: Config): Promise<void> {
+  if (config.PORT === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: config.PORT, host: config.HOST, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 async function main(config: Config): Promise<void> {
+  await portFree(config);
   const logger = createLogger(config);
   const app = await createApp(config, logger);
   await app.listen({ port: config.PORT, host: config.HOST });

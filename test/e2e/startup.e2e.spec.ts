@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,13 +94,17 @@ describe('starting the server from its entry point', () => {
       await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
       try {
         const port = String((taken.address() as AddressInfo).port);
-        const busy = launch({ PORT: port, DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
+        const busyDir = join(dataDir(), 'not-yet');
+        const busy = launch({ PORT: port, DATA_DIR: busyDir });
         const file = join(dataDir(), 'a-file');
         writeFileSync(file, '');
         const underFile = launch({ PORT: '0', DATA_DIR: join(file, 'data') });
 
         expect(await busy.exited).not.toBe(0);
         expect(busy.stderr()).toMatch(new RegExp(`failed to start: Invalid configuration:\\n  - PORT: ${port} is already in use on 127\\.0\\.0\\.1`));
+        // found before the data directory is made, the seed imported or development tokens printed
+        expect(existsSync(busyDir)).toBe(false);
+        expect(busy.stdout()).not.toMatch(/DEVELOPMENT MODE/);
         expect(await underFile.exited).not.toBe(0);
         expect(underFile.stderr()).toMatch(/failed to start: Invalid configuration:\n  - DATA_DIR: cannot use .*a-file\/data \(ENOTDIR\)/);
         // Values to change, not crashes with a stack trace.
