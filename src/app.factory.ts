@@ -97,6 +97,18 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // The API reads JSON only: Fastify's built-in text/plain parser would hand a string to the body schemas (a 400
     // about the body's shape) where any other type gets a 415 naming the Content-Type.
     fastify.removeContentTypeParser('text/plain');
+    // JSON.parse's own message says where a body stops being JSON. A key "__proto__" is read as an ordinary key
+    // (it sets no prototype), which the strict body schemas then refuse at its path like any key they do not take,
+    // instead of the whole body being called "not valid JSON".
+    fastify.removeContentTypeParser('application/json');
+    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        const detail = body === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`;
+        done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
+      }
+    });
     const metrics = app.get(Metrics);
 
     fastify.addHook('onRequest', async (request, reply) => {

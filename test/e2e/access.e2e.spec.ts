@@ -210,7 +210,18 @@ describe('problems, headers and operations', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     // The body as a whole is what cannot be read.
-    expect(res.body.problems).toEqual([expect.objectContaining({ code: 'MalformedRequest', path: '$' })]);
+    expect(res.body.problems).toEqual([expect.objectContaining({ code: 'MalformedRequest', path: '$', message: expect.stringMatching(/^the body is not JSON: ./) })]);
+    const empty = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').send('').expect(400);
+    expect(empty.body.problems).toEqual([expect.objectContaining({ code: 'MalformedRequest', path: '$', message: expect.stringContaining('empty') })]);
+  });
+
+  it('refuses a key named __proto__ as a field the body does not take, at its path, and writes nothing', async () => {
+    const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
+    const body = '{"__proto__":{"admin":true},"council":"Коростенська міська рада","convocation":"VIII","session":50,"number":"50-1","adoptedOn":"2025-07-01","title":"Про внесення змін"}';
+    const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').send(body).expect(400);
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: '$.__proto__', code: 'unrecognized_keys' })]);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(before.length);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 
   it.each(['text/plain', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded'])('answers a %s body with 415 at its Content-Type, and writes nothing', async (type) => {
