@@ -84,16 +84,18 @@ export const programmeParams = z.object({ id: programmeIdSchema }).strict();
 export const amendmentParams = z.object({ id: programmeIdSchema, amendmentId: idSchema }).strict();
 export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSchema }).strict();
 
-export const viewQuerySchema = z
-  .object({ asOf: dateSchema.optional().describe('the date in force; default: today in Kyiv'), knownAt: instantSchema.optional().describe('as recorded by this instant; default: now') })
-  .strict();
+const knownAt = instantSchema.optional().describe('as recorded by this instant; default: now');
+
+export const viewQuerySchema = z.object({ asOf: dateSchema.optional().describe('the date in force; default: today in Kyiv'), knownAt }).strict();
 
 /** A decision id, or a date: what looks like a date must be one ("2025-13-45" is a mistake, not an id). */
 export const pointSchema = idSchema
   .refine((point) => !/^\d{4}-\d{2}-\d{2}$/.test(point) || dateSchema.safeParse(point).success, 'not a calendar date')
   .describe('a decision id, or a date (YYYY-MM-DD)');
 
-export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, knownAt: instantSchema.optional() }).strict();
+export const knownAtQuerySchema = z.object({ knownAt }).strict();
+
+export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, knownAt }).strict();
 
 export const auditQuerySchema = z
   .object({
@@ -244,8 +246,8 @@ const programmeSummarySchema = z
 route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } } }, responses: { 201: jsonResponse('the programme imported, and what the reader warned of', importedSchema), ...PROBLEMS } });
 route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: jsonResponse('every programme', z.array(programmeSummarySchema)), 400: PROBLEMS[400] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: jsonResponse('the programme view', programmeViewSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment, in effective order', request: { params: programmeParams }, responses: { 200: jsonResponse('the versions', z.object({ programmeId: z.string(), versions: z.array(versionSchema) }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
-route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision', request: { params: versionParams }, responses: { 200: jsonResponse('the version, and the programme as it amended it', z.object({ version: versionSchema, programme: programmeViewSchema }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment in force, in effective order, as known at knownAt', request: { params: programmeParams, query: knownAtQuerySchema }, responses: { 200: jsonResponse('the versions', z.object({ programmeId: z.string(), versions: z.array(versionSchema) }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', summary: 'The programme as amended by a decision, as known at knownAt', request: { params: versionParams, query: knownAtQuerySchema }, responses: { 200: jsonResponse('the version, and the programme as it amended it', z.object({ version: versionSchema, programme: programmeViewSchema }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/diff', summary: 'Comparative table (було / стало) between two views', request: { params: programmeParams, query: diffQuerySchema }, responses: { 200: jsonResponse('the comparative table', diffSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/audit', summary: 'Audit trail (auditor, secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, query: auditQuerySchema }, responses: { 200: jsonResponse('a page of the audit trail', auditPageSchema), 400: PROBLEMS[400], 401: PROBLEMS[401], 403: PROBLEMS[403], 404: PROBLEMS[404], 429: PROBLEMS[429] } });
 route({ method: 'post', path: '/api/v1/programmes/{id}/amendments', summary: 'Register an amendment (secretariat)', security: [{ bearer: [] }], request: { params: programmeParams, headers: ifMatchHeader, body: { content: { 'application/json': { schema: amendmentBodySchema } } } }, responses: { 201: jsonResponse('the amendment registered', amendmentWrittenSchema), ...PROBLEMS } });

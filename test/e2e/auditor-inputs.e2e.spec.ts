@@ -98,6 +98,15 @@ describe('what an auditor sends: instants, pages, parameters and URLs a read can
     it.each([
       ['the versions', `${BASE}/versions`],
       ['a version', `${BASE}/versions/some-decision`],
+    ])('%s: asOf is refused (400), as a version is a point on the effective axis of its own', async (_what, url) => {
+      expect(await refusal(url, { asOf: '2025-01-01' })).toMatchObject({
+        status: 400,
+        code: 'InvalidQuery',
+        problems: [expect.objectContaining({ path: 'query:asOf', code: 'unrecognized_keys' })],
+      });
+    });
+
+    it.each([
       ['the programmes', '/api/v1/programmes'],
       ['the decisions', '/api/v1/decisions'],
       ['a decision', '/api/v1/decisions/some-decision'],

@@ -235,6 +235,41 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('VersionNotFound');
     });
+
+    it('as known at an instant: the versions recorded by then and not yet revoked, with the totals known then', async () => {
+      const listedAt = async (knownAt: string) => ((await t.http.get(`${PROGRAMME}/versions`).query({ knownAt }).expect(200)).body.versions as VersionView[]).map(({ decisionId, totals }) => ({ decisionId, totals }));
+      const withA: TotalsView = { byYear: { ...SEED_TOTALS.byYear, 2025: '3672.30' }, overall: '11206.90' };
+
+      // before B was recorded, A followed the approved wording directly: its totals did not yet hold B's change
+      expect(await listedAt(between.AandB)).toEqual([
+        { decisionId: decisions.approving, totals: SEED_TOTALS },
+        { decisionId: decisions.A, totals: withA },
+      ]);
+      // before the revocation, C was a version
+      expect(await listedAt(between.CandRevocation)).toEqual([
+        { decisionId: decisions.approving, totals: SEED_TOTALS },
+        { decisionId: decisions.B, totals: withB },
+        { decisionId: decisions.A, totals: withBA },
+        { decisionId: decisions.C, totals: withBAC },
+      ]);
+      // and as known at the latest instant, the list is the one without knownAt, totals folded again and all
+      const latest = (await viewOf(t, KOROSTEN)).knownAt;
+      expect(await listedAt(latest)).toEqual((await versions()).map(({ decisionId, totals }) => ({ decisionId, totals })));
+    });
+
+    it('GET /versions/:decisionId as known at an instant: a revoked decision’s version before its revocation, and A’s as it stood before B was known', async () => {
+      const c = (await t.http.get(`${PROGRAMME}/versions/${decisions.C}`).query({ knownAt: between.CandRevocation }).expect(200)).body as { version: VersionView; programme: ProgrammeView };
+      expect(c.version).toMatchObject({ decisionId: decisions.C, totals: withBAC });
+      expect(measureOf(c.programme, '2.1').allocations['2025']).toBe('300.00');
+      const a = (await t.http.get(`${PROGRAMME}/versions/${decisions.A}`).query({ knownAt: between.AandB }).expect(200)).body as { version: VersionView; programme: ProgrammeView };
+      expect(a.version.totals).toEqual(a.programme.totals);
+      expect(measureOf(a.programme, '1.2').allocations['2025']).toBe('150.00');
+      // B was not known yet
+      await t.http.get(`${PROGRAMME}/versions/${decisions.B}`).query({ knownAt: between.AandB }).expect(404);
+      // and what is not known yet cannot be listed
+      const future = await t.http.get(`${PROGRAMME}/versions`).query({ knownAt: '2999-01-01T00:00:00Z' }).expect(400);
+      expect(future.body.code).toBe('KnownAtInFuture');
+    });
   });
 
   describe('diff (було / стало)', () => {

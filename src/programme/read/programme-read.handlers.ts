@@ -17,12 +17,16 @@ export class GetProgrammeView {
   ) {}
 }
 export class ListVersions {
-  constructor(readonly programmeId: string) {}
+  constructor(
+    readonly programmeId: string,
+    readonly knownAt?: string,
+  ) {}
 }
 export class GetVersion {
   constructor(
     readonly programmeId: string,
     readonly decisionId: string,
+    readonly knownAt?: string,
   ) {}
 }
 export class GetDiff {
@@ -111,9 +115,10 @@ export class GetProgrammeViewHandler implements IQueryHandler<GetProgrammeView> 
 export class ListVersionsHandler implements IQueryHandler<ListVersions> {
   constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
 
-  async execute({ programmeId }: ListVersions): Promise<{ programmeId: string; versions: VersionView[] }> {
+  async execute({ programmeId, knownAt }: ListVersions): Promise<{ programmeId: string; versions: VersionView[] }> {
     mustExist(this.queries, programmeId);
-    return { programmeId, versions: this.queries.versions(programmeId) };
+    mustBeKnowable(this.queries, knownAt);
+    return { programmeId, versions: this.queries.versions(programmeId, knownAt) };
   }
 }
 
@@ -121,15 +126,17 @@ export class ListVersionsHandler implements IQueryHandler<ListVersions> {
 export class GetVersionHandler implements IQueryHandler<GetVersion> {
   constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
 
-  async execute({ programmeId, decisionId }: GetVersion): Promise<{ version: VersionView; programme: ProgrammeView }> {
+  async execute({ programmeId, decisionId, knownAt }: GetVersion): Promise<{ version: VersionView; programme: ProgrammeView }> {
     mustExist(this.queries, programmeId);
-    const version = this.queries.versionByDecision(programmeId, decisionId);
-    if (!version) throw new ProblemException(404, 'VersionNotFound', `decision ${decisionId} made no amendment (in force) to programme ${programmeId}`);
+    mustBeKnowable(this.queries, knownAt);
+    const version = this.queries.versionByDecision(programmeId, decisionId, knownAt);
+    if (!version) throw new ProblemException(404, 'VersionNotFound', `decision ${decisionId} made no amendment (in force${knownAt ? ' as known then' : ''}) to programme ${programmeId}`);
     // The stream revision of the amendment places the version in effective order; the answer carries one revision, the programme's.
     const { revision, ...shown } = version;
-    const programme = this.queries.view(programmeId, { asOf: version.effectiveFrom, upTo: { effectiveFrom: version.effectiveFrom, revision } });
+    const programme = this.queries.view(programmeId, { asOf: version.effectiveFrom, upTo: { effectiveFrom: version.effectiveFrom, revision }, ...(knownAt ? { knownAt } : {}) });
     if (!programme) throw notInForce(programmeId, version.effectiveFrom);
-    return { version: shown, programme };
+    // The programme after the version, as known at knownAt: the stored totals are those known now.
+    return { version: { ...shown, totals: programme.totals }, programme };
   }
 }
 

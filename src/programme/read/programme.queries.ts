@@ -8,7 +8,8 @@ import type { ProgrammeContent } from '../domain/programme.types';
 import { CHECKPOINT } from '../../projections/projection.runner';
 import { Statements } from '../../projections/statements';
 import { compareEffective, fold } from '../domain/timeline';
-import { type AmendmentRow, totalsOfRow } from './programmes.projection';
+import { programmeTotals } from '../domain/totals';
+import { type AmendmentRow, toRecord, totalsOfRow } from './programmes.projection';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
 import { SnapshotCodec } from './snapshot.codec';
 
@@ -283,12 +284,29 @@ export class ProgrammeQueries {
       }));
   }
 
-  /** One version per amendment in force, in effective order, with the programme totals after it. */
-  versions(programmeId: string): VersionView[] {
-    return this.db
-      .prepare<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE programme_id = ? AND revoked_at IS NULL ORDER BY effective_from, revision')
-      .all(programmeId)
-      .map((row) => this.versionOf(row));
+  /**
+   * One version per amendment in force, in effective order, with the programme totals after it; as known at
+   * `knownAt` (default: now): recorded by then and not yet revoked then.
+   */
+  versions(programmeId: string, knownAt?: string): VersionView[] {
+    if (knownAt === undefined) {
+      return this.db
+        .prepare<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE programme_id = ? AND revoked_at IS NULL ORDER BY effective_from, revision')
+        .all(programmeId)
+        .map((row) => this.versionOf(row));
+    }
+    const rows = this.db
+      .prepare<[string, string, string], AmendmentRow>(
+        `SELECT * FROM programme_amendments WHERE programme_id = ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?) ORDER BY effective_from, revision`,
+      )
+      .all(programmeId, knownAt, knownAt);
+    // The stored totals are those known now (an amendment recorded later may have been inserted before a version):
+    // as known then, they are folded again from the amendments known then.
+    let content: ProgrammeContent | null = null;
+    return rows.map((row) => {
+      content = fold([toRecord(row)], content);
+      return this.versionOf(row, knownAt, content);
+    });
   }
 
   /** The last amendment a decision made to the programme (a decision may amend it more than once). */
@@ -300,12 +318,13 @@ export class ProgrammeQueries {
          ORDER BY effective_from DESC, revision DESC LIMIT 1`,
       )
       .get(programmeId, decisionId, knownAt, knownAt);
-    return row ? { ...this.versionOf(row), revision: row.revision } : undefined;
+    return row ? { ...this.versionOf(row, knownAt === END_OF_TIME ? undefined : knownAt), revision: row.revision } : undefined;
   }
 
-  private versionOf(row: AmendmentRow): VersionView {
-    const decision = this.decisions.get(row.decision_id);
-    const totals = totalsOfRow(row);
+  /** `after`: the content after this version as known at `knownAt`, where the stored totals (known now) will not do. */
+  private versionOf(row: AmendmentRow, knownAt?: string, after?: ProgrammeContent | null): VersionView {
+    const decision = this.decisions.get(row.decision_id, knownAt);
+    const totals = after === undefined ? totalsOfRow(row) : after && programmeTotals(after);
     return {
       amendmentId: row.amendment_id,
       decisionId: row.decision_id,

@@ -6,7 +6,7 @@ import { Roles } from '../../http/auth.guard';
 import { etag } from '../../http/command-context';
 import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
-import { auditQuerySchema, diffQuerySchema, programmeParams, versionParams, viewQuerySchema } from '../programme.api';
+import { auditQuerySchema, diffQuerySchema, knownAtQuerySchema, programmeParams, versionParams, viewQuerySchema } from '../programme.api';
 import { GetAudit, GetDiff, GetProgrammeView, GetVersion, ListProgrammes, ListVersions, type SerializedView } from './programme-read.handlers';
 
 @Controller('api/v1/programmes')
@@ -32,17 +32,17 @@ export class ProgrammesController {
   @Get(':id/versions')
   versions(
     @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
-    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+    @Query(new ZodPipe(knownAtQuerySchema, 'query')) query: z.output<typeof knownAtQuerySchema>,
   ) {
-    return this.queries.execute(new ListVersions(params.id));
+    return this.queries.execute(new ListVersions(params.id, query.knownAt));
   }
 
   @Get(':id/versions/:decisionId')
   version(
     @Param(new ZodPipe(versionParams, 'params')) params: z.output<typeof versionParams>,
-    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+    @Query(new ZodPipe(knownAtQuerySchema, 'query')) query: z.output<typeof knownAtQuerySchema>,
   ) {
-    return this.queries.execute(new GetVersion(params.id, params.decisionId));
+    return this.queries.execute(new GetVersion(params.id, params.decisionId, query.knownAt));
   }
 
   @Get(':id/diff')
