@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { jsonResponse, PROBLEMS, route, WRITTEN } from '../http/openapi';
-import { dateSchema, idSchema, textSchema } from '../http/schemas';
+import { dateSchema, idSchema, textSchema, wholeNumber } from '../http/schemas';
 
 const details = {
   council: textSchema(300),
   convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
-  session: z.number().int().min(1).max(1000),
+  session: wholeNumber(1, 1000),
   number: z.string().trim().min(1).max(100).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
   adoptedOn: dateSchema,
   effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),

@@ -34,7 +34,13 @@ export const instantSchema = z
   )
   .transform((s) => new Date(s).toISOString());
 
-export const yearSchema = z.number().int().min(1991).max(2100);
+/**
+ * A whole number in a range. The range is checked first and ends the check: 1e30 is "at most …" once, not also
+ * "not a safe integer" at the same path.
+ */
+export const wholeNumber = (min: number, max: number) => z.number().min(min, { abort: true }).max(max, { abort: true }).int();
+
+export const yearSchema = wholeNumber(1991, 2100);
 
 export const termSchema = z
   .object({ from: yearSchema, to: yearSchema })
