@@ -84,7 +84,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, logger, lock, tokens: options.tokens ?? tokensInForce(config, logger), ...(options.store ? { store: options.store } : {}) }),
     adapter,
-    // Fastify's own JSON parser reads the bodies (Nest's would add a form parser: the API takes JSON only).
+    // The JSON parser set below reads the bodies (Nest's would add a form parser: the API takes JSON only).
     // abortOnError false: a module that fails to build (a data directory that cannot be created) is thrown to
     // the caller, which says what to change, instead of Nest logging it and exiting on its own.
     { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false },
@@ -98,12 +98,12 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // about the body's shape) where any other type gets a 415 naming the Content-Type.
     fastify.removeContentTypeParser('text/plain');
     // JSON.parse's own message says where a body stops being JSON. A key "__proto__" is read as an ordinary key
-    // (it sets no prototype), which the strict body schemas then refuse at its path like any key they do not take,
-    // instead of the whole body being called "not valid JSON".
+    // (it sets no prototype), which the body pipe then refuses at its path (ZodPipe), instead of the whole body
+    // being called "not valid JSON". A byte-order mark, which some editors and shells write, is no part of it.
     fastify.removeContentTypeParser('application/json');
     fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
       try {
-        done(null, JSON.parse(body as string));
+        done(null, JSON.parse((body as string).replace(/^\uFEFF/, '')));
       } catch (error) {
         const detail = body === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`;
         done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
@@ -133,7 +133,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       origin: '*',
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition', 'Allow'],
       maxAge: 600,
       // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.
       strictPreflight: false,

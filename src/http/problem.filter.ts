@@ -50,16 +50,24 @@ const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as cons
 function wrongMethod(problem: ProblemException, request: FastifyRequest): ProblemException {
   if (problem.status !== 404 || request.routeOptions.url !== undefined) return problem;
   const url = request.url.split('?')[0];
-  const allowed = ROUTED_METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
-  if (allowed.length === 0) return problem;
+  // The router's lookup fills a parameter with nothing where a path ends in a slash ("/programmes/" for
+  // "/programmes/:id"), which routing itself refuses: such a path is taken by no method.
+  const takes = (method: string) => {
+    const found = request.server.findRoute({ method, url });
+    return found !== null && !Object.values(found.params ?? {}).includes('');
+  };
+  const allowed = ROUTED_METHODS.filter(takes);
+  if (allowed.length === 0 || allowed.includes(request.method as (typeof ROUTED_METHODS)[number])) return problem;
   const detail = `${request.method} is not taken here; this path takes ${allowed.join(', ')}`;
   return new ProblemException(405, 'MethodNotAllowed', detail, [{ path: 'method', code: 'MethodNotAllowed', message: detail }], { allow: allowed.join(', ') });
 }
 
+/** 503s the server gives by design (stopping, folding, behind a position, not ready yet): states, not failures. */
+const STATES = new Set(['ServerStopping', 'ReadModelsRebuilding', 'ReadModelsBehind', 'NotReady']);
+
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = wrongMethod(toProblem(error), request);
-  // A 503 the server gives by design (stopping, folding, not ready) is a state, not a failure: no stack trace.
-  if (problem.status >= 500 && error instanceof ProblemException) logger.warn({ reqId: request.id, code: problem.code }, problem.detail);
+  if (STATES.has(problem.code)) logger.warn({ reqId: request.id, code: problem.code }, problem.detail);
   else if (problem.status >= 500) logger.error({ err: error, reqId: request.id }, 'request failed');
   for (const [name, value] of Object.entries(problem.headers)) void reply.header(name, value);
   void reply

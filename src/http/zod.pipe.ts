@@ -14,26 +14,27 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 
   transform(value: unknown): z.output<S> {
     const parsed = this.schema.safeParse(value ?? (this.part === 'body' ? undefined : {}));
-    // JSON may escape half a surrogate pair ("\ud800"), which is no character: it cannot be stored as UTF-8, nor
-    // become an id. Query and path text is percent-decoded, which never yields one.
-    const illFormed = this.part === 'body' ? illFormedStrings(value) : [];
-    if (parsed.success && illFormed.length === 0) return parsed.data;
+    // Query and path text is percent-decoded into a fresh object: what `unreadable` looks for comes only in JSON.
+    const unreadable = this.part === 'body' ? unreadableParts(value) : [];
+    if (parsed.success && unreadable.length === 0) return parsed.data;
     const issues = parsed.success ? [] : parsed.error.issues;
+    const reported = new Set(unreadable.map((problem) => problem.path));
+    const problems = [
+      ...unreadable,
+      // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
+      ...issues.flatMap((issue) =>
+        (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
+          path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
+          code: issue.code,
+          message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
+        })),
+      ),
+    ].filter((problem, index) => index < unreadable.length || problem.code !== 'unrecognized_keys' || !reported.has(problem.path));
     throw new ProblemException(
       400,
       this.part === 'body' ? 'InvalidBody' : this.part === 'query' ? 'InvalidQuery' : 'InvalidPath',
-      `the request ${this.part === 'params' ? 'path' : this.part} is not valid: ${issues.length + illFormed.length} problem(s)`,
-      [
-        ...illFormed.map((path) => ({ path: jsonPath(path), code: 'ill_formed_unicode', message: 'holds half a surrogate pair (such as \\ud800), which is no character' })),
-        // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
-        ...issues.flatMap((issue) =>
-          (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
-            path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
-            code: issue.code,
-            message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
-          })),
-        ),
-      ],
+      `the request ${this.part === 'params' ? 'path' : this.part} is not valid: ${problems.length} problem(s)`,
+      problems,
     );
   }
 }
@@ -53,22 +54,30 @@ const pathOf = (place: Place | null): PropertyKey[] => {
   return path.reverse();
 };
 
+const ILL_FORMED = { code: 'ill_formed_unicode', message: 'holds half a surrogate pair (such as \\ud800), which is no character' };
+// A map such as `allocations` would drop it without a word (zod's records skip it), and no field is named so.
+const PROTO_KEY = { code: 'forbidden_key', message: 'a key named __proto__ is not taken' };
+
 /**
- * The paths of every string (value or key) that is not well-formed UTF-16. Without recursion, and without
- * copying paths on the way down: a body may nest deeper than the stack, and as deep as its size allows.
+ * What a JSON body may hold that no schema can read: half a surrogate pair ("\ud800", which JSON may escape, is
+ * no character: it cannot be stored as UTF-8, nor become an id), in a value or a key, and a key "__proto__".
+ * Without recursion, and without copying paths on the way down: a body may nest deeper than the stack, and as
+ * deep as its size allows.
  */
-function illFormedStrings(body: unknown): PropertyKey[][] {
-  const found: PropertyKey[][] = [];
+function unreadableParts(body: unknown): { path: string; code: string; message: string }[] {
+  const found: { path: string; code: string; message: string }[] = [];
+  const report = (place: Place | null, problem: { code: string; message: string }) => found.push({ path: jsonPath(pathOf(place)), ...problem });
   const pending: [unknown, Place | null][] = [[body, null]];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [value, place] = next;
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) found.push(pathOf(place));
+      if (LONE_SURROGATE.test(value)) report(place, ILL_FORMED);
     } else if (typeof value === 'object' && value !== null) {
       const array = Array.isArray(value);
       for (const [key, item] of Object.entries(value)) {
         const at: Place = { parent: place, key: array ? Number(key) : key };
-        if (!array && LONE_SURROGATE.test(key)) found.push(pathOf(at));
+        if (!array && LONE_SURROGATE.test(key)) report(at, ILL_FORMED);
+        else if (!array && key === '__proto__') report(at, PROTO_KEY);
         else pending.push([item, at]);
       }
     }
