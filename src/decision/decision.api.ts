@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { jsonResponse, PROBLEMS, route, WRITTEN } from '../http/openapi';
-import { dateSchema, idSchema, textSchema, wholeNumber } from '../http/schemas';
+import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
 
 const details = {
   council: textSchema(300),
   convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
   session: wholeNumber(1, 1000),
-  number: z.string().trim().min(1).max(100).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
+  number: plainText(z.string().trim().min(1).max(100)).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
   adoptedOn: dateSchema,
   effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
   title: textSchema(2000),

@@ -71,18 +71,15 @@ export const amountSchema = z
 /** Control characters but tab and line breaks: no document, CSV or screen shows them, so text that holds one is refused. */
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
 
-export const textSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max)
-    .refine((text) => !CONTROL_CHARACTER.test(text), 'holds a control character (such as U+0000), which is not text');
+/** Any text the API stores: a name, a title, a note, a number, an id. */
+export const plainText = (schema: z.ZodString) => schema.refine((text) => !CONTROL_CHARACTER.test(text), 'holds a control character (such as U+0000), which is not text');
+
+export const textSchema = (max: number) => plainText(z.string().trim().min(1, 'must not be empty').max(max));
 
 /** Also the router's limit on a path segment: a longer one cannot be an id (414). */
 export const ID_MAX_LENGTH = 100;
 
-export const idSchema = z.string().trim().min(1).max(ID_MAX_LENGTH);
+export const idSchema = plainText(z.string().trim().min(1).max(ID_MAX_LENGTH));
 
 export const programmeIdSchema = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { amountOut, jsonResponse, PROBLEMS, periodSchema, route, totalsSchema, WRITTEN } from '../http/openapi';
-import { amountSchema, dateSchema, idSchema, instantSchema, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
+import { amountSchema, dateSchema, idSchema, instantSchema, plainText, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
 
 /** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
 
@@ -63,7 +63,7 @@ export const amendmentBodySchema = z
   .object({
     decisionId: idSchema,
     effectiveFrom: dateSchema.optional(),
-    note: z.string().trim().max(2000).optional(),
+    note: plainText(z.string().trim().max(2000)).optional(),
     changes: z.array(changeSchema).min(1, 'an amendment makes at least one change').max(500),
   })
   .strict()

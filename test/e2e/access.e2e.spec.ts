@@ -327,6 +327,10 @@ describe('problems, headers and operations', () => {
       { path: '$.changes[0].expectedResults[0]', code: 'custom', message: expect.stringContaining('control character') },
     ]);
     await t.http.post(`${P}/amendments/any/revocation`).set(t.as('secretariat')).send({ reason: 'помилка\u007f' }).expect(400);
+    const note = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', note: 'примітка\u0000', changes: [{ op: 'extendPeriod', to: 2027 }] }).expect(400);
+    expect(note.body.problems).toEqual([expect.objectContaining({ path: '$.note', message: expect.stringContaining('control character') })]);
+    const number = await postDecision(t, { session: 52, number: '78\u0000-1', adoptedOn: '2025-07-03' }).expect(400);
+    expect(number.body.problems).toEqual([expect.objectContaining({ path: '$.number', message: expect.stringContaining('control character') })]);
     expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
     await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ\tкультури\nта туризму' }).expect(201);
   });

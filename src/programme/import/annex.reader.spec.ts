@@ -268,6 +268,29 @@ describe('readAnnex', () => {
     });
   });
 
+  describe('given control characters in the text', () => {
+    it('then a line break inside a cell (Word writes U+000B) is read as a space, without a warning', () => {
+      // given 1.1's title broken over two lines of its cell
+      const title = measure(annexOf(readAnnex(korosten)), '1.1').title;
+      const doc = korosten.replace('Членський внесок до', 'Членський внесок\u000bдо');
+      // when
+      const reading = readAnnex(doc);
+      // then
+      expect(measure(annexOf(reading), '1.1').title).toBe(title);
+      expect(warningsOf(reading)).toEqual(warningsOf(readAnnex(korosten)));
+    });
+
+    it('then any other is read as a space too, with a warning on its line', () => {
+      // given a NUL pasted into 1.1's title
+      const doc = korosten.replace('Членський внесок до', 'Членський\u0000внесок до');
+      // when
+      const reading = readAnnex(doc);
+      // then
+      expect(measure(annexOf(reading), '1.1').title).toMatch(/^Членський внесок до/);
+      expect(warningsOf(reading)).toEqual(expect.arrayContaining([{ line: 18, message: 'a control character (U+0000) is read as a space' }]));
+    });
+  });
+
   describe('given amounts that no longer add up to the stated totals', () => {
     it('then a changed measure amount warns on every total it breaks, naming stated and computed amounts', () => {
       // given 1.1 costs 76,00 instead of 75,00 in 2024

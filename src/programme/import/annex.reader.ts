@@ -10,19 +10,37 @@ import type {
   AnnexSection,
 } from './annex.model';
 
+/** Control characters but the tab: Word's line break inside a cell (U+000B), and what a pasted document may carry. */
+const CONTROL_CHARACTERS = /[^\P{Cc}\t]/gu;
+
+/**
+ * A line with its control characters read as spaces: they are no text (the API refuses them in what it is sent).
+ * Word's line break inside a cell is one, and common: only the others are worth a warning.
+ */
+function printable(line: string, number: number, warnings: AnnexProblem[]): string {
+  const found = line.match(CONTROL_CHARACTERS);
+  if (!found) return line;
+  const other = found.find((c) => c !== '\u000b');
+  if (other) warnings.push({ line: number, message: `a control character (U+${other.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}) is read as a space` });
+  return line.replace(CONTROL_CHARACTERS, ' ');
+}
+
 /**
  * Reads a programme annex as a Word table comes out as text: one row per line, cells separated by tabs,
  * a blank line wherever a page ends. Columns: № | direction | measure | term | executors | funding source |
  * one amount column per year | expected results.
  */
 export function readAnnex(text: string): AnnexReading {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const warnings: AnnexProblem[] = [];
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line, index) => printable(line, index + 1, warnings));
   const mend = wordMender(lines);
   const tidy = (cell: string) => rejoinHyphenated(mend(cell));
   const firstRow = lines.findIndex((l) => l.includes('\t'));
   if (firstRow < 0) return { ok: false, errors: [{ line: 1, message: 'no table (no tab-separated rows) in the document' }] };
 
-  const warnings: AnnexProblem[] = [];
   const errors: AnnexProblem[] = [];
   const prelude = paragraphsOf(lines.slice(0, firstRow), tidy);
   const decision = readDecision(prelude, warnings);
