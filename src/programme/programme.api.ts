@@ -137,7 +137,7 @@ const measureView = z
   .strict()
   .openapi('Measure');
 
-const programmeViewSchema = z
+export const programmeViewSchema = z
   .object({
     id: z.string(),
     title: z.string(),

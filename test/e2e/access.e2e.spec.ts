@@ -93,7 +93,7 @@ const ROUTES: readonly Route[] = [
     url: (f) => `${P}/amendments/${f.amendmentToRevoke}/revocation`,
     body: () => ({ reason: 'entered against the wrong measure' }),
   },
-  { method: 'get', path: '/api/v1/programmes/{id}/export', access: 'public', url: () => `${P}/export?format=csv` },
+  { method: 'get', path: '/api/v1/programmes/{id}/export', access: 'public', url: () => `${P}/export?format=json` },
   { method: 'get', path: '/api/v1/programmes/{id}/diff/export', access: 'public', url: () => `${P}/diff/export?from=2024-03-01&to=2025-06-01` },
   { method: 'get', path: '/api/v1/opendata/programmes.csv', access: 'public', url: () => '/api/v1/opendata/programmes.csv' },
   { method: 'get', path: '/api/v1/opendata/amendments.csv', access: 'public', url: () => '/api/v1/opendata/amendments.csv' },
