@@ -340,6 +340,17 @@ async function checkReadSide(world: World, probes: readonly Probe[]): Promise<vo
     });
     expect({ version: version.amendmentId, totals: listed[i].totals }).toEqual({ version: version.amendmentId, totals: expected && formatTotals(programmeTotals(expected)) });
   });
+  // The version list as known at each write (and just before it): the amendments in force then, the totals after each as folded then.
+  for (const knownAt of recorded.flatMap((instant) => [shiftMs(instant, -1), instant])) {
+    const known = inForce(timeline, { knownAt });
+    expect({ knownAt, versions: queries.versions(PROGRAMME, knownAt).map((v) => ({ id: v.amendmentId, totals: v.totals })) }).toEqual({
+      knownAt,
+      versions: known.map((version) => {
+        const after = versionReference(timeline, version, knownAt);
+        return { id: version.amendmentId, totals: after && formatTotals(programmeTotals(after)) };
+      }),
+    });
+  }
   coverage.versions.push(versions.length);
   coverage.superseded += world.readModels.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM programme_snapshots WHERE known_to IS NOT NULL').get()?.n ?? 0;
 }

@@ -8,13 +8,15 @@ import type { ProgrammeContent } from '../domain/programme.types';
 import { CHECKPOINT } from '../../projections/projection.runner';
 import { Statements } from '../../projections/statements';
 import { compareEffective, fold } from '../domain/timeline';
-import { programmeTotals } from '../domain/totals';
+import { programmeTotals, type Totals } from '../domain/totals';
 import { type AmendmentRow, toRecord, totalsOfRow } from './programmes.projection';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
 import { SnapshotCodec } from './snapshot.codec';
 
 /** Past every instant the store can record: "everything known". */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+/** An amendment in force as known at an instant (bound twice): recorded by then, and not yet revoked then. */
+const IN_FORCE_AS_KNOWN = 'recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)';
 const LAST_REVISION = Number.MAX_SAFE_INTEGER;
 
 /** A point on the effective axis: everything in force up to this amendment (or up to the end of a date). */
@@ -166,7 +168,7 @@ export class ProgrammeQueries {
       // The effective range between the snapshot and the limit is what bounds the scan; the planner would
       // rather take the record-time index, which runs through every amendment known by then.
       `SELECT amendment_id, decision_id, effective_from, recorded_at, changes FROM programme_amendments INDEXED BY programme_amendments_effective
-       WHERE programme_id = ? AND effective_from BETWEEN ? AND ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
+       WHERE programme_id = ? AND effective_from BETWEEN ? AND ? AND ${IN_FORCE_AS_KNOWN}
          AND (effective_from > ? OR (effective_from = ? AND revision > ?))
          AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
        ORDER BY effective_from, revision`,
@@ -208,7 +210,7 @@ export class ProgrammeQueries {
       .map((row) => row.id);
     const first = this.statements.get<unknown[], EffectiveKey>(
       `SELECT effective_from AS effectiveFrom, revision FROM programme_amendments INDEXED BY programme_amendments_by_decision
-       WHERE programme_id = ? AND decision_id = ? AND effective_from <= ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
+       WHERE programme_id = ? AND decision_id = ? AND effective_from <= ? AND ${IN_FORCE_AS_KNOWN}
          AND (effective_from < ? OR (effective_from = ? AND revision <= ?))
        ORDER BY effective_from, revision LIMIT 1`,
     );
@@ -286,45 +288,35 @@ export class ProgrammeQueries {
 
   /**
    * One version per amendment in force, in effective order, with the programme totals after it; as known at
-   * `knownAt` (default: now): recorded by then and not yet revoked then.
+   * `knownAt` (default: now).
    */
   versions(programmeId: string, knownAt?: string): VersionView[] {
-    if (knownAt === undefined) {
-      return this.db
-        .prepare<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE programme_id = ? AND revoked_at IS NULL ORDER BY effective_from, revision')
-        .all(programmeId)
-        .map((row) => this.versionOf(row));
-    }
-    const rows = this.db
-      .prepare<[string, string, string], AmendmentRow>(
-        `SELECT * FROM programme_amendments WHERE programme_id = ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?) ORDER BY effective_from, revision`,
-      )
-      .all(programmeId, knownAt, knownAt);
+    const rows = this.statements
+      .get<[string, string, string], AmendmentRow>(`SELECT * FROM programme_amendments WHERE programme_id = ? AND ${IN_FORCE_AS_KNOWN} ORDER BY effective_from, revision`)
+      .all(programmeId, knownAt ?? END_OF_TIME, knownAt ?? END_OF_TIME);
+    if (knownAt === undefined) return rows.map((row) => this.versionOf(row, totalsOfRow(row)));
     // The stored totals are those known now (an amendment recorded later may have been inserted before a version):
     // as known then, they are folded again from the amendments known then.
     let content: ProgrammeContent | null = null;
     return rows.map((row) => {
       content = fold([toRecord(row)], content);
-      return this.versionOf(row, knownAt, content);
+      return this.versionOf(row, content && programmeTotals(content), knownAt);
     });
   }
 
-  /** The last amendment a decision made to the programme (a decision may amend it more than once). */
-  versionByDecision(programmeId: string, decisionId: string, knownAt = END_OF_TIME): (VersionView & EffectiveKey) | undefined {
-    // In force as known at knownAt: recorded by then, and not yet revoked then.
-    const row = this.db
-      .prepare<[string, string, string, string], AmendmentRow>(
-        `SELECT * FROM programme_amendments WHERE programme_id = ? AND decision_id = ? AND recorded_at <= ? AND (revoked_at IS NULL OR revoked_at > ?)
-         ORDER BY effective_from DESC, revision DESC LIMIT 1`,
+  /** The last amendment a decision made to the programme (a decision may amend it more than once), as known at `knownAt`. */
+  versionByDecision(programmeId: string, decisionId: string, knownAt?: string): (VersionView & EffectiveKey) | undefined {
+    const row = this.statements
+      .get<[string, string, string, string], AmendmentRow>(
+        `SELECT * FROM programme_amendments WHERE programme_id = ? AND decision_id = ? AND ${IN_FORCE_AS_KNOWN} ORDER BY effective_from DESC, revision DESC LIMIT 1`,
       )
-      .get(programmeId, decisionId, knownAt, knownAt);
-    return row ? { ...this.versionOf(row, knownAt === END_OF_TIME ? undefined : knownAt), revision: row.revision } : undefined;
+      .get(programmeId, decisionId, knownAt ?? END_OF_TIME, knownAt ?? END_OF_TIME);
+    return row ? { ...this.versionOf(row, totalsOfRow(row), knownAt), revision: row.revision } : undefined;
   }
 
-  /** `after`: the content after this version as known at `knownAt`, where the stored totals (known now) will not do. */
-  private versionOf(row: AmendmentRow, knownAt?: string, after?: ProgrammeContent | null): VersionView {
+  /** `totals`: after this version; the decision is cited as recorded by `knownAt`. */
+  private versionOf(row: AmendmentRow, totals: Totals | null, knownAt?: string): VersionView {
     const decision = this.decisions.get(row.decision_id, knownAt);
-    const totals = after === undefined ? totalsOfRow(row) : after && programmeTotals(after);
     return {
       amendmentId: row.amendment_id,
       decisionId: row.decision_id,
