@@ -2,7 +2,7 @@ import type { DomainProblem } from '../../common/domain-error';
 import { nameKey } from '../../common/name-key';
 import { formatAmount, type Amount } from './money';
 import type { ProgrammeChange } from './programme.events';
-import type { FundingLine, Measure, ProgrammeContent, Term } from './programme.types';
+import { type FundingLine, lineOf, type Measure, type ProgrammeContent, type Term } from './programme.types';
 import { exhaustive } from '../../common/exhaustive';
 
 /**
@@ -47,6 +47,7 @@ export function checkChange(content: ProgrammeContent | null, change: ProgrammeC
       return withMeasure(content, change.data.measureId, () => []);
     case 'AllocationSet':
       return withMeasure(content, change.data.measureId, (m) => [
+        ...sourceRules(m, change.data),
         ...allocationRules(m, change.data),
         ...totalsExact(content, (change.data.amount ?? 0) - (allocationOf(m, change.data.source, change.data.year) ?? 0), ['amount']),
       ]);
@@ -93,8 +94,17 @@ function allocationRules(measure: Measure, data: { year: number; source: string;
   ];
 }
 
+/**
+ * An amount set on a source the measure had must find it there still: an amendment inserted before it that
+ * renamed or dropped the source would otherwise have it open a new co-funding line with that money.
+ */
+function sourceRules(measure: Measure, data: { source: string; existingSource?: true }): DomainProblem[] {
+  if (!data.existingSource || lineOf(measure.funding, data.source)) return [];
+  return [problem('FundingSourceNotFound', `measure ${measure.number} is no longer funded from "${data.source}" on this date`, ['fundingSource'])];
+}
+
 export function allocationOf(measure: Measure, source: string, year: number): Amount {
-  return measure.funding.find((line) => line.source === source)?.allocations[String(year)] ?? null;
+  return lineOf(measure.funding, source)?.allocations[String(year)] ?? null;
 }
 
 function termRules(content: ProgrammeContent, term: Term, funding: readonly FundingLine[]): DomainProblem[] {
@@ -116,11 +126,11 @@ function termRules(content: ProgrammeContent, term: Term, funding: readonly Fund
 }
 
 function fundingSourceRules(measure: Measure, from: string, to: string): DomainProblem[] {
-  if (!measure.funding.some((l) => l.source === from)) {
+  if (!lineOf(measure.funding, from)) {
     return [problem('FundingSourceNotFound', `measure ${measure.number} is not funded from "${from}"`, ['from'])];
   }
   // Another source of the measure under any case or spacing is taken; its own name in another case is a correction.
-  if (measure.funding.some((l) => nameKey(l.source) === nameKey(to) && (l.source !== from || to === from))) {
+  if (measure.funding.some((l) => nameKey(l.source) === nameKey(to) && (l !== lineOf(measure.funding, from) || to === from))) {
     return [problem('FundingSourceTaken', `measure ${measure.number} is already funded from "${to}"`, ['to'])];
   }
   return [];

@@ -509,7 +509,7 @@ describe('programme decider', () => {
           .when(on('2025-03-01', setAllocation('1.3', 2025, '350.00')))
           .then([
             amendmentHeader('2025-03-01', 1),
-            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00') } },
+            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), existingSource: true } },
           ]);
       });
 
@@ -518,7 +518,7 @@ describe('programme decider', () => {
           .when(on('2025-03-01', setAllocation('1.3', 2025, '350.00', { source: ` ${BUDGET.toLocaleUpperCase('uk').replace(' ', '  ')} ` })))
           .then([
             amendmentHeader('2025-03-01', 1),
-            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00') } },
+            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), existingSource: true } },
           ]);
       });
 
@@ -529,7 +529,7 @@ describe('programme decider', () => {
             amendmentHeader('2025-03-01', 1),
             {
               type: 'AllocationSet',
-              data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), expectedWas: amount('300.00') },
+              data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), expectedWas: amount('300.00'), existingSource: true },
             },
           ]);
       });
@@ -562,7 +562,7 @@ describe('programme decider', () => {
           .when(on('2025-03-01', setAllocation('2.2', 2025, '40.00', { was: null })))
           .then([
             amendmentHeader('2025-03-01', 1),
-            { type: 'AllocationSet', data: { measureId: 'm-2.2', year: 2025, source: BUDGET, amount: amount('40.00'), was: null, expectedWas: null } },
+            { type: 'AllocationSet', data: { measureId: 'm-2.2', year: 2025, source: BUDGET, amount: amount('40.00'), was: null, expectedWas: null, existingSource: true } },
           ]);
       });
 
@@ -587,7 +587,7 @@ describe('programme decider', () => {
       it('an amount can be set to none, which is recorded as null', () => {
         const outcome = registered()
           .when(on('2025-03-01', setAllocation('1.3', 2025, null)))
-          .then([amendmentHeader('2025-03-01', 1), { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: null, was: amount('300.00') } }]);
+          .then([amendmentHeader('2025-03-01', 1), { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: null, was: amount('300.00'), existingSource: true } }]);
         expect(cell(outcome.view(), '1.3', 2025)).toBeNull();
       });
 
@@ -622,7 +622,7 @@ describe('programme decider', () => {
           .when(on('2025-06-01', setAllocation('1.3', 2026, '1.00', { source: BUDGET })))
           .then([
             amendmentHeader('2025-06-01', 1),
-            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2026, source: BUDGET, amount: amount('1.00'), was: amount('300.00') } },
+            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2026, source: BUDGET, amount: amount('1.00'), was: amount('300.00'), existingSource: true } },
           ]);
       });
     });
@@ -733,7 +733,7 @@ describe('programme decider', () => {
             amendmentHeader('2025-03-01', 3),
             { type: 'ProgrammePeriodExtended', data: { to: 2027, was: 2026, expectedWas: 2026 } },
             { type: 'MeasureTermChanged', data: { measureId: 'm-1.1', term: { from: 2024, to: 2027 }, was: { from: 2024, to: 2026 } } },
-            { type: 'AllocationSet', data: { measureId: 'm-1.1', year: 2027, source: BUDGET, amount: amount('80.00'), was: null } },
+            { type: 'AllocationSet', data: { measureId: 'm-1.1', year: 2027, source: BUDGET, amount: amount('80.00'), was: null, existingSource: true } },
           ]);
         expect(outcome.view()?.period).toEqual({ from: 2024, to: 2027 });
         expect(outcome.view({ asOf: '2025-02-28' })?.period).toEqual({ from: 2024, to: 2026 });
@@ -806,7 +806,7 @@ describe('programme decider', () => {
       const renumbered = () => given(programmeRegistered(), amendment({ effectiveFrom: '2025-01-01', changes: [renumber('1.3', '1.5')] }));
       const allocationSetOn = (effectiveFrom: string, year: number) => [
         amendmentHeader(effectiveFrom, 1),
-        { type: 'AllocationSet' as const, data: { measureId: 'm-1.3', year, source: BUDGET, amount: amount('350.00'), was: amount('300.00') } },
+        { type: 'AllocationSet' as const, data: { measureId: 'm-1.3', year, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), existingSource: true as const } },
       ];
 
       it('"1.5" names it from 2025-01-01 on', () => {
@@ -876,7 +876,7 @@ describe('programme decider', () => {
           .when(amendment({ decision: { id: 'd-1990', effectiveFrom: '2025-05-14' }, note: 'зміни до 1.3', changes: [setAllocation('1.3', 2025, '350.00')] }))
           .then([
             amendmentHeader('2025-05-14', 1, { decisionId: 'd-1990', note: 'зміни до 1.3' }),
-            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00') } },
+            { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), existingSource: true } },
           ]);
       });
 
@@ -913,7 +913,7 @@ describe('programme decider', () => {
                 expectedResults: ['Досягнуто результату'],
               },
             },
-            { type: 'AllocationSet', data: { measureId: 'm-1.6', year: 2026, source: BUDGET, amount: amount('25.00'), was: amount('20.00'), expectedWas: amount('20.00') } },
+            { type: 'AllocationSet', data: { measureId: 'm-1.6', year: 2026, source: BUDGET, amount: amount('25.00'), was: amount('20.00'), expectedWas: amount('20.00'), existingSource: true } },
           ]);
       });
 
@@ -958,7 +958,7 @@ describe('programme decider', () => {
         .when(amendment({ effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00')] }))
         .then([
           amendmentHeader('2025-03-01', 1),
-          { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00') } },
+          { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: BUDGET, amount: amount('350.00'), was: amount('300.00'), existingSource: true } },
         ]);
       expect(outcome.history.inForce()).toEqual([INITIAL_AMENDMENT, 'a@2025-03-01', 'a@2025-06-01']);
       const cells = (asOf: string) => [cell(outcome.view({ asOf }), '1.3', 2025), cell(outcome.view({ asOf }), '1.3', 2026)];
@@ -973,8 +973,33 @@ describe('programme decider', () => {
         .when(amendment({ effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2024, '320.00', { was: '300.00' })] }))
         .then([
           amendmentHeader('2025-03-01', 1),
-          { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2024, source: BUDGET, amount: amount('320.00'), was: amount('300.00'), expectedWas: amount('300.00') } },
+          { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2024, source: BUDGET, amount: amount('320.00'), was: amount('300.00'), expectedWas: amount('300.00'), existingSource: true } },
         ]);
+    });
+
+    it('renaming a funding source before a later allocation on it is a TimelineConflict naming that amendment, not a second line', () => {
+      // 1.3 gets 301.00 for 2025 from its budget from 2025-06-01; a rename of that budget is then entered as of 2025-01-01
+      given(programmeRegistered(), amendment({ id: 'a-june', effectiveFrom: '2025-06-01', changes: [setAllocation('1.3', 2025, '301.00')] }))
+        .when(amendment({ effectiveFrom: '2025-01-01', changes: [changeFundingSource('1.3', 'Інші джерела')] }))
+        .thenFails('TimelineConflict', {
+          kind: 'conflict',
+          conflictingAmendments: ['a-june'],
+          problems: [{ code: 'TimelineConflict', details: { amendmentId: 'a-june', rule: 'FundingSourceNotFound' } }],
+        });
+    });
+
+    it('a source spelt another way by a retroactive amendment is the same line in every order of recording', () => {
+      // 1.3 is co-funded from a regional budget from 2025-03-20; an amendment entered later, effective 2025-01-10, spells it in lower case
+      const regionalLower = REGIONAL.toLocaleLowerCase('uk');
+      const outcome = given(programmeRegistered(), amendment({ effectiveFrom: '2025-03-20', changes: [setAllocation('1.3', 2025, '33.33', { source: REGIONAL })] }))
+        .when(amendment({ effectiveFrom: '2025-01-10', changes: [setAllocation('1.3', 2025, '10.00', { source: regionalLower })] }))
+        .then([amendmentHeader('2025-01-10', 1), { type: 'AllocationSet', data: { measureId: 'm-1.3', year: 2025, source: regionalLower, amount: amount('10.00'), was: null } }]);
+      // then as of the later date the measure has one regional line, with the later amount, as if recorded in effective order
+      const lines = measureIn(outcome.view({ asOf: '2025-03-20' }), '1.3')?.funding.map((line) => [line.source, line.allocations['2025']]);
+      expect(lines).toEqual([
+        [BUDGET, amount('300.00')],
+        [regionalLower, amount('33.33')],
+      ]);
     });
 
     it('removing a measure before a later allocation on it is a TimelineConflict naming that amendment', () => {
@@ -1177,6 +1202,7 @@ describe('programme decider', () => {
               amount: amount('350.00'),
               was: amount('300.00'),
               expectedWas: amount('300.00'),
+              existingSource: true,
             },
           },
         ]);

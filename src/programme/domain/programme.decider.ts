@@ -3,9 +3,8 @@ import { allocationOf, checkChange, newMeasureRules } from './change.rules';
 import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
-import { nameKey } from '../../common/name-key';
 import { evolve } from './programme.evolve';
-import { compareNumbers, type Direction, type Measure, type ProgrammeContent } from './programme.types';
+import { compareNumbers, type Direction, lineOf, type Measure, type ProgrammeContent } from './programme.types';
 import { type AmendmentRecord, compareEffective, fold, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
 
 export type Decision = ProgrammeEvent[] | DomainError;
@@ -243,7 +242,8 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
         return fail('FundingSourceRequired', `measure ${measure.number} has ${measure.funding.length} funding sources: name one`, ['fundingSource']);
       }
       const was = allocationOf(measure, source, change.year);
-      return [{ type: 'AllocationSet', data: { measureId, year: change.year, source, amount: change.amount, was, ...optional('expectedWas', change.was) } }];
+      const existingSource = lineOf(measure.funding, source) ? { existingSource: true as const } : {};
+      return [{ type: 'AllocationSet', data: { measureId, year: change.year, source, amount: change.amount, was, ...optional('expectedWas', change.was), ...existingSource } }];
     }
     case 'assignExecutor': {
       const unusable = executorProblem(change.executor, executors, ['executor']);
@@ -324,8 +324,7 @@ function directionOfSiblings(content: ProgrammeContent, number: string): string 
  * its "Бюджет громади", not a new co-funding source beside it. A name it has in no form is a new source.
  */
 function sourceNamed(measure: Measure, name: string): string {
-  const key = nameKey(name);
-  return measure.funding.find((line) => nameKey(line.source) === key)?.source ?? name;
+  return lineOf(measure.funding, name)?.source ?? name;
 }
 
 function soleSource(measure: Measure): string | undefined {

@@ -82,7 +82,16 @@ export interface MeasureRemoved {
 
 export interface AllocationSet {
   readonly type: 'AllocationSet';
-  readonly data: Replacement<Amount> & { readonly year: number; readonly source: string; readonly amount: Amount };
+  readonly data: Replacement<Amount> & {
+    readonly year: number;
+    readonly source: string;
+    readonly amount: Amount;
+    /**
+     * Set when the measure had the source as it was decided (absent when the change opened a new co-funding
+     * line, and in events written before it existed): the timeline then checks the source is still there.
+     */
+    readonly existingSource?: true;
+  };
 }
 
 export interface ExecutorAssigned {

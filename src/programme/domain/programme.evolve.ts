@@ -1,6 +1,6 @@
 import { exhaustive } from '../../common/exhaustive';
 import type { ProgrammeChange } from './programme.events';
-import type { FundingLine, Measure, ProgrammeContent } from './programme.types';
+import { type FundingLine, lineOf, type Measure, type ProgrammeContent } from './programme.types';
 
 /**
  * Folds one change into the content. Events are facts: evolve never checks and never throws; a change that
@@ -48,9 +48,10 @@ export function evolve(content: ProgrammeContent | null, change: ProgrammeChange
       }));
     case 'FundingSourceChanged': {
       const { from, to } = change.data;
-      return updateMeasure(content, change.data.measureId, (m) => ({
-        funding: m.funding.map((line) => (line.source === from ? { ...line, source: to } : line)),
-      }));
+      return updateMeasure(content, change.data.measureId, (m) => {
+        const renamed = lineOf(m.funding, from);
+        return { funding: m.funding.map((line) => (line === renamed ? { ...line, source: to } : line)) };
+      });
     }
     case 'ProgrammePeriodExtended':
       return { ...content, period: { ...content.period, to: change.data.to } };
@@ -66,6 +67,7 @@ function updateMeasure(content: ProgrammeContent, measureId: string, patch: (m: 
 /** A source the measure does not have yet becomes a new funding line (co-funding from another budget). */
 function setAllocation(funding: readonly FundingLine[], source: string, year: number, amount: FundingLine['allocations'][string]): FundingLine[] {
   const key = String(year);
-  if (!funding.some((line) => line.source === source)) return [...funding, { source, allocations: { [key]: amount } }];
-  return funding.map((line) => (line.source === source ? { ...line, allocations: { ...line.allocations, [key]: amount } } : line));
+  const found = lineOf(funding, source);
+  if (!found) return [...funding, { source, allocations: { [key]: amount } }];
+  return funding.map((line) => (line === found ? { ...line, allocations: { ...line.allocations, [key]: amount } } : line));
 }

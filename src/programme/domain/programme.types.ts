@@ -1,3 +1,4 @@
+import { nameKey } from '../../common/name-key';
 import type { Amount } from './money';
 
 /** The programme's content at one point of its timeline. Totals are never stored: see totals.ts. */
@@ -13,6 +14,15 @@ export interface FundingLine {
   readonly source: string;
   /** Year ("2024") → amount; null = none. */
   readonly allocations: Readonly<Record<string, Amount>>;
+}
+
+/**
+ * A measure's funding line for a source, whatever case and spacing name it: the decider, every rule and the fold
+ * find lines so, or an amendment inserted before another could spell one source two ways and fund it twice.
+ */
+export function lineOf(funding: readonly FundingLine[], source: string): FundingLine | undefined {
+  const key = nameKey(source);
+  return funding.find((line) => nameKey(line.source) === key);
 }
 
 export interface Measure {
