@@ -1,4 +1,4 @@
-import { type Amount, formatAmount, formatForDocument, type Kopecks, kopecks, parseAmount, sumAmounts, totalOf, ZERO } from './money';
+import { type Amount, documentText, formatAmount, formatForDocument, type Kopecks, kopecks, parseAmount, sumAmounts, totalOf, ZERO } from './money';
 
 /** 1 thousand UAH = 100 000 kopecks. */
 const THOUSAND = 100_000;
@@ -139,6 +139,9 @@ describe('amounts as documents write them', () => {
     expect(formatForDocument(parsed('1234567.5'))).toBe('1 234 567,50');
     expect(formatForDocument(parsed('75'))).toBe('75,00');
     expect(formatForDocument(null)).toBe('---');
+    // a total past the whole digits one amount may have (2^53 kopecks), as the API writes it
+    expect(documentText('90071992547.40991')).toBe('90 071 992 547,40991');
+    expect(documentText(formatAmount(kopecks(Number.MAX_SAFE_INTEGER)))).toBe('90 071 992 547,40991');
   });
 
   it('reads back to the same amount', () => {

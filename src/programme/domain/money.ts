@@ -53,7 +53,14 @@ export function formatAmount(amount: Amount): string | null {
 
 /** As the council's documents write it: "2 000,00", "32,89", and "---" for none. */
 export function formatForDocument(amount: Amount): string {
-  const text = formatAmount(amount);
+  return documentText(formatAmount(amount));
+}
+
+/**
+ * The same, from an amount as the API writes it ("2000.00"): a total may reach more whole digits than one
+ * amount that parseAmount takes, so it is regrouped as text, not parsed again.
+ */
+export function documentText(text: string | null): string {
   if (text === null) return '---';
   const [whole, fraction] = text.split('.');
   return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${fraction}`;

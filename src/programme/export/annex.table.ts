@@ -1,5 +1,5 @@
 import { documentDate } from '../../decision/domain/decision.decider';
-import { type Amount, formatForDocument, parseAmount } from '../domain/money';
+import { documentText } from '../domain/money';
 import type { ProgrammeDiff } from '../read/programme.diff';
 import type { MeasureView, ProgrammeView } from '../read/programme.view';
 
@@ -17,13 +17,6 @@ export interface GridRow {
   /** Sections and totals are set apart in print. */
   readonly kind: 'section' | 'item' | 'total';
   readonly cells: readonly string[];
-}
-
-/** The API's decimal strings ("2000.00", null) as documents write amounts ("2 000,00", "---"). */
-export function documentAmount(text: string | null): string {
-  if (text === null) return formatForDocument(null);
-  const parsed = parseAmount(text);
-  return parsed.ok ? formatForDocument(parsed.amount as Amount) : text;
 }
 
 const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.` : `${from}-${to} рр.`);
@@ -48,23 +41,23 @@ export function annexGrid(view: ProgrammeView): Grid {
             term(measure.term),
             measure.executors.map((e) => e.name).join(', '),
             first?.source ?? '',
-            ...years.map((y) => documentAmount((first ?? measure).allocations[y] ?? null)),
+            ...years.map((y) => documentText((first ?? measure).allocations[y] ?? null)),
             measure.expectedResults.map((r) => `-${r}`).join(' '),
           ],
         });
         for (const source of further) {
-          rows.push({ kind: 'item', cells: ['', '', '', '', '', source.source, ...years.map((y) => documentAmount(source.allocations[y] ?? null)), ''] });
+          rows.push({ kind: 'item', cells: ['', '', '', '', '', source.source, ...years.map((y) => documentText(source.allocations[y] ?? null)), ''] });
         }
       });
     }
-    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentAmount(section.totals.byYear[y])), ''] });
+    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''] });
   }
   const numbers = view.sections.map((s) => s.number);
   if (numbers.length > 0) {
     const range = numbers.length === 1 ? numbers[0] : `${numbers[0]}-${numbers[numbers.length - 1]}`;
-    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentAmount(view.totals.byYear[y])), ''] });
+    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''] });
   }
-  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentAmount(view.totals.overall), ...blankAmounts.slice(1), ''] });
+  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''] });
   return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, rows };
 }
 
@@ -89,12 +82,12 @@ function fieldLabel(field: string): string {
 /** A value of the comparative table as a reader of the decision expects it. */
 function cellOf(field: string, value: unknown): string {
   if (value === null || value === undefined) return field.startsWith('allocations.') ? '---' : '—';
-  if (field.startsWith('allocations.')) return documentAmount(value as string);
+  if (field.startsWith('allocations.')) return documentText(value as string);
   if (Array.isArray(value)) return value.join(field === 'expectedResults' ? '; ' : ', ');
   if (typeof value === 'object') {
     const v = value as { from?: number; to?: number; title?: string; allocations?: Record<string, string | null> };
     if (v.title !== undefined) {
-      const amounts = Object.entries(v.allocations ?? {}).map(([year, amount]) => `${year}: ${documentAmount(amount)}`);
+      const amounts = Object.entries(v.allocations ?? {}).map(([year, amount]) => `${year}: ${documentText(amount)}`);
       return [v.title, ...amounts].join('; ');
     }
     if (v.from !== undefined && v.to !== undefined) return v.from === v.to ? `${v.from} р.` : `${v.from}-${v.to} рр.`;
@@ -112,9 +105,9 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
       ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field), cellOf(row.field, row.was), cellOf(row.field, row.became)] })),
       ...years.map((year) => ({
         kind: 'total' as const,
-        cells: ['', `Всього на ${year} рік, тис. грн`, documentAmount(diff.totals.was.byYear[year] ?? null), documentAmount(diff.totals.became.byYear[year] ?? null)],
+        cells: ['', `Всього на ${year} рік, тис. грн`, documentText(diff.totals.was.byYear[year] ?? null), documentText(diff.totals.became.byYear[year] ?? null)],
       })),
-      { kind: 'total', cells: ['', 'Всього по Програмі, тис. грн', documentAmount(diff.totals.was.overall), documentAmount(diff.totals.became.overall)] },
+      { kind: 'total', cells: ['', 'Всього по Програмі, тис. грн', documentText(diff.totals.was.overall), documentText(diff.totals.became.overall)] },
     ],
   };
 }
