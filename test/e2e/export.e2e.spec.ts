@@ -2,7 +2,7 @@ import type { Response } from 'supertest';
 import { annexGrid } from '../../src/programme/export/annex.table';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
-import { postDecision } from '../support/http-programmes';
+import { amend, freshCopy, postDecision, registerDecision } from '../support/http-programmes';
 
 /** Supertest keeps binary bodies (docx) as a Buffer. */
 function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
@@ -164,5 +164,21 @@ describe('the links in the open-data sets', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('the annex as CSV, on a programme of its own', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp({ seed: false })));
+  afterAll(async () => t.close());
+
+  it('exports a measure with no funding source yet as a CSV row of its own, with empty amounts, as the documents show it', async () => {
+    const programmeId = await freshCopy(t, 'csv-unfunded');
+    const decisionId = await registerDecision(t, '2025-04-01');
+    const measure = { op: 'addMeasure', number: '1.7', direction: '1', title: 'Захід без фінансування', term: { from: 2025, to: 2026 }, executors: [], fundingSources: [], expectedResults: [] };
+    await amend(t, programmeId, { decisionId, changes: [measure] }).expect(201);
+    const rows = csvRows((await t.http.get(`/api/v1/programmes/${programmeId}/export?format=csv&asOf=2025-06-01`).expect(200)).text).slice(1);
+    expect(rows).toHaveLength(22);
+    expect(rows.find((r) => r.includes(',1.7,'))).toMatch(/,Захід без фінансування,2025,2026,,,,,,$/);
   });
 });

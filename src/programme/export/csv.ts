@@ -8,14 +8,15 @@ import type { ProgrammeView } from '../read/programme.view';
  * entry into force, publisher, a link.
  */
 
-/** The annex, one row per measure and funding source. */
+/** The annex, one row per measure and funding source; a measure with no source yet is a row with empty amounts. */
 export function annexCsv(view: ProgrammeView): string {
   const years = Object.keys(view.totals.byYear);
   const rows: string[][] = [];
   for (const section of view.sections) {
     for (const direction of section.directions) {
       for (const measure of direction.measures) {
-        for (const funding of measure.fundingSources) {
+        const lines = measure.fundingSources.length > 0 ? measure.fundingSources : [{ source: '', allocations: {} as Record<string, string | null> }];
+        for (const funding of lines) {
           rows.push([
             section.number,
             section.title,
