@@ -4,6 +4,9 @@ import { amountSchema, dateSchema, idSchema, instantSchema, plainText, programme
 
 /** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
 
+/** "2.11": parts without leading zeros, or "1.01" would stand beside "1.1" as another number that reads the same. */
+const measureNumber = z.string().regex(/^[1-9]\d*(\.[1-9]\d*)+$/, 'a measure number such as "2.11", its parts without leading zeros');
+
 const measureRef = idSchema.describe('a measure id, or its number as it stands at the effective date ("1.3")');
 const results = z.array(textSchema(2000)).max(50);
 
@@ -18,7 +21,7 @@ export const changeSchema = z.discriminatedUnion('op', [
       measureId: idSchema.optional(),
       direction: idSchema.optional(),
       section: idSchema.optional(),
-      number: z.string().regex(/^\d+(\.\d+)+$/, 'a measure number such as "2.11"'),
+      number: measureNumber,
       title: textSchema(4000),
       term: termSchema,
       executors: z.array(idSchema).max(50).default([]).describe('executor ids, as GET /executors lists them (not names)'),
@@ -27,7 +30,7 @@ export const changeSchema = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('rewordMeasure'), measure: measureRef, title: textSchema(4000), was: z.string().optional() }).strict(),
-  z.object({ op: z.literal('renumberMeasure'), measure: measureRef, number: z.string().regex(/^\d+(\.\d+)+$/), was: z.string().optional() }).strict(),
+  z.object({ op: z.literal('renumberMeasure'), measure: measureRef, number: measureNumber, was: z.string().optional() }).strict(),
   z.object({ op: z.literal('changeTerm'), measure: measureRef, term: termSchema, was: termSchema.optional() }).strict(),
   z.object({ op: z.literal('changeExpectedResults'), measure: measureRef, expectedResults: results, was: results.optional() }).strict(),
   z.object({ op: z.literal('removeMeasure'), measure: measureRef }).strict(),

@@ -335,6 +335,12 @@ describe('problems, headers and operations', () => {
     await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ\tкультури\nта туризму' }).expect(201);
   });
 
+  it('refuses a measure number with a leading zero in a part ("1.01" reads as "1.1"), at its path', async () => {
+    const measure = { op: 'addMeasure', number: '1.01', direction: '1', title: 'Захід', term: { from: 2025, to: 2026 }, executors: [], fundingSources: [], expectedResults: [] };
+    const res = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', changes: [measure, { op: 'renumberMeasure', measure: '1.1', number: '01.1' }] }).expect(400);
+    expect(res.body.problems.map((p: { path: string }) => p.path)).toEqual(['$.changes[0].number', '$.changes[1].number']);
+  });
+
   it('reports a date not written as YYYY-MM-DD once, in a query and in a body', async () => {
     const query = await t.http.get(`${P}?asOf=2025-1-1`).expect(400);
     expect(query.body.problems).toEqual([{ path: 'query:asOf', code: expect.any(String), message: 'a date as YYYY-MM-DD' }]);
