@@ -21,6 +21,9 @@ export interface FundingLine {
  * find lines so, or an amendment inserted before another could spell one source two ways and fund it twice.
  */
 export function lineOf(funding: readonly FundingLine[], source: string): FundingLine | undefined {
+  // The name as the line has it is the usual case, and the fold's, so it is tried before any normalising.
+  const exact = funding.find((line) => line.source === source);
+  if (exact) return exact;
   const key = nameKey(source);
   return funding.find((line) => nameKey(line.source) === key);
 }
