@@ -18,18 +18,17 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     const unreadable = this.part === 'body' ? unreadableParts(value) : [];
     if (parsed.success && unreadable.length === 0) return parsed.data;
     const issues = parsed.success ? [] : parsed.error.issues;
+    // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
+    const schemaProblems = issues.flatMap((issue) =>
+      (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
+        path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
+        code: issue.code,
+        message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
+      })),
+    );
+    // A key already reported as unreadable ("__proto__") is not reported again as one the schema does not know.
     const reported = new Set(unreadable.map((problem) => problem.path));
-    const problems = [
-      ...unreadable,
-      // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
-      ...issues.flatMap((issue) =>
-        (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
-          path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
-          code: issue.code,
-          message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
-        })),
-      ),
-    ].filter((problem, index) => index < unreadable.length || problem.code !== 'unrecognized_keys' || !reported.has(problem.path));
+    const problems = [...unreadable, ...schemaProblems.filter((problem) => problem.code !== 'unrecognized_keys' || !reported.has(problem.path))];
     throw new ProblemException(
       400,
       this.part === 'body' ? 'InvalidBody' : this.part === 'query' ? 'InvalidQuery' : 'InvalidPath',
