@@ -126,11 +126,13 @@ function termRules(content: ProgrammeContent, term: Term, funding: readonly Fund
 }
 
 function fundingSourceRules(measure: Measure, from: string, to: string): DomainProblem[] {
-  if (!lineOf(measure.funding, from)) {
+  const renamed = lineOf(measure.funding, from);
+  if (!renamed) {
     return [problem('FundingSourceNotFound', `measure ${measure.number} is not funded from "${from}"`, ['from'])];
   }
   // Another source of the measure under any case or spacing is taken; its own name in another case is a correction.
-  if (measure.funding.some((l) => nameKey(l.source) === nameKey(to) && (l !== lineOf(measure.funding, from) || to === from))) {
+  const key = nameKey(to);
+  if (measure.funding.some((l) => nameKey(l.source) === key && (l !== renamed || to === from))) {
     return [problem('FundingSourceTaken', `measure ${measure.number} is already funded from "${to}"`, ['to'])];
   }
   return [];
