@@ -87,18 +87,20 @@ export const programmeParams = z.object({ id: programmeIdSchema }).strict();
 export const amendmentParams = z.object({ id: programmeIdSchema, amendmentId: idSchema }).strict();
 export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSchema }).strict();
 
-const knownAt = instantSchema.optional().describe('as recorded by this instant; default: now');
+/** The two axes of a read (DESIGN §5), as every read that takes them names them. */
+export const asOfParameter = dateSchema.optional().describe('the date in force; default: today in Kyiv');
+export const knownAtParameter = instantSchema.optional().describe('as recorded by this instant; default: now');
 
-export const viewQuerySchema = z.object({ asOf: dateSchema.optional().describe('the date in force; default: today in Kyiv'), knownAt }).strict();
+export const viewQuerySchema = z.object({ asOf: asOfParameter, knownAt: knownAtParameter }).strict();
 
 /** A decision id, or a date: what looks like a date must be one ("2025-13-45" is a mistake, not an id). */
 export const pointSchema = idSchema
   .refine((point) => !/^\d{4}-\d{2}-\d{2}$/.test(point) || dateSchema.safeParse(point).success, 'not a calendar date')
   .describe('a decision id, or a date (YYYY-MM-DD)');
 
-export const knownAtQuerySchema = z.object({ knownAt }).strict();
+export const knownAtQuerySchema = z.object({ knownAt: knownAtParameter }).strict();
 
-export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, knownAt }).strict();
+export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, knownAt: knownAtParameter }).strict();
 
 export const auditQuerySchema = z
   .object({

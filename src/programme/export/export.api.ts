@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { PROBLEMS, route } from '../../http/openapi';
-import { dateSchema, instantSchema, programmeIdSchema } from '../../http/schemas';
-import { pointSchema, programmeViewSchema } from '../programme.api';
+import { programmeIdSchema } from '../../http/schemas';
+import { asOfParameter, knownAtParameter, pointSchema, programmeViewSchema } from '../programme.api';
 
 export const exportQuerySchema = z
   .object({
     format: z.enum(['json', 'csv', 'html', 'docx']).default('json'),
-    asOf: dateSchema.optional(),
-    knownAt: instantSchema.optional(),
+    asOf: asOfParameter,
+    knownAt: knownAtParameter,
   })
   .strict();
 
@@ -16,7 +16,7 @@ export const diffExportQuerySchema = z
     from: pointSchema,
     to: pointSchema,
     format: z.enum(['html', 'docx']).default('html'),
-    knownAt: instantSchema.optional(),
+    knownAt: knownAtParameter,
   })
   .strict();
 
