@@ -17,7 +17,7 @@ const CONTROL_CHARACTERS = /[^\P{Cc}\t]/gu;
  * A line with its control characters read as spaces: they are no text (the API refuses them in what it is sent).
  * Word's line break inside a cell is one, and common: only the others are worth a warning.
  */
-function printable(line: string, number: number, warnings: AnnexProblem[]): string {
+function controlCharactersAsSpaces(line: string, number: number, warnings: AnnexProblem[]): string {
   const found = line.match(CONTROL_CHARACTERS);
   if (!found) return line;
   const other = found.find((c) => c !== '\u000b');
@@ -35,7 +35,7 @@ export function readAnnex(text: string): AnnexReading {
   const lines = text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .map((line, index) => printable(line, index + 1, warnings));
+    .map((line, index) => controlCharactersAsSpaces(line, index + 1, warnings));
   const mend = wordMender(lines);
   const tidy = (cell: string) => rejoinHyphenated(mend(cell));
   const firstRow = lines.findIndex((l) => l.includes('\t'));
