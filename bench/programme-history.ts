@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { todayInKyiv } from '../src/common/clock';
 import { isDomainError } from '../src/common/domain-error';
 import { BUNDLED_SEED } from '../src/config/config.schema';
 import { decide as decideDecision, decisionStream } from '../src/decision/domain/decision.decider';
@@ -54,7 +55,7 @@ export async function buildHistory(amendments: number, progress: Progress, rando
   for (let month = 0; month < MONTHS; month++) {
     const id = randomUUID();
     const adoptedOn = isoDay(Date.UTC(2024, 2 + month, 10));
-    const command = { type: 'RegisterDecision' as const, data: { decisionId: id, council: 'Коростенська міська рада', convocation: 'VIII', session: 32 + month, number: `${1000 + month}`, adoptedOn, title: 'Про внесення змін до Програми' } };
+    const command = { type: 'RegisterDecision' as const, today: todayInKyiv(), data: { decisionId: id, council: 'Коростенська міська рада', convocation: 'VIII', session: 32 + month, number: `${1000 + month}`, adoptedOn, title: 'Про внесення змін до Програми' } };
     const outcome = await repository.execute(decisionStream(id), decisionFold, CONTEXT, (state) => decideDecision(command, state));
     if (isDomainError(outcome)) throw new Error(outcome.message);
     decisions.push({ id, effectiveFrom: adoptedOn });

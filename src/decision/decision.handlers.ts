@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { todayInKyiv } from '../common/clock';
 import { isDomainError } from '../common/domain-error';
 import { AggregateRepository, type CommandContext, deterministicId, eventByEvent } from '../event-store/aggregate.repository';
 import { formatPosition } from '../event-store/event-store.port';
@@ -78,7 +79,7 @@ export class RegisterDecisionHandler implements ICommandHandler<RegisterDecision
     // A retried request (same Idempotency-Key) names the same decision, so the retry finds its first answer.
     const decisionId = context.idempotencyKey ? deterministicId('decision', context.idempotencyKey, 0) : randomUUID();
     refuseSameAct(this.decisions, decisionId, body);
-    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'RegisterDecision', data: { decisionId, ...body } });
+    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'RegisterDecision', today: todayInKyiv(), data: { decisionId, ...body } });
   }
 }
 
@@ -94,7 +95,7 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
     const current = this.decisions.get(decisionId);
     // An unknown decision is a 404 from the decider.
     if (current) refuseSameAct(this.decisions, decisionId, { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn });
-    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'CorrectDecisionDetails', data: { decisionId, corrections: body } });
+    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } });
   }
 }
 

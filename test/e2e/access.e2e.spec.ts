@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Test } from 'supertest';
 import { ZodType } from 'zod';
+import { todayInKyiv } from '../../src/common/clock';
 import { openApiRegistry } from '../../src/http/openapi';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
@@ -290,6 +291,23 @@ describe('problems, headers and operations', () => {
     const keyed = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Idempotency-Key', 'act-6400').send({ ...act, number: '6400' }).expect(201);
     const retried = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Idempotency-Key', 'act-6400').send({ ...act, number: '6400' }).expect(201);
     expect(retried.body.id).toBe(keyed.body.id);
+  });
+
+  it('refuses a decision adopted after today (Kyiv), registered or corrected so, with 400 at adoptedOn, and writes nothing', async () => {
+    // given a registered decision, and tomorrow's date in Kyiv
+    const decision = await postDecision(t, { session: 65, number: '6600', adoptedOn: '2025-10-16' }).expect(201);
+    const tomorrow = new Date(Date.parse(`${todayInKyiv()}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
+
+    // when
+    const registered = await postDecision(t, { session: 66, number: '6700', adoptedOn: tomorrow }).expect(400);
+    const corrected = await t.http.post(`/api/v1/decisions/${decision.body.id}/corrections`).set(t.as('secretariat')).send({ adoptedOn: tomorrow }).expect(400);
+
+    // then
+    for (const res of [registered, corrected]) expect(res.body).toMatchObject({ code: 'AdoptedInFuture', problems: [{ path: '$.adoptedOn', code: 'AdoptedInFuture' }] });
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+    // and an effective date ahead is what decisions often have
+    await postDecision(t, { session: 66, number: '6700', adoptedOn: todayInKyiv(), effectiveFrom: tomorrow }).expect(201);
   });
 
   it('names the query parameter that is not valid', async () => {

@@ -115,6 +115,19 @@ describe('POST /api/v1/programmes/import', () => {
     expect(await everything()).toEqual(before);
   });
 
+  it('refuses a header whose decision is dated after today, naming its line, and writes nothing', async () => {
+    // given the heading's date typed as 2099 for 2024
+    const document = variant({ ...OTHER_HEADING, 5: replacing('22.02.2024', '14.05.2099') });
+    const before = await everything();
+
+    // when
+    const res = await importing({ programmeId: 'adopted-in-2099', document }).expect(400);
+
+    // then the problem names the line the decision reference starts on (the heading runs over lines 3–5)
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: '$.document', code: 'AdoptedInFuture', line: 3, message: expect.stringMatching(/^line 3: .*2099-05-14/) })]);
+    expect(await everything()).toEqual(before);
+  });
+
   it('refuses the same document imported twice under the same id, writing nothing the second time', async () => {
     // given
     const first = await importing({ programmeId: 'imported-twice', document: ANNEX }).expect(201);

@@ -33,15 +33,20 @@ const details = {
   title: 'Про затвердження Програми розвитку місцевого самоврядування',
 } as const;
 
-const register = (overrides: Partial<Extract<DecisionCommand, { type: 'RegisterDecision' }>['data']> = {}): DecisionCommand => ({
+/** The date the commands are decided on: a day after the session of the example. */
+const TODAY = '2024-02-23';
+
+const register = (overrides: Partial<Extract<DecisionCommand, { type: 'RegisterDecision' }>['data']> = {}, today = TODAY): DecisionCommand => ({
   type: 'RegisterDecision',
+  today,
   data: { decisionId: 'd-31', ...details, ...overrides },
 });
 
 const registered: DecisionEvent = { type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2024-02-22' } };
 
-const correct = (corrections: Extract<DecisionCommand, { type: 'CorrectDecisionDetails' }>['data']['corrections']): DecisionCommand => ({
+const correct = (corrections: Extract<DecisionCommand, { type: 'CorrectDecisionDetails' }>['data']['corrections'], today = TODAY): DecisionCommand => ({
   type: 'CorrectDecisionDetails',
+  today,
   data: { decisionId: 'd-31', corrections },
 });
 
@@ -62,6 +67,15 @@ describe('decision decider', () => {
       given()
         .when(register({ number: '4157-55/2025' }))
         .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, number: '4157-55/2025', effectiveFrom: '2024-02-22' } }]);
+    });
+
+    it('a decision adopted on the day it is registered is accepted; one adopted after that is AdoptedInFuture, whatever its effective date', () => {
+      given().when(register({}, '2024-02-22')).then([registered]);
+      const refused = given().when(register({ adoptedOn: '2024-02-24' })).thenFails('AdoptedInFuture', 'invalid');
+      expect(refused.problems).toEqual([expect.objectContaining({ path: ['adoptedOn'] })]);
+      given()
+        .when(register({ effectiveFrom: '2025-01-01' }))
+        .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2025-01-01' } }]);
     });
 
     it('a decision is registered once (DecisionAlreadyRegistered)', () => {
@@ -127,6 +141,13 @@ describe('decision decider', () => {
       given(registered).when(correct({ session: 31, number: null })).thenFails('NothingToCorrect', 'conflict');
       given(registered).when(correct({})).thenFails('NothingToCorrect', 'conflict');
       given(registered).when(correct({ title: undefined })).thenFails('NothingToCorrect', 'conflict');
+    });
+
+    it('an adoption date corrected to after today is AdoptedInFuture; other corrections do not look at the date', () => {
+      given(registered).when(correct({ adoptedOn: '2024-03-01' })).thenFails('AdoptedInFuture', 'invalid');
+      given(registered)
+        .when(correct({ number: '123' }, '2024-02-22'))
+        .then([{ type: 'DecisionDetailsCorrected', data: { decisionId: 'd-31', corrected: { number: '123' }, was: { number: null } } }]);
     });
 
     it('an unregistered decision is DecisionNotFound', () => {

@@ -22,9 +22,10 @@ export type DecisionEvent =
   | { readonly type: 'DecisionRegistered'; readonly data: { readonly decisionId: string } & DecisionDetails }
   | { readonly type: 'DecisionDetailsCorrected'; readonly data: { readonly decisionId: string; readonly corrected: Partial<DecisionDetails>; readonly was: Partial<DecisionDetails> } };
 
+/** `today`: the date in Kyiv when the command is decided; a decision cannot have been adopted after it. */
 export type DecisionCommand =
-  | { readonly type: 'RegisterDecision'; readonly data: { readonly decisionId: string } & Omit<DecisionDetails, 'effectiveFrom'> & { readonly effectiveFrom?: string } }
-  | { readonly type: 'CorrectDecisionDetails'; readonly data: { readonly decisionId: string; readonly corrections: Partial<DecisionDetails> } };
+  | { readonly type: 'RegisterDecision'; readonly today: string; readonly data: { readonly decisionId: string } & Omit<DecisionDetails, 'effectiveFrom'> & { readonly effectiveFrom?: string } }
+  | { readonly type: 'CorrectDecisionDetails'; readonly today: string; readonly data: { readonly decisionId: string; readonly corrections: Partial<DecisionDetails> } };
 
 export type Decision = { readonly status: 'unknown' } | ({ readonly status: 'registered'; readonly id: string } & DecisionDetails);
 
@@ -36,11 +37,15 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
   switch (command.type) {
     case 'RegisterDecision': {
       if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
+      const notYet = adoptedAfter(command.today, command.data.adoptedOn);
+      if (notYet) return notYet;
       const { effectiveFrom, ...details } = command.data;
       return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
     }
     case 'CorrectDecisionDetails': {
       if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
+      const notYet = adoptedAfter(command.today, command.data.corrections.adoptedOn);
+      if (notYet) return notYet;
       const corrections = withDefaultEffectiveDate(command.data.corrections, state);
       const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
       if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered', [{ code: 'NothingToCorrect', message: 'every field is as registered', path: [] }]);
@@ -50,6 +55,16 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
     default:
       return exhaustive(command);
   }
+}
+
+/**
+ * An adoption date after today is a typing error (2052 for 2025), not a decision yet to come: a session's
+ * decisions are registered once it has adopted them. Their effective date may lie ahead, as it often does.
+ */
+function adoptedAfter(today: string, adoptedOn: string | undefined): DomainError | undefined {
+  if (adoptedOn === undefined || adoptedOn <= today) return undefined;
+  const message = `a decision adopted on ${adoptedOn} is not adopted yet: today is ${today} in Kyiv`;
+  return domainError('invalid', 'AdoptedInFuture', message, [{ code: 'AdoptedInFuture', message, path: ['adoptedOn'] }]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
+import { todayInKyiv } from '../../common/clock';
 import { type DomainError, isDomainError } from '../../common/domain-error';
-import { decide as decideDecision, decisionStream, type DecisionCommand } from '../../decision/domain/decision.decider';
+import { decide as decideDecision, decisionStream, type DecisionCommand, initialDecision } from '../../decision/domain/decision.decider';
 import { decisionFold } from '../../decision/decision.handlers';
 import { decide as decideExecutor, executorStream, nameAt, normalizeExecutorName } from '../../executor/domain/executor.decider';
 import { executorFold, executorIdFor } from '../../executor/executor.handlers';
@@ -174,6 +175,7 @@ export class AnnexImporter {
         ? undefined
         : {
             type: 'RegisterDecision',
+            today: todayInKyiv(),
             data: {
               decisionId,
               council: header.council,
@@ -184,6 +186,11 @@ export class AnnexImporter {
               title: `Про затвердження ${titleAsCited}`,
             },
           };
+    // Refused before anything is written, at the header's line: the request itself has no decision fields.
+    const refused = register && decideDecision(register, initialDecision);
+    if (isDomainError(refused)) {
+      throw new ProblemException(400, refused.code, refused.message, [{ path: '$.document', code: refused.code, message: `line ${header.line}: ${refused.message}`, line: header.line }]);
+    }
     return { facts: { id: decisionId, effectiveFrom: state.status === 'registered' ? state.effectiveFrom : header.adoptedOn }, register };
   }
 
