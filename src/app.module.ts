@@ -27,7 +27,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { HealthController } from './observability/health.controller';
 import { Metrics } from './observability/metrics';
 import { ExportController } from './programme/export/export.controller';
-import { ExportDiffHandler, ExportProgrammeHandler, OpenDataAmendmentsHandler, OpenDataProgrammesHandler } from './programme/export/export.handlers';
+import { ExportAuditHandler, ExportDiffHandler, ExportProgrammeHandler, OpenDataAmendmentsHandler, OpenDataProgrammesHandler } from './programme/export/export.handlers';
 import { AnnexImporter } from './programme/import/annex.importer';
 import { ImportProgrammeHandler } from './programme/import/import.handler';
 import {
@@ -211,6 +211,7 @@ export class AppModule {
         GetAuditHandler,
         ExportProgrammeHandler,
         ExportDiffHandler,
+        ExportAuditHandler,
         OpenDataProgrammesHandler,
         OpenDataAmendmentsHandler,
       ],

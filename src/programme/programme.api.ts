@@ -102,13 +102,21 @@ export const knownAtQuerySchema = z.object({ knownAt: knownAtParameter }).strict
 
 export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, knownAt: knownAtParameter }).strict();
 
-export const auditQuerySchema = z
-  .object({
-    measure: idSchema.optional().describe('a measure id, or a number the measure has carried at any time'),
-    decision: idSchema.optional(),
-    actor: idSchema.optional(),
-    from: instantSchema.optional().describe('recorded at or after'),
-    to: instantSchema.optional().describe('recorded before'),
+/** What an audit trail can be narrowed to; a page of it (JSON) and the whole of it (CSV) take the same. */
+const auditFilterFields = {
+  measure: idSchema.optional().describe('a measure id, or a number the measure has carried at any time'),
+  decision: idSchema.optional(),
+  actor: idSchema.optional(),
+  from: instantSchema.optional().describe('recorded at or after'),
+  to: instantSchema.optional().describe('recorded before'),
+};
+
+const periodInOrder = <S extends z.ZodType<{ from?: string; to?: string }>>(schema: S): S =>
+  schema.refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'the period ends before it starts', path: ['to'] });
+
+export const auditQuerySchema = periodInOrder(
+  z.object({
+    ...auditFilterFields,
     after: z.string().regex(/^\d+$/, 'the cursor from the previous page').optional(),
     // Digits only: a coercing number would also take "1e2" and "0x10".
     limit: z
@@ -118,9 +126,11 @@ export const auditQuerySchema = z
       .refine((limit) => limit >= 1 && limit <= 500, 'a whole number from 1 to 500')
       .default(100)
       .openapi({ type: 'integer', minimum: 1, maximum: 500, default: 100 }),
-  })
-  .strict()
-  .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'the period ends before it starts', path: ['to'] });
+    })
+    .strict(),
+);
+
+export const auditExportQuerySchema = periodInOrder(z.object({ ...auditFilterFields, format: z.enum(['csv']).default('csv') }).strict());
 
 const ifMatchHeader = z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') });
 

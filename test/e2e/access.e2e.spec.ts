@@ -56,6 +56,7 @@ const ROUTES: readonly Route[] = [
   { method: 'get', path: '/api/v1/programmes/{id}/versions/{decisionId}', access: 'public', url: (f) => `${P}/versions/${f.seedDecision}` },
   { method: 'get', path: '/api/v1/programmes/{id}/diff', access: 'public', url: (f) => `${P}/diff?from=${f.seedDecision}&to=2025-06-01` },
   { method: 'get', path: '/api/v1/programmes/{id}/audit', access: 'audit', url: () => `${P}/audit?limit=5` },
+  { method: 'get', path: '/api/v1/programmes/{id}/audit/export', access: 'audit', url: () => `${P}/audit/export?measure=1.1` },
   {
     method: 'post',
     path: '/api/v1/decisions',

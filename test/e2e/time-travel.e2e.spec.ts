@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Response } from 'supertest';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, measureOf, type ProgrammeView, revoke, type TotalsView, viewOf } from '../support/http-programmes';
@@ -391,6 +392,55 @@ describe('time travel: what was in force on a date, as known at an instant', () 
     it('is for auditors and the secretariat only', async () => {
       expect((await t.http.get(`${PROGRAMME}/audit`)).status).toBe(401);
       expect((await t.http.get(`${PROGRAMME}/audit`).set(t.as('secretariat'))).status).toBe(200);
+    });
+
+    describe('as CSV (GET /audit/export)', () => {
+      const csv = async (query: Record<string, string> = {}) => {
+        const res = await t.http.get(`${PROGRAMME}/audit/export`).set(t.as('auditor')).query(query).expect(200);
+        expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
+        expect(res.headers['content-disposition']).toBe(`attachment; filename="${KOROSTEN}-audit.csv"`);
+        return parse(res.text, { columns: true }) as Record<string, string>[];
+      };
+      /** The JSON pages of the same filter, followed to the end. */
+      const allPages = async (query: Record<string, string>) => {
+        const entries: AuditEntry[] = [];
+        let after: string | null = null;
+        do {
+          const page = await audit({ ...query, limit: 3, ...(after ? { after } : {}) });
+          entries.push(...page.entries);
+          after = page.next;
+        } while (after !== null);
+        return entries;
+      };
+      const cell = (value: unknown) => (value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+
+      it('holds every entry the JSON pages hold, in the same order, each decision cited beside its id', async () => {
+        const rows = await csv();
+        const entries = await allPages({});
+        expect(rows.map((row) => [row.recorded_at, row.kind, row.amendment_id, row.decision_id, row.measure_id, row.field, row.was, row.became, row.reason])).toEqual(
+          entries.map((e) => [e.recordedAt, e.kind, e.amendmentId, e.decisionId, e.measureId ?? '', e.field ?? '', cell(e.was), cell(e.became), e.reason ?? '']),
+        );
+        expect(rows.find((row) => row.decision_id === decisions.A)).toMatchObject({ decision: expect.stringMatching(/^рішення 45 сесії VIII скликання від 01\.03\.2025 № 1878$/), measure: '1.1', was: '75.00', became: '100.00' });
+        // a measure added with the approval is one cell of JSON, with its money
+        const added = rows.find((row) => row.field === 'measure' && row.measure === '1.2');
+        expect(JSON.parse(added?.became ?? 'null')).toMatchObject({ number: '1.2' });
+      });
+
+      it('takes the filters of the JSON trail', async () => {
+        const query = { measure: '2.1', from: between.AandB };
+        expect((await csv(query)).map((row) => row.amendment_id)).toEqual((await allPages(query)).map((e) => e.amendmentId));
+        expect((await csv({ decision: decisions.C })).map((row) => row.kind)).toEqual(['change', 'revocation']);
+      });
+
+      it('is for auditors and the secretariat only; a bad filter is 400, an unknown programme 404, and a page size is not taken', async () => {
+        expect((await t.http.get(`${PROGRAMME}/audit/export`)).status).toBe(401);
+        expect((await t.http.get(`${PROGRAMME}/audit/export`).set(t.as('secretariat'))).status).toBe(200);
+        const backwards = await t.http.get(`${PROGRAMME}/audit/export`).set(t.as('auditor')).query({ from: between.CandRevocation, to: between.AandB }).expect(400);
+        expect(backwards.body.problems).toEqual([expect.objectContaining({ path: 'query:to' })]);
+        const paged = await t.http.get(`${PROGRAMME}/audit/export`).set(t.as('auditor')).query({ limit: '2' }).expect(400);
+        expect(paged.body.problems).toEqual([expect.objectContaining({ path: 'query:limit' })]);
+        await t.http.get('/api/v1/programmes/nobody/audit/export').set(t.as('auditor')).expect(404);
+      });
     });
   });
 

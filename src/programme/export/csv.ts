@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { RegisteredDecision } from '../../decision/decisions.projection';
+import type { AuditEntry } from '../read/programme.queries';
 import type { ProgrammeView } from '../read/programme.view';
 
 /**
@@ -119,3 +120,30 @@ export function amendmentsCsv(acts: readonly ActRecord[]): string {
   ]);
   return stringify([header, ...rows]);
 }
+
+/**
+ * The audit trail for a spreadsheet, one row per entry in record order, the decision cited beside its id. A value
+ * that is not text (a term, a list of results, a whole measure added or removed) is its JSON; none is empty.
+ */
+export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId: string) => string): string {
+  const header = ['recorded_at', 'actor', 'kind', 'amendment_id', 'decision_id', 'decision', 'effective_from', 'measure_id', 'measure', 'field', 'funding_source', 'was', 'became', 'reason'];
+  const rows = entries.map((entry) => [
+    entry.recordedAt,
+    entry.actor ?? '',
+    entry.kind,
+    entry.amendmentId,
+    entry.decisionId,
+    citationOf(entry.decisionId),
+    entry.effectiveFrom,
+    entry.measureId ?? '',
+    entry.measureNumber ?? '',
+    entry.field ?? '',
+    entry.fundingSource ?? '',
+    valueCell(entry.was),
+    valueCell(entry.became),
+    entry.reason ?? '',
+  ]);
+  return stringify([header, ...rows]);
+}
+
+const valueCell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));

@@ -3,10 +3,12 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { CONFIG, type Config } from '../../config/config.schema';
+import { Roles } from '../../http/auth.guard';
 import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
+import { auditExportQuerySchema } from '../programme.api';
 import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export.api';
-import { ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
+import { ExportAudit, ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
 
 function send(reply: FastifyReply, file: ExportedFile): string | Buffer {
   void reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`);
@@ -45,6 +47,18 @@ export class ExportController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return send(reply, await this.queries.execute(new ExportDiff(params.id, query.from, query.to, query.format, query.knownAt)));
+  }
+
+  /** The audit trail is for those who may read it through the API: auditors and the secretariat. */
+  @Get('programmes/:id/audit/export')
+  @Roles('auditor', 'secretariat')
+  async audit(
+    @Param(new ZodPipe(exportParams, 'params')) params: z.output<typeof exportParams>,
+    @Query(new ZodPipe(auditExportQuerySchema, 'query')) query: z.output<typeof auditExportQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { format: _csv, ...filter } = query;
+    return send(reply, await this.queries.execute(new ExportAudit(params.id, filter)));
   }
 
   @Get('opendata/programmes.csv')

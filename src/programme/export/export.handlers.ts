@@ -5,9 +5,9 @@ import { citation, documentDate } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
 import { type DiffEnd, GetDiff, mustBeKnowable, mustExist, notInForce, pointParameters } from '../read/programme-read.handlers';
 import type { ProgrammeDiff } from '../read/programme.diff';
-import { ProgrammeQueries } from '../read/programme.queries';
+import { type AuditFilter, ProgrammeQueries } from '../read/programme.queries';
 import { annexGrid, comparativeGrid } from './annex.table';
-import { type ActRecord, amendmentsCsv, annexCsv, programmesCsv, type ProgrammeRecord } from './csv';
+import { type ActRecord, amendmentsCsv, annexCsv, auditCsv, programmesCsv, type ProgrammeRecord } from './csv';
 import { gridDocx, gridHtml } from './grid.render';
 
 export interface ExportedFile {
@@ -34,6 +34,13 @@ export class ExportDiff {
     readonly to: string,
     readonly format: 'html' | 'docx',
     readonly knownAt?: string,
+  ) {}
+}
+
+export class ExportAudit {
+  constructor(
+    readonly programmeId: string,
+    readonly filter: Omit<AuditFilter, 'after' | 'limit'>,
   ) {}
 }
 
@@ -91,6 +98,24 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
   private side(end: DiffEnd, knownAt: string | undefined): string {
     const decision = end.decisionId === null ? undefined : this.decisions.get(end.decisionId, knownAt);
     return decision ? `у редакції ${citation(decision)}` : `на ${documentDate(end.asOf)}`;
+  }
+}
+
+@QueryHandler(ExportAudit)
+export class ExportAuditHandler implements IQueryHandler<ExportAudit> {
+  constructor(
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+  ) {}
+
+  async execute({ programmeId, filter }: ExportAudit): Promise<ExportedFile> {
+    mustExist(this.queries, programmeId);
+    const { entries } = this.queries.audit(programmeId, filter);
+    const citationOf = (decisionId: string) => {
+      const decision = this.decisions.get(decisionId);
+      return decision ? citation(decision) : '';
+    };
+    return { contentType: 'text/csv; charset=utf-8', filename: `${programmeId}-audit.csv`, body: auditCsv(entries, citationOf) };
   }
 }
 

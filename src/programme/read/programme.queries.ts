@@ -337,7 +337,8 @@ export interface AuditFilter {
   readonly from?: string;
   readonly to?: string;
   readonly after?: number;
-  readonly limit: number;
+  /** None: every entry from `after` on (the CSV of the whole trail). */
+  readonly limit?: number;
 }
 
 export interface AuditEntry {
@@ -390,7 +391,7 @@ function measuresNamed(db: Database.Database, programmeId: string, measure: stri
     .all(programmeId, measure, number, JSON.stringify(number));
 }
 
-/** The audit trail in record order, one page after a cursor. */
+/** The audit trail in record order after a cursor: one page, or all of it. */
 export function auditPage(db: Database.Database, programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
   const where = ['programme_id = ?', 'seq > ?'];
   const args: unknown[] = [programmeId, filter.after ?? 0];
@@ -417,7 +418,8 @@ export function auditPage(db: Database.Database, programmeId: string, filter: Au
     where.push('recorded_at < ?');
     args.push(filter.to);
   }
-  const rows = db.prepare<unknown[], AuditRow>(`SELECT * FROM programme_audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, filter.limit + 1);
+  // One row past the page tells whether another follows; SQLite reads LIMIT -1 as none.
+  const rows = db.prepare<unknown[], AuditRow>(`SELECT * FROM programme_audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, filter.limit === undefined ? -1 : filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   return {
     entries: page.map((row) => ({
@@ -436,6 +438,6 @@ export function auditPage(db: Database.Database, programmeId: string, filter: Au
       became: row.became === null ? null : JSON.parse(row.became),
       reason: row.reason,
     })),
-    next: rows.length > filter.limit ? String(page[page.length - 1].seq) : null,
+    next: rows.length > page.length ? String(page[page.length - 1].seq) : null,
   };
 }
