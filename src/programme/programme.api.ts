@@ -144,7 +144,15 @@ const measureView = z
     number: z.string(),
     title: z.string(),
     term: periodSchema,
-    executors: z.array(z.object({ id: z.string(), name: z.string().describe('as on asOf') }).strict()),
+    executors: z.array(
+      z
+        .object({
+          id: z.string(),
+          name: z.string().describe('as on asOf'),
+          retiredFrom: z.string().optional().describe('only for a unit retired by asOf, which the measure still names'),
+        })
+        .strict(),
+    ),
     fundingSources: z.array(z.object({ source: z.string(), allocations: allocationsOut }).strict()),
     allocations: allocationsOut.describe('per year, summed over the funding sources; null where every source has none'),
     expectedResults: z.array(z.string()),

@@ -120,5 +120,37 @@ describe('the executor directory over time', () => {
       .send({ decisionId: after, changes: [{ op: 'assignExecutor', measure: '1.2', executor }] })
       .expect(409);
     expect(refused.body.problems).toEqual([expect.objectContaining({ code: 'ExecutorRetired', path: '$.changes[0].executor' })]);
+
+    // and the measure that still names it says, in views from the retirement on, that the unit is retired
+    const onMeasure = async (asOf: string, knownAt?: string) => {
+      const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).query({ asOf, ...(knownAt ? { knownAt } : {}) }).expect(200)).body;
+      return (view.sections as { directions: { measures: { number: string; executors: { id: string }[] }[] }[] }[])
+        .flatMap((s) => s.directions.flatMap((d) => d.measures))
+        .find((m) => m.number === '1.1')
+        ?.executors.find((e) => e.id === executor);
+    };
+    expect(await onMeasure('2025-05-31')).toEqual({ id: executor, name: 'Відділ з питань охорони праці' });
+    expect(await onMeasure('2025-06-01')).toEqual({ id: executor, name: 'Відділ з питань охорони праці', retiredFrom: '2025-06-01' });
+  });
+
+  it('marks a retired unit only in views known after its retirement was recorded', async () => {
+    // given a unit assigned to 1.4, an instant, then its retirement from 2025-02-01
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор мобілізаційної роботи' }).expect(201)).body.id;
+    await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: await decision('2025-01-10', '2003'), changes: [{ op: 'assignExecutor', measure: '1.4', executor }] })
+      .expect(201);
+    const beforeRetirement = (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).expect(200)).body.knownAt as string;
+    await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-02-01' }).expect(201);
+
+    // then the current view marks it, at once (its cached copy is dropped), and the view as known before does not
+    const marked = async (query: Record<string, string>) => {
+      const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).query(query).expect(200)).body;
+      const measure = view.sections.flatMap((s: { directions: { measures: unknown[] }[] }) => s.directions.flatMap((d) => d.measures)).find((m: { number: string }) => m.number === '1.4');
+      return measure.executors.find((e: { id: string }) => e.id === executor).retiredFrom;
+    };
+    expect(await marked({})).toBe('2025-02-01');
+    expect(await marked({ knownAt: beforeRetirement })).toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ export function auditChanges(start: ProgrammeContent | null, changes: readonly P
  * included and formatted as the view formats it, so that the trail alone accounts for every change of the totals.
  */
 function measureRecord(measure: Measure, content: ProgrammeContent | null) {
-  const view = measureView(measure, content ? yearsOf(content.period) : [], (id) => id);
+  const view = measureView(measure, content ? yearsOf(content.period) : [], (id) => ({ id, name: id }));
   return { number: view.number, title: view.title, term: view.term, executors: measure.executorIds, fundingSources: view.fundingSources, expectedResults: view.expectedResults };
 }
 

@@ -241,9 +241,11 @@ export class ProgrammeQueries {
       lastAmendment: this.lastOf(programmeId, slice),
       amendmentChain: this.chain(this.decisionsInForce(programmeId, bounds), query.knownAt),
       // Names and decision details as recorded by knownAt: a rename or a correction made later is not shown.
-      executorName: (id) => {
+      executor: (id) => {
         const executor = this.executors.get(id, query.knownAt);
-        return executor ? nameAt(executor, asOf) : id;
+        if (!executor) return { id, name: id };
+        const retired = executor.retiredFrom !== null && executor.retiredFrom <= asOf;
+        return { id, name: nameAt(executor, asOf), ...(retired ? { retiredFrom: executor.retiredFrom as string } : {}) };
       },
     });
   }

@@ -15,10 +15,17 @@ export interface MeasureView {
   readonly number: string;
   readonly title: string;
   readonly term: { readonly from: number; readonly to: number };
-  readonly executors: readonly { readonly id: string; readonly name: string }[];
+  readonly executors: readonly ExecutorView[];
   readonly fundingSources: readonly { readonly source: string; readonly allocations: Record<string, string | null> }[];
   readonly allocations: Record<string, string | null>;
   readonly expectedResults: readonly string[];
+}
+
+/** `retiredFrom` only for a unit retired by the view's date: the measure still names it until an amendment says otherwise. */
+export interface ExecutorView {
+  readonly id: string;
+  readonly name: string;
+  readonly retiredFrom?: string;
 }
 
 export interface AmendmentRef {
@@ -64,8 +71,8 @@ export interface ViewContext {
   readonly revision: number;
   readonly lastAmendment: AmendmentRef | null;
   readonly amendmentChain: string;
-  /** The executor's name valid on `asOf`. */
-  readonly executorName: (executorId: string) => string;
+  /** The executor as on `asOf`: its name then, and the date it was retired from if it was by then. */
+  readonly executor: (executorId: string) => ExecutorView;
 }
 
 export function formatTotals(totals: Totals): TotalsView {
@@ -79,13 +86,13 @@ function formatAllocations(years: readonly number[], amountOf: (year: number) =>
   return Object.fromEntries(years.map((year) => [String(year), formatAmount(amountOf(year))]));
 }
 
-export function measureView(measure: Measure, years: readonly number[], executorName: (id: string) => string): MeasureView {
+export function measureView(measure: Measure, years: readonly number[], executor: (id: string) => ExecutorView): MeasureView {
   return {
     id: measure.id,
     number: measure.number,
     title: measure.title,
     term: measure.term,
-    executors: measure.executorIds.map((id) => ({ id, name: executorName(id) })),
+    executors: measure.executorIds.map(executor),
     fundingSources: measure.funding.map((line) => ({
       source: line.source,
       allocations: formatAllocations(years, (year) => line.allocations[String(year)] ?? null),
@@ -121,7 +128,7 @@ export function programmeView(content: ProgrammeContent, context: ViewContext): 
           measures: content.measures
             .filter((m) => m.directionId === direction.id)
             .sort((a, b) => compareNumbers(a.number, b.number))
-            .map((m) => measureView(m, years, context.executorName)),
+            .map((m) => measureView(m, years, context.executor)),
         })),
     })),
     totals: formatTotals(programmeTotals(content)),
