@@ -185,7 +185,12 @@ export class AppModule {
         // Declared after the runner, which creates the tables the queries read.
         { provide: ProgrammeQueries, useFactory: (db: ReadModelDb) => new ProgrammeQueries(db.db, decisions, executors), inject: [ReadModelDb, ProjectionRunner] },
         { provide: ProgrammeViewCache, useFactory: (queries: ProgrammeQueries, runner: ProjectionRunner) => new ProgrammeViewCache(queries, runner), inject: [ProgrammeQueries, ProjectionRunner] },
-        { provide: AnnexImporter, useFactory: (repository: AggregateRepository) => new AnnexImporter(repository, { holderOf: (name) => executors.holderOf(name), sameAct: (act) => decisions.sameAct(act) }), inject: [AggregateRepository, ProjectionRunner] },
+        {
+          provide: AnnexImporter,
+          useFactory: (repository: AggregateRepository, programmes: ProgrammeQueries) =>
+            new AnnexImporter(repository, { holderOf: (name) => executors.holderOf(name), sameAct: (act) => decisions.sameAct(act), importedWithKey: (key, actor) => programmes.importedWithKey(key, actor) }),
+          inject: [AggregateRepository, ProgrammeQueries],
+        },
         { provide: TokenTable, useValue: new TokenTable(options.tokens) },
         { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(config.RATE_LIMIT_PER_MINUTE === 0 ? 0 : 10) },
         { provide: APP_GUARD, useClass: AuthGuard },

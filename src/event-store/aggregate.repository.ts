@@ -235,7 +235,7 @@ export function eventByEvent<State, Event extends { type: string; data: unknown 
   return { initial, evolve: (state, events) => events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as Event), state) };
 }
 
-function keyReused(): DomainError {
+export function keyReused(): DomainError {
   return domainError('invalid', 'IdempotencyKeyReused', 'this Idempotency-Key was used for a different request', [
     { code: 'IdempotencyKeyReused', message: 'send a new Idempotency-Key for a new request', path: ['Idempotency-Key'] },
   ]);

@@ -7,7 +7,7 @@ import { decide as decideExecutor, executorStream, nameAt, normalizeExecutorName
 import { executorFold, executorIdFor } from '../../executor/executor.handlers';
 import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { KnownExecutor } from '../../executor/executors.projection';
-import { AggregateRepository, type CommandContext, type NewEvent, type StreamFold } from '../../event-store/aggregate.repository';
+import { AggregateRepository, type CommandContext, keyReused, type NewEvent, type StreamFold } from '../../event-store/aggregate.repository';
 import type { Position } from '../../event-store/event-store.port';
 import { fromDomainError, ProblemException, type ProblemItem } from '../../http/problem';
 import type { InitialWording, ProgrammeCommand } from '../domain/programme.commands';
@@ -42,10 +42,12 @@ export interface ImportDirectory {
   holderOf(name: string): KnownExecutor | undefined;
   /** The decision registered as this act (the council's number on that date). */
   sameAct(act: Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>): RegisteredDecision | undefined;
+  /** The programme an import sent by this actor with this Idempotency-Key registered, if any. */
+  importedWithKey(idempotencyKey: string, actor: string): string | undefined;
 }
 
 /** For a store known to hold nothing yet (the first start, a benchmark's fresh store). */
-export const EMPTY_DIRECTORY: ImportDirectory = { holderOf: () => undefined, sameAct: () => undefined };
+export const EMPTY_DIRECTORY: ImportDirectory = { holderOf: () => undefined, sameAct: () => undefined, importedWithKey: () => undefined };
 
 /**
  * Turns an annex into the programme's first amendment. Everything is checked before anything is written:
@@ -81,11 +83,10 @@ export class AnnexImporter {
       ]);
     }
     // Refused before the directory entries are written: a key reused for another document must write nothing.
-    if (replay && replay.requestHash !== context.requestHash) {
-      throw new ProblemException(422, 'IdempotencyKeyReused', 'this Idempotency-Key was used for a different request', [
-        { path: 'header:Idempotency-Key', code: 'IdempotencyKeyReused', message: 'send a new Idempotency-Key for a new request' },
-      ]);
-    }
+    // Keys are kept per stream, and every import goes to the same address: one that registered another
+    // programme is found in the read models.
+    const keyedProgramme = context.idempotencyKey && this.directory.importedWithKey(context.idempotencyKey, context.actor);
+    if ((replay && replay.requestHash !== context.requestHash) || (keyedProgramme && keyedProgramme !== request.programmeId)) throw fromDomainError(keyReused());
 
     const decision = await this.decisionFor(request, annex.decision, annex.titleAsCited);
     const executors = this.executorsOf(annex, decision.facts.effectiveFrom);

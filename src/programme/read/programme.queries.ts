@@ -273,6 +273,15 @@ export class ProgrammeQueries {
     return auditPage(this.db, programmeId, filter);
   }
 
+  /** The programme whose initial wording this actor imported with this Idempotency-Key (keys are a client's own). */
+  importedWithKey(idempotencyKey: string, actor: string): string | undefined {
+    return this.statements
+      .get<[string, string], { programme_id: string }>(
+        "SELECT programme_id FROM programme_amendments WHERE initial = 1 AND json_extract(metadata, '$.idempotencyKey') = ? AND json_extract(metadata, '$.actor') = ? LIMIT 1",
+      )
+      .get(idempotencyKey, actor)?.programme_id;
+  }
+
   /** What a decision changed, in every programme. */
   amendmentsByDecision(decisionId: string): { programmeId: string; amendmentId: string; initial: boolean; effectiveFrom: string; recordedAt: string; revokedAt: string | null }[] {
     return this.statements
