@@ -38,7 +38,14 @@ export function commandContext(request: FastifyRequest, body: unknown, options: 
       { path: 'header:Idempotency-Key', code: 'too_big', message: 'at most 200 characters' },
     ]);
   }
-  const ifMatch = options.ifMatch ? parseIfMatch(request.headers['if-match'] as string | undefined) : undefined;
+  const ifMatchHeader = request.headers['if-match'] as string | undefined;
+  // RFC 9110 has a server evaluate an If-Match it receives: one ignored would let the write a client made
+  // conditional overwrite what it has not seen. Decisions and executors carry no ETag to send back.
+  if (!options.ifMatch && ifMatchHeader !== undefined) {
+    const message = 'this write is not conditional: If-Match is taken by a programme’s amendments and revocations, with the programme’s ETag';
+    throw new ProblemException(400, 'IfMatchNotTaken', message, [{ path: 'header:If-Match', code: 'IfMatchNotTaken', message }]);
+  }
+  const ifMatch = options.ifMatch ? parseIfMatch(ifMatchHeader) : undefined;
   return {
     correlationId: String(request.id),
     actor: request.caller?.actor ?? 'anonymous',

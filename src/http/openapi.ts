@@ -36,6 +36,9 @@ export const PROBLEMS = {
   503: problemResponse('Store unavailable'),
 } as const;
 
+/** For writes that are not conditional (If-Match is refused with a 400): every problem but the stale revision. */
+export const UNCONDITIONAL_PROBLEMS = Object.fromEntries(Object.entries(PROBLEMS).filter(([status]) => status !== '412')) as Omit<typeof PROBLEMS, 412>;
+
 /**
  * A JSON answer and its schema. Every 2xx schema describes what the API really sends: the conformance test
  * (test/e2e/access.e2e.spec.ts) checks the answers of every route against them, strictly.
@@ -44,7 +47,7 @@ export const jsonResponse = (description: string, schema: z.ZodType) => ({ descr
 
 /** What every write answers besides its own fields: the stream revision it reached and its position in the log. */
 export const WRITTEN = {
-  revision: z.number().int().describe('the stream revision the write reached (the ETag for If-Match)'),
+  revision: z.number().int().describe('the stream revision the write reached (of a programme: its ETag, for If-Match)'),
   position: z.string().describe('the position of the write in the log: send it back as Read-After-Position'),
 };
 

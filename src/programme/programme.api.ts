@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountOut, jsonResponse, PROBLEMS, periodSchema, route, totalsSchema, WRITTEN } from '../http/openapi';
+import { amountOut, jsonResponse, PROBLEMS, periodSchema, route, totalsSchema, UNCONDITIONAL_PROBLEMS, WRITTEN } from '../http/openapi';
 import { amountSchema, dateSchema, idSchema, instantSchema, plainText, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
 
 /** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
@@ -266,7 +266,7 @@ const programmeSummarySchema = z
   .strict()
   .openapi('ProgrammeSummary');
 
-route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } } }, responses: { 201: jsonResponse('the programme imported, and what the reader warned of', importedSchema), ...PROBLEMS } });
+route({ method: 'post', path: '/api/v1/programmes/import', summary: 'Import an annex (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: importBodySchema } } } }, responses: { 201: jsonResponse('the programme imported, and what the reader warned of', importedSchema), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'get', path: '/api/v1/programmes', summary: 'Programmes with their current totals', responses: { 200: jsonResponse('every programme', z.array(programmeSummarySchema)), 400: PROBLEMS[400] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}', summary: 'The programme view on both time axes; ETag = stream revision', request: { params: programmeParams, query: viewQuerySchema }, responses: { 200: jsonResponse('the programme view', programmeViewSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/versions', summary: 'One version per amendment in force, in effective order, as known at knownAt', request: { params: programmeParams, query: knownAtQuerySchema }, responses: { 200: jsonResponse('the versions', z.object({ programmeId: z.string(), versions: z.array(versionSchema) }).strict()), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

@@ -311,6 +311,29 @@ describe('problems, headers and operations', () => {
     await postDecision(t, { session: 66, number: '6700', adoptedOn: todayInKyiv(), effectiveFrom: tomorrow }).expect(201);
   });
 
+  it('refuses If-Match on a write that is not conditional (decisions, executors, imports) with 400 at the header, and writes nothing', async () => {
+    // given a decision and an executor, each at revision 0
+    const decision = (await postDecision(t, { session: 67, number: '6800', adoptedOn: '2025-10-23' }).expect(201)).body.id;
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань запобігання корупції' }).expect(201)).body.id;
+    const before = { decisions: (await t.http.get('/api/v1/decisions').expect(200)).body, executors: (await t.http.get('/api/v1/executors').expect(200)).body };
+
+    // when each write is sent as if it were conditional on a revision
+    const sent = [
+      t.http.post(`/api/v1/decisions/${decision}/corrections`).send({ number: '6801' }),
+      t.http.post(`/api/v1/executors/${executor}/renames`).send({ name: 'Сектор з питань запобігання корупції', effectiveFrom: '2025-11-01' }),
+      t.http.post(`/api/v1/executors/${executor}/retirement`).send({ effectiveFrom: '2025-12-01' }),
+      t.http.post('/api/v1/programmes/import').send({ programmeId: 'conditional-import', document: readFileSync(BUNDLED_SEED, 'utf8') }),
+    ];
+
+    // then
+    for (const request of sent) {
+      const res = await request.set(t.as('secretariat')).set('If-Match', '"0"').expect(400);
+      expect(res.body).toMatchObject({ code: 'IfMatchNotTaken', problems: [{ path: 'header:If-Match', code: 'IfMatchNotTaken' }] });
+    }
+    expect({ decisions: (await t.http.get('/api/v1/decisions').expect(200)).body, executors: (await t.http.get('/api/v1/executors').expect(200)).body }).toEqual(before);
+    await t.http.get('/api/v1/programmes/conditional-import').expect(404);
+  });
+
   it('names the query parameter that is not valid', async () => {
     const res = await t.http.get(`${P}?asOf=2025-02-30`).expect(400);
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);
