@@ -215,6 +215,7 @@ const diffSchema = z
           field: z.string().describe('"title", "allocations.2025", "executors", …'),
           was: z.unknown().describe('було'),
           became: z.unknown().describe('стало'),
+          fundingSource: z.string().optional().describe('for one source’s amount of a co-funded measure; the measure’s sum has a row without it'),
         })
         .strict(),
     ),

@@ -182,3 +182,38 @@ describe('the annex as CSV, on a programme of its own', () => {
     expect(rows.find((r) => r.includes(',1.7,'))).toMatch(/,Захід без фінансування,2025,2026,,,,,,$/);
   });
 });
+
+describe('the comparative table of a co-funded measure', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp({ seed: false })));
+  afterAll(async () => t.close());
+
+  it('has a row per source whose amount moved, though the measure’s sum stays, in JSON and in the document', async () => {
+    // given 1.1 co-funded from 2025-03-20 (75.00 from the budget, 25.00 from the state), then the split turned round from 2025-06-20
+    const programmeId = await freshCopy(t, 'co-funded-diff');
+    const first = await registerDecision(t, '2025-03-20');
+    const second = await registerDecision(t, '2025-06-20');
+    await amend(t, programmeId, { decisionId: first, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, fundingSource: 'Державний бюджет', amount: '25.00' }] }).expect(201);
+    const view = (await t.http.get(`/api/v1/programmes/${programmeId}?asOf=2025-04-01`).expect(200)).body;
+    const budget: string = view.sections[0].directions[0].measures[0].fundingSources[0].source;
+    await amend(t, programmeId, {
+      decisionId: second,
+      changes: [
+        { op: 'setAllocation', measure: '1.1', year: 2025, fundingSource: budget, amount: '25.00', was: '75.00' },
+        { op: 'setAllocation', measure: '1.1', year: 2025, fundingSource: 'Державний бюджет', amount: '75.00', was: '25.00' },
+      ],
+    }).expect(201);
+
+    // when
+    const diff = (await t.http.get(`/api/v1/programmes/${programmeId}/diff?from=${first}&to=${second}`).expect(200)).body;
+    const html = (await t.http.get(`/api/v1/programmes/${programmeId}/diff/export?from=${first}&to=${second}&format=html`).expect(200)).text;
+
+    // then
+    expect(diff.rows).toEqual([
+      { measureId: expect.any(String), number: '1.1', field: 'allocations.2025', fundingSource: budget, was: '75.00', became: '25.00' },
+      { measureId: expect.any(String), number: '1.1', field: 'allocations.2025', fundingSource: 'Державний бюджет', was: '25.00', became: '75.00' },
+    ]);
+    expect(diff.totals.was).toEqual(diff.totals.became);
+    expect(html).toContain('Обсяг фінансування на 2025 рік, тис. грн: Державний бюджет');
+  });
+});

@@ -74,9 +74,10 @@ const FIELDS: Record<string, string> = {
   direction: 'Напрям діяльності',
 };
 
-function fieldLabel(field: string): string {
+function fieldLabel(field: string, fundingSource?: string): string {
   const year = /^allocations\.(\d{4})$/.exec(field);
-  return year ? `Обсяг фінансування на ${year[1]} рік, тис. грн` : (FIELDS[field] ?? field);
+  if (!year) return FIELDS[field] ?? field;
+  return fundingSource === undefined ? `Обсяг фінансування на ${year[1]} рік, тис. грн` : `Обсяг фінансування на ${year[1]} рік, тис. грн: ${fundingSource}`;
 }
 
 /** A value of the comparative table as a reader of the decision expects it. */
@@ -102,7 +103,7 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
     heading: ['Порівняльна таблиця', title, `було: ${ends.from}; стало: ${ends.to}`],
     header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
     rows: [
-      ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field), cellOf(row.field, row.was), cellOf(row.field, row.became)] })),
+      ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was), cellOf(row.field, row.became)] })),
       ...years.map((year) => ({
         kind: 'total' as const,
         cells: ['', `Всього на ${year} рік, тис. грн`, documentText(diff.totals.was.byYear[year] ?? null), documentText(diff.totals.became.byYear[year] ?? null)],

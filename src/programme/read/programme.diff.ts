@@ -1,7 +1,7 @@
 import { nameAt } from '../../executor/domain/executor.decider';
 import type { KnownExecutor } from '../../executor/executors.projection';
 import { formatAmount } from '../domain/money';
-import { compareNumbers, type Measure, type ProgrammeContent, yearsOf } from '../domain/programme.types';
+import { compareNumbers, lineOf, type Measure, type ProgrammeContent, yearsOf } from '../domain/programme.types';
 import { measureYear, programmeTotals } from '../domain/totals';
 import { formatTotals, type TotalsView } from './programme.view';
 
@@ -12,6 +12,8 @@ export interface DiffRow {
   readonly field: string;
   readonly was: unknown;
   readonly became: unknown;
+  /** For an amount of one funding source of a co-funded measure (the measure's sum has a row of its own). */
+  readonly fundingSource?: string;
 }
 
 export interface ProgrammeDiff {
@@ -60,9 +62,29 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
         ['expectedResults', a.expectedResults, b.expectedResults],
       ];
       for (const [field, x, y] of fields) if (JSON.stringify(x) !== JSON.stringify(y)) rows.push({ measureId: id, number: b.number, field, was: x, became: y });
+      rows.push(...sourceRows(a, b, years));
     }
   }
   return { rows, totals: { was: formatTotals(programmeTotals(was)), became: formatTotals(programmeTotals(became)) } };
+}
+
+/**
+ * Money moved between the funding sources of a co-funded measure leaves its sums alone: a row per source the two
+ * sides share, per year its amount differs. A source on one side only is in the `fundingSources` row, its money in the sums.
+ */
+function sourceRows(was: Measure, became: Measure, years: readonly number[]): DiffRow[] {
+  if (was.funding.length < 2 && became.funding.length < 2) return [];
+  const rows: DiffRow[] = [];
+  for (const line of became.funding) {
+    const before = lineOf(was.funding, line.source);
+    if (!before) continue;
+    for (const year of years) {
+      const x = formatAmount(before.allocations[String(year)] ?? null);
+      const y = formatAmount(line.allocations[String(year)] ?? null);
+      if (x !== y) rows.push({ measureId: became.id, number: became.number, field: `allocations.${year}`, fundingSource: line.source, was: x, became: y });
+    }
+  }
+  return rows;
 }
 
 /** A row per part (section, direction) on one side only, or described otherwise on the two, in the order of `became`, then of `was`. */
