@@ -217,3 +217,26 @@ describe('the comparative table of a co-funded measure', () => {
     expect(html).toContain('Обсяг фінансування на 2025 рік, тис. грн: Державний бюджет');
   });
 });
+
+describe('the open-data set of programmes, when acts take effect out of the order they were adopted in', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp({ seed: false })));
+  afterAll(async () => t.close());
+
+  it('names as last amending the act adopted last among those in force, as the amendment chain does', async () => {
+    // given an act of 2025-02-01 taking effect on 2025-05-01, and one adopted later, on 2025-03-01, in force at once
+    const programmeId = await freshCopy(t, 'open-data-last');
+    const adoptedFirst = await postDecision(t, { session: 70, number: '7000', adoptedOn: '2025-02-01', effectiveFrom: '2025-05-01' }).expect(201);
+    const adoptedLast = await postDecision(t, { session: 71, number: '7100', adoptedOn: '2025-03-01' }).expect(201);
+    await amend(t, programmeId, { decisionId: adoptedFirst.body.id, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '80.00' }] }).expect(201);
+    await amend(t, programmeId, { decisionId: adoptedLast.body.id, changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00' }] }).expect(201);
+
+    // when
+    const [header, ...rows] = csvRows((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text).map((row) => row.split(','));
+    const row = rows.find((r) => r[0] === programmeId) as string[];
+
+    // then
+    expect([row[header.indexOf('last_amended_by_act')], row[header.indexOf('last_amended_on')]]).toEqual(['7100 2025-03-01', '2025-03-01']);
+    expect((await t.http.get(`/api/v1/programmes/${programmeId}`).expect(200)).body.amendmentChain).toMatch(/від 01\.03\.2025 № 7100\)$/);
+  });
+});

@@ -134,11 +134,14 @@ export class OpenDataProgrammesHandler implements IQueryHandler<OpenDataProgramm
       if (!view) continue;
       const versions = this.queries.versions(id).filter((v) => v.effectiveFrom <= today);
       const approving = versions.find((v) => v.initial);
-      const lastAmending = [...versions].reverse().find((v) => !v.initial);
+      // The act adopted last among those in force, as the amendment chain cites it: an act adopted earlier may
+      // take effect later than one adopted after it.
+      const amending = versions.filter((v) => !v.initial).flatMap((v) => this.decisions.get(v.decisionId) ?? []);
+      const lastAmending = amending.reduce<(typeof amending)[number] | undefined>((last, d) => (!last || d.adoptedOn >= last.adoptedOn ? d : last), undefined);
       records.push({
         view,
         approving: approving && this.decisions.get(approving.decisionId),
-        lastAmending: lastAmending && this.decisions.get(lastAmending.decisionId),
+        lastAmending,
         amendmentsInForce: versions.filter((v) => !v.initial).length,
         url: `${baseUrl}/api/v1/programmes/${id}`,
       });
