@@ -167,7 +167,7 @@ describe('the links in the open-data sets', () => {
   });
 });
 
-describe('the annex as CSV, on a programme of its own', () => {
+describe('on programmes of their own: the annex as CSV, the comparative table of a co-funded measure, open data', () => {
   let t: TestApp;
   beforeAll(async () => (t = await startApp({ seed: false })));
   afterAll(async () => t.close());
@@ -181,14 +181,8 @@ describe('the annex as CSV, on a programme of its own', () => {
     expect(rows).toHaveLength(22);
     expect(rows.find((r) => r.includes(',1.7,'))).toMatch(/,Захід без фінансування,2025,2026,,,,,,$/);
   });
-});
 
-describe('the comparative table of a co-funded measure', () => {
-  let t: TestApp;
-  beforeAll(async () => (t = await startApp({ seed: false })));
-  afterAll(async () => t.close());
-
-  it('has a row per source whose amount moved, though the measure’s sum stays, in JSON and in the document', async () => {
+  it('the comparative table of a co-funded measure has a row per source whose amount moved, though the measure’s sum stays, in JSON and in the document', async () => {
     // given 1.1 co-funded from 2025-03-20 (75.00 from the budget, 25.00 from the state), then the split turned round from 2025-06-20
     const programmeId = await freshCopy(t, 'co-funded-diff');
     const first = await registerDecision(t, '2025-03-20');
@@ -216,14 +210,8 @@ describe('the comparative table of a co-funded measure', () => {
     expect(diff.totals.was).toEqual(diff.totals.became);
     expect(html).toContain('Обсяг фінансування на 2025 рік, тис. грн: Державний бюджет');
   });
-});
 
-describe('the open-data set of programmes, when acts take effect out of the order they were adopted in', () => {
-  let t: TestApp;
-  beforeAll(async () => (t = await startApp({ seed: false })));
-  afterAll(async () => t.close());
-
-  it('names as last amending the act adopted last among those in force, as the amendment chain does', async () => {
+  it('the open-data set of programmes names as last amending the act adopted last among those in force, as the amendment chain does', async () => {
     // given an act of 2025-02-01 taking effect on 2025-05-01, and one adopted later, on 2025-03-01, in force at once
     const programmeId = await freshCopy(t, 'open-data-last');
     const adoptedFirst = await postDecision(t, { session: 70, number: '7000', adoptedOn: '2025-02-01', effectiveFrom: '2025-05-01' }).expect(201);
