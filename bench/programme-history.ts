@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { todayInKyiv } from '../src/common/clock';
 import { isDomainError } from '../src/common/domain-error';
 import { BUNDLED_SEED } from '../src/config/config.schema';
 import { decide as decideDecision, decisionStream } from '../src/decision/domain/decision.decider';
@@ -52,10 +51,11 @@ export async function buildHistory(amendments: number, progress: Progress, rando
   await new AnnexImporter(repository, EMPTY_DIRECTORY).import({ programmeId: PROGRAMME, document: readFileSync(BUNDLED_SEED, 'utf8') }, CONTEXT);
 
   const decisions: { id: string; effectiveFrom: string }[] = [];
+  // The history runs to LAST_DAY on a clock of its own: its decisions are adopted by then, whatever the real date.
   for (let month = 0; month < MONTHS; month++) {
     const id = randomUUID();
     const adoptedOn = isoDay(Date.UTC(2024, 2 + month, 10));
-    const command = { type: 'RegisterDecision' as const, today: todayInKyiv(), data: { decisionId: id, council: 'Коростенська міська рада', convocation: 'VIII', session: 32 + month, number: `${1000 + month}`, adoptedOn, title: 'Про внесення змін до Програми' } };
+    const command = { type: 'RegisterDecision' as const, today: isoDay(LAST_DAY), data: { decisionId: id, council: 'Коростенська міська рада', convocation: 'VIII', session: 32 + month, number: `${1000 + month}`, adoptedOn, title: 'Про внесення змін до Програми' } };
     const outcome = await repository.execute(decisionStream(id), decisionFold, CONTEXT, (state) => decideDecision(command, state));
     if (isDomainError(outcome)) throw new Error(outcome.message);
     decisions.push({ id, effectiveFrom: adoptedOn });
