@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { jsonPath, ProblemException } from './problem';
+import { jsonPath, ProblemException, type ProblemItem } from './problem';
 
 /**
  * Validates a request part with its zod schema — the same schema the OpenAPI document is generated from —
@@ -9,14 +9,21 @@ import { jsonPath, ProblemException } from './problem';
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
   constructor(
     private readonly schema: S,
-    private readonly part: 'body' | 'query' | 'params' = 'body',
+    readonly part: RequestPart = 'body',
   ) {}
 
   transform(value: unknown): z.output<S> {
+    const checked = this.check(value);
+    if (checked.ok) return checked.data;
+    throw new ProblemException(400, PART_CODE[this.part], `the request ${PART_NAME[this.part]} is not valid: ${checked.problems.length} problem(s)`, checked.problems);
+  }
+
+  /** The part parsed, or every problem in it, each at its path. */
+  check(value: unknown): { ok: true; data: z.output<S> } | { ok: false; problems: ProblemItem[] } {
     const parsed = this.schema.safeParse(value ?? (this.part === 'body' ? undefined : {}));
     // Query and path text is percent-decoded into a fresh object: what `unreadable` looks for comes only in JSON.
     const unreadable = this.part === 'body' ? unreadableParts(value) : [];
-    if (parsed.success && unreadable.length === 0) return parsed.data;
+    if (parsed.success && unreadable.length === 0) return { ok: true, data: parsed.data };
     const issues = parsed.success ? [] : parsed.error.issues;
     // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
     const schemaProblems = issues.flatMap((issue) =>
@@ -28,15 +35,14 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     );
     // A key already reported as unreadable ("__proto__") is not reported again as one the schema does not know.
     const reported = new Set(unreadable.map((problem) => problem.path));
-    const problems = [...unreadable, ...schemaProblems.filter((problem) => problem.code !== 'unrecognized_keys' || !reported.has(problem.path))];
-    throw new ProblemException(
-      400,
-      this.part === 'body' ? 'InvalidBody' : this.part === 'query' ? 'InvalidQuery' : 'InvalidPath',
-      `the request ${this.part === 'params' ? 'path' : this.part} is not valid: ${problems.length} problem(s)`,
-      problems,
-    );
+    return { ok: false, problems: [...unreadable, ...schemaProblems.filter((problem) => problem.code !== 'unrecognized_keys' || !reported.has(problem.path))] };
   }
 }
+
+export type RequestPart = 'body' | 'query' | 'params';
+
+export const PART_CODE = { params: 'InvalidPath', query: 'InvalidQuery', body: 'InvalidBody' } as const;
+export const PART_NAME = { params: 'path', query: 'query', body: 'body' } as const;
 
 /** Read by code points, half a pair stands alone as a surrogate (Cs); a whole pair is one character of another plane. */
 const LONE_SURROGATE = /\p{Cs}/u;

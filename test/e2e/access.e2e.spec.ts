@@ -334,6 +334,18 @@ describe('problems, headers and operations', () => {
     await t.http.get('/api/v1/programmes/conditional-import').expect(404);
   });
 
+  it('lists the problems of every part of a request together — path, query and body — not only the first part’s', async () => {
+    const read = await t.http.get('/api/v1/programmes/not%20an%20id').query({ asOf: '2025-02-30', colour: 'blue' }).expect(400);
+    expect(read.body).toMatchObject({ code: 'InvalidRequest', detail: 'the request is not valid: 3 problem(s), in its path and query' });
+    expect(read.body.problems.map((p: { path: string }) => p.path)).toEqual(['params:id', 'query:asOf', 'query:colour']);
+
+    const write = await t.http.post('/api/v1/programmes/not%20an%20id/amendments').set(t.as('secretariat')).send({ changes: 5 }).expect(400);
+    expect(write.body.code).toBe('InvalidRequest');
+    expect(write.body.problems.map((p: { path: string }) => p.path)).toEqual(['params:id', '$.decisionId', '$.changes']);
+    // one part alone keeps its own answer
+    expect((await t.http.get(`${P}?asOf=2025-02-30`).expect(400)).body.code).toBe('InvalidQuery');
+  });
+
   it('names the query parameter that is not valid', async () => {
     const res = await t.http.get(`${P}?asOf=2025-02-30`).expect(400);
     expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:asOf' })]);
