@@ -27,6 +27,8 @@ import { removeUnfinishedRebuild } from './projections/rebuild';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
+/** Refuses bytes that are not UTF-8 instead of replacing them; drops a leading byte-order mark. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Without configured tokens (and outside production, which refuses to start) the server makes one token
@@ -99,13 +101,29 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     fastify.removeContentTypeParser('text/plain');
     // JSON.parse's own message says where a body stops being JSON. A key "__proto__" is read as an ordinary key
     // (it sets no prototype), which the body pipe then refuses at its path (ZodPipe), instead of the whole body
-    // being called "not valid JSON". A byte-order mark, which some editors and shells write, is no part of it.
+    // being called "not valid JSON". A byte-order mark, which some editors and shells write, is no part of it (the
+    // decoder drops it). Bytes that are not UTF-8 are said to be so: read as a string, they became replacement
+    // characters and Fastify then said the body's size did not match its Content-Length.
     fastify.removeContentTypeParser('application/json');
-    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      const encoding = request.headers['content-encoding'];
+      if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+        const detail = `the body is sent ${encoding}-encoded; the API reads it as sent, unencoded`;
+        done(new ProblemException(415, 'UnsupportedContentEncoding', detail, [{ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding', message: detail }]), undefined);
+        return;
+      }
+      let text: string;
       try {
-        done(null, JSON.parse((body as string).replace(/^\uFEFF/, '')));
+        text = UTF8.decode(body as Buffer);
+      } catch {
+        const detail = 'the body is not UTF-8 text, which JSON must be';
+        done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(text));
       } catch (error) {
-        const detail = body === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`;
+        const detail = text === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`;
         done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
       }
     });

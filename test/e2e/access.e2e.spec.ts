@@ -237,6 +237,22 @@ describe('problems, headers and operations', () => {
     expect(res.body.number).toBe('51-1');
   });
 
+  it('says a body that is not UTF-8 is not, and refuses an encoded (gzip) body with 415 at its Content-Encoding; writes nothing', async () => {
+    const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
+    // superagent would send a Buffer under a JSON Content-Type as JSON of its bytes; its types only know string bodies
+    const asSent = ((bytes: Buffer) => bytes) as unknown as (body: unknown) => string;
+    const latin1 = Buffer.concat([Buffer.from('{"council":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","convocation":"VIII","session":52,"number":"52-1","adoptedOn":"2025-07-09","title":"x"}')]);
+    const notUtf8 = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').serialize(asSent).send(latin1).expect(400);
+    expect(notUtf8.body).toMatchObject({ code: 'MalformedRequest', detail: 'the body is not UTF-8 text, which JSON must be' });
+
+    const json = '{"council":"Коростенська міська рада","convocation":"VIII","session":52,"number":"52-1","adoptedOn":"2025-07-09","title":"Про внесення змін"}';
+    const gzipped = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(json).expect(415);
+    expect(gzipped.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding' })]);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+    // "identity" is no encoding at all
+    await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').set('Content-Encoding', 'identity').send(json).expect(201);
+  });
+
   it.each(['text/plain', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded'])('answers a %s body with 415 at its Content-Type, and writes nothing', async (type) => {
     const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
     const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', type).send('council=Коростенська міська рада');
