@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonResponse, PROBLEMS, route, UNCONDITIONAL_PROBLEMS, WRITTEN } from '../http/openapi';
+import { jsonResponse, PROBLEMS, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, textSchema } from '../http/schemas';
 
 export const executorBodySchema = z.object({ name: textSchema(500) }).strict().openapi('ExecutorRequest');
@@ -17,7 +17,7 @@ const executor = {
 const executorSchema = z.object(executor).strict().openapi('Executor');
 const executorWrittenSchema = z.object({ ...executor, ...WRITTEN }).strict().openapi('ExecutorWritten');
 
-route({ method: 'post', path: '/api/v1/executors', summary: 'Register an executor (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: executorBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...UNCONDITIONAL_PROBLEMS } });
+route({ method: 'post', path: '/api/v1/executors', summary: 'Register an executor (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: executorBodySchema } } } }, responses: { 201: withHeaders(jsonResponse('the executor', executorWrittenSchema), { Location: 'the executor’s address' }), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'post', path: '/api/v1/executors/{id}/renames', summary: 'Rename an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: renameBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'post', path: '/api/v1/executors/{id}/retirement', summary: 'Retire an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: retireBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'get', path: '/api/v1/executors', summary: 'The executor directory, names as on asOf', request: { query: executorsQuerySchema }, responses: { 200: jsonResponse('every executor', z.array(executorSchema)), 400: PROBLEMS[400] } });

@@ -1,4 +1,4 @@
-import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 
 extendZodWithOpenApi(z);
@@ -33,7 +33,7 @@ export const PROBLEMS = {
   412: problemResponse('If-Match names a stale revision'),
   413: problemResponse('Body too large'),
   429: problemResponse('Rate limit'),
-  503: problemResponse('Store unavailable'),
+  503: problemResponse('The store cannot be reached, the read models are being folded afresh or are behind a Read-After-Position, or the server is stopping'),
 } as const;
 
 /** For writes that are not conditional (If-Match is refused with a 400): every problem but the stale revision. */
@@ -62,24 +62,55 @@ export const totalsSchema = openApiRegistry.register(
 export const periodSchema = z.object({ from: z.number().int(), to: z.number().int() }).strict();
 
 const IDEMPOTENCY_KEY = z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') });
+const READ_AFTER_POSITION = z.object({
+  'read-after-position': z.string().optional().describe('the `position` a write answered: the read waits briefly until the read models hold it (503 ReadModelsBehind if they do not)'),
+});
+
+const header = (description: string) => ({ description, schema: { type: 'string' as const } });
+const REQUEST_ID = { 'X-Request-Id': header('the request id (sent by the client, or made by the server); it is also the events’ $correlationId') };
+const RETRY_AFTER = { 'Retry-After': header('seconds to wait before trying again') };
+const REPLAYED = { 'Idempotent-Replayed': header('"true" when this is the first answer given again to a retry with the same Idempotency-Key') };
+
+/** An answer with headers of its own, e.g. `ETag` on a view, `Location` on a created resource. */
+export const withHeaders = <R extends ResponseConfig>(response: R, headers: Record<string, string>): R => ({
+  ...response,
+  headers: Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, header(description)])),
+});
 
 /**
  * Registers a route with what any route may answer whatever it declares — a path segment longer than any id
- * (414), the rate limit (429) — and, for a write, what every write takes and may answer: `Idempotency-Key`, a
- * body that is not JSON (415), a key reused for another request (422).
+ * (414), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
+ * every answer carries; for a read of the API, `Read-After-Position`; for a write, what every write takes and may
+ * answer: `Idempotency-Key`, a body that is not JSON or is sent encoded (415), a key reused for another request (422).
  */
 export function route(config: RouteConfig): void {
   const write = config.method === 'post';
+  const taken = write ? IDEMPOTENCY_KEY : config.path.startsWith('/api/') ? READ_AFTER_POSITION : undefined;
   const headers = config.request?.headers;
+  const responses: Record<string, ResponseConfig> = {
+    414: problemResponse('A path segment longer than any id'),
+    429: PROBLEMS[429],
+    503: PROBLEMS[503],
+    ...(write ? { 415: problemResponse('A body that is not JSON, or one sent with a Content-Encoding'), 422: problemResponse('An Idempotency-Key used before for another request') } : {}),
+    ...(config.responses as Record<string, ResponseConfig>),
+  };
   openApiRegistry.registerPath({
     ...config,
-    request: write ? { ...config.request, headers: headers instanceof z.ZodObject ? headers.extend(IDEMPOTENCY_KEY.shape) : IDEMPOTENCY_KEY } : config.request,
-    responses: {
-      414: problemResponse('A path segment longer than any id'),
-      429: PROBLEMS[429],
-      ...(write ? { 415: problemResponse('A body that is not JSON'), 422: problemResponse('An Idempotency-Key used before for another request') } : {}),
-      ...config.responses,
-    },
+    request: taken ? { ...config.request, headers: headers instanceof z.ZodObject ? headers.extend(taken.shape) : taken } : config.request,
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, response]) => [
+        status,
+        {
+          ...response,
+          headers: {
+            ...REQUEST_ID,
+            ...(status === '429' || status === '503' ? RETRY_AFTER : {}),
+            ...(write && status.startsWith('2') ? REPLAYED : {}),
+            ...(response.headers as Record<string, unknown> | undefined),
+          },
+        },
+      ]),
+    ),
   });
 }
 
@@ -93,6 +124,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
         'Local target programmes of Ukrainian councils and the decisions that amend them, on two time axes.',
         'A query parameter a read does not take is refused (400), and a path segment longer than any id is a 414.',
         'Every write answers with its `position`; a read sent with the header `Read-After-Position: <position>` waits briefly until the read models hold that write (503 ReadModelsBehind if they do not).',
+        'Any path answers 405 with `Allow` for a method it does not take. Reads of programmes need no token; a token sent that the server does not know is a 401 on any route.',
       ].join('\n\n'),
     },
     servers: [{ url: '/' }],

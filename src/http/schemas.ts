@@ -15,7 +15,8 @@ export const dateSchema = z
   .string()
   // One problem per value: a date not written as YYYY-MM-DD is not also reported as no calendar date.
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date as YYYY-MM-DD', abort: true })
-  .refine(isCalendarDate, 'not a calendar date');
+  .refine(isCalendarDate, 'not a calendar date')
+  .openapi({ format: 'date' });
 
 /**
  * An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times as
@@ -32,7 +33,8 @@ export const instantSchema = z
       /^\d{4}-/.test(new Date(s).toISOString()),
     'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z',
   )
-  .transform((s) => new Date(s).toISOString());
+  .transform((s) => new Date(s).toISOString())
+  .openapi({ type: 'string', format: 'date-time', description: 'an ISO 8601 instant; a date alone is its midnight in UTC' });
 
 /**
  * A whole number in a range. The range is checked first and ends the check: 1e30 is "at most …" once, not also
@@ -47,6 +49,8 @@ export const termSchema = z
   .strict()
   .refine((t) => t.from <= t.to, { message: 'a term ends no earlier than it starts', path: ['to'] });
 
+const AMOUNT_TEXT = /^(0|[1-9]\d*)(\.\d+)?$/;
+
 /** Thousand UAH as a decimal string ("2000.00"), or null for none. Never a JSON number: no floating point. */
 export const amountSchema = z
   .string()
@@ -55,7 +59,8 @@ export const amountSchema = z
   .transform((text, ctx): Amount => {
     if (text === null) return null;
     // Any number of decimals gets through here, so that parseAmount can say "finer than a kopeck" for the sixth.
-    if (!/^\d+(\.\d+)?$/.test(text.trim())) {
+    // Written as JSON writes a number: no spaces, no leading zeros (documents are read with parseAmount alone).
+    if (!AMOUNT_TEXT.test(text)) {
       ctx.addIssue({ code: 'custom', message: 'an amount in thousand UAH as a decimal string with a dot, e.g. "2000.00"' });
       return z.NEVER;
     }
@@ -66,7 +71,7 @@ export const amountSchema = z
     }
     return parsed.amount;
   })
-  .openapi({ type: ['string', 'null'], example: '2000.00' });
+  .openapi({ type: ['string', 'null'], pattern: AMOUNT_TEXT.source, example: '2000.00', description: 'thousand UAH, at most 5 decimals (a kopeck); null: none' });
 
 /** Control characters but tab and line breaks: no document, CSV or screen shows them, so text that holds one is refused. */
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;

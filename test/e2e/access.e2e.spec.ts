@@ -262,6 +262,15 @@ describe('problems, headers and operations', () => {
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
   });
 
+  it.each([' 75.00', '75.00 ', '007.00', '\t1.00', '+1.00', '.5', '75,00'])('refuses the amount %j, not written as the API writes amounts, at its path', async (written) => {
+    const res = await t.http
+      .post(`${P}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId: 'any', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: written }] })
+      .expect(400);
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: '$.changes[0].amount' })]);
+  });
+
   it('says an amount finer than a kopeck is that, at the amount, and not merely that it is malformed', async () => {
     const res = await t.http
       .post(`${P}/amendments`)
@@ -520,12 +529,23 @@ describe('problems, headers and operations', () => {
     // and a read that refuses an unknown parameter documents its 400
     expect(document.paths['/api/v1/programmes/{id}/versions'].get.responses).toHaveProperty('400');
     // every route lists the 414 and 429 any request may get; every write takes Idempotency-Key and lists 415 and 422
-    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, { responses: object; parameters?: { name: string }[] }>>)) {
+    // and every answer names the request id it carries; a read of the API takes Read-After-Position
+    type Operation = { responses: Record<string, { headers?: Record<string, unknown> }>; parameters?: { name: string }[] };
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Operation>>)) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(method === 'post' ? ['414', '415', '422', '429'] : ['414', '429'])]);
-        if (method === 'post') expect([path, operation.parameters?.map((p) => p.name)]).toEqual([path, expect.arrayContaining(['idempotency-key'])]);
+        expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(method === 'post' ? ['414', '415', '422', '429', '503'] : ['414', '429', '503'])]);
+        expect([path, method, Object.entries(operation.responses).filter(([, r]) => !r.headers?.['X-Request-Id']).map(([status]) => status)]).toEqual([path, method, []]);
+        expect([path, operation.responses['429'].headers]).toEqual([path, expect.objectContaining({ 'Retry-After': expect.anything() })]);
+        const header = method === 'post' ? 'idempotency-key' : 'read-after-position';
+        expect([path, operation.parameters?.map((p) => p.name)]).toEqual([path, expect.arrayContaining([header])]);
       }
     }
+    // the headers a client acts on: the view's ETag, a created resource's Location
+    expect(document.paths['/api/v1/programmes/{id}'].get.responses['200'].headers).toHaveProperty('ETag');
+    expect(document.paths['/api/v1/decisions'].post.responses['201'].headers).toHaveProperty('Location');
+    // and an amount is documented as the text it must be, which the server holds to
+    const amount = document.components.schemas.AmendmentRequest ? JSON.stringify(document.components.schemas.AmendmentRequest) : '';
+    expect(amount).toContain('"pattern":"^(0|[1-9]\\\\d*)(\\\\.\\\\d+)?$"');
 
     const page = await t.http.get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
