@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonResponse, PROBLEMS, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
+import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
 
 const details = {
@@ -56,4 +56,4 @@ const decisionSchema = z
 route({ method: 'post', path: '/api/v1/decisions', summary: 'Register a decision (secretariat)', security: [{ bearer: [] }], request: { body: { content: { 'application/json': { schema: decisionBodySchema } } } }, responses: { 201: withHeaders(jsonResponse('the decision as registered', decisionWrittenSchema), { Location: 'the decision’s address' }), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'post', path: '/api/v1/decisions/{id}/corrections', summary: 'Correct a decision’s details (secretariat)', security: [{ bearer: [] }], request: { params: decisionParams, body: { content: { 'application/json': { schema: decisionCorrectionSchema } } } }, responses: { 201: jsonResponse('the decision as registered', decisionWrittenSchema), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'get', path: '/api/v1/decisions', summary: 'Decisions, with the amendments each made', responses: { 200: jsonResponse('every decision', z.array(decisionSchema)), 400: PROBLEMS[400] } });
-route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made', request: { params: decisionParams }, responses: { 200: jsonResponse('the decision', decisionSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/decisions/{id}', summary: 'A decision with the amendments it made, and every change recorded to it', request: { params: decisionParams }, responses: { 200: jsonResponse('the decision', decisionSchema.extend({ recorded: recordedChangesSchema }).openapi('DecisionWithChanges')), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

@@ -10,6 +10,7 @@ import type { WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
 import { ProgrammeQueries } from '../programme/read/programme.queries';
 import { ProjectionRunner } from '../projections/projection.runner';
+import type { RecordedChange } from '../projections/recorded-history';
 import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
 import { DecisionsProjection, type RegisteredDecision } from './decisions.projection';
 import { citation, type DecisionCommand, type DecisionDetails, decide, decisionStream, evolve, initialDecision } from './domain/decision.decider';
@@ -122,9 +123,9 @@ export class GetDecisionHandler implements IQueryHandler<GetDecision> {
     @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
   ) {}
 
-  async execute({ decisionId }: GetDecision): Promise<DecisionResponse> {
+  async execute({ decisionId }: GetDecision): Promise<DecisionResponse & { recorded: RecordedChange[] }> {
     const decision = this.decisions.get(decisionId);
     if (!decision) throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
-    return withAmendments(decision, this.programmes);
+    return { ...withAmendments(decision, this.programmes), recorded: this.decisions.changes(decisionId) };
   }
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { nameKey } from '../common/name-key';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
-import { knownAt, type Recorded } from '../projections/recorded-history';
+import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
 import { Statements } from '../projections/statements';
 import { type Decision, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
 
@@ -36,7 +36,12 @@ export class DecisionsProjection implements Projection {
     this.statements
       .get(`INSERT INTO decisions (id, adopted_on, registered_at, history) VALUES (?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET adopted_on = excluded.adopted_on, history = excluded.history`)
-      .run(decisionId, next.adoptedOn, event.created, JSON.stringify([...history, { recordedAt: event.created, state: next }]));
+      .run(decisionId, next.adoptedOn, event.created, JSON.stringify([...history, recorded(event, next)]));
+  }
+
+  /** Every change recorded to the decision (its registration, each correction), with who made it. */
+  changes(decisionId: string): RecordedChange[] {
+    return changesOf(this.history(decisionId));
   }
 
   /** As known at `at` (now, without it). */

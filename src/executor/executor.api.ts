@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonResponse, PROBLEMS, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
+import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, textSchema } from '../http/schemas';
 
 export const executorBodySchema = z.object({ name: textSchema(500) }).strict().openapi('ExecutorRequest');
@@ -21,4 +21,4 @@ route({ method: 'post', path: '/api/v1/executors', summary: 'Register an executo
 route({ method: 'post', path: '/api/v1/executors/{id}/renames', summary: 'Rename an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: renameBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'post', path: '/api/v1/executors/{id}/retirement', summary: 'Retire an executor from a date (secretariat)', security: [{ bearer: [] }], request: { params: executorParams, body: { content: { 'application/json': { schema: retireBodySchema } } } }, responses: { 201: jsonResponse('the executor', executorWrittenSchema), ...UNCONDITIONAL_PROBLEMS } });
 route({ method: 'get', path: '/api/v1/executors', summary: 'The executor directory, names as on asOf', request: { query: executorsQuerySchema }, responses: { 200: jsonResponse('every executor', z.array(executorSchema)), 400: PROBLEMS[400] } });
-route({ method: 'get', path: '/api/v1/executors/{id}', summary: 'An executor with its names over time', request: { params: executorParams, query: executorsQuerySchema }, responses: { 200: jsonResponse('the executor', executorSchema), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/executors/{id}', summary: 'An executor with its names over time, and every change recorded to it', request: { params: executorParams, query: executorsQuerySchema }, responses: { 200: jsonResponse('the executor', executorSchema.extend({ recorded: recordedChangesSchema }).openapi('ExecutorWithChanges')), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

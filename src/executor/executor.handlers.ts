@@ -7,6 +7,7 @@ import { formatPosition } from '../event-store/event-store.port';
 import type { WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
 import { ProjectionRunner } from '../projections/projection.runner';
+import type { RecordedChange } from '../projections/recorded-history';
 import { decide, evolve, type ExecutorCommand, executorStream, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
 import { ExecutorsProjection, type KnownExecutor } from './executors.projection';
 
@@ -127,9 +128,9 @@ export class ListExecutorsHandler implements IQueryHandler<ListExecutors> {
 export class GetExecutorHandler implements IQueryHandler<GetExecutor> {
   constructor(@Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection) {}
 
-  async execute({ executorId, asOf }: GetExecutor): Promise<ExecutorView> {
+  async execute({ executorId, asOf }: GetExecutor): Promise<ExecutorView & { recorded: RecordedChange[] }> {
     const executor = this.executors.get(executorId);
     if (!executor) throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
-    return executorView(executor, asOf);
+    return { ...executorView(executor, asOf), recorded: this.executors.changes(executorId) };
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
-import { knownAt, type Recorded } from '../projections/recorded-history';
+import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
 import { type Executor, type ExecutorEvent, evolve, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
 
 export type KnownExecutor = Extract<Executor, { status: 'active' | 'retired' }>;
@@ -32,7 +32,7 @@ export class ExecutorsProjection implements Projection {
     const executorId = event.streamName.slice('executor-'.length);
     const next = evolve(this.get(executorId) ?? initialExecutor, { type: event.type, data: event.data } as ExecutorEvent);
     if (next.status === 'unknown') return;
-    const history = [...(this.all().get(executorId) ?? []), { recordedAt: event.created, state: next }];
+    const history = [...(this.all().get(executorId) ?? []), recorded(event, next)];
     this.db.prepare('INSERT INTO executors (id, history) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET history = excluded.history').run(executorId, JSON.stringify(history));
     this.all().set(executorId, history);
   }
@@ -40,6 +40,11 @@ export class ExecutorsProjection implements Projection {
   /** As known at `at` (now, without it). */
   get(executorId: string, at?: string): KnownExecutor | undefined {
     return knownAt(this.all().get(executorId), at);
+  }
+
+  /** Every change recorded to the executor (registration, renames, retirement), with who made it. */
+  changes(executorId: string): RecordedChange[] {
+    return changesOf(this.all().get(executorId) ?? []);
   }
 
   /** Sorted by the name valid on `asOf` (null: the latest names). */

@@ -59,6 +59,20 @@ export const totalsSchema = openApiRegistry.register(
   z.object({ byYear: z.record(z.string(), z.string().openapi({ example: '3887.30' })), overall: z.string().openapi({ example: '11181.90' }) }).strict(),
 );
 
+/** Every change recorded to a decision or an executor, in record order: when, who, and the event with what it replaced. */
+export const recordedChangesSchema = z
+  .array(
+    z
+      .object({
+        recordedAt: z.string(),
+        actor: z.string().nullable(),
+        type: z.string().describe('the event, e.g. DecisionDetailsCorrected, ExecutorRenamed'),
+        data: z.record(z.string(), z.unknown()).describe('what it recorded, with `was` where it replaced something'),
+      })
+      .strict(),
+  )
+  .describe('every change recorded, in record order (for auditors: who changed what)');
+
 export const periodSchema = z.object({ from: z.number().int(), to: z.number().int() }).strict();
 
 const IDEMPOTENCY_KEY = z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') });

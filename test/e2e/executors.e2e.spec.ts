@@ -133,6 +133,33 @@ describe('the executor directory over time', () => {
     expect(await onMeasure('2025-06-01')).toEqual({ id: executor, name: 'Відділ з питань охорони праці', retiredFrom: '2025-06-01' });
   });
 
+  it('tells an auditor who changed a decision or an executor, when, and what each change replaced', async () => {
+    // given a decision registered and its number corrected, and a unit registered, renamed and retired
+    const decisionId = await decision('2025-04-03', '2004');
+    await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ number: '2005' }).expect(201);
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань цивільного захисту' }).expect(201)).body.id;
+    await t.http.post(`/api/v1/executors/${executor}/renames`).set(t.as('secretariat')).send({ name: 'Управління з питань цивільного захисту', effectiveFrom: '2025-05-01' }).expect(201);
+    await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-12-01' }).expect(201);
+
+    // when
+    const decided = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body;
+    const unit = (await t.http.get(`/api/v1/executors/${executor}`).expect(200)).body;
+
+    // then each lists its changes in record order, with the secretariat's actor
+    const actor = expect.stringMatching(/^secretariat:/);
+    expect(decided.recorded).toEqual([
+      { recordedAt: expect.any(String), actor, type: 'DecisionRegistered', data: expect.objectContaining({ number: '2004' }) },
+      { recordedAt: expect.any(String), actor, type: 'DecisionDetailsCorrected', data: { decisionId, corrected: { number: '2005' }, was: { number: '2004' } } },
+    ]);
+    expect(unit.recorded.map((c: { type: string; data: object }) => [c.type, c.data])).toEqual([
+      ['ExecutorRegistered', expect.objectContaining({ name: 'Відділ з питань цивільного захисту' })],
+      ['ExecutorRenamed', expect.objectContaining({ name: 'Управління з питань цивільного захисту', effectiveFrom: '2025-05-01' })],
+      ['ExecutorRetired', expect.objectContaining({ effectiveFrom: '2025-12-01' })],
+    ]);
+    const times = unit.recorded.map((c: { recordedAt: string }) => c.recordedAt);
+    expect([...times].sort()).toEqual(times);
+  });
+
   it('marks a retired unit only in views known after its retirement was recorded', async () => {
     // given a unit assigned to 1.4, an instant, then its retirement from 2025-02-01
     const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор мобілізаційної роботи' }).expect(201)).body.id;
