@@ -20,6 +20,7 @@ export class DecisionsController {
   @Post()
   @Roles('secretariat')
   async register(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Body(new ZodPipe(decisionBodySchema)) body: z.output<typeof decisionBodySchema>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -32,6 +33,7 @@ export class DecisionsController {
   @Post(':id/corrections')
   @Roles('secretariat')
   async correct(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Param(new ZodPipe(decisionParams, 'params')) params: z.output<typeof decisionParams>,
     @Body(new ZodPipe(decisionCorrectionSchema)) body: z.output<typeof decisionCorrectionSchema>,
     @Req() request: FastifyRequest,

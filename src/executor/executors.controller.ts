@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { todayInKyiv } from '../common/clock';
 import { Roles } from '../http/auth.guard';
 import { commandContext, replayed, type WriteResponse } from '../http/command-context';
+import { noQuerySchema } from '../http/schemas';
 import { ZodPipe } from '../http/zod.pipe';
 import { executorBodySchema, executorParams, executorsQuerySchema, renameBodySchema, retireBodySchema } from './executor.api';
 import { type ExecutorView, GetExecutor, ListExecutors, RegisterExecutor, RenameExecutor, RetireExecutor } from './executor.handlers';
@@ -19,6 +20,7 @@ export class ExecutorsController {
   @Post()
   @Roles('secretariat')
   async register(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Body(new ZodPipe(executorBodySchema)) body: z.output<typeof executorBodySchema>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -31,6 +33,7 @@ export class ExecutorsController {
   @Post(':id/renames')
   @Roles('secretariat')
   async rename(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Param(new ZodPipe(executorParams, 'params')) params: z.output<typeof executorParams>,
     @Body(new ZodPipe(renameBodySchema)) body: z.output<typeof renameBodySchema>,
     @Req() request: FastifyRequest,
@@ -42,6 +45,7 @@ export class ExecutorsController {
   @Post(':id/retirement')
   @Roles('secretariat')
   async retire(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Param(new ZodPipe(executorParams, 'params')) params: z.output<typeof executorParams>,
     @Body(new ZodPipe(retireBodySchema)) body: z.output<typeof retireBodySchema>,
     @Req() request: FastifyRequest,

@@ -136,7 +136,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
       version: '1',
       description: [
         'Local target programmes of Ukrainian councils and the decisions that amend them, on two time axes.',
-        'A query parameter a read does not take is refused (400), and a path segment longer than any id is a 414.',
+        'A query parameter a request does not take is refused (400; a write takes none), and a path segment longer than any id is a 414.',
         'Every write answers with its `position`; a read sent with the header `Read-After-Position: <position>` waits briefly until the read models hold that write (503 ReadModelsBehind if they do not).',
         'Any path answers 405 with `Allow` for a method it does not take. Reads of programmes need no token; a token sent that the server does not know is a 401 on any route.',
       ].join('\n\n'),

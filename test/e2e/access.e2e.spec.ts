@@ -364,9 +364,12 @@ describe('problems, headers and operations', () => {
     expect(read.body).toMatchObject({ code: 'InvalidRequest', detail: 'the request is not valid: 3 problem(s), in its path and query' });
     expect(read.body.problems.map((p: { path: string }) => p.path)).toEqual(['params:id', 'query:asOf', 'query:colour']);
 
-    const write = await t.http.post('/api/v1/programmes/not%20an%20id/amendments').set(t.as('secretariat')).send({ changes: 5 }).expect(400);
+    const write = await t.http.post('/api/v1/programmes/not%20an%20id/amendments?colour=blue').set(t.as('secretariat')).send({ changes: 5 }).expect(400);
     expect(write.body.code).toBe('InvalidRequest');
-    expect(write.body.problems.map((p: { path: string }) => p.path)).toEqual(['params:id', '$.decisionId', '$.changes']);
+    expect(write.body.problems.map((p: { path: string }) => p.path)).toEqual(['params:id', 'query:colour', '$.decisionId', '$.changes']);
+    // a write takes no query parameter, as a read takes none it does not name
+    const registered = await t.http.post('/api/v1/decisions?dryRun=true').set(t.as('secretariat')).send({}).expect(400);
+    expect(registered.body.problems[0]).toMatchObject({ path: 'query:dryRun', message: 'not a parameter this request takes' });
     // one part alone keeps its own answer
     expect((await t.http.get(`${P}?asOf=2025-02-30`).expect(400)).body.code).toBe('InvalidQuery');
   });

@@ -1,9 +1,10 @@
-import { Body, Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Roles } from '../../http/auth.guard';
 import { commandContext, etag, replayed, type WriteResponse } from '../../http/command-context';
+import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
 import { ImportProgramme, type Imported } from '../import/import.handler';
 import { amendmentBodySchema, amendmentParams, importBodySchema, programmeParams, revocationBodySchema } from '../programme.api';
@@ -17,6 +18,7 @@ export class AmendmentsController {
   @Post('import')
   @Roles('secretariat')
   async import(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Body(new ZodPipe(importBodySchema)) body: z.output<typeof importBodySchema>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -29,6 +31,7 @@ export class AmendmentsController {
   @Post(':id/amendments')
   @Roles('secretariat')
   async amend(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
     @Body(new ZodPipe(amendmentBodySchema)) body: z.output<typeof amendmentBodySchema>,
     @Req() request: FastifyRequest,
@@ -42,6 +45,7 @@ export class AmendmentsController {
   @Post(':id/amendments/:amendmentId/revocation')
   @Roles('secretariat')
   async revoke(
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
     @Param(new ZodPipe(amendmentParams, 'params')) params: z.output<typeof amendmentParams>,
     @Body(new ZodPipe(revocationBodySchema)) body: z.output<typeof revocationBodySchema>,
     @Req() request: FastifyRequest,
