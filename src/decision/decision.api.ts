@@ -4,7 +4,8 @@ import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../htt
 
 const details = {
   council: textSchema(300),
-  convocation: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral such as "VIII"'),
+  // A numeral as written, I to XXXIX: a council is elected every five years, so this outlasts the product.
+  convocation: z.string().regex(/^(?=.)X{0,3}(IX|IV|V?I{0,3})$/, 'a Roman numeral such as "VIII"'),
   session: wholeNumber(1, 1000),
   number: plainText(z.string().trim().min(1).max(100)).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
   adoptedOn: dateSchema,

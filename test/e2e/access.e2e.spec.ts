@@ -319,6 +319,14 @@ describe('problems, headers and operations', () => {
     expect(retried.body.id).toBe(keyed.body.id);
   });
 
+  it('takes a convocation only as a Roman numeral is written', async () => {
+    for (const convocation of ['IIII', 'I'.repeat(130), 'VX', 'IIX', '', 'viii']) {
+      const res = await postDecision(t, { session: 1, number: null, adoptedOn: '2025-01-01', convocation }).expect(400);
+      expect([convocation, res.body.problems]).toEqual([convocation, [expect.objectContaining({ path: '$.convocation' })]]);
+    }
+    for (const convocation of ['IX', 'XIV', 'XXXIX']) await postDecision(t, { session: 1, number: `${convocation}-1`, adoptedOn: '2025-01-01', convocation }).expect(201);
+  });
+
   it('refuses a decision adopted after today (Kyiv), registered or corrected so, with 400 at adoptedOn, and writes nothing', async () => {
     // given a registered decision, and tomorrow's date in Kyiv
     const decision = await postDecision(t, { session: 65, number: '6600', adoptedOn: '2025-10-16' }).expect(201);

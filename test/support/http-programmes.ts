@@ -55,7 +55,7 @@ export async function registerDecision(t: TestApp, adoptedOn: string): Promise<s
 }
 
 /** POST /decisions: a decision of the Korosten council, `details` replacing what a test cares about; the answer as it comes. */
-export function postDecision(t: TestApp, details: { session: number; number: string | null; adoptedOn: string; effectiveFrom?: string; title?: string; council?: string }) {
+export function postDecision(t: TestApp, details: { session: number; number: string | null; adoptedOn: string; effectiveFrom?: string; title?: string; council?: string; convocation?: string }) {
   return t.http
     .post('/api/v1/decisions')
     .set(t.as('secretariat'))
