@@ -248,7 +248,7 @@ describe('amending a programme over HTTP', () => {
         status: 409,
         contentType: expect.stringMatching(PROBLEM_JSON),
         code: 'TimelineConflict',
-        problems: [expect.objectContaining({ code: 'TimelineConflict', path: '$.changes', amendmentId: later.body.amendmentId, decisionId: june, effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' })],
+        problems: [expect.objectContaining({ code: 'TimelineConflict', path: '$.changes[0]', amendmentId: later.body.amendmentId, decisionId: june, effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' })],
       });
       // and the measure is still there in the spring
       expect(await etagOf(t, programme)).toBe(etag);

@@ -1016,6 +1016,24 @@ describe('programme decider', () => {
         });
     });
 
+    it('points each broken amendment at the change of the request that breaks it', () => {
+      // 1.3 gets an amount from 2025-05-14, 1.1 a new title from 2025-06-01; a request entered as of 2024-12-01 rewords 1.2, removes 1.1, then 1.3
+      given(
+        programmeRegistered(),
+        amendment({ id: 'a-may', effectiveFrom: '2025-05-14', changes: [setAllocation('1.3', 2025, '350.00')] }),
+        amendment({ id: 'a-june', effectiveFrom: '2025-06-01', changes: [reword('1.1', 'Нова назва')] }),
+      )
+        .when(amendment({ effectiveFrom: '2024-12-01', changes: [reword('1.2', 'Інша назва'), removeMeasure('1.1'), removeMeasure('1.3')] }))
+        .thenFails('TimelineConflict', {
+          kind: 'conflict',
+          conflictingAmendments: ['a-may', 'a-june'],
+          problems: [
+            { code: 'TimelineConflict', path: ['changes', 2], details: expect.objectContaining({ amendmentId: 'a-may' }) },
+            { code: 'TimelineConflict', path: ['changes', 1], details: expect.objectContaining({ amendmentId: 'a-june' }) },
+          ],
+        });
+    });
+
     it('names every later amendment that would break, in effective order', () => {
       given(
         programmeRegistered(),

@@ -81,7 +81,10 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   }
 
   const conflicts = laterConflicts(translated.content, after);
-  if (conflicts.length > 0) return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, ['changes']);
+  if (conflicts.length > 0) {
+    const start = fold(before);
+    return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, (conflict) => ['changes', breakingChange(start, translated.byChange, after, conflict.amendment)]);
+  }
 
   const header = amendmentHeader(data, { effectiveFrom, note: data.note ?? null, initial: false, changeCount: translated.events.length });
   return [header, ...translated.events];
@@ -108,11 +111,12 @@ function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimel
   const before = remaining.filter((a) => compareEffective(a, target) < 0);
   const after = remaining.filter((a) => compareEffective(a, target) > 0);
   const conflicts = laterConflicts(fold(before), after);
-  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, []);
+  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, () => []);
   return [{ type: 'AmendmentRevoked', data: { amendmentId: data.amendmentId, reason: data.reason } }];
 }
 
-type Translation = { events: ProgrammeChange[]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
+/** `byChange`: the events of each requested change, in request order (one change may make several). */
+type Translation = { events: ProgrammeChange[]; byChange: ProgrammeChange[][]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
 
 /**
  * Turns the requested changes into events against the programme as it stands at the effective date,
@@ -125,7 +129,7 @@ function translateChanges(
   effectiveFrom: string,
 ): Translation {
   let content = start;
-  const events: ProgrammeChange[] = [];
+  const byChange: ProgrammeChange[][] = [];
   const problems: DomainProblem[] = [];
   changes.forEach((change, index) => {
     const path = ['changes', index];
@@ -143,11 +147,11 @@ function translateChanges(
       problems.push(...found);
       return;
     }
-    events.push(...result);
+    byChange.push(result);
     content = result.reduce<ProgrammeContent | null>(evolve, content);
   });
   if (problems.length > 0 || content === null) return { kind: 'conflict', problems };
-  return { events, content };
+  return { events: byChange.flat(), byChange, content };
 }
 
 /** Checks changes in order, folding each valid one so the next sees it. */
@@ -182,20 +186,41 @@ function laterConflicts(start: ProgrammeContent | null, later: readonly Amendmen
   return conflicts;
 }
 
-/** `path`: what in the request the conflicts come from — an amendment's changes, or a revocation as a whole. */
-function timelineConflict(conflicts: readonly Conflict[], what: string, path: (string | number)[]): DomainError {
+/**
+ * The change of the request that makes `later` invalid: the first k changes leave it valid and the first k + 1 do
+ * not. A search by halves keeps that so without assuming more changes break more; it runs only on a refusal.
+ */
+function breakingChange(start: ProgrammeContent | null, byChange: readonly ProgrammeChange[][], after: readonly AmendmentRecord[], later: AmendmentRecord): number {
+  const breaks = (count: number) => {
+    const content = byChange.slice(0, count).flat().reduce<ProgrammeContent | null>(evolve, start);
+    return laterConflicts(content, after.slice(0, after.indexOf(later) + 1)).some((c) => c.amendment === later);
+  };
+  let valid = 0;
+  let broken = byChange.length;
+  while (broken - valid > 1) {
+    const middle = (valid + broken) >>> 1;
+    if (breaks(middle)) broken = middle;
+    else valid = middle;
+  }
+  return broken - 1;
+}
+
+/** `pathOf`: where in the request a conflict comes from — the change that breaks it, or a revocation as a whole. */
+function timelineConflict(conflicts: readonly Conflict[], what: string, pathOf: (conflict: Conflict) => (string | number)[]): DomainError {
   return domainError(
     'conflict',
     'TimelineConflict',
     `${what} would make ${conflicts.length} later amendment(s) invalid`,
-    conflicts.flatMap(({ amendment, problems }) =>
-      problems.map((p) => ({
+    conflicts.flatMap((conflict) => {
+      const { amendment } = conflict;
+      const path = pathOf(conflict);
+      return conflict.problems.map((p) => ({
         code: 'TimelineConflict',
         path,
         message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${p.message}`,
         details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code },
-      })),
-    ),
+      }));
+    }),
   );
 }
 
