@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -23,7 +23,7 @@ import {
 import { ExecutorsController } from './executor/executors.controller';
 import { ExecutorsProjection } from './executor/executors.projection';
 import { AuthFailureLimiter, AuthGuard, TokenTable } from './http/auth.guard';
-import { RequestValidationInterceptor } from './http/request-validation.interceptor';
+import { RequestValidationGuard } from './http/request-validation.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { HealthController } from './observability/health.controller';
 import { Metrics } from './observability/metrics';
@@ -195,7 +195,8 @@ export class AppModule {
         { provide: TokenTable, useValue: new TokenTable(options.tokens) },
         { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(config.RATE_LIMIT_PER_MINUTE === 0 ? 0 : 10) },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
+        // After AuthGuard: who may call comes before what the request holds.
+        { provide: APP_GUARD, useClass: RequestValidationGuard },
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
         Lifecycle,
         RegisterDecisionHandler,
