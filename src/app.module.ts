@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Logger } from 'pino';
 import { type ApiToken, CONFIG, type Config, ConfigError } from './config/config.schema';
-import { CorrectDecisionHandler, GetDecisionHandler, ListDecisionsHandler, RegisterDecisionHandler } from './decision/decision.handlers';
+import { CorrectDecisionHandler, GetDecisionChangesHandler, GetDecisionHandler, ListDecisionsHandler, RegisterDecisionHandler } from './decision/decision.handlers';
 import { DecisionsController } from './decision/decisions.controller';
 import { DecisionsProjection } from './decision/decisions.projection';
 import { AggregateRepository } from './event-store/aggregate.repository';
@@ -14,6 +14,7 @@ import { EventStoreUnavailableError } from './event-store/event-store.errors';
 import type { DataFilesLock } from './config/data-files.lock';
 import { EVENT_STORE, type EventStore, START, comparePositions } from './event-store/event-store.port';
 import {
+  GetExecutorChangesHandler,
   GetExecutorHandler,
   ListExecutorsHandler,
   RegisterExecutorHandler,
@@ -203,11 +204,13 @@ export class AppModule {
         CorrectDecisionHandler,
         ListDecisionsHandler,
         GetDecisionHandler,
+        GetDecisionChangesHandler,
         RegisterExecutorHandler,
         RenameExecutorHandler,
         RetireExecutorHandler,
         ListExecutorsHandler,
         GetExecutorHandler,
+        GetExecutorChangesHandler,
         ImportProgrammeHandler,
         RegisterAmendmentHandler,
         RevokeAmendmentHandler,

@@ -123,9 +123,23 @@ export class GetDecisionHandler implements IQueryHandler<GetDecision> {
     @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
   ) {}
 
-  async execute({ decisionId }: GetDecision): Promise<DecisionResponse & { recorded: RecordedChange[] }> {
+  async execute({ decisionId }: GetDecision): Promise<DecisionResponse> {
     const decision = this.decisions.get(decisionId);
     if (!decision) throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
-    return { ...withAmendments(decision, this.programmes), recorded: this.decisions.changes(decisionId) };
+    return withAmendments(decision, this.programmes);
+  }
+}
+
+export class GetDecisionChanges {
+  constructor(readonly decisionId: string) {}
+}
+
+@QueryHandler(GetDecisionChanges)
+export class GetDecisionChangesHandler implements IQueryHandler<GetDecisionChanges> {
+  constructor(@Inject(DecisionsProjection) private readonly decisions: DecisionsProjection) {}
+
+  async execute({ decisionId }: GetDecisionChanges): Promise<{ id: string; changes: RecordedChange[] }> {
+    if (!this.decisions.get(decisionId)) throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
+    return { id: decisionId, changes: this.decisions.changes(decisionId) };
   }
 }

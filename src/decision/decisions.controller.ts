@@ -7,7 +7,7 @@ import { commandContext, replayed, type WriteResponse } from '../http/command-co
 import { noQuerySchema } from '../http/schemas';
 import { ZodPipe } from '../http/zod.pipe';
 import { decisionBodySchema, decisionCorrectionSchema, decisionParams } from './decision.api';
-import { CorrectDecision, GetDecision, ListDecisions, RegisterDecision } from './decision.handlers';
+import { CorrectDecision, GetDecision, GetDecisionChanges, ListDecisions, RegisterDecision } from './decision.handlers';
 import type { RegisteredDecision } from './decisions.projection';
 
 @Controller('api/v1/decisions')
@@ -53,5 +53,15 @@ export class DecisionsController {
     @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
   ) {
     return this.queries.execute(new GetDecision(params.id));
+  }
+
+  /** Who changed the decision, when and how: the audit trail's people, so for auditors and the secretariat. */
+  @Get(':id/changes')
+  @Roles('auditor', 'secretariat')
+  changes(
+    @Param(new ZodPipe(decisionParams, 'params')) params: z.output<typeof decisionParams>,
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+  ) {
+    return this.queries.execute(new GetDecisionChanges(params.id));
   }
 }

@@ -128,9 +128,23 @@ export class ListExecutorsHandler implements IQueryHandler<ListExecutors> {
 export class GetExecutorHandler implements IQueryHandler<GetExecutor> {
   constructor(@Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection) {}
 
-  async execute({ executorId, asOf }: GetExecutor): Promise<ExecutorView & { recorded: RecordedChange[] }> {
+  async execute({ executorId, asOf }: GetExecutor): Promise<ExecutorView> {
     const executor = this.executors.get(executorId);
     if (!executor) throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
-    return { ...executorView(executor, asOf), recorded: this.executors.changes(executorId) };
+    return executorView(executor, asOf);
+  }
+}
+
+export class GetExecutorChanges {
+  constructor(readonly executorId: string) {}
+}
+
+@QueryHandler(GetExecutorChanges)
+export class GetExecutorChangesHandler implements IQueryHandler<GetExecutorChanges> {
+  constructor(@Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection) {}
+
+  async execute({ executorId }: GetExecutorChanges): Promise<{ id: string; changes: RecordedChange[] }> {
+    if (!this.executors.get(executorId)) throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
+    return { id: executorId, changes: this.executors.changes(executorId) };
   }
 }

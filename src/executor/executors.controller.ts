@@ -8,7 +8,7 @@ import { commandContext, replayed, type WriteResponse } from '../http/command-co
 import { noQuerySchema } from '../http/schemas';
 import { ZodPipe } from '../http/zod.pipe';
 import { executorBodySchema, executorParams, executorsQuerySchema, renameBodySchema, retireBodySchema } from './executor.api';
-import { type ExecutorView, GetExecutor, ListExecutors, RegisterExecutor, RenameExecutor, RetireExecutor } from './executor.handlers';
+import { type ExecutorView, GetExecutor, GetExecutorChanges, ListExecutors, RegisterExecutor, RenameExecutor, RetireExecutor } from './executor.handlers';
 
 @Controller('api/v1/executors')
 export class ExecutorsController {
@@ -65,5 +65,15 @@ export class ExecutorsController {
     @Query(new ZodPipe(executorsQuerySchema, 'query')) query: z.output<typeof executorsQuerySchema>,
   ) {
     return this.queries.execute(new GetExecutor(params.id, query.asOf ?? todayInKyiv()));
+  }
+
+  /** Who changed the executor, when and how: the audit trail's people, so for auditors and the secretariat. */
+  @Get(':id/changes')
+  @Roles('auditor', 'secretariat')
+  changes(
+    @Param(new ZodPipe(executorParams, 'params')) params: z.output<typeof executorParams>,
+    @Query(new ZodPipe(noQuerySchema, 'query')) _query: z.output<typeof noQuerySchema>,
+  ) {
+    return this.queries.execute(new GetExecutorChanges(params.id));
   }
 }

@@ -50,6 +50,8 @@ const ROUTES: readonly Route[] = [
   { method: 'get', path: '/api/v1/decisions/{id}', access: 'public', url: (f) => `/api/v1/decisions/${f.seedDecision}` },
   { method: 'get', path: '/api/v1/executors', access: 'public', url: () => '/api/v1/executors?asOf=2025-01-01' },
   { method: 'get', path: '/api/v1/executors/{id}', access: 'public', url: (f) => `/api/v1/executors/${f.executor}` },
+  { method: 'get', path: '/api/v1/executors/{id}/changes', access: 'audit', url: (f) => `/api/v1/executors/${f.executor}/changes` },
+  { method: 'get', path: '/api/v1/decisions/{id}/changes', access: 'audit', url: (f) => `/api/v1/decisions/${f.seedDecision}/changes` },
   { method: 'get', path: '/api/v1/programmes', access: 'public', url: () => '/api/v1/programmes' },
   { method: 'get', path: '/api/v1/programmes/{id}', access: 'public', url: () => `${P}?asOf=2025-06-01&knownAt=${new Date().toISOString()}` },
   { method: 'get', path: '/api/v1/programmes/{id}/versions', access: 'public', url: () => `${P}/versions` },

@@ -141,23 +141,27 @@ describe('the executor directory over time', () => {
     await t.http.post(`/api/v1/executors/${executor}/renames`).set(t.as('secretariat')).send({ name: 'Управління з питань цивільного захисту', effectiveFrom: '2025-05-01' }).expect(201);
     await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-12-01' }).expect(201);
 
-    // when
-    const decided = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body;
-    const unit = (await t.http.get(`/api/v1/executors/${executor}`).expect(200)).body;
+    // when an auditor asks
+    const decided = (await t.http.get(`/api/v1/decisions/${decisionId}/changes`).set(t.as('auditor')).expect(200)).body;
+    const unit = (await t.http.get(`/api/v1/executors/${executor}/changes`).set(t.as('auditor')).expect(200)).body;
 
     // then each lists its changes in record order, with the secretariat's actor
     const actor = expect.stringMatching(/^secretariat:/);
-    expect(decided.recorded).toEqual([
+    expect(decided.id).toBe(decisionId);
+    expect(decided.changes).toEqual([
       { recordedAt: expect.any(String), actor, type: 'DecisionRegistered', data: expect.objectContaining({ number: '2004' }) },
       { recordedAt: expect.any(String), actor, type: 'DecisionDetailsCorrected', data: { decisionId, corrected: { number: '2005' }, was: { number: '2004' } } },
     ]);
-    expect(unit.recorded.map((c: { type: string; data: object }) => [c.type, c.data])).toEqual([
+    expect(unit.changes.map((c: { type: string; data: object }) => [c.type, c.data])).toEqual([
       ['ExecutorRegistered', expect.objectContaining({ name: 'Відділ з питань цивільного захисту' })],
       ['ExecutorRenamed', expect.objectContaining({ name: 'Управління з питань цивільного захисту', effectiveFrom: '2025-05-01' })],
       ['ExecutorRetired', expect.objectContaining({ effectiveFrom: '2025-12-01' })],
     ]);
-    const times = unit.recorded.map((c: { recordedAt: string }) => c.recordedAt);
+    const times = unit.changes.map((c: { recordedAt: string }) => c.recordedAt);
     expect([...times].sort()).toEqual(times);
+    // and who changed what is the auditors' and the secretariat's to read, as the audit trail is; the directory stays public
+    await t.http.get(`/api/v1/decisions/${decisionId}/changes`).expect(401);
+    expect((await t.http.get(`/api/v1/executors/${executor}`).expect(200)).body).not.toHaveProperty('changes');
   });
 
   it('marks a retired unit only in views known after its retirement was recorded', async () => {
