@@ -1,8 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import type { FastifyRequest } from 'fastify';
-import { ProblemException } from './problem';
-import { PART_CODE, PART_NAME, type RequestPart, ZodPipe } from './zod.pipe';
+import { invalidRequest, type RequestPart, ZodPipe } from './zod.pipe';
 
 const ORDER: readonly RequestPart[] = ['params', 'query', 'body'];
 
@@ -23,15 +22,11 @@ export class RequestValidationGuard implements CanActivate {
     if (pipes.length < 2) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const failed = pipes.flatMap((pipe) => {
-        const checked = pipe.check(request[pipe.part]);
-        return checked.ok ? [] : [{ part: pipe.part, problems: checked.problems }];
-      });
-    if (failed.length === 0) return true;
-    const problems = failed.flatMap((f) => f.problems);
-    // One part keeps the answer it always had; several are named together.
-    if (failed.length === 1) throw new ProblemException(400, PART_CODE[failed[0].part], `the request ${PART_NAME[failed[0].part]} is not valid: ${problems.length} problem(s)`, problems);
-    const parts = failed.map((f) => PART_NAME[f.part]);
-    throw new ProblemException(400, 'InvalidRequest', `the request is not valid: ${problems.length} problem(s), in its ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`, problems);
+      const checked = pipe.check(request[pipe.part]);
+      return checked.ok ? [] : [{ part: pipe.part, problems: checked.problems }];
+    });
+    if (failed.length > 0) throw invalidRequest(failed);
+    return true;
   }
 }
 
@@ -43,8 +38,10 @@ function zodPipesOf(context: ExecutionContext): ZodPipe<never>[] {
   const handler = context.getHandler();
   const known = PIPES.get(handler);
   if (known) return known;
-  const args: Record<string, { pipes?: unknown[] }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
+  const args: Record<string, { data?: unknown; pipes?: unknown[] }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
   const pipes = Object.values(args)
+    // A pipe bound to one field (`@Query('asOf', pipe)`) is given that field, not the part: its own pipe checks it.
+    .filter((arg) => arg.data === undefined)
     .flatMap((arg) => (arg.pipes ?? []).filter((pipe): pipe is ZodPipe<never> => pipe instanceof ZodPipe))
     .sort((a, b) => ORDER.indexOf(a.part) - ORDER.indexOf(b.part));
   PIPES.set(handler, pipes);

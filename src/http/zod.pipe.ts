@@ -15,11 +15,23 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   transform(value: unknown): z.output<S> {
     const checked = this.check(value);
     if (checked.ok) return checked.data;
-    throw new ProblemException(400, PART_CODE[this.part], `the request ${PART_NAME[this.part]} is not valid: ${checked.problems.length} problem(s)`, checked.problems);
+    throw invalidRequest([{ part: this.part, problems: checked.problems }]);
   }
 
-  /** The part parsed, or every problem in it, each at its path. */
-  check(value: unknown): { ok: true; data: z.output<S> } | { ok: false; problems: ProblemItem[] } {
+  /**
+   * The part parsed, or every problem in it, each at its path. Kept with the part's object: the request guard
+   * checks every part first (RequestValidationGuard), and the pipe then takes that result instead of parsing again.
+   */
+  check(value: unknown): Checked<z.output<S>> {
+    if (typeof value !== 'object' || value === null) return this.parse(value);
+    const known = CHECKED.get(value);
+    if (known?.pipe === this) return known.checked as Checked<z.output<S>>;
+    const checked = this.parse(value);
+    CHECKED.set(value, { pipe: this, checked });
+    return checked;
+  }
+
+  private parse(value: unknown): Checked<z.output<S>> {
     const parsed = this.schema.safeParse(value ?? (this.part === 'body' ? undefined : {}));
     // Query and path text is percent-decoded into a fresh object: what `unreadable` looks for comes only in JSON.
     const unreadable = this.part === 'body' ? unreadableParts(value) : [];
@@ -41,8 +53,20 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 
 export type RequestPart = 'body' | 'query' | 'params';
 
-export const PART_CODE = { params: 'InvalidPath', query: 'InvalidQuery', body: 'InvalidBody' } as const;
-export const PART_NAME = { params: 'path', query: 'query', body: 'body' } as const;
+type Checked<T> = { ok: true; data: T } | { ok: false; problems: ProblemItem[] };
+
+const CHECKED = new WeakMap<object, { pipe: ZodPipe<z.ZodType>; checked: Checked<unknown> }>();
+
+const PART_CODE = { params: 'InvalidPath', query: 'InvalidQuery', body: 'InvalidBody' } as const;
+const PART_NAME = { params: 'path', query: 'query', body: 'body' } as const;
+
+/** The 400 for the parts of a request that are not valid, in the order given: one part keeps its own code. */
+export function invalidRequest(failed: readonly { part: RequestPart; problems: readonly ProblemItem[] }[]): ProblemException {
+  const problems = failed.flatMap((f) => f.problems);
+  if (failed.length === 1) return new ProblemException(400, PART_CODE[failed[0].part], `the request ${PART_NAME[failed[0].part]} is not valid: ${problems.length} problem(s)`, problems);
+  const parts = failed.map((f) => PART_NAME[f.part]);
+  return new ProblemException(400, 'InvalidRequest', `the request is not valid: ${problems.length} problem(s), in its ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`, problems);
+}
 
 /** Read by code points, half a pair stands alone as a surrogate (Cs); a whole pair is one character of another plane. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ProblemException } from './problem';
+import { ZodPipe } from './zod.pipe';
+
+describe('ZodPipe', () => {
+  it('parses a part once: the request guard checks it first, and the pipe then takes that result', () => {
+    // given a schema that counts its runs, and a query object as Fastify hands it over
+    let runs = 0;
+    const pipe = new ZodPipe(z.object({ asOf: z.string() }).transform((query) => ((runs += 1), query)), 'query');
+    const query = { asOf: '2025-06-01' };
+
+    // when the guard checks it and the pipe transforms it
+    pipe.check(query);
+    const parsed = pipe.transform(query);
+
+    // then
+    expect(parsed).toEqual({ asOf: '2025-06-01' });
+    expect(runs).toBe(1);
+    // while another request's object, or another pipe, is parsed afresh
+    pipe.transform({ asOf: '2025-06-02' });
+    new ZodPipe(z.object({ asOf: z.string() }).transform((q) => ((runs += 1), q)), 'query').transform(query);
+    expect(runs).toBe(3);
+  });
+
+  it('refuses a part that is not valid with every problem at its path, whether checked before or not', () => {
+    const pipe = new ZodPipe(z.object({ year: z.number(), title: z.string() }).strict());
+    const body = { year: '2025', colour: 'blue' };
+    expect(pipe.check(body)).toEqual({ ok: false, problems: expect.any(Array) });
+    let error: unknown;
+    try {
+      pipe.transform(body);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProblemException);
+    const { status, code, problems } = error as ProblemException;
+    expect({ status, code, paths: problems.map((p) => p.path).sort() }).toEqual({ status: 400, code: 'InvalidBody', paths: ['$.colour', '$.title', '$.year'] });
+  });
+});
