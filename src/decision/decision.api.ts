@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
+import { CONVOCATION } from './domain/decision.decider';
 
 const details = {
   council: textSchema(300),
-  // A numeral as written, I to XXXIX: a council is elected every five years, so this outlasts the product.
-  convocation: z.string().regex(/^(?=.)X{0,3}(IX|IV|V?I{0,3})$/, 'a Roman numeral such as "VIII"'),
+  convocation: z.string().regex(CONVOCATION, 'a Roman numeral such as "VIII"'),
   session: wholeNumber(1, 1000),
   number: plainText(z.string().trim().min(1).max(100)).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
   adoptedOn: dateSchema,

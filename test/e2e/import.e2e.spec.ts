@@ -128,6 +128,14 @@ describe('POST /api/v1/programmes/import', () => {
     expect(await everything()).toEqual(before);
   });
 
+  it('refuses a header whose convocation is no Roman numeral as written, as the API does, and writes nothing', async () => {
+    const document = variant({ 4: '32 сесії Коростенської міської ради', 5: 'IIII скликання від 14.05.2024р. № 1990' });
+    const before = await everything();
+    const res = await importing({ programmeId: 'convocation-iiii', document }).expect(400);
+    expect(res.body.problems).toEqual([expect.objectContaining({ path: '$.document', code: 'InvalidConvocation', line: 3 })]);
+    expect(await everything()).toEqual(before);
+  });
+
   it('refuses the same document imported twice under the same id, writing nothing the second time', async () => {
     // given
     const first = await importing({ programmeId: 'imported-twice', document: ANNEX }).expect(201);

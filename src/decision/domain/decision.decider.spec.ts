@@ -78,6 +78,14 @@ describe('decision decider', () => {
         .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2025-01-01' } }]);
     });
 
+    it('a convocation that is no Roman numeral as written is InvalidConvocation, registered or corrected', () => {
+      given().when(register({ convocation: 'IIII' })).thenFails('InvalidConvocation', 'invalid');
+      given(registered).when(correct({ convocation: 'VX' })).thenFails('InvalidConvocation', 'invalid');
+      given()
+        .when(register({ convocation: 'IX' }))
+        .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, convocation: 'IX', effectiveFrom: '2024-02-22' } }]);
+    });
+
     it('a decision is registered once (DecisionAlreadyRegistered)', () => {
       given(registered).when(register({ number: '123' })).thenFails('DecisionAlreadyRegistered', 'conflict');
     });

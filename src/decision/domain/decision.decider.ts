@@ -37,15 +37,15 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
   switch (command.type) {
     case 'RegisterDecision': {
       if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
-      const notYet = adoptedAfter(command.today, command.data.adoptedOn);
-      if (notYet) return notYet;
+      const refused = adoptedAfter(command.today, command.data.adoptedOn) ?? convocationProblem(command.data.convocation);
+      if (refused) return refused;
       const { effectiveFrom, ...details } = command.data;
       return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
     }
     case 'CorrectDecisionDetails': {
       if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
-      const notYet = adoptedAfter(command.today, command.data.corrections.adoptedOn);
-      if (notYet) return notYet;
+      const refused = adoptedAfter(command.today, command.data.corrections.adoptedOn) ?? convocationProblem(command.data.corrections.convocation);
+      if (refused) return refused;
       const corrections = withDefaultEffectiveDate(command.data.corrections, state);
       const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
       if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered', [{ code: 'NothingToCorrect', message: 'every field is as registered', path: [] }]);
@@ -55,6 +55,15 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
     default:
       return exhaustive(command);
   }
+}
+
+/** A convocation as a numeral is written, I to XXXIX: a council is elected every five years, so this outlasts the product. */
+export const CONVOCATION = /^(?=.)X{0,3}(IX|IV|V?I{0,3})$/;
+
+function convocationProblem(convocation: string | undefined): DomainError | undefined {
+  if (convocation === undefined || CONVOCATION.test(convocation)) return undefined;
+  const message = `"${convocation}" is not a convocation: a Roman numeral such as "VIII"`;
+  return domainError('invalid', 'InvalidConvocation', message, [{ code: 'InvalidConvocation', message, path: ['convocation'] }]);
 }
 
 /**
