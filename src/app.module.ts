@@ -190,7 +190,7 @@ export class AppModule {
         {
           provide: AnnexImporter,
           useFactory: (repository: AggregateRepository, programmes: ProgrammeQueries) =>
-            new AnnexImporter(repository, { holderOf: (name) => executors.holderOf(name), sameAct: (act) => decisions.sameAct(act), importedWithKey: (key, actor) => programmes.importedWithKey(key, actor) }),
+            new AnnexImporter(repository, { holderOf: (name) => executors.holderOf(name), sameAct: (act) => decisions.sameAct(act), importedWithKey: (key) => programmes.importedWithKey(key) }),
           inject: [AggregateRepository, ProgrammeQueries],
         },
         { provide: TokenTable, useValue: new TokenTable(options.tokens) },

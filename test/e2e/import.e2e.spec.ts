@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
 import type { MeasureView, ProgrammeView } from '../../src/programme/read/programme.view';
-import { KOROSTEN, startApp, type TestApp, TOKENS } from '../support/app';
+import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { postDecision } from '../support/http-programmes';
 
 /** The bundled annex, one string per document line (line n is LINES[n - 1]). */
@@ -269,23 +269,6 @@ describe('POST /api/v1/programmes/import', () => {
     const elsewhere = await importing({ programmeId: 'retried-elsewhere', document }, key).expect(422);
     expect(elsewhere.body.problems).toEqual([expect.objectContaining({ path: 'header:Idempotency-Key', code: 'IdempotencyKeyReused' })]);
     expect(await everything()).toEqual(after);
-  });
-
-  it('keeps Idempotency-Keys apart by client: a second secretariat token may use a key the first used, for its own import', async () => {
-    // given a server with two secretariat tokens (two clients), and an import by the first with a key
-    const second = 'secretariat-second-token-0123';
-    const two = await startApp({ env: { API_TOKENS: `secretariat:${TOKENS.secretariat},secretariat:${second},auditor:${TOKENS.auditor}` } });
-    try {
-      const key = { 'Idempotency-Key': 'import-of-the-day' };
-      const send = (token: string, programmeId: string) => two.http.post('/api/v1/programmes/import').set({ Authorization: `Bearer ${token}` }).set(key).send({ programmeId, document: ANNEX });
-      await send(TOKENS.secretariat, 'first-client').expect(201);
-
-      // when / then the other client's import with that key is its own request; the first client's is a reuse
-      await send(second, 'second-client').expect(201);
-      await send(TOKENS.secretariat, 'third').expect(422);
-    } finally {
-      await two.close();
-    }
   });
 
   describe('a document with the shapes Word produces, round-tripped to the view', () => {

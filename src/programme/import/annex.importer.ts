@@ -42,8 +42,11 @@ export interface ImportDirectory {
   holderOf(name: string): KnownExecutor | undefined;
   /** The decision registered as this act (the council's number on that date). */
   sameAct(act: Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>): RegisteredDecision | undefined;
-  /** The programme an import sent by this actor with this Idempotency-Key registered, if any. */
-  importedWithKey(idempotencyKey: string, actor: string): string | undefined;
+  /**
+   * The programme an import with this Idempotency-Key registered, if any. Whoever sent it: a key names one request
+   * to an address, as the store's own replay of a stream's appends takes it.
+   */
+  importedWithKey(idempotencyKey: string): string | undefined;
 }
 
 /** For a store known to hold nothing yet (the first start, a benchmark's fresh store). */
@@ -85,7 +88,7 @@ export class AnnexImporter {
     // Refused before the directory entries are written: a key reused for another document must write nothing.
     // Keys are kept per stream, and every import goes to the same address: one that registered another
     // programme is found in the read models.
-    const keyedProgramme = context.idempotencyKey && this.directory.importedWithKey(context.idempotencyKey, context.actor);
+    const keyedProgramme = context.idempotencyKey && this.directory.importedWithKey(context.idempotencyKey);
     if ((replay && replay.requestHash !== context.requestHash) || (keyedProgramme && keyedProgramme !== request.programmeId)) throw fromDomainError(keyReused());
 
     const decision = await this.decisionFor(request, annex.decision, annex.titleAsCited);

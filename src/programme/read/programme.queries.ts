@@ -273,13 +273,11 @@ export class ProgrammeQueries {
     return auditPage(this.db, programmeId, filter);
   }
 
-  /** The programme whose initial wording this actor imported with this Idempotency-Key (keys are a client's own). */
-  importedWithKey(idempotencyKey: string, actor: string): string | undefined {
+  /** The programme whose initial wording was imported with this Idempotency-Key. */
+  importedWithKey(idempotencyKey: string): string | undefined {
     return this.statements
-      .get<[string, string], { programme_id: string }>(
-        "SELECT programme_id FROM programme_amendments WHERE initial = 1 AND json_extract(metadata, '$.idempotencyKey') = ? AND json_extract(metadata, '$.actor') = ? LIMIT 1",
-      )
-      .get(idempotencyKey, actor)?.programme_id;
+      .get<[string], { programme_id: string }>("SELECT programme_id FROM programme_amendments WHERE initial = 1 AND json_extract(metadata, '$.idempotencyKey') = ? LIMIT 1")
+      .get(idempotencyKey)?.programme_id;
   }
 
   /** What a decision changed, in every programme. */
