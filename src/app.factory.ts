@@ -106,8 +106,8 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // characters and Fastify then said the body's size did not match its Content-Length.
     fastify.removeContentTypeParser('application/json');
     fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-      const encoding = request.headers['content-encoding'];
-      if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+      if (encoding && encoding !== 'identity') {
         const detail = `the body is sent ${encoding}-encoded; the API reads it as sent, unencoded`;
         done(new ProblemException(415, 'UnsupportedContentEncoding', detail, [{ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding', message: detail }]), undefined);
         return;

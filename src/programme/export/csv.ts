@@ -123,7 +123,8 @@ export function amendmentsCsv(acts: readonly ActRecord[]): string {
 
 /**
  * The audit trail for a spreadsheet, one row per entry in record order, the decision cited beside its id. A value
- * that is not text (a term, a list of results, a whole measure added or removed) is its JSON; none is empty.
+ * that is not text (a term, a list of results, a whole measure added or removed) is its JSON; none is empty. With a
+ * byte-order mark, unlike the data sets: without one Excel reads UTF-8 as the system's code page (cp1251 here).
  */
 export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId: string) => string): string {
   const header = ['recorded_at', 'actor', 'kind', 'amendment_id', 'decision_id', 'decision', 'effective_from', 'measure_id', 'measure', 'field', 'funding_source', 'was', 'became', 'reason'];
@@ -143,7 +144,7 @@ export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId
     valueCell(entry.became),
     entry.reason ?? '',
   ]);
-  return stringify([header, ...rows]);
+  return stringify([header, ...rows], { bom: true });
 }
 
 const valueCell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
