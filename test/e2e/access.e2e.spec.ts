@@ -332,7 +332,8 @@ describe('problems, headers and operations', () => {
   it('refuses a decision adopted after today (Kyiv), registered or corrected so, with 400 at adoptedOn, and writes nothing', async () => {
     // given a registered decision, and tomorrow's date in Kyiv
     const decision = await postDecision(t, { session: 65, number: '6600', adoptedOn: '2025-10-16' }).expect(201);
-    const tomorrow = new Date(Date.parse(`${todayInKyiv()}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    // two days ahead: a run that crosses midnight in Kyiv still sends a date after its today
+    const tomorrow = new Date(Date.parse(`${todayInKyiv()}T12:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
     const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
 
     // when

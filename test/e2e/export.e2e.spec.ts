@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Response } from 'supertest';
 import { annexGrid } from '../../src/programme/export/annex.table';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
@@ -220,11 +221,11 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     await amend(t, programmeId, { decisionId: adoptedLast.body.id, changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '160.00' }] }).expect(201);
 
     // when
-    const [header, ...rows] = csvRows((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text).map((row) => row.split(','));
-    const row = rows.find((r) => r[0] === programmeId) as string[];
+    const rows = parse((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    const row = rows.find((r) => r.programme_id === programmeId);
 
     // then
-    expect([row[header.indexOf('last_amended_by_act')], row[header.indexOf('last_amended_on')]]).toEqual(['7100 2025-03-01', '2025-03-01']);
+    expect([row?.last_amended_by_act, row?.last_amended_on]).toEqual(['7100 2025-03-01', '2025-03-01']);
     expect((await t.http.get(`/api/v1/programmes/${programmeId}`).expect(200)).body.amendmentChain).toMatch(/від 01\.03\.2025 № 7100\)$/);
   });
 });

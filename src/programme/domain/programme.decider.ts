@@ -75,14 +75,14 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   const before = known.filter((a) => a.effectiveFrom <= effectiveFrom);
   const after = known.filter((a) => a.effectiveFrom > effectiveFrom);
 
-  const translated = translateChanges(data.changes, fold(before), data.executors, effectiveFrom);
+  const start = fold(before);
+  const translated = translateChanges(data.changes, start, data.executors, effectiveFrom);
   if ('problems' in translated) {
     return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
   }
 
   const conflicts = laterConflicts(translated.content, after);
   if (conflicts.length > 0) {
-    const start = fold(before);
     return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, (conflict) => ['changes', breakingChange(start, translated.byChange, after, conflict.amendment)]);
   }
 
@@ -187,8 +187,9 @@ function laterConflicts(start: ProgrammeContent | null, later: readonly Amendmen
 }
 
 /**
- * The change of the request that makes `later` invalid: the first k changes leave it valid and the first k + 1 do
- * not. A search by halves keeps that so without assuming more changes break more; it runs only on a refusal.
+ * The first change of the request that makes `later` invalid: the first k changes leave it valid and the first k + 1
+ * do not. A search by halves keeps that so without assuming more changes break more; it runs only on a refusal. Every
+ * problem of `later` is reported there, though a further change may break it in another way too.
  */
 function breakingChange(start: ProgrammeContent | null, byChange: readonly ProgrammeChange[][], after: readonly AmendmentRecord[], later: AmendmentRecord): number {
   const breaks = (count: number) => {

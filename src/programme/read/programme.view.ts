@@ -15,14 +15,14 @@ export interface MeasureView {
   readonly number: string;
   readonly title: string;
   readonly term: { readonly from: number; readonly to: number };
-  readonly executors: readonly ExecutorView[];
+  readonly executors: readonly MeasureExecutorView[];
   readonly fundingSources: readonly { readonly source: string; readonly allocations: Record<string, string | null> }[];
   readonly allocations: Record<string, string | null>;
   readonly expectedResults: readonly string[];
 }
 
 /** `retiredFrom` only for a unit retired by the view's date: the measure still names it until an amendment says otherwise. */
-export interface ExecutorView {
+export interface MeasureExecutorView {
   readonly id: string;
   readonly name: string;
   readonly retiredFrom?: string;
@@ -72,7 +72,7 @@ export interface ViewContext {
   readonly lastAmendment: AmendmentRef | null;
   readonly amendmentChain: string;
   /** The executor as on `asOf`: its name then, and the date it was retired from if it was by then. */
-  readonly executor: (executorId: string) => ExecutorView;
+  readonly executor: (executorId: string) => MeasureExecutorView;
 }
 
 export function formatTotals(totals: Totals): TotalsView {
@@ -86,7 +86,7 @@ function formatAllocations(years: readonly number[], amountOf: (year: number) =>
   return Object.fromEntries(years.map((year) => [String(year), formatAmount(amountOf(year))]));
 }
 
-export function measureView(measure: Measure, years: readonly number[], executor: (id: string) => ExecutorView): MeasureView {
+export function measureView(measure: Measure, years: readonly number[], executor: (id: string) => MeasureExecutorView): MeasureView {
   return {
     id: measure.id,
     number: measure.number,
