@@ -106,6 +106,11 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // characters and Fastify then said the body's size did not match its Content-Length.
     fastify.removeContentTypeParser('application/json');
     fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      // No route takes the request: its answer is the 404 or 405 for the path and method, whatever the body holds.
+      if (request.is404) {
+        done(null, undefined);
+        return;
+      }
       const encoding = request.headers['content-encoding']?.trim().toLowerCase();
       if (encoding && encoding !== 'identity') {
         const detail = `the body is sent ${encoding}-encoded; the API reads it as sent, unencoded`;

@@ -466,6 +466,10 @@ describe('problems, headers and operations', () => {
     expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
     // a path no method takes stays a 404
     await t.http[method.toLowerCase() as 'delete' | 'put' | 'patch']('/api/v1/no-such-route').expect(404);
+    // and neither answer depends on the body: one that is not JSON is not read
+    const malformed = (target: string) => t.http[method.toLowerCase() as 'delete' | 'put' | 'patch'](target).set(t.as('secretariat')).set('Content-Type', 'application/json').send('{bad');
+    expect((await malformed(url)).status).toBe(405);
+    expect((await malformed('/api/v1/no-such-route')).status).toBe(404);
   });
 
   it('keeps a 404 for a path that ends in a slash, which no method takes (not a 405 naming the method it was asked with)', async () => {
