@@ -78,6 +78,14 @@ describe('decision decider', () => {
         .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2025-01-01' } }]);
     });
 
+    it('a decision adopted before 1991 is AdoptedTooEarly, registered or corrected; 1 January 1991 is accepted', () => {
+      given().when(register({ adoptedOn: '0025-02-22' })).thenFails('AdoptedTooEarly', 'invalid');
+      given(registered).when(correct({ adoptedOn: '1990-12-31' })).thenFails('AdoptedTooEarly', 'invalid');
+      given()
+        .when(register({ adoptedOn: '1991-01-01' }))
+        .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, adoptedOn: '1991-01-01', effectiveFrom: '1991-01-01' } }]);
+    });
+
     it('a convocation that is no Roman numeral as written is InvalidConvocation, registered or corrected', () => {
       given().when(register({ convocation: 'IIII' })).thenFails('InvalidConvocation', 'invalid');
       given(registered).when(correct({ convocation: 'VX' })).thenFails('InvalidConvocation', 'invalid');

@@ -37,14 +37,14 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
   switch (command.type) {
     case 'RegisterDecision': {
       if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
-      const refused = adoptedAfter(command.today, command.data.adoptedOn) ?? convocationProblem(command.data.convocation);
+      const refused = adoptionDateProblem(command.today, command.data.adoptedOn) ?? convocationProblem(command.data.convocation);
       if (refused) return refused;
       const { effectiveFrom, ...details } = command.data;
       return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
     }
     case 'CorrectDecisionDetails': {
       if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
-      const refused = adoptedAfter(command.today, command.data.corrections.adoptedOn) ?? convocationProblem(command.data.corrections.convocation);
+      const refused = adoptionDateProblem(command.today, command.data.corrections.adoptedOn) ?? convocationProblem(command.data.corrections.convocation);
       if (refused) return refused;
       const corrections = withDefaultEffectiveDate(command.data.corrections, state);
       const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
@@ -66,14 +66,23 @@ function convocationProblem(convocation: string | undefined): DomainError | unde
   return domainError('invalid', 'InvalidConvocation', message, [{ code: 'InvalidConvocation', message, path: ['convocation'] }]);
 }
 
+/** The first year a programme may run (as programme years are bounded): no council adopted one before it. */
+export const FIRST_ADOPTION = '1991-01-01';
+
 /**
  * An adoption date after today is a typing error (2052 for 2025), not a decision yet to come: a session's
- * decisions are registered once it has adopted them. Their effective date may lie ahead, as it often does.
+ * decisions are registered once it has adopted them. Their effective date may lie ahead, as it often does. So is
+ * one before 1991 ("0025" for 2025).
  */
-function adoptedAfter(today: string, adoptedOn: string | undefined): DomainError | undefined {
-  if (adoptedOn === undefined || adoptedOn <= today) return undefined;
-  const message = `a decision adopted on ${adoptedOn} is not adopted yet: today is ${today} in Kyiv`;
-  return domainError('invalid', 'AdoptedInFuture', message, [{ code: 'AdoptedInFuture', message, path: ['adoptedOn'] }]);
+function adoptionDateProblem(today: string, adoptedOn: string | undefined): DomainError | undefined {
+  if (adoptedOn === undefined) return undefined;
+  const [code, message] =
+    adoptedOn > today
+      ? ['AdoptedInFuture', `a decision adopted on ${adoptedOn} is not adopted yet: today is ${today} in Kyiv`]
+      : adoptedOn < FIRST_ADOPTION
+        ? ['AdoptedTooEarly', `a decision adopted on ${adoptedOn} is older than any local programme: ${FIRST_ADOPTION} at the earliest`]
+        : [];
+  return code === undefined || message === undefined ? undefined : domainError('invalid', code, message, [{ code, message, path: ['adoptedOn'] }]);
 }
 
 /**
