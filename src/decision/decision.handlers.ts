@@ -139,7 +139,8 @@ export class GetDecisionChangesHandler implements IQueryHandler<GetDecisionChang
   constructor(@Inject(DecisionsProjection) private readonly decisions: DecisionsProjection) {}
 
   async execute({ decisionId }: GetDecisionChanges): Promise<{ id: string; changes: RecordedChange[] }> {
-    if (!this.decisions.get(decisionId)) throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
-    return { id: decisionId, changes: this.decisions.changes(decisionId) };
+    const changes = this.decisions.changes(decisionId);
+    if (!changes) throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
+    return { id: decisionId, changes };
   }
 }

@@ -39,8 +39,8 @@ export class DecisionsProjection implements Projection {
       .run(decisionId, next.adoptedOn, event.created, JSON.stringify([...history, recorded(event, next)]));
   }
 
-  /** Every change recorded to the decision (its registration, each correction), with who made it. */
-  changes(decisionId: string): RecordedChange[] {
+  /** Every change recorded to the decision (its registration, each correction), with who made it; undefined for one never registered. */
+  changes(decisionId: string): RecordedChange[] | undefined {
     return changesOf(this.history(decisionId));
   }
 

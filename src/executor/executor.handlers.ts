@@ -144,7 +144,8 @@ export class GetExecutorChangesHandler implements IQueryHandler<GetExecutorChang
   constructor(@Inject(ExecutorsProjection) private readonly executors: ExecutorsProjection) {}
 
   async execute({ executorId }: GetExecutorChanges): Promise<{ id: string; changes: RecordedChange[] }> {
-    if (!this.executors.get(executorId)) throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
-    return { id: executorId, changes: this.executors.changes(executorId) };
+    const changes = this.executors.changes(executorId);
+    if (!changes) throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
+    return { id: executorId, changes };
   }
 }

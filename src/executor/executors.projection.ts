@@ -42,8 +42,8 @@ export class ExecutorsProjection implements Projection {
     return knownAt(this.all().get(executorId), at);
   }
 
-  /** Every change recorded to the executor (registration, renames, retirement), with who made it. */
-  changes(executorId: string): RecordedChange[] {
+  /** Every change recorded to the executor (registration, renames, retirement), with who made it; undefined for one never registered. */
+  changes(executorId: string): RecordedChange[] | undefined {
     return changesOf(this.all().get(executorId) ?? []);
   }
 

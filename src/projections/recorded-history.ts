@@ -1,20 +1,8 @@
 import type { RecordedEvent } from '../event-store/event-store.port';
 
-/**
- * A state as it was recorded, one entry per change: read models answer "as known at" from it, and an auditor
- * reads from it who changed what (`actor`, and the event with what it replaced).
- */
-export interface Recorded<State> {
-  readonly recordedAt: string;
-  readonly state: State;
-  readonly actor: string | null;
-  readonly change: { readonly type: string; readonly data: Readonly<Record<string, unknown>> };
-}
-
-/** The entry an event adds to a history. */
-export function recorded<State>(event: RecordedEvent, state: State): Recorded<State> {
-  const actor = event.metadata.actor;
-  return { recordedAt: event.created, state, actor: typeof actor === 'string' ? actor : null, change: { type: event.type, data: event.data } };
+/** Who a change was recorded for, from its metadata (null for events written without one). */
+export function actorOf(metadata: Readonly<Record<string, unknown>>): string | null {
+  return typeof metadata.actor === 'string' ? metadata.actor : null;
 }
 
 export interface RecordedChange {
@@ -26,9 +14,22 @@ export interface RecordedChange {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** A history as an auditor reads it: when, who, and what each change did. */
-export function changesOf<State>(history: readonly Recorded<State>[]): RecordedChange[] {
-  return history.map(({ recordedAt, actor, change }) => ({ recordedAt, actor, type: change.type, data: change.data }));
+/**
+ * A state as it was recorded, one entry per change: read models answer "as known at" from it, and an auditor
+ * reads from it who changed what (the change beside the state it led to).
+ */
+export interface Recorded<State> extends RecordedChange {
+  readonly state: State;
+}
+
+/** The entry an event adds to a history. */
+export function recorded<State>(event: RecordedEvent, state: State): Recorded<State> {
+  return { recordedAt: event.created, actor: actorOf(event.metadata), type: event.type, data: event.data, state };
+}
+
+/** A history as an auditor reads it: when, who, and what each change did; undefined for one never recorded. */
+export function changesOf<State>(history: readonly Recorded<State>[]): RecordedChange[] | undefined {
+  return history.length === 0 ? undefined : history.map(({ state: _state, ...change }) => change);
 }
 
 /** The state known at `knownAt` (the latest without it); undefined when nothing was recorded by then. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Projection } from '../../projections/projection';
+import { actorOf } from '../../projections/recorded-history';
 import { Statements } from '../../projections/statements';
 import type { AmendmentRegistered, AmendmentRevoked, ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
@@ -479,8 +480,4 @@ function insertionIndex(ordered: readonly AmendmentRecord[], record: AmendmentRe
     else high = mid;
   }
   return low;
-}
-
-function actorOf(metadata: Readonly<Record<string, unknown>>): string | null {
-  return typeof metadata.actor === 'string' ? metadata.actor : null;
 }
