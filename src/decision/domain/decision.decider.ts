@@ -62,8 +62,7 @@ export const CONVOCATION = /^(?=.)X{0,3}(IX|IV|V?I{0,3})$/;
 
 function convocationProblem(convocation: string | undefined): DomainError | undefined {
   if (convocation === undefined || CONVOCATION.test(convocation)) return undefined;
-  const message = `"${convocation}" is not a convocation: a Roman numeral such as "VIII"`;
-  return domainError('invalid', 'InvalidConvocation', message, [{ code: 'InvalidConvocation', message, path: ['convocation'] }]);
+  return invalidDetail('convocation', 'InvalidConvocation', `"${convocation}" is not a convocation: a Roman numeral such as "VIII"`);
 }
 
 /** The first year a programme may run (as programme years are bounded): no council adopted one before it. */
@@ -75,14 +74,18 @@ export const FIRST_ADOPTION = '1991-01-01';
  * one before 1991 ("0025" for 2025).
  */
 function adoptionDateProblem(today: string, adoptedOn: string | undefined): DomainError | undefined {
-  if (adoptedOn === undefined) return undefined;
-  const [code, message] =
-    adoptedOn > today
-      ? ['AdoptedInFuture', `a decision adopted on ${adoptedOn} is not adopted yet: today is ${today} in Kyiv`]
-      : adoptedOn < FIRST_ADOPTION
-        ? ['AdoptedTooEarly', `a decision adopted on ${adoptedOn} is older than any local programme: ${FIRST_ADOPTION} at the earliest`]
-        : [];
-  return code === undefined || message === undefined ? undefined : domainError('invalid', code, message, [{ code, message, path: ['adoptedOn'] }]);
+  if (adoptedOn !== undefined && adoptedOn > today) {
+    return invalidDetail('adoptedOn', 'AdoptedInFuture', `a decision adopted on ${adoptedOn} is not adopted yet: today is ${today} in Kyiv`);
+  }
+  if (adoptedOn !== undefined && adoptedOn < FIRST_ADOPTION) {
+    return invalidDetail('adoptedOn', 'AdoptedTooEarly', `a decision adopted on ${adoptedOn} is older than any local programme: ${FIRST_ADOPTION} at the earliest`);
+  }
+  return undefined;
+}
+
+/** A detail of the decision that cannot be, at its field. */
+function invalidDetail(field: keyof DecisionDetails, code: string, message: string): DomainError {
+  return domainError('invalid', code, message, [{ code, message, path: [field] }]);
 }
 
 /**
