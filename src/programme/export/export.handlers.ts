@@ -111,9 +111,16 @@ export class ExportAuditHandler implements IQueryHandler<ExportAudit> {
   async execute({ programmeId, filter }: ExportAudit): Promise<ExportedFile> {
     mustExist(this.queries, programmeId);
     const { entries } = this.queries.audit(programmeId, filter);
+    // A trail of thousands of lines cites a few decisions: each is read (its history parsed) and cited once.
+    const citations = new Map<string, string>();
     const citationOf = (decisionId: string) => {
-      const decision = this.decisions.get(decisionId);
-      return decision ? citation(decision) : '';
+      let cited = citations.get(decisionId);
+      if (cited === undefined) {
+        const decision = this.decisions.get(decisionId);
+        cited = decision ? citation(decision) : '';
+        citations.set(decisionId, cited);
+      }
+      return cited;
     };
     return { contentType: 'text/csv; charset=utf-8', filename: `${programmeId}-audit.csv`, body: auditCsv(entries, citationOf) };
   }
