@@ -117,19 +117,18 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
         done(new ProblemException(415, 'UnsupportedContentEncoding', detail, [{ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding', message: detail }]), undefined);
         return;
       }
+      const malformed = (detail: string) => done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
       let text: string;
       try {
         text = UTF8.decode(body as Buffer);
       } catch {
-        const detail = 'the body is not UTF-8 text, which JSON must be';
-        done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
+        malformed('the body is not UTF-8 text, which JSON must be');
         return;
       }
       try {
         done(null, JSON.parse(text));
       } catch (error) {
-        const detail = text === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`;
-        done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
+        malformed(text === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`);
       }
     });
     const metrics = app.get(Metrics);

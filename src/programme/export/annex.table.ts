@@ -77,7 +77,7 @@ const FIELDS: Record<string, string> = {
 function fieldLabel(field: string, fundingSource?: string): string {
   const year = /^allocations\.(\d{4})$/.exec(field);
   if (!year) return FIELDS[field] ?? field;
-  return fundingSource === undefined ? `Обсяг фінансування на ${year[1]} рік, тис. грн` : `Обсяг фінансування на ${year[1]} рік, тис. грн: ${fundingSource}`;
+  return `Обсяг фінансування на ${year[1]} рік, тис. грн${fundingSource === undefined ? '' : `: ${fundingSource}`}`;
 }
 
 /** A value of the comparative table as a reader of the decision expects it. */
