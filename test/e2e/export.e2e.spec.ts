@@ -121,10 +121,16 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
     const at = rows.findIndex((cells) => cells[2].startsWith('1.1. '));
     expect(rows[at].slice(5, 9)).toEqual(['Бюджет Коростенської міської територіальної громади', '75,00', '75,00', '75,00']);
     expect(rows[at + 1]).toEqual(['', '', '', '', '', 'Державний бюджет', '---', '50,00', '---', '']);
+    // a cell of units opens with a capital, whichever spelling of its first unit the directory keeps
+    const units = (number: string) => rows.find((cells) => cells[2].startsWith(`${number}. `))?.[4];
+    expect(units('1.3')).toMatch(/^Керуючий справами виконавчого комітету міської ради, /);
+    expect(units('3.1')).toMatch(/^Заступники міського голови, /);
+    // results bulleted and comma-separated, as the annex writes them
+    expect(rows.find((cells) => cells[2].startsWith('2.1. '))?.at(-1)).toMatch(/^-Поширено .+, -Проведено мотивацію/);
     expect(html).toContain('<td>Всього по Програмі</td><td></td><td></td><td></td><td></td><td></td><td>11 231,90</td>');
   });
 
-  it('reads back through the importer as the same programme, sources and amounts included', async () => {
+  it('reads back through the importer as the same programme, words, units, sources and amounts included', async () => {
     // given the annex grid as Word's text of it: the heading the importer looks for, then the table, tab-separated
     const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?asOf=2025-06-01`).expect(200)).body as ProgrammeView;
     const grid = annexGrid(view);
@@ -141,6 +147,10 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
     const money = (v: ProgrammeView) => v.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.map((m) => [m.number, m.fundingSources, m.allocations])));
     expect(money(back)).toEqual(money(view));
     expect(back.totals).toEqual(view.totals);
+    // and the same words: titles, the units (each cell opens with a capital, one unit whatever its case), every result
+    const words = (v: ProgrammeView) => v.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.map((m) => [m.number, m.title, m.executors.map((e) => e.id), m.expectedResults])));
+    expect(words(back)).toEqual(words(view));
+    expect(view.sections.flatMap((s) => s.directions.flatMap((d) => d.measures)).find((m) => m.number === '2.1')?.expectedResults).toHaveLength(2);
   });
 });
 

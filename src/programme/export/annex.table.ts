@@ -19,6 +19,12 @@ export interface GridRow {
   readonly cells: readonly string[];
 }
 
+/**
+ * A cell opens with a capital, as the annexes write a list of units: the directory keeps one spelling of a unit,
+ * and the one it saw first may have stood mid-list ("…, керуючий справами").
+ */
+const sentenceCase = (text: string) => text.charAt(0).toLocaleUpperCase('uk') + text.slice(1);
+
 const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.` : `${from}-${to} рр.`);
 
 export function annexGrid(view: ProgrammeView): Grid {
@@ -39,10 +45,11 @@ export function annexGrid(view: ProgrammeView): Grid {
             i === 0 ? direction.title : '',
             `${measure.number}. ${measure.title}`,
             term(measure.term),
-            measure.executors.map((e) => e.name).join(', '),
+            sentenceCase(measure.executors.map((e) => e.name).join(', ')),
             first?.source ?? '',
             ...years.map((y) => documentText((first ?? measure).allocations[y] ?? null)),
-            measure.expectedResults.map((r) => `-${r}`).join(' '),
+            // Bulleted and comma-separated, as the annexes write them and the importer reads them back.
+            measure.expectedResults.map((r) => `-${r}`).join(', '),
           ],
         });
         for (const source of further) {
