@@ -235,6 +235,12 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       const res = await t.http.get(`${PROGRAMME}/versions/${decisions.C}`);
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('VersionNotFound');
+
+      // nor an end for a comparative table, which says why rather than doubting the decision amended anything
+      const diff = await t.http.get(`${PROGRAMME}/diff`).query({ from: decisions.B, to: decisions.C }).expect(404);
+      expect(diff.body.code).toBe('VersionNotFound');
+      expect(diff.body.detail).toBe(`"${decisions.C}" is neither a date nor a decision with an amendment to programme ${KOROSTEN} in force`);
+      expect(diff.body.problems).toEqual([expect.objectContaining({ path: 'query:to' })]);
     });
 
     it('as known at an instant: the versions recorded by then and not yet revoked, with the totals known then', async () => {

@@ -166,8 +166,10 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
     }
     const version = this.queries.versionByDecision(programmeId, ref, knownAt);
     if (!version) {
-      throw new ProblemException(404, 'VersionNotFound', `"${ref}" is neither a date nor a decision that amended programme ${programmeId}`, [
-        { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision that amended this programme' },
+      // A decision whose amendments were all revoked did amend the programme once: the message says what is missing.
+      const inForce = `an amendment to programme ${programmeId} in force${knownAt ? ' as known then' : ''}`;
+      throw new ProblemException(404, 'VersionNotFound', `"${ref}" is neither a date nor a decision with ${inForce}`, [
+        { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision with an amendment in force (not revoked)' },
       ]);
     }
     const upTo: EffectiveKey = version;
