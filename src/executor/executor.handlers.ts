@@ -10,6 +10,7 @@ import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
 import { decide, evolve, type ExecutorCommand, executorStream, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
 import { ExecutorsProjection, type KnownExecutor } from './executors.projection';
+import { ProgrammeQueries } from '../programme/read/programme.queries';
 
 export const executorFold = eventByEvent(initialExecutor, evolve);
 
@@ -110,9 +111,41 @@ export class RenameExecutorHandler extends ExecutorWriter implements ICommandHan
 
 @CommandHandler(RetireExecutor)
 export class RetireExecutorHandler extends ExecutorWriter implements ICommandHandler<RetireExecutor> {
+  constructor(
+    @Inject(AggregateRepository) repository: AggregateRepository,
+    @Inject(ProjectionRunner) runner: ProjectionRunner,
+    @Inject(ExecutorsProjection) executors: ExecutorsProjection,
+    @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
+  ) {
+    super(repository, runner, executors);
+  }
+
   execute({ executorId, effectiveFrom, context }: RetireExecutor) {
+    if (this.executors.get(executorId)) refuseLaterAssignments(this.programmes, executorId, effectiveFrom);
     return this.run(executorId, context, { type: 'RetireExecutor', data: { executorId, effectiveFrom } });
   }
+}
+
+/**
+ * A unit cannot be assigned from its retirement on, so a retirement dated before an assignment already in force
+ * is refused too: entered in the other order, the assignment would have been. Read from the read models, as the
+ * name check is, so an amendment racing the retirement is not caught.
+ */
+function refuseLaterAssignments(programmes: ProgrammeQueries, executorId: string, effectiveFrom: string): void {
+  const later = programmes.assignmentsFrom(executorId, effectiveFrom);
+  if (later.length === 0) return;
+  const detail = `the unit is assigned from ${later[0].effectiveFrom} on by ${later.length} amendment(s) in force: unassign it there, or retire it later`;
+  throw new ProblemException(
+    409,
+    'ExecutorAssignedLater',
+    detail,
+    later.map((amendment) => ({
+      path: '$.effectiveFrom',
+      code: 'ExecutorAssignedLater',
+      message: `assigned in programme ${amendment.programmeId} from ${amendment.effectiveFrom}`,
+      ...amendment,
+    })),
+  );
 }
 
 @QueryHandler(ListExecutors)

@@ -101,6 +101,31 @@ describe('the executor directory over time', () => {
     expect((await t.http.get(`/api/v1/executors/${first.body.id}`).expect(200)).body.name).toBe('Сектор енергоменеджменту');
   });
 
+  it('refuses a retirement dated on or before an assignment already in force, naming it, and takes one after it', async () => {
+    // given a unit assigned to 1.3 by an amendment effective from 2025-08-01
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор тестових перевірок' }).expect(201)).body.id;
+    const decisionId = await decision('2025-08-01', '2003');
+    const amendment = await t.http
+      .post(`/api/v1/programmes/${KOROSTEN}/amendments`)
+      .set(t.as('secretariat'))
+      .send({ decisionId, changes: [{ op: 'assignExecutor', measure: '1.3', executor }] })
+      .expect(201);
+
+    // when it is retired from a date on or before the assignment, then 409 names the amendment, and nothing is written
+    for (const effectiveFrom of ['2025-06-01', '2025-08-01']) {
+      const refused = await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom }).expect(409);
+      expect(refused.body.code).toBe('ExecutorAssignedLater');
+      expect(refused.body.problems).toEqual([
+        expect.objectContaining({ path: '$.effectiveFrom', programmeId: KOROSTEN, amendmentId: amendment.body.amendmentId, decisionId, effectiveFrom: '2025-08-01' }),
+      ]);
+    }
+    expect((await t.http.get(`/api/v1/executors/${executor}`).expect(200)).body.retiredFrom).toBeNull();
+
+    // and from the day after, it is taken
+    const retired = await t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-08-02' }).expect(201);
+    expect(retired.body.retiredFrom).toBe('2025-08-02');
+  });
+
   it('lets an amendment effective before a retirement assign the executor, and refuses one effective after it', async () => {
     // given an executor retired from 2025-06-01
     const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань охорони праці' }).expect(201)).body.id;

@@ -89,6 +89,24 @@ export class ProgrammeQueries {
     return this.statements.get('SELECT 1 FROM programme_heads WHERE programme_id = ?').get(programmeId) !== undefined;
   }
 
+  /**
+   * The amendments in force, as known now, that give `executorId` to a measure from `from` on: an assignment, or a
+   * new measure that names it. What a retirement from `from` would leave assigned after it.
+   */
+  assignmentsFrom(executorId: string, from: string): { programmeId: string; amendmentId: string; decisionId: string; effectiveFrom: string }[] {
+    const rows = this.statements
+      .get<[string, string], { programme_id: string; amendment_id: string; decision_id: string; effective_from: string; changes: string }>(
+        // The id in the JSON text narrows the scan; the parsed changes decide.
+        'SELECT programme_id, amendment_id, decision_id, effective_from, changes FROM programme_amendments WHERE revoked_at IS NULL AND effective_from >= ? AND instr(changes, ?) > 0 ORDER BY effective_from, revision',
+      )
+      .all(from, executorId);
+    const assigns = (change: ProgrammeChange) =>
+      (change.type === 'ExecutorAssigned' && change.data.executorId === executorId) || (change.type === 'MeasureAdded' && change.data.executorIds.includes(executorId));
+    return rows
+      .filter((row) => (JSON.parse(row.changes) as ProgrammeChange[]).some(assigns))
+      .map((row) => ({ programmeId: row.programme_id, amendmentId: row.amendment_id, decisionId: row.decision_id, effectiveFrom: row.effective_from }));
+  }
+
   ids(): string[] {
     return this.statements.get<[], { programme_id: string }>('SELECT programme_id FROM programme_heads ORDER BY registered_at').all().map((r) => r.programme_id);
   }
