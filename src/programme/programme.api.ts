@@ -244,6 +244,10 @@ const auditPageSchema = z
           was: z.unknown(),
           became: z.unknown(),
           reason: z.string().nullable().describe('a revocation’s reason'),
+          executor: z
+            .object({ id: z.string(), name: z.string().nullable() })
+            .nullable()
+            .describe('on a line of a measure’s executors: the unit assigned or unassigned, by its name on the line’s date'),
         })
         .strict(),
     ),

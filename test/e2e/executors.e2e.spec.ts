@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 
 interface ExecutorRow {
@@ -99,6 +100,25 @@ describe('the executor directory over time', () => {
     const again = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'сектор  ЕНЕРГОМЕНЕДЖМЕНТУ' }).expect(409);
     expect(again.body.code).toBe('ExecutorAlreadyRegistered');
     expect((await t.http.get(`/api/v1/executors/${first.body.id}`).expect(200)).body.name).toBe('Сектор енергоменеджменту');
+  });
+
+  it('names the unit on an audit line of a measure’s executors, as it was named on the line’s date, in JSON and in the CSV', async () => {
+    // given a unit assigned to 1.4 from 2025-09-01, and renamed from 2025-10-01
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор протокольних заходів' }).expect(201)).body.id;
+    const decisionId = await decision('2025-09-01', '2004');
+    await t.http.post(`/api/v1/programmes/${KOROSTEN}/amendments`).set(t.as('secretariat')).send({ decisionId, changes: [{ op: 'assignExecutor', measure: '1.4', executor }] }).expect(201);
+    await t.http.post(`/api/v1/executors/${executor}/renames`).set(t.as('secretariat')).send({ name: 'Відділ протокольних заходів', effectiveFrom: '2025-10-01' }).expect(201);
+
+    // when the auditor reads the decision's trail
+    const trail = await t.http.get(`/api/v1/programmes/${KOROSTEN}/audit`).query({ decision: decisionId }).set(t.as('auditor')).expect(200);
+    const csv = await t.http.get(`/api/v1/programmes/${KOROSTEN}/audit/export`).query({ decision: decisionId }).set(t.as('auditor')).expect(200);
+
+    // then the line carries the unit's id and its name on 2025-09-01; lines of other fields carry none
+    expect(trail.body.entries).toEqual([expect.objectContaining({ field: 'executors', was: null, became: executor, executor: { id: executor, name: 'Сектор протокольних заходів' } })]);
+    const [header, row] = parse(csv.text, { bom: true }) as string[][];
+    expect(row[header.indexOf('executor')]).toBe('Сектор протокольних заходів');
+    const allocations = await t.http.get(`/api/v1/programmes/${KOROSTEN}/audit`).query({ measure: '1.1', limit: 1 }).set(t.as('auditor')).expect(200);
+    expect(allocations.body.entries[0].executor).toBeNull();
   });
 
   it('refuses a retirement dated on or before an assignment already in force, naming it, and takes one after it', async () => {

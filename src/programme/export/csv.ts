@@ -127,7 +127,7 @@ export function amendmentsCsv(acts: readonly ActRecord[]): string {
  * byte-order mark, unlike the data sets: without one Excel reads UTF-8 as the system's code page (cp1251 here).
  */
 export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId: string) => string): string {
-  const header = ['recorded_at', 'actor', 'kind', 'amendment_id', 'decision_id', 'decision', 'effective_from', 'measure_id', 'measure', 'field', 'funding_source', 'was', 'became', 'reason'];
+  const header = ['recorded_at', 'actor', 'kind', 'amendment_id', 'decision_id', 'decision', 'effective_from', 'measure_id', 'measure', 'field', 'funding_source', 'was', 'became', 'executor', 'reason'];
   const rows = entries.map((entry) => [
     entry.recordedAt,
     entry.actor ?? '',
@@ -142,6 +142,7 @@ export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId
     entry.fundingSource ?? '',
     valueCell(entry.was),
     valueCell(entry.became),
+    entry.executor?.name ?? '',
     entry.reason ?? '',
   ]);
   return stringify([header, ...rows], { bom: true });

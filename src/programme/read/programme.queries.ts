@@ -288,7 +288,10 @@ export class ProgrammeQueries {
   }
 
   audit(programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
-    return auditPage(this.db, programmeId, filter);
+    return auditPage(this.db, programmeId, filter, (executorId, asOf) => {
+      const executor = this.executors.get(executorId);
+      return executor ? nameAt(executor, asOf) : null;
+    });
   }
 
   /** The programme whose initial wording was imported with this Idempotency-Key. */
@@ -383,6 +386,8 @@ export interface AuditEntry {
   readonly was: unknown;
   readonly became: unknown;
   readonly reason: string | null;
+  /** On a line of a measure's executors: the unit assigned or unassigned, by its name on the line's date (as known now). */
+  readonly executor: { readonly id: string; readonly name: string | null } | null;
 }
 
 interface AuditRow {
@@ -419,7 +424,12 @@ function measuresNamed(db: Database.Database, programmeId: string, measure: stri
 }
 
 /** The audit trail in record order after a cursor: one page, or all of it. */
-export function auditPage(db: Database.Database, programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
+export function auditPage(
+  db: Database.Database,
+  programmeId: string,
+  filter: AuditFilter,
+  executorName: (executorId: string, asOf: string) => string | null,
+): { entries: AuditEntry[]; next: string | null } {
   const where = ['programme_id = ?', 'seq > ?'];
   const args: unknown[] = [programmeId, filter.after ?? 0];
   if (filter.measure) {
@@ -449,22 +459,29 @@ export function auditPage(db: Database.Database, programmeId: string, filter: Au
   const rows = db.prepare<unknown[], AuditRow>(`SELECT * FROM programme_audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, filter.limit === undefined ? -1 : filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   return {
-    entries: page.map((row) => ({
-      cursor: String(row.seq),
-      kind: row.kind,
-      recordedAt: row.recorded_at,
-      actor: row.actor,
-      amendmentId: row.amendment_id,
-      decisionId: row.decision_id,
-      effectiveFrom: row.effective_from,
-      measureId: row.measure_id,
-      measureNumber: row.measure_number,
-      field: row.field,
-      fundingSource: row.funding_source,
-      was: row.was === null ? null : JSON.parse(row.was),
-      became: row.became === null ? null : JSON.parse(row.became),
-      reason: row.reason,
-    })),
+    entries: page.map((row) => {
+      const was: unknown = row.was === null ? null : JSON.parse(row.was);
+      const became: unknown = row.became === null ? null : JSON.parse(row.became);
+      // The line holds the unit's id, which an auditor cannot read; its name is looked up as of the line's date.
+      const executorId = row.field === 'executors' ? ((became ?? was) as string) : null;
+      return {
+        cursor: String(row.seq),
+        kind: row.kind,
+        recordedAt: row.recorded_at,
+        actor: row.actor,
+        amendmentId: row.amendment_id,
+        decisionId: row.decision_id,
+        effectiveFrom: row.effective_from,
+        measureId: row.measure_id,
+        measureNumber: row.measure_number,
+        field: row.field,
+        fundingSource: row.funding_source,
+        was,
+        became,
+        reason: row.reason,
+        executor: executorId === null ? null : { id: executorId, name: executorName(executorId, row.effective_from) },
+      };
+    }),
     next: rows.length > page.length ? String(page[page.length - 1].seq) : null,
   };
 }
