@@ -245,7 +245,7 @@ const auditPageSchema = z
           became: z.unknown(),
           reason: z.string().nullable().describe('a revocation’s reason'),
           executor: z
-            .object({ id: z.string(), name: z.string().nullable() })
+            .object({ id: z.string(), name: z.string() })
             .nullable()
             .describe('on a line of a measure’s executors: the unit assigned or unassigned, by its name on the line’s date'),
         })

@@ -288,9 +288,10 @@ export class ProgrammeQueries {
   }
 
   audit(programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
+    // A unit the directory does not know is shown by its id, as the view and the comparative table show it.
     return auditPage(this.db, programmeId, filter, (executorId, asOf) => {
       const executor = this.executors.get(executorId);
-      return executor ? nameAt(executor, asOf) : null;
+      return executor ? nameAt(executor, asOf) : executorId;
     });
   }
 
@@ -387,7 +388,7 @@ export interface AuditEntry {
   readonly became: unknown;
   readonly reason: string | null;
   /** On a line of a measure's executors: the unit assigned or unassigned, by its name on the line's date (as known now). */
-  readonly executor: { readonly id: string; readonly name: string | null } | null;
+  readonly executor: { readonly id: string; readonly name: string } | null;
 }
 
 interface AuditRow {
@@ -428,7 +429,7 @@ export function auditPage(
   db: Database.Database,
   programmeId: string,
   filter: AuditFilter,
-  executorName: (executorId: string, asOf: string) => string | null,
+  executorName: (executorId: string, asOf: string) => string,
 ): { entries: AuditEntry[]; next: string | null } {
   const where = ['programme_id = ?', 'seq > ?'];
   const args: unknown[] = [programmeId, filter.after ?? 0];
