@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codePoint, mixedScriptWord } from '../common/characters';
 import { type Amount, parseAmount } from '../programme/domain/money';
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
 import './openapi';
@@ -76,8 +77,21 @@ export const amountSchema = z
 /** Control characters but tab and line breaks: no document, CSV or screen shows them, so text that holds one is refused. */
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
 
+/**
+ * Format characters (a zero-width space, a soft hyphen, a byte-order mark) show nowhere either, yet make two names
+ * that read the same differ: "Відділ\u200bкультури" would slip past the check for a name already taken.
+ */
+const FORMAT_CHARACTER = /\p{Cf}/u;
+
 /** Any text the API stores: a name, a title, a note, a number, an id. */
-export const plainText = (schema: z.ZodString) => schema.refine((text) => !CONTROL_CHARACTER.test(text), 'holds a control character (such as U+0000), which is not text');
+export const plainText = (schema: z.ZodString) =>
+  schema.superRefine((text, ctx) => {
+    if (CONTROL_CHARACTER.test(text)) ctx.addIssue({ code: 'custom', message: 'holds a control character (such as U+0000), which is not text' });
+    const format = text.match(FORMAT_CHARACTER)?.[0];
+    if (format) ctx.addIssue({ code: 'custom', message: `holds an invisible format character (${codePoint(format)}), which no document shows; remove it` });
+    const mixed = mixedScriptWord(text);
+    if (mixed) ctx.addIssue({ code: 'custom', message: `the word "${mixed.word}" mixes Cyrillic and Latin letters (Latin: "${mixed.latin}"); type it in one alphabet` });
+  });
 
 export const textSchema = (max: number) => plainText(z.string().trim().min(1, 'must not be empty').max(max));
 

@@ -428,6 +428,26 @@ describe('problems, headers and operations', () => {
     await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ\tкультури\nта туризму' }).expect(201);
   });
 
+  it('refuses an invisible format character and a word spelt in two alphabets at their paths, so a look-alike of a name taken does not pass as a new one', async () => {
+    // given a unit the directory holds
+    const taken = 'Відділ культури та туризму';
+    await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: taken });
+    const before = await t.http.get('/api/v1/executors').expect(200);
+
+    // when its name comes again with a zero-width space, with a Latin "K" in a Cyrillic word, and a decision number with a soft hyphen
+    const spaced = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ\u200bкультури та туризму' }).expect(400);
+    const latin = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ Kультури та туризму' }).expect(400);
+    const number = await postDecision(t, { session: 52, number: '78\u00ad1', adoptedOn: '2025-07-03' }).expect(400);
+
+    // then each says what is wrong, where, and nothing is written
+    expect(spaced.body.problems).toEqual([{ path: '$.name', code: 'custom', message: 'holds an invisible format character (U+200B), which no document shows; remove it' }]);
+    expect(latin.body.problems).toEqual([{ path: '$.name', code: 'custom', message: 'the word "Kультури" mixes Cyrillic and Latin letters (Latin: "K"); type it in one alphabet' }]);
+    expect(number.body.problems).toEqual([expect.objectContaining({ path: '$.number', message: expect.stringContaining('U+00AD') })]);
+    expect((await t.http.get('/api/v1/executors').expect(200)).body).toEqual(before.body);
+    // while words in Latin alone, or joined to Cyrillic ones by a hyphen, are text
+    await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Центр IT-послуг та Wi-Fi мережі' }).expect(201);
+  });
+
   it('refuses a measure number with a leading zero in a part ("1.01" reads as "1.1"), at its path', async () => {
     const measure = { op: 'addMeasure', number: '1.01', direction: '1', title: 'Захід', term: { from: 2025, to: 2026 }, executors: [], fundingSources: [], expectedResults: [] };
     const res = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', changes: [measure, { op: 'renumberMeasure', measure: '1.1', number: '01.1' }] }).expect(400);

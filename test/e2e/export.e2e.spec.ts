@@ -222,6 +222,23 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     expect(html).toContain('Обсяг фінансування на 2025 рік, тис. грн: Державний бюджет');
   });
 
+  it('the comparative table shows a co-funding source a decision adds with its own row (— → amount) beside the measure’s sum', async () => {
+    // given 1.1 funded from the budget alone
+    const programmeId = await freshCopy(t, 'co-funding-added');
+    const decision = await registerDecision(t, '2025-03-20');
+
+    // when the state budget joins it with 25.00 in 2025
+    await amend(t, programmeId, { decisionId: decision, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, fundingSource: 'Державний бюджет', amount: '25.00' }] }).expect(201);
+    const diff = (await t.http.get(`/api/v1/programmes/${programmeId}/diff?from=2025-03-19&to=${decision}`).expect(200)).body;
+
+    // then the sum, the list of sources and the new source's own amount each have a row
+    expect(diff.rows.map((r: { field: string; fundingSource?: string; was: unknown; became: unknown }) => [r.field, r.fundingSource, r.was, r.became])).toEqual([
+      ['fundingSources', undefined, [expect.any(String)], [expect.any(String), 'Державний бюджет']],
+      ['allocations.2025', undefined, '75.00', '100.00'],
+      ['allocations.2025', 'Державний бюджет', null, '25.00'],
+    ]);
+  });
+
   it('the open-data set of programmes names as last amending the act adopted last among those in force, as the amendment chain does', async () => {
     // given an act of 2025-02-01 taking effect on 2025-05-01, and one adopted later, on 2025-03-01, in force at once
     const programmeId = await freshCopy(t, 'open-data-last');

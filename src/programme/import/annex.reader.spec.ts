@@ -291,6 +291,20 @@ describe('readAnnex', () => {
     });
   });
 
+  describe('given format characters in the text', () => {
+    it('then Word’s optional hyphen is left out without a warning, a zero-width space with one, and the title reads as without them', () => {
+      // given 1.1's title with an optional hyphen in one word and a zero-width space in another
+      const title = measure(annexOf(readAnnex(korosten)), '1.1').title;
+      const hyphenated = readAnnex(korosten.replace('Членський внесок до', 'Член\u00adський внесок до'));
+      const spaced = readAnnex(korosten.replace('Членський внесок до', 'Членський вне\u200bсок до'));
+      // then
+      expect(measure(annexOf(hyphenated), '1.1').title).toBe(title);
+      expect(warningsOf(hyphenated)).toEqual(warningsOf(readAnnex(korosten)));
+      expect(measure(annexOf(spaced), '1.1').title).toBe(title);
+      expect(warningsOf(spaced)).toEqual(expect.arrayContaining([{ line: 18, message: 'an invisible format character (U+200B) is left out' }]));
+    });
+  });
+
   describe('given amounts that no longer add up to the stated totals', () => {
     it('then a changed measure amount warns on every total it breaks, naming stated and computed amounts', () => {
       // given 1.1 costs 76,00 instead of 75,00 in 2024

@@ -1,3 +1,4 @@
+import { codePoint } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
 import type {
   Annex,
@@ -13,16 +14,20 @@ import type {
 /** Control characters but the tab: Word's line break inside a cell (U+000B), and what a pasted document may carry. */
 const CONTROL_CHARACTERS = /[^\P{Cc}\t]/gu;
 
+/** Format characters: Word's optional hyphen (U+00AD), a zero-width space; invisible, and the API refuses them in names. */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+
 /**
- * A line with its control characters read as spaces: they are no text (the API refuses them in what it is sent).
- * Word's line break inside a cell is one, and common: only the others are worth a warning.
+ * A line with its control characters read as spaces and its format characters dropped: they are no text (the API
+ * refuses them in what it is sent). Word's line break inside a cell and its optional hyphen are common: only the
+ * others are worth a warning.
  */
-function controlCharactersAsSpaces(line: string, number: number, warnings: AnnexProblem[]): string {
-  const found = line.match(CONTROL_CHARACTERS);
-  if (!found) return line;
-  const other = found.find((c) => c !== '\u000b');
-  if (other) warnings.push({ line: number, message: `a control character (U+${other.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}) is read as a space` });
-  return line.replace(CONTROL_CHARACTERS, ' ');
+function invisibleCharactersRead(line: string, number: number, warnings: AnnexProblem[]): string {
+  const control = line.match(CONTROL_CHARACTERS)?.find((c) => c !== '\u000b');
+  if (control) warnings.push({ line: number, message: `a control character (${codePoint(control)}) is read as a space` });
+  const format = line.match(FORMAT_CHARACTERS)?.find((c) => c !== '\u00ad');
+  if (format) warnings.push({ line: number, message: `an invisible format character (${codePoint(format)}) is left out` });
+  return line.replace(CONTROL_CHARACTERS, ' ').replace(FORMAT_CHARACTERS, '');
 }
 
 /**
@@ -35,7 +40,7 @@ export function readAnnex(text: string): AnnexReading {
   const lines = text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .map((line, index) => controlCharactersAsSpaces(line, index + 1, warnings));
+    .map((line, index) => invisibleCharactersRead(line, index + 1, warnings));
   const mend = wordMender(lines);
   const tidy = (cell: string) => rejoinHyphenated(mend(cell));
   const firstRow = lines.findIndex((l) => l.includes('\t'));

@@ -69,18 +69,19 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
 }
 
 /**
- * Money moved between the funding sources of a co-funded measure leaves its sums alone: a row per source the two
- * sides share, per year its amount differs. A source on one side only is in the `fundingSources` row, its money in the sums.
+ * Money moved between the funding sources of a co-funded measure leaves its sums alone: a row per source, per year its
+ * amount differs. A source on one side only gets rows too (— → amount), so a co-funding added by a decision shows its share.
  */
 function sourceRows(was: Measure, became: Measure, years: readonly number[]): DiffRow[] {
   if (was.funding.length < 2 && became.funding.length < 2) return [];
   const rows: DiffRow[] = [];
-  for (const line of became.funding) {
+  const gone = was.funding.filter((line) => !lineOf(became.funding, line.source));
+  for (const line of [...became.funding, ...gone]) {
     const before = lineOf(was.funding, line.source);
-    if (!before) continue;
+    const after = lineOf(became.funding, line.source);
     for (const year of years) {
-      const x = formatAmount(before.allocations[String(year)] ?? null);
-      const y = formatAmount(line.allocations[String(year)] ?? null);
+      const x = formatAmount(before?.allocations[String(year)] ?? null);
+      const y = formatAmount(after?.allocations[String(year)] ?? null);
       if (x !== y) rows.push({ measureId: became.id, number: became.number, field: `allocations.${year}`, fundingSource: line.source, was: x, became: y });
     }
   }
