@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
+import { cacheControlFor } from './http/cache-control';
 import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { sendClientError } from './http/client-error';
@@ -142,6 +143,10 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     });
     fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
     fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', cacheControlFor(request, reply, Date.now()));
+      return payload;
+    });
     fastify.addHook('onResponse', async (request, reply) => {
       metrics.requestDuration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

@@ -209,6 +209,23 @@ describe('problems, headers and operations', () => {
     expect(res.body.problems.every((p: { message: string }) => p.message.length > 0)).toBe(true);
   });
 
+  it('tells caches what they may keep: a view that may change is fetched again, what needs a token and every problem or write is not kept, a view pinned on both axes long ago is', async () => {
+    const cacheControl = async (request: Test) => (await request).headers['cache-control'];
+    const recent = (await t.http.get(P).expect(200)).body.knownAt as string;
+    const views = [
+      await cacheControl(t.http.get(P).expect(200)),
+      await cacheControl(t.http.get(P).query({ asOf: '2025-01-01', knownAt: recent }).expect(200)),
+      await cacheControl(t.http.get(`${P}/diff`).query({ from: '2025-01-01', to: '2025-06-01' }).expect(200)),
+    ];
+    expect(views).toEqual(['no-cache', 'no-cache', 'no-cache']);
+    expect(await cacheControl(t.http.get(`${P}/versions`).query({ knownAt: '2020-01-01T00:00:00.000Z' }).expect(200))).toBe('public, max-age=86400, immutable');
+    expect(await cacheControl(t.http.get(`${P}/audit`).set(t.as('auditor')).expect(200))).toBe('private, no-store');
+    expect(await cacheControl(t.http.get(P).set(t.as('auditor')).expect(200))).toBe('private, no-store');
+    expect(await cacheControl(t.http.get(`${P}/audit`).expect(401))).toBe('no-store');
+    expect(await cacheControl(t.http.get('/api/v1/programmes/nowhere').query({ asOf: '2025-01-01', knownAt: '2020-01-01T00:00:00.000Z' }).expect(404))).toBe('no-store');
+    expect(await cacheControl(postDecision(t, { session: 60, number: '6001', adoptedOn: '2025-07-03' }).expect(201))).toBe('no-store');
+  });
+
   it('answers a body that is not JSON with a 400 problem, not a 500', async () => {
     const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').send('{"council": ');
     expect(res.status).toBe(400);
