@@ -168,8 +168,11 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     await app.register(helmet, {
       // The data is public: other origins may embed it (a CSV link, a document) as well as fetch it.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
-      // The API answers JSON only; the OpenAPI page sets its own policy for its scripts and styles.
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+      // The API answers JSON only; the OpenAPI page sets its own policy for its scripts and styles. No upgrade to
+      // HTTPS: a council's server often speaks plain HTTP on its intranet, where an upgraded /docs loads nothing.
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
+      },
     });
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       await app.register(rateLimit, {
@@ -189,6 +192,8 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     await app.register(swaggerUi, {
       routePrefix: '/docs',
       staticCSP: true,
+      // Its policy upgrades every request to HTTPS, which leaves the page blank on a plain-HTTP intranet server.
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
       uiHooks: {
         onRequest: async (request, reply) => {
           const header = request.headers.authorization;

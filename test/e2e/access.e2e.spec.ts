@@ -515,11 +515,13 @@ describe('problems, headers and operations', () => {
     }
   });
 
-  it('sends the security headers on answers and on problems', async () => {
-    for (const url of ['/api/v1/programmes', '/api/v1/no-such-route']) {
+  it('sends the security headers on answers, on problems and on the OpenAPI page, none that would send a browser on plain HTTP to HTTPS', async () => {
+    for (const url of ['/api/v1/programmes', '/api/v1/no-such-route', '/docs']) {
       const res = await t.http.get(url);
       expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer' });
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      // a council's server on its intranet speaks HTTP: upgrading the page's scripts to HTTPS would leave /docs blank
+      expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
   });
