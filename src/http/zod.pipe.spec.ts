@@ -36,4 +36,21 @@ describe('ZodPipe', () => {
     const { status, code, problems } = error as ProblemException;
     expect({ status, code, paths: problems.map((p) => p.path).sort() }).toEqual({ status: 400, code: 'InvalidBody', paths: ['$.colour', '$.title', '$.year'] });
   });
+
+  it('says a query parameter given twice is to be sent once, and a missing body is to be sent, where zod would name the type it got', () => {
+    // given a query with asOf twice, and a write with no body at all
+    const query = new ZodPipe(z.object({ asOf: z.string().optional(), knownAt: z.string().optional() }).strict(), 'query');
+    const body = new ZodPipe(z.object({ reason: z.string() }).strict());
+
+    // then
+    expect(query.check({ asOf: ['2025-01-01', '2025-02-01'], knownAt: 5 })).toEqual({
+      ok: false,
+      problems: [
+        { path: 'query:asOf', code: 'invalid_type', message: 'given 2 times: send it once' },
+        { path: 'query:knownAt', code: 'invalid_type', message: expect.stringMatching(/expected string/) },
+      ],
+    });
+    expect(body.check(undefined)).toEqual({ ok: false, problems: [{ path: '$', code: 'invalid_type', message: 'there is no body: send a JSON object' }] });
+    expect(body.check(null)).toEqual({ ok: false, problems: [{ path: '$', code: 'invalid_type', message: 'the body is null: send a JSON object' }] });
+  });
 });

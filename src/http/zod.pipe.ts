@@ -42,12 +42,21 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
       (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
         path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
         code: issue.code,
-        message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : issue.message,
+        message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : this.messageOf(issue, value),
       })),
     );
     // A key already reported as unreadable ("__proto__") is not reported again as one the schema does not know.
     const reported = new Set(unreadable.map((problem) => problem.path));
     return { ok: false, problems: [...unreadable, ...schemaProblems.filter((problem) => problem.code !== 'unrecognized_keys' || !reported.has(problem.path))] };
+  }
+
+  /** Zod's own words, but where they name a type the client did not mean to send: a parameter given twice, no body. */
+  private messageOf(issue: z.core.$ZodIssue, value: unknown): string {
+    if (issue.code !== 'invalid_type') return issue.message;
+    if (this.part === 'body' && issue.path.length === 0 && (value === undefined || value === null)) return `${value === null ? 'the body is null' : 'there is no body'}: send a JSON object`;
+    const given = this.part === 'query' && issue.path.length === 1 ? (value as Record<PropertyKey, unknown> | undefined)?.[issue.path[0]] : undefined;
+    if (Array.isArray(given)) return `given ${given.length} times: send it once`;
+    return issue.message;
   }
 }
 
