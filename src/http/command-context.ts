@@ -5,8 +5,8 @@ import { ProblemException } from './problem';
 /**
  * If-Match (RFC 9110 §13.1.1): `*` asks only that the programme exist; a strong ETag asks for that revision. A
  * weak ETag never matches in If-Match, so the write fails its precondition (412) — refused here, before the
- * programme is looked up, so even for one that does not exist. A list of several is not taken: a write is
- * decided against one revision.
+ * programme is looked up, so even for one that does not exist; so does a well-formed ETag this API never gives.
+ * A list of several is not taken: a write is decided against one revision.
  */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -17,6 +17,11 @@ export function parseIfMatch(header: string | undefined): number | undefined {
     throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'WeakETag', message }]);
   }
   const m = /^"(\d{1,15})"$/.exec(value);
+  if (!m && /^"[\x21\x23-\x7e]*"$/.test(value)) {
+    // A well-formed ETag this API never gives out cannot match any revision: the precondition fails.
+    const message = `${value} is no programme's ETag: a programme's is its revision, e.g. "12"`;
+    throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'UnknownETag', message }]);
+  }
   if (!m) {
     throw new ProblemException(400, 'InvalidIfMatch', 'If-Match must be the ETag of the programme, e.g. "12"', [
       { path: 'header:If-Match', code: 'invalid', message: 'an ETag such as "12"' },

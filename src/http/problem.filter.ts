@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { PreconditionFailedError } from '../event-store/aggregate.repository';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { etag } from './command-context';
 import { PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
 
 /**
@@ -14,7 +15,7 @@ export function toProblem(error: unknown): ProblemException {
   if (error instanceof PreconditionFailedError) {
     return new ProblemException(412, 'PreconditionFailed', `the programme is at revision ${error.actual}, not ${error.expected} (If-Match)`, [
       { path: 'header:If-Match', code: 'StaleRevision', message: `current revision is ${error.actual}`, currentRevision: error.actual },
-    ]);
+    ], error.actual >= 0 ? { etag: etag(error.actual) } : {});
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ProblemException(409, 'ConcurrentWrite', 'another write kept landing first; try again');

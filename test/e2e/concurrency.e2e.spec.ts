@@ -92,13 +92,14 @@ describe('concurrent writes to one programme over HTTP', () => {
       // when the client writes with its stale ETag
       const res = await amend(t, programme, setCell('1.2', '160.00'), { 'If-Match': stale });
 
-      // then it is a 412 telling the current revision, and the programme is as it was
+      // then it is a 412 telling the current revision, in the problem and as the ETag to retry with, and the programme is as it was
       expect(problemOf(res)).toMatchObject({ status: 412, problems: [{ path: 'header:If-Match', currentRevision: Number(JSON.parse(current)) }] });
+      expect(res.headers.etag).toBe(current);
       expect(await etagOf(t, programme)).toBe(current);
       expect(measureOf(await viewOf(t, programme), '1.2').allocations['2026']).toBe('150.00');
     });
 
-    it('takes If-Match as RFC 9110 does: a weak ETag never matches (412), `*` asks only that the programme exist, and anything but one quoted ETag is 400', async () => {
+    it('takes If-Match as RFC 9110 does: a weak ETag never matches (412), nor does one it never gives (412), `*` asks only that the programme exist, and anything but one quoted ETag is 400', async () => {
       // given a programme and its current ETag
       const programme = await freshProgramme();
       const etag = await etagOf(t, programme);
@@ -109,6 +110,12 @@ describe('concurrent writes to one programme over HTTP', () => {
         problems: [expect.objectContaining({ path: 'header:If-Match', code: 'WeakETag' })],
       });
       expect(await etagOf(t, programme)).toBe(etag);
+
+      // when it is a well-formed ETag this API never gives, then it cannot match: a 412 too
+      expect(problemOf(await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': '"v3-abc"' }))).toMatchObject({
+        status: 412,
+        problems: [expect.objectContaining({ path: 'header:If-Match', code: 'UnknownETag' })],
+      });
 
       // when it is unquoted, or one of a list, then it is a 400 naming If-Match, and nothing is written
       for (const header of [JSON.parse(etag) as string, `${etag}, "999"`]) {
