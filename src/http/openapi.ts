@@ -83,6 +83,10 @@ const READ_AFTER_POSITION = z.object({
 const header = (description: string) => ({ description, schema: { type: 'string' as const } });
 const REQUEST_ID = { 'X-Request-Id': header('the request id (sent by the client, or made by the server); it is also the events’ $correlationId') };
 const RETRY_AFTER = { 'Retry-After': header('seconds to wait before trying again') };
+const CACHE = {
+  'Cache-Control': header('"public, max-age=86400, immutable" for a view pinned by asOf and a settled knownAt; "no-cache" for other public reads; "private, no-store" with a token; "no-store" for problems and writes'),
+};
+const CURRENT_ETAG = { ETag: header('the programme’s current revision, to decide again against and retry with') };
 const REPLAYED = { 'Idempotent-Replayed': header('"true" when this is the first answer given again to a retry with the same Idempotency-Key') };
 
 /** An answer with headers of its own, e.g. `ETag` on a view, `Location` on a created resource. */
@@ -118,7 +122,9 @@ export function route(config: RouteConfig): void {
           ...response,
           headers: {
             ...REQUEST_ID,
+            ...CACHE,
             ...(status === '429' || status === '503' ? RETRY_AFTER : {}),
+            ...(status === '412' ? CURRENT_ETAG : {}),
             ...(write && status.startsWith('2') ? REPLAYED : {}),
             ...(response.headers as Record<string, unknown> | undefined),
           },
