@@ -30,6 +30,15 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
  */
 const WHERE_BY_STATUS: Readonly<Record<number, string>> = { 400: '$', 413: '$', 415: 'header:Content-Type', 422: '$' };
 
+/** An id nobody registered is one of the path's: the problem names which, as a body's problems name their field. */
+const WHERE_BY_CODE: Readonly<Record<string, string>> = {
+  ProgrammeNotFound: 'params:id',
+  DecisionNotFound: 'params:id',
+  ExecutorNotFound: 'params:id',
+  AmendmentNotFound: 'params:amendmentId',
+  VersionNotFound: 'params:decisionId',
+};
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -72,8 +81,13 @@ export class ProblemException extends Error {
       code: this.code,
       ...(instance ? { instance } : {}),
       ...(requestId ? { requestId } : {}),
-      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail, ...(this.status in WHERE_BY_STATUS ? { path: WHERE_BY_STATUS[this.status] } : {}) }],
+      problems: this.problems.length > 0 ? this.problems : [{ code: this.code, message: this.detail, ...this.where() }],
     };
+  }
+
+  private where(): { path?: string } {
+    const path = (this.status === 404 ? WHERE_BY_CODE[this.code] : undefined) ?? WHERE_BY_STATUS[this.status];
+    return path === undefined ? {} : { path };
   }
 }
 

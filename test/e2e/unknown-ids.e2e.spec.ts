@@ -153,6 +153,22 @@ describe('writes that name an id nobody registered', () => {
       expect(await everything()).toEqual(before);
       await t.http.get(`/api/v1/decisions/${NO_DECISION}`).expect(404);
     });
+
+    it('names the path parameter nobody registered, on writes and reads alike, as a body’s problems name their field', async () => {
+      const pathOf = async (request: Promise<Response>) => {
+        const res = await request;
+        expect(res.status).toBe(404);
+        return (res.body.problems as { path?: string }[]).map((p) => p.path);
+      };
+      expect(await pathOf(amend(t, NO_PROGRAMME, { ...setCell, decisionId }))).toEqual(['params:id']);
+      expect(await pathOf(revoke(t, KOROSTEN, NO_AMENDMENT))).toEqual(['params:amendmentId']);
+      expect(await pathOf(t.http.get(`/api/v1/programmes/${NO_PROGRAMME}/versions`))).toEqual(['params:id']);
+      expect(await pathOf(t.http.get(`/api/v1/programmes/${KOROSTEN}/versions/${NO_DECISION}`))).toEqual(['params:decisionId']);
+      expect(await pathOf(t.http.get(`/api/v1/decisions/${NO_DECISION}`))).toEqual(['params:id']);
+      expect(await pathOf(t.http.get(`/api/v1/executors/${NO_EXECUTOR}`))).toEqual(['params:id']);
+      // while a decision the body cites is the body's
+      expect(await pathOf(amend(t, KOROSTEN, { ...setCell, decisionId: NO_DECISION }))).toEqual(['$.decisionId']);
+    });
   });
 
   describe('an id in the body', () => {
