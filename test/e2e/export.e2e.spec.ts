@@ -41,6 +41,15 @@ describe('documents and open data', () => {
     expect(JSON.parse(exported.text)).toEqual(view.body);
   });
 
+  it('names an export as known at an instant after that instant too, so two of them are two files', async () => {
+    const knownAt = (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).expect(200)).body.knownAt as string;
+    const exported = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export`).query({ format: 'csv', asOf: '2025-01-01', knownAt }).expect(200);
+    const stamp = knownAt.replace(/[:.]/g, '');
+    expect(exported.headers['content-disposition']).toBe(`attachment; filename="${KOROSTEN}-2025-01-01-known-${stamp}.csv"`);
+    const diff = await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export`).query({ from: '2025-01-01', to: '2025-06-01', knownAt }).expect(200);
+    expect(diff.headers['content-disposition']).toMatch(new RegExp(`filename="${KOROSTEN}-diff-2025-01-01-2025-06-01-known-${stamp}\\.(docx|html)"`));
+  });
+
   it('exports the annex as CSV: one row per measure and source, dot decimals, empty for none', async () => {
     const res = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=csv&asOf=2025-06-01`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);

@@ -62,7 +62,7 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
     const date = asOf ?? todayInKyiv();
     const view = this.queries.view(programmeId, { asOf: date, ...(knownAt ? { knownAt } : {}) });
     if (!view) throw notInForce(programmeId, date, pointParameters(asOf, knownAt));
-    const filename = `${programmeId}-${date}`;
+    const filename = `${programmeId}-${date}${knownAtPart(knownAt)}`;
     switch (format) {
       case 'json':
         return { contentType: 'application/json; charset=utf-8', filename: `${filename}.json`, body: JSON.stringify(view) };
@@ -88,7 +88,7 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
     const diff: ProgrammeDiff & { from: DiffEnd; to: DiffEnd } = await this.queryBus.execute(new GetDiff(programmeId, from, to, knownAt));
     const title = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) })?.title ?? programmeId;
     const grid = comparativeGrid(title, diff, { from: this.side(diff.from, knownAt), to: this.side(diff.to, knownAt) });
-    const filename = `${programmeId}-diff-${from}-${to}`;
+    const filename = `${programmeId}-diff-${from}-${to}${knownAtPart(knownAt)}`;
     return format === 'html'
       ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
       : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid) };
@@ -179,4 +179,9 @@ export class OpenDataAmendmentsHandler implements IQueryHandler<OpenDataAmendmen
     }
     return { contentType: 'text/csv; charset=utf-8', filename: 'amendments.csv', body: amendmentsCsv(acts) };
   }
+}
+
+/** Two exports as known at different instants are two files: the instant goes in the name, without the colons no file system takes. */
+function knownAtPart(knownAt: string | undefined): string {
+  return knownAt === undefined ? '' : `-known-${knownAt.replace(/[:.]/g, '')}`;
 }
