@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codePoint, mixedScriptWord } from '../common/characters';
+import { codePoint, mixedScriptWords } from '../common/characters';
 import { type Amount, parseAmount } from '../programme/domain/money';
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
 import './openapi';
@@ -89,8 +89,8 @@ export const plainText = (schema: z.ZodString) =>
     if (CONTROL_CHARACTER.test(text)) ctx.addIssue({ code: 'custom', message: 'holds a control character (such as U+0000), which is not text' });
     const format = text.match(FORMAT_CHARACTER)?.[0];
     if (format) ctx.addIssue({ code: 'custom', message: `holds an invisible format character (${codePoint(format)}), which no document shows; remove it` });
-    const mixed = mixedScriptWord(text);
-    if (mixed) ctx.addIssue({ code: 'custom', message: `the word "${mixed.word}" mixes Cyrillic and Latin letters (Latin: "${mixed.latin}"); type it in one alphabet` });
+    const [mixed] = mixedScriptWords(text);
+    if (mixed) ctx.addIssue({ code: 'custom', message: `the word "${mixed.word}" mixes Cyrillic with other letters ("${mixed.foreign}"); type it in one alphabet` });
   });
 
 export const textSchema = (max: number) => plainText(z.string().trim().min(1, 'must not be empty').max(max));

@@ -1,4 +1,4 @@
-import { codePoint } from '../../common/characters';
+import { codePoint, mixedScriptWords } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
 import type {
   Annex,
@@ -67,21 +67,11 @@ export function readAnnex(text: string): AnnexReading {
   return { ok: true, annex, warnings: byLine(warnings) };
 }
 
-/**
- * A word mixing Cyrillic with Latin or Arabic letters ("Короستنень" in the Korosten annex) is kept as written,
- * but the secretariat is told: it is almost always a typing slip that search and comparison will trip over.
- */
+/** A word mixing Cyrillic with other letters is kept as written, but the secretariat is told (the API refuses one). */
 function mixedScripts(lines: readonly string[], firstRow: number): AnnexProblem[] {
-  const problems: AnnexProblem[] = [];
-  lines.forEach((text, i) => {
-    if (i < firstRow) return;
-    for (const word of text.match(/[\p{L}'’]+/gu) ?? []) {
-      const cyrillic = /\p{Script=Cyrillic}/u.test(word);
-      const other = /[\p{Script=Latin}\p{Script=Arabic}]/u.test(word);
-      if (cyrillic && other && !/^[IVXLC]+$/.test(word)) problems.push({ line: i + 1, message: `the word "${word}" mixes Cyrillic with other letters` });
-    }
-  });
-  return problems;
+  return lines.flatMap((text, i) =>
+    i < firstRow ? [] : mixedScriptWords(text).map(({ word }) => ({ line: i + 1, message: `the word "${word}" mixes Cyrillic with other letters` })),
+  );
 }
 
 // ─── Text clean-up ──────────────────────────────────────────────────────────────────────────────────────────────
