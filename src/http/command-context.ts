@@ -16,7 +16,8 @@ export function parseIfMatch(header: string | undefined): number | undefined {
     const message = 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"';
     throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'WeakETag', message }]);
   }
-  const m = /^"(\d{1,15})"$/.exec(value);
+  // A revision is written without leading zeros: "046" is no ETag this API gives, though it reads as 46.
+  const m = /^"(0|[1-9]\d{0,14})"$/.exec(value);
   if (!m && /^"[\x21\x23-\x7e]*"$/.test(value)) {
     // A well-formed ETag this API never gives out cannot match any revision: the precondition fails.
     const message = `${value} is no programme's ETag: a programme's is its revision, e.g. "12"`;
