@@ -11,15 +11,16 @@ import { rebuildReadModels } from './rebuild';
 async function main(config: Config): Promise<void> {
   // Logs go to stderr beside the bar: stdout carries only the result.
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
-  process.stderr.write(
-    `Rebuilding the read models in ${config.readModelFile} from the event log.\n` +
-      'Stop the server first: it writes the same read models, and a rebuild under a running server leaves them inconsistent.\n',
-  );
+  // A running server holds the data directory's lock: rebuildReadModels refuses to start beside it.
+  process.stderr.write(`Rebuilding the read models in ${config.readModelFile} from the event log.\n`);
 
   const bar = new SingleBar({
     format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left',
     stream: process.stderr,
     hideCursor: true,
+    // Piped into a log, the bar is a line every few seconds instead of nothing until the end.
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
   });
   let result;
   try {
