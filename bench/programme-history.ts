@@ -80,9 +80,7 @@ export async function buildHistory(amendments: number, progress: Progress, rando
     const decision = decisions[Math.min(MONTHS - 1, Math.floor((effectiveDay - FIRST_DAY) / (30.5 * DAY_MS)))];
     const measure = end.measures[i % end.measures.length];
     const year = measure.term.from + (Math.floor(i / end.measures.length) % (measure.term.to - measure.term.from + 1));
-    // A retroactive amount ends in kopecks no other has, so it never repeats what its date holds (NothingToChange).
-    const tail = retroactive ? 1 + Math.floor(i / retroactiveEvery) : 0;
-    const amount = (Math.floor(random() * 50_000) * 1000 + tail) as Kopecks;
+    const amount = (Math.floor(random() * 50_000) * 1000) as Kopecks;
     const amendmentId = randomUUID();
 
     let events: ProgrammeEvent[];

@@ -99,8 +99,6 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
       case 'set': {
         const years = termYears(measure.term);
         const year = years[step.yearPick % years.length];
-        // the amount it has already would change nothing: a 409 NothingToChange, checked in the amendment specs
-        if (canonical(measure.allocations[String(year)] ?? null) === canonical(step.amount)) return undefined;
         measure.allocations[String(year)] = step.amount;
         return { op: 'setAllocation', measure: number, year, amount: step.amount };
       }
@@ -109,7 +107,6 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
         return { op: 'removeMeasure', measure: number };
       case 'reword': {
         const title = `Захід ${step.title}`.trim();
-        if (title === measure.title) return undefined;
         measure.title = title;
         return { op: 'rewordMeasure', measure: number, title };
       }
@@ -120,7 +117,6 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
         const latest = allocated.length > 0 ? allocated[allocated.length - 1] : 2024;
         const from = 2024 + (step.early % (earliest - 2024 + 1));
         const to = Math.max(from, latest) + (step.late % (2026 - Math.max(from, latest) + 1));
-        if (from === measure.term.from && to === measure.term.to) return undefined;
         measure.term = { from, to };
         return { op: 'changeTerm', measure: number, term: { from, to } };
       }
@@ -201,10 +197,7 @@ describe('(b) amendments with different effective dates give the same views what
   /** Each annex measure's years, read from the seeded programme: amounts only go inside a term. */
   const ANNEX_TERMS: Record<string, readonly number[]> = {};
 
-  /**
-   * Only setAllocation and rewordMeasure of annex measures: valid on any date, whatever came before, but for one that
-   * repeats what is there on its date (NothingToChange), which it does whatever the order of registration.
-   */
+  /** Only setAllocation and rewordMeasure of annex measures: valid on any date, whatever came before. */
   const changeArb = (numbers: readonly string[]) =>
     fc.oneof(
       fc.record({ measure: fc.constantFrom(...numbers), yearPick: fc.nat(), amount: cellArb }).map(({ measure, yearPick, amount }): Change => {
@@ -276,24 +269,14 @@ describe('(b) amendments with different effective dates give the same views what
           await importAnnex(t, second);
 
           // when the same amendments are registered into them in a random order and in its reverse
-          const outcomes = new Map<string, string[]>();
           for (const [programme, sequence] of [
             [first, order],
             [second, [...order].reverse()],
           ] as const) {
-            const outcome: string[] = [];
-            for (const i of sequence) {
-              const res = await amend(t, programme, { decisionId, ...plans[i] });
-              outcome[i] = res.status === 201 ? 'registered' : `${res.status} ${(res.body.problems as { code: string }[]).map((p) => p.code).join(' ')}`;
-            }
-            outcomes.set(programme, outcome);
+            for (const i of sequence) await amend(t, programme, { decisionId, ...plans[i] }).expect(201);
           }
 
-          // then each amendment is registered in both, or refused in both as one repeating what is there on its date
-          expect(outcomes.get(second)).toEqual(outcomes.get(first));
-          for (const outcome of outcomes.get(first)!) expect(outcome).toMatch(/^(registered|409( NothingToChange)+)$/);
-
-          // and the two read the same on every effective date and today
+          // then the two read the same on every effective date and today
           for (const asOf of [...plans.map((p) => p.effectiveFrom), undefined]) {
             const query = asOf ? { asOf } : {};
             expect(comparable(await viewOf(t, second, query))).toEqual(comparable(await viewOf(t, first, query)));

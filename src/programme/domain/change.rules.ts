@@ -77,30 +77,6 @@ export function checkChange(content: ProgrammeContent | null, change: ProgrammeC
   }
 }
 
-/**
- * A change a new amendment asks for must change something on its date: one that repeats what is there ("75.00 →
- * 75.00") is most often the same decision entered twice, and would only fill the audit trail. Not part of
- * `checkChange`: a later amendment that an earlier-dated one comes to repeat is still in force, not in conflict.
- */
-export function unchangedProblems(change: ProgrammeChange): DomainProblem[] {
-  const same = (field: string, what: string, value: unknown, was: unknown) =>
-    JSON.stringify(value) === JSON.stringify(was) ? [problem('NothingToChange', `${what} is already ${JSON.stringify(value)} on this date`, [field])] : [];
-  switch (change.type) {
-    case 'MeasureReworded':
-      return same('title', 'the title', change.data.title, change.data.was);
-    case 'MeasureRenumbered':
-      return same('number', 'the number', change.data.number, change.data.was);
-    case 'MeasureTermChanged':
-      return same('term', 'the term', change.data.term, change.data.was);
-    case 'MeasureExpectedResultsChanged':
-      return same('expectedResults', 'the list of expected results', change.data.expectedResults, change.data.was);
-    case 'AllocationSet':
-      return same('amount', `the amount for ${change.data.year} from "${change.data.source}"`, formatAmount(change.data.amount), formatAmount(change.data.was));
-    default:
-      return [];
-  }
-}
-
 /** The rule for allocations: an amount only inside the measure's term, and `was` as the secretariat said. */
 function allocationRules(measure: Measure, data: { year: number; source: string; amount: Amount; expectedWas?: Amount }): DomainProblem[] {
   const current = allocationOf(measure, data.source, data.year);

@@ -1,5 +1,5 @@
 import { domainError, type DomainError, type DomainProblem } from '../../common/domain-error';
-import { allocationOf, checkChange, newMeasureRules, unchangedProblems } from './change.rules';
+import { allocationOf, checkChange, newMeasureRules } from './change.rules';
 import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
@@ -142,8 +142,7 @@ function translateChanges(
       problems.push(...result.problems.map((p) => ({ ...p, path: [...path, ...(p.path ?? [])] })));
       return;
     }
-    const unchanged = result.flatMap(unchangedProblems).map((p) => ({ ...p, path: [...path, ...(p.path ?? [])] }));
-    const found = [...unchanged, ...checkInOrder(content, result.map((event) => ({ change: event, path })))];
+    const found = checkInOrder(content, result.map((event) => ({ change: event, path })));
     if (found.length > 0) {
       problems.push(...found);
       return;
