@@ -149,6 +149,29 @@ describe('amending a programme over HTTP', () => {
       expect(measureOf(await viewOf(t, programme), '1.2').allocations['2025']).toBe('150.00');
     });
 
+    it('answers 409 AmendmentRepeated when the same amendment is entered a second time (no Idempotency-Key), naming the first, and writes nothing', async () => {
+      // given 1.1/2025 set to 100.00 by a decision
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const amendment = { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] };
+      const first = (await amend(t, programme, amendment).expect(201)).body.amendmentId as string;
+      const etag = await etagOf(t, programme);
+
+      // when the secretariat enters it again
+      const res = await amend(t, programme, amendment);
+
+      // then it is refused, naming the amendment that made these changes, and nothing more is recorded
+      expect(problemOf(res)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'AmendmentRepeated',
+        problems: [expect.objectContaining({ path: '$.changes', code: 'AmendmentRepeated', amendmentId: first })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+      const audit = await t.http.get(`/api/v1/programmes/${programme}/audit`).query({ decision: decisionId }).set(t.as('auditor')).expect(200);
+      expect(audit.body.entries).toHaveLength(1);
+    });
+
     it('accepts a change whose `was` matches', async () => {
       // given the annex, where 1.1 has 75.00 for 2025
       const programme = await freshProgramme();

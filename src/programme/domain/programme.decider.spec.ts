@@ -856,6 +856,30 @@ describe('programme decider', () => {
     });
 
     describe('the amendment itself', () => {
+      it('the same decision’s changes entered again from the same date are AmendmentRepeated, naming the first', () => {
+        given(programmeRegistered(), amendment({ id: 'first', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00'), reword('1.3', 'Семінари')] }))
+          .when(amendment({ id: 'again', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350'), reword('1.3', 'Семінари')] }))
+          .thenFails('AmendmentRepeated', { kind: 'conflict', problems: [{ code: 'AmendmentRepeated', path: ['changes'], details: { amendmentId: 'first' } }] });
+      });
+
+      it('the same changes from another date, by another decision, or after the first was revoked are amendments of their own', () => {
+        const first = amendment({ id: 'first', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00')] });
+        const same = { id: 'again', changes: [setAllocation('1.3', 2025, '350.00')] };
+        given(programmeRegistered(), first).when(amendment({ ...same, effectiveFrom: '2025-04-01', decision: { id: 'd@2025-03-01', effectiveFrom: '2025-03-01' } })).thenAccepted();
+        given(programmeRegistered(), first).when(amendment({ ...same, effectiveFrom: '2025-03-01', decision: { id: 'another', effectiveFrom: '2025-03-01' } })).thenAccepted();
+        given(programmeRegistered(), first, revoke('first')).when(amendment({ ...same, effectiveFrom: '2025-03-01' })).thenAccepted();
+      });
+
+      it('a change that repeats the value on its date is still recorded: an amendment entered later with an earlier date can make it a change again', () => {
+        // B resets 1.3/2025 to the 300.00 it has from June; A, entered after it, sets 400.00 from March
+        const outcome = given(programmeRegistered(), amendment({ id: 'b', effectiveFrom: '2025-06-01', changes: [setAllocation('1.3', 2025, '300.00')] }))
+          .when(amendment({ id: 'a', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '400.00')] }))
+          .thenAccepted();
+        // then June is back at 300.00, as B's decision said, whichever was entered first
+        expect(cell(outcome.view({ asOf: '2025-05-31' }), '1.3', 2025)).toEqual(amount('400.00'));
+        expect(cell(outcome.view({ asOf: '2025-06-01' }), '1.3', 2025)).toEqual(amount('300.00'));
+      });
+
       it('an unregistered programme is ProgrammeNotFound', () => {
         given()
           .when(on('2025-03-01', setAllocation('1.3', 2025, '350.00')))

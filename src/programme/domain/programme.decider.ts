@@ -81,6 +81,12 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
     return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
   }
 
+  const repeated = repeatOf(known, data.decision.id, effectiveFrom, translated.events);
+  if (repeated) {
+    const message = `decision ${data.decision.id} made these changes from ${effectiveFrom} already: amendment ${repeated.amendmentId}`;
+    return domainError('conflict', 'AmendmentRepeated', message, [{ code: 'AmendmentRepeated', message, path: ['changes'], details: { amendmentId: repeated.amendmentId } }]);
+  }
+
   const conflicts = laterConflicts(translated.content, after);
   if (conflicts.length > 0) {
     return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, (conflict) => ['changes', breakingChange(start, translated.byChange, after, conflict.amendment)]);
@@ -88,6 +94,26 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
 
   const header = amendmentHeader(data, { effectiveFrom, note: data.note ?? null, initial: false, changeCount: translated.events.length });
   return [header, ...translated.events];
+}
+
+/**
+ * The same decision's changes entered a second time from the same date: the usual slip at the secretariat, which
+ * would double the audit trail. Compared without what each change found (`was`), which the first one moved.
+ * A change that merely repeats the value on its date is not refused: an amendment entered later with an earlier
+ * date may make it a change again, and its decision said so.
+ */
+function repeatOf(known: readonly AmendmentRecord[], decisionId: string, effectiveFrom: string, changes: readonly ProgrammeChange[]): AmendmentRecord | undefined {
+  const key = changesKey(changes);
+  return known.find((a) => !a.initial && a.decisionId === decisionId && a.effectiveFrom === effectiveFrom && a.changes.length === changes.length && changesKey(a.changes) === key);
+}
+
+function changesKey(changes: readonly ProgrammeChange[]): string {
+  return JSON.stringify(
+    changes.map(({ type, data }) => {
+      const { was: _was, expectedWas: _expected, existingSource: _existing, ...asked } = data as Record<string, unknown>;
+      return [type, asked];
+    }),
+  );
 }
 
 function amendmentHeader(
