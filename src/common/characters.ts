@@ -3,10 +3,16 @@ export function codePoint(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** A word with its apostrophes ("зв'язку") and combining marks: what a reader takes for one word. */
-const WORD = /[\p{L}\p{M}'’]+/gu;
+/** A word with its apostrophes ("зв'язку", "обʼєкт" with U+02BC) and combining marks: what a reader takes for one word. */
+const WORD = /[\p{L}\p{M}'’ʼ]+/gu;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
-const OTHER_LETTER = /[^\P{L}\p{Script=Cyrillic}]/gu;
+/** A letter of an alphabet: ʼ (U+02BC) is a letter of no script in particular, and belongs to every word. */
+const OTHER_LETTER = /[^\P{L}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/gu;
+/** Roman numerals typed on a Ukrainian keyboard mix the alphabets by nature: "VІІІ" with a Cyrillic І. */
+const ROMAN_NUMERAL = /^[IVXLCDMІХСМ]+$/u;
+
+/** Characters that show nowhere: format characters (U+200B, U+00AD, U+FEFF) and the rest Unicode says to ignore (U+034F, variation selectors). */
+export const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
  * The words that mix Cyrillic with letters of another alphabet — a Latin "i" or "K" typed into a Ukrainian word,
@@ -15,7 +21,7 @@ const OTHER_LETTER = /[^\P{L}\p{Script=Cyrillic}]/gu;
  */
 export function mixedScriptWords(text: string): { word: string; foreign: string }[] {
   return (text.match(WORD) ?? []).flatMap((word) => {
-    const foreign = CYRILLIC.test(word) ? word.match(OTHER_LETTER) : null;
+    const foreign = CYRILLIC.test(word) && !ROMAN_NUMERAL.test(word) ? word.match(OTHER_LETTER) : null;
     return foreign ? [{ word, foreign: foreign.join('') }] : [];
   });
 }

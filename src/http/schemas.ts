@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codePoint, mixedScriptWords } from '../common/characters';
+import { codePoint, INVISIBLE, mixedScriptWords } from '../common/characters';
 import { type Amount, parseAmount } from '../programme/domain/money';
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
 import './openapi';
@@ -78,17 +78,15 @@ export const amountSchema = z
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
 
 /**
- * Format characters (a zero-width space, a soft hyphen, a byte-order mark) show nowhere either, yet make two names
- * that read the same differ: "Відділ\u200bкультури" would slip past the check for a name already taken.
+ * Any text the API stores: a name, a title, a note, a number, an id. Invisible characters (a zero-width space, a
+ * soft hyphen) and mixed-alphabet words show nowhere or read like another word, yet make two names that read the
+ * same differ: "Відділ\u200bкультури" would slip past the check for a name already taken.
  */
-const FORMAT_CHARACTER = /\p{Cf}/u;
-
-/** Any text the API stores: a name, a title, a note, a number, an id. */
 export const plainText = (schema: z.ZodString) =>
   schema.superRefine((text, ctx) => {
     if (CONTROL_CHARACTER.test(text)) ctx.addIssue({ code: 'custom', message: 'holds a control character (such as U+0000), which is not text' });
-    const format = text.match(FORMAT_CHARACTER)?.[0];
-    if (format) ctx.addIssue({ code: 'custom', message: `holds an invisible format character (${codePoint(format)}), which no document shows; remove it` });
+    const invisible = text.match(INVISIBLE)?.[0];
+    if (invisible) ctx.addIssue({ code: 'custom', message: `holds an invisible character (${codePoint(invisible)}), which no document shows; remove it` });
     const [mixed] = mixedScriptWords(text);
     if (mixed) ctx.addIssue({ code: 'custom', message: `the word "${mixed.word}" mixes Cyrillic with other letters ("${mixed.foreign}"); type it in one alphabet` });
   });

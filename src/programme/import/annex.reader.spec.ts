@@ -291,7 +291,7 @@ describe('readAnnex', () => {
     });
   });
 
-  describe('given format characters in the text', () => {
+  describe('given invisible characters in the text', () => {
     it('then Word’s optional hyphen is left out without a warning, a zero-width space with one, and the title reads as without them', () => {
       // given 1.1's title with an optional hyphen in one word and a zero-width space in another
       const title = measure(annexOf(readAnnex(korosten)), '1.1').title;
@@ -301,7 +301,7 @@ describe('readAnnex', () => {
       expect(measure(annexOf(hyphenated), '1.1').title).toBe(title);
       expect(warningsOf(hyphenated)).toEqual(warningsOf(readAnnex(korosten)));
       expect(measure(annexOf(spaced), '1.1').title).toBe(title);
-      expect(warningsOf(spaced)).toEqual(expect.arrayContaining([{ line: 18, message: 'an invisible format character (U+200B) is left out' }]));
+      expect(warningsOf(spaced)).toEqual(expect.arrayContaining([{ line: 18, message: 'an invisible character (U+200B) is left out' }]));
     });
   });
 

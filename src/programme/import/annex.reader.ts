@@ -1,4 +1,4 @@
-import { codePoint, mixedScriptWords } from '../../common/characters';
+import { codePoint, INVISIBLE, mixedScriptWords } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
 import type {
   Annex,
@@ -14,20 +14,20 @@ import type {
 /** Control characters but the tab: Word's line break inside a cell (U+000B), and what a pasted document may carry. */
 const CONTROL_CHARACTERS = /[^\P{Cc}\t]/gu;
 
-/** Format characters: Word's optional hyphen (U+00AD), a zero-width space; invisible, and the API refuses them in names. */
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
+/** Word's optional hyphen (U+00AD), a zero-width space: invisible, and the API refuses them in what it is sent. */
+const INVISIBLE_CHARACTERS = new RegExp(INVISIBLE.source, 'gu');
 
 /**
- * A line with its control characters read as spaces and its format characters dropped: they are no text (the API
+ * A line with its control characters read as spaces and its invisible characters dropped: they are no text (the API
  * refuses them in what it is sent). Word's line break inside a cell and its optional hyphen are common: only the
  * others are worth a warning.
  */
 function invisibleCharactersRead(line: string, number: number, warnings: AnnexProblem[]): string {
   const control = line.match(CONTROL_CHARACTERS)?.find((c) => c !== '\u000b');
   if (control) warnings.push({ line: number, message: `a control character (${codePoint(control)}) is read as a space` });
-  const format = line.match(FORMAT_CHARACTERS)?.find((c) => c !== '\u00ad');
-  if (format) warnings.push({ line: number, message: `an invisible format character (${codePoint(format)}) is left out` });
-  return line.replace(CONTROL_CHARACTERS, ' ').replace(FORMAT_CHARACTERS, '');
+  const invisible = line.match(INVISIBLE_CHARACTERS)?.find((c) => c !== '\u00ad');
+  if (invisible) warnings.push({ line: number, message: `an invisible character (${codePoint(invisible)}) is left out` });
+  return line.replace(CONTROL_CHARACTERS, ' ').replace(INVISIBLE_CHARACTERS, '');
 }
 
 /**
