@@ -22,6 +22,7 @@ import { sendProblem } from './http/problem.filter';
 import { readAfterHook, refoldingHook } from './http/read-after';
 import { PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { ProgrammeQueries } from './programme/read/programme.queries';
 import { ProjectionRunner } from './projections/projection.runner';
 import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
 import { removeUnfinishedRebuild } from './projections/rebuild';
@@ -143,8 +144,9 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     });
     fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
     fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
+    const queries = app.get(ProgrammeQueries);
     fastify.addHook('onSend', async (request, reply, payload) => {
-      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', cacheControlFor(request, reply, Date.now()));
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', cacheControlFor(request, reply, () => queries.readModelsRecordedAt()));
       return payload;
     });
     fastify.addHook('onResponse', async (request, reply) => {

@@ -1,44 +1,41 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CACHE_CONTROL, cacheControlFor, SETTLED_AFTER_MS } from './cache-control';
+import { CACHE_CONTROL, cacheControlFor } from './cache-control';
 
 const KNOWN_AT = '2025-06-01T10:00:00.000Z';
-const SETTLED = Date.parse(KNOWN_AT) + SETTLED_AFTER_MS;
+/** The read models hold every event up to a later instant: nothing recorded by KNOWN_AT can still arrive. */
+const LATER = '2025-06-01T10:00:00.001Z';
 
-function answer(route: string, query: Record<string, unknown>, options: { status?: number; method?: string; token?: boolean } = {}) {
+function cacheControl(route: string, query: Record<string, unknown>, heldUpTo: string | null, options: { status?: number; method?: string; token?: boolean } = {}) {
   const request = { method: options.method ?? 'GET', headers: options.token ? { authorization: 'Bearer x' } : {}, routeOptions: { url: route }, query } as unknown as FastifyRequest;
   const reply = { statusCode: options.status ?? 200 } as FastifyReply;
-  return { request, reply };
+  return cacheControlFor(request, reply, () => heldUpTo);
 }
 
-const cacheControl = (route: string, query: Record<string, unknown>, now: number, options?: Parameters<typeof answer>[2]) => {
-  const { request, reply } = answer(route, query, options);
-  return cacheControlFor(request, reply, now);
-};
-
 describe('cacheControlFor', () => {
-  it('given a view with asOf and a knownAt a minute old, then caches may keep it', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, SETTLED)).toBe(CACHE_CONTROL.pinned);
-    expect(cacheControl('/api/v1/programmes/:id/diff', { from: '2025-01-01', to: 'd-1', knownAt: KNOWN_AT }, SETTLED)).toBe(CACHE_CONTROL.pinned);
+  it('given a view with asOf and a knownAt the read models have passed, then caches may keep it', () => {
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, LATER)).toBe(CACHE_CONTROL.pinned);
+    expect(cacheControl('/api/v1/programmes/:id/diff', { from: '2025-01-01', to: 'd-1', knownAt: KNOWN_AT }, LATER)).toBe(CACHE_CONTROL.pinned);
   });
 
-  it('given a knownAt less than a minute old, then it is fetched again: an append in flight may still land before it', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, SETTLED - 1)).toBe(CACHE_CONTROL.changing);
+  it('given a knownAt the read models have not passed, then it is fetched again: an append in flight, or one not folded yet, may still land before it', () => {
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, KNOWN_AT)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, null)).toBe(CACHE_CONTROL.changing);
   });
 
   it('given a date left to "today" or "now", then it is fetched again', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, SETTLED)).toBe(CACHE_CONTROL.changing);
-    expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, SETTLED)).toBe(CACHE_CONTROL.changing);
-    expect(cacheControl('/api/v1/programmes/:id/versions', { knownAt: [KNOWN_AT, KNOWN_AT] }, SETTLED)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, LATER)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, LATER)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/programmes/:id/versions', { knownAt: [KNOWN_AT, KNOWN_AT] }, LATER)).toBe(CACHE_CONTROL.changing);
   });
 
   it('given a route no date pins, then it is fetched again', () => {
-    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, SETTLED)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe(CACHE_CONTROL.changing);
   });
 
   it('given a token, a problem or a write, then nothing is kept', () => {
     const pinning = { asOf: '2025-01-01', knownAt: KNOWN_AT };
-    expect(cacheControl('/api/v1/programmes/:id', pinning, SETTLED, { token: true })).toBe(CACHE_CONTROL.private);
-    expect(cacheControl('/api/v1/programmes/:id', pinning, SETTLED, { status: 404 })).toBe(CACHE_CONTROL.none);
-    expect(cacheControl('/api/v1/programmes/:id/amendments', {}, SETTLED, { method: 'POST', status: 201 })).toBe(CACHE_CONTROL.none);
+    expect(cacheControl('/api/v1/programmes/:id', pinning, LATER, { token: true })).toBe(CACHE_CONTROL.private);
+    expect(cacheControl('/api/v1/programmes/:id', pinning, LATER, { status: 404 })).toBe(CACHE_CONTROL.none);
+    expect(cacheControl('/api/v1/programmes/:id/amendments', {}, LATER, { method: 'POST', status: 201 })).toBe(CACHE_CONTROL.none);
   });
 });

@@ -24,17 +24,16 @@ const PINNED_BY = new Map<string, readonly string[]>([
 ]);
 
 /**
- * A `knownAt` this recent may still gain an event being appended or not yet in the read models: only an older
- * one is history settled.
+ * `heldUpTo`: the record time up to which the read models hold every event. A `knownAt` before it is history
+ * settled — the log runs in record order, so nothing recorded by then can still arrive — while one at or after
+ * it may yet gain an event being appended, or one the read models have not folded yet.
  */
-export const SETTLED_AFTER_MS = 60_000;
-
-export function cacheControlFor(request: FastifyRequest, reply: FastifyReply, now: number): string {
+export function cacheControlFor(request: FastifyRequest, reply: FastifyReply, heldUpTo: () => string | null): string {
   if (reply.statusCode >= 400 || (request.method !== 'GET' && request.method !== 'HEAD')) return CACHE_CONTROL.none;
   if (request.headers.authorization !== undefined) return CACHE_CONTROL.private;
   const pinnedBy = PINNED_BY.get(request.routeOptions.url ?? '');
   const query = request.query as Record<string, unknown>;
   if (!pinnedBy || !pinnedBy.every((name) => typeof query[name] === 'string')) return CACHE_CONTROL.changing;
-  const knownAt = Date.parse(query.knownAt as string);
-  return now - knownAt >= SETTLED_AFTER_MS ? CACHE_CONTROL.pinned : CACHE_CONTROL.changing;
+  const held = heldUpTo();
+  return held !== null && Date.parse(query.knownAt as string) < Date.parse(held) ? CACHE_CONTROL.pinned : CACHE_CONTROL.changing;
 }

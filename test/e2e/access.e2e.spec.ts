@@ -209,7 +209,7 @@ describe('problems, headers and operations', () => {
     expect(res.body.problems.every((p: { message: string }) => p.message.length > 0)).toBe(true);
   });
 
-  it('tells caches what they may keep: a view that may change is fetched again, what needs a token and every problem or write is not kept, a view pinned on both axes long ago is', async () => {
+  it('tells caches what they may keep: a view that may change is fetched again, what needs a token and every problem or write is not kept, versions as known before the annex was recorded are kept', async () => {
     const cacheControl = async (request: Test) => (await request).headers['cache-control'];
     const recent = (await t.http.get(P).expect(200)).body.knownAt as string;
     const views = [

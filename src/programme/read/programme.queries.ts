@@ -116,7 +116,8 @@ export class ProgrammeQueries {
    * header read, some changes not yet), the instant just before that append: the events of one append share
    * their instant, and the view does not show that amendment yet.
    */
-  private readModelsRecordedAt(): string | null {
+  /** The record time up to which the read models hold every event (null before the first). */
+  readModelsRecordedAt(): string | null {
     const open = this.statements.get<[], { created: string | null }>("SELECT MIN(json_extract(events, '$[0].created')) AS created FROM programme_open_appends").get()?.created;
     if (open) return new Date(Date.parse(open) - 1).toISOString();
     return this.statements.get<[string], { recorded_at: string | null }>('SELECT recorded_at FROM checkpoints WHERE name = ?').get(CHECKPOINT)?.recorded_at ?? null;
