@@ -9,11 +9,6 @@ import type { ProgrammeView } from '../read/programme.view';
  * entry into force, publisher, a link.
  */
 
-/**
- * A cell that opens with = + - @ is a formula to a spreadsheet, and text the secretariat typed could run as one on an
- * auditor's machine (OWASP: CSV injection), so such a cell gets a leading apostrophe. Amounts, dates and ids never open so.
- */
-const CELLS_AS_TEXT = { escape_formulas: true } as const;
 
 /** The annex, one row per measure and funding source; a measure with no source yet is a row with empty amounts. */
 export function annexCsv(view: ProgrammeView): string {
@@ -44,7 +39,7 @@ export function annexCsv(view: ProgrammeView): string {
     }
   }
   const header = ['section', 'section_title', 'direction', 'direction_title', 'measure_id', 'measure', 'measure_title', 'term_from', 'term_to', 'executors', 'funding_source', ...years.map((y) => `amount_${y}`), 'expected_results'];
-  return stringify([header, ...rows], CELLS_AS_TEXT);
+  return stringify([header, ...rows]);
 }
 
 /** "1878 2025-03-20": how the open-data sets name an act, as numbers alone repeat across councils and years. */
@@ -96,7 +91,7 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
     view.totals.overall,
     url,
   ]);
-  return stringify([header, ...rows], CELLS_AS_TEXT);
+  return stringify([header, ...rows]);
 }
 
 export interface ActRecord {
@@ -124,7 +119,7 @@ export function amendmentsCsv(acts: readonly ActRecord[]): string {
     String(amendments),
     url,
   ]);
-  return stringify([header, ...rows], CELLS_AS_TEXT);
+  return stringify([header, ...rows]);
 }
 
 /**
@@ -151,7 +146,10 @@ export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId
     entry.executor?.name ?? '',
     entry.reason ?? '',
   ]);
-  return stringify([header, ...rows], { ...CELLS_AS_TEXT, bom: true });
+  // Made for a spreadsheet, where a cell opening with = + - @ is a formula: text the secretariat typed could run
+  // as one on the auditor's machine (OWASP: CSV injection), so such a cell gets a leading apostrophe. The data sets
+  // are for machines, which take a cell as it is: an apostrophe there would change the data, past telling apart.
+  return stringify([header, ...rows], { bom: true, escape_formulas: true });
 }
 
 const valueCell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
