@@ -12,7 +12,8 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;
-  if (/^W\/"\d{1,15}"$/.test(value)) {
+  // RFC 9110's entity-tag: W/ for a weak one, then opaque characters between quotes.
+  if (/^W\/"[\x21\x23-\x7e]*"$/.test(value)) {
     const message = 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"';
     throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'WeakETag', message }]);
   }
