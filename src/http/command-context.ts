@@ -2,6 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CommandContext, requestFingerprint } from '../event-store/aggregate.repository';
 import { ProblemException } from './problem';
 
+/** RFC 9110's opaque-tag: visible characters but the quote, between quotes. */
+const OPAQUE_TAG = '"[\\x21\\x23-\\x7e]*"';
+const WEAK_ETAG = new RegExp(`^W/${OPAQUE_TAG}$`);
+const ANY_ETAG = new RegExp(`^${OPAQUE_TAG}$`);
+
 /**
  * If-Match (RFC 9110 §13.1.1): `*` asks only that the programme exist; a strong ETag asks for that revision. A
  * weak ETag never matches in If-Match, so the write fails its precondition (412) — refused here, before the
@@ -12,14 +17,13 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;
-  // RFC 9110's entity-tag: W/ for a weak one, then opaque characters between quotes.
-  if (/^W\/"[\x21\x23-\x7e]*"$/.test(value)) {
+  if (WEAK_ETAG.test(value)) {
     const message = 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"';
     throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'WeakETag', message }]);
   }
   // A revision is written without leading zeros: "046" is no ETag this API gives, though it reads as 46.
   const m = /^"(0|[1-9]\d{0,14})"$/.exec(value);
-  if (!m && /^"[\x21\x23-\x7e]*"$/.test(value)) {
+  if (!m && ANY_ETAG.test(value)) {
     // A well-formed ETag this API never gives out cannot match any revision: the precondition fails.
     const message = `${value} is no programme's ETag: a programme's is its revision, e.g. "12"`;
     throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'UnknownETag', message }]);

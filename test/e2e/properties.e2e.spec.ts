@@ -31,8 +31,8 @@ const amountArb = fc
 const cellArb = fc.option(amountArb, { nil: null, freq: 5 });
 
 /**
- * Words to append to a title: any grapheme but those the API refuses in text (controls, invisible format characters,
- * a word spelt in two alphabets), which are checked on their own in access.e2e.
+ * Words to append to a title: any grapheme but those the API refuses in text (controls, invisible characters, a word
+ * mixing alphabets), which are checked on their own in access.e2e.
  */
 const wordsArb = (constraints: { minLength?: number; maxLength: number }) =>
   fc.string({ unit: 'grapheme', ...constraints }).filter((words) => textSchema(4000).safeParse(`Захід 1.1: ${words}`).success);

@@ -9,7 +9,6 @@ import type { ProgrammeView } from '../read/programme.view';
  * entry into force, publisher, a link.
  */
 
-
 /** The annex, one row per measure and funding source; a measure with no source yet is a row with empty amounts. */
 export function annexCsv(view: ProgrammeView): string {
   const years = Object.keys(view.totals.byYear);

@@ -114,9 +114,9 @@ export class ProgrammeQueries {
   /**
    * When the last event the read models hold was recorded — or, while a batch has ended inside an append (its
    * header read, some changes not yet), the instant just before that append: the events of one append share
-   * their instant, and the view does not show that amendment yet.
+   * their instant, and the view does not show that amendment yet. So the read models hold every event recorded by
+   * then (null before the first).
    */
-  /** The record time up to which the read models hold every event (null before the first). */
   readModelsRecordedAt(): string | null {
     const open = this.statements.get<[], { created: string | null }>("SELECT MIN(json_extract(events, '$[0].created')) AS created FROM programme_open_appends").get()?.created;
     if (open) return new Date(Date.parse(open) - 1).toISOString();
