@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -237,4 +237,51 @@ describe('starting the server from its entry point', () => {
       }
     });
   });
+});
+
+describe('the npm scripts that run a long process', () => {
+  let bin: string;
+  beforeAll(() => {
+    // Stand-ins on PATH: `npm run build` succeeds at once, and `node` is a process that reports a SIGTERM it gets.
+    bin = mkdtempSync(join(tmpdir(), 'programme-tracker-bin-'));
+    writeFileSync(join(bin, 'npm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'node'), "#!/bin/sh\ntrap 'echo got SIGTERM; exit 0' TERM\necho running\nwhile :; do sleep 0.05; done\n", { mode: 0o755 });
+  });
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+
+  const stopGroup = (pid: number | undefined) => {
+    try {
+      if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+    } catch {
+      // ESRCH: nothing of the group is left
+    }
+  };
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  it.each(['start', 'rebuild', 'bench'])(
+    '%s: a SIGTERM sent to the shell npm runs it in reaches the process, as one from a process manager does through npm',
+    async (name) => {
+      // given the script's line run as npm runs it, under `sh -c`
+      // (in a process group of its own, so that whatever a failing run leaves behind is stopped with it)
+      const child = spawn('sh', ['-c', scripts[name]], { cwd: ROOT, env: { PATH: `${bin}:${process.env.PATH ?? ''}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      await new Promise<void>((running) => {
+        const look = () => output.includes('running') && (child.stdout.off('data', look), running());
+        child.stdout.on('data', look);
+      });
+
+      // when it is asked to stop
+      child.kill('SIGTERM');
+
+      // then the process itself got the signal: a shell that kept it as a child would die and leave it running
+      try {
+        expect(await exited).toBe(0);
+        expect(output).toContain('got SIGTERM');
+      } finally {
+        stopGroup(child.pid);
+      }
+    },
+  );
 });
