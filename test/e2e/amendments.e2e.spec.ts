@@ -278,6 +278,38 @@ describe('amending a programme over HTTP', () => {
       expect(measureOf(await viewOf(t, programme, { asOf: '2025-04-01' }), '2.1').allocations['2026']).toBe('270.00');
     });
 
+    it('refuses a retroactive change to a value a later amendment’s `was` named; revoking that amendment and entering it again on the new value enters both', async () => {
+      // given an amendment effective 20.03.2025 that sets 1.1/2025 from 75.00 (its `was`) to 100.00
+      const programme = await freshProgramme();
+      const march = await registerDecision(t, '2025-03-20');
+      const later = await amend(t, programme, { decisionId: march, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00', was: '75.00' }] }).expect(201);
+      const etag = await etagOf(t, programme);
+
+      // when a decision effective 15.01.2025, registered afterwards, sets the same cell to 80.00
+      const january = await registerDecision(t, '2025-01-15');
+      const earlier = { decisionId: january, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '80.00' }] };
+      const res = await amend(t, programme, earlier);
+
+      // then it is a 409 naming the March amendment and the rule its `was` would break, and nothing is written
+      expect(problemOf(res)).toMatchObject({
+        status: 409,
+        code: 'TimelineConflict',
+        problems: [expect.objectContaining({ path: '$.changes[0]', amendmentId: later.body.amendmentId, decisionId: march, effectiveFrom: '2025-03-20', rule: 'WasMismatch' })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+
+      // when the March amendment is revoked, January's is entered, and March's again with the value it now changes
+      await revoke(t, programme, later.body.amendmentId).expect(201);
+      await amend(t, programme, earlier).expect(201);
+      await amend(t, programme, { decisionId: march, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00', was: '80.00' }] }).expect(201);
+
+      // then each is in force from its own date
+      const cell = async (asOf: string) => measureOf(await viewOf(t, programme, { asOf }), '1.1').allocations['2025'];
+      expect(await cell('2025-01-14')).toBe('75.00');
+      expect(await cell('2025-02-01')).toBe('80.00');
+      expect(await cell('2025-03-20')).toBe('100.00');
+    });
+
     it('puts a retroactive amendment that keeps the timeline valid in effective order, not record order', async () => {
       // given an amendment effective 01.06.2025 that sets 1.1/2026 to 90.00
       const programme = await freshProgramme();
