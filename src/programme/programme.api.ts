@@ -7,6 +7,16 @@ import { amountSchema, dateSchema, idSchema, instantSchema, plainText, programme
 /** "2.11": parts without leading zeros, or "1.01" would stand beside "1.1" as another number that reads the same. */
 const measureNumber = z.string().regex(/^[1-9]\d*(\.[1-9]\d*)+$/, 'a measure number such as "2.11", its parts without leading zeros');
 
+/**
+ * An id the client chooses for a new part: a change names a part by its id first and by its number after, so
+ * an id written like a number ("2.1", "VII") would take the place of the part that number names.
+ */
+const newId = (what: string, numberLike: RegExp, example: string) =>
+  idSchema.refine((id) => !numberLike.test(id), `an id not written like a ${what} number ("${example}"), which changes name ${what}s by too`);
+const newMeasureId = newId('measure', /^[\d.\s]+$/, '2.1');
+const newDirectionId = newId('direction', /^[\d.\s]+$/, '1');
+const newSectionId = newId('section', /^[IVXLC]+\.?$/i, 'VII');
+
 const measureRef = idSchema.describe('a measure id, or its number as it stands at the effective date ("1.3")');
 const results = z.array(textSchema(2000)).max(50);
 
@@ -18,7 +28,7 @@ export const changeSchema = z.discriminatedUnion('op', [
   z
     .object({
       op: z.literal('addMeasure'),
-      measureId: idSchema.optional(),
+      measureId: newMeasureId.optional(),
       direction: idSchema.optional(),
       section: idSchema.optional(),
       number: measureNumber,
@@ -48,11 +58,11 @@ export const changeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('unassignExecutor'), measure: measureRef, executor: idSchema }).strict(),
   z.object({ op: z.literal('changeFundingSource'), measure: measureRef, from: textSchema(500).optional(), to: textSchema(500) }).strict(),
   z.object({ op: z.literal('extendPeriod'), to: yearSchema, was: yearSchema.optional() }).strict(),
-  z.object({ op: z.literal('addSection'), sectionId: idSchema.optional(), number: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral'), title: textSchema(1000) }).strict(),
+  z.object({ op: z.literal('addSection'), sectionId: newSectionId.optional(), number: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral'), title: textSchema(1000) }).strict(),
   z
     .object({
       op: z.literal('addDirection'),
-      directionId: idSchema.optional(),
+      directionId: newDirectionId.optional(),
       section: idSchema.describe('a section id or its Roman numeral'),
       number: z.string().regex(/^\d+$/).nullable().default(null),
       title: textSchema(2000),

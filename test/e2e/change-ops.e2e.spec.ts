@@ -771,6 +771,31 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       expect(sectionOf(after, 'V').totals).toEqual({ byYear: { '2024': '0.00', '2025': '0.00', '2026': '25.00' }, overall: '25.00' });
     });
 
+    it('when a new measure, section or direction is given an id written like a number, then it is a 400 at each id, and nothing is written: changes name parts by id first, so "2.1" would take measure 2.1’s place', async () => {
+      const programme = await freshProgramme();
+      const etag = await etagOf(t, programme);
+      const decisionId = await registerDecision(t, MARCH);
+
+      const res = await amend(t, programme, {
+        decisionId,
+        changes: [
+          { op: 'addMeasure', measureId: '2.1', number: '2.11', title: 'Захід з чужим номером за id', term: { from: 2025, to: 2026 } },
+          { op: 'addSection', sectionId: 'VII', number: 'VIII', title: 'Розділ VIII з id VII' },
+          { op: 'addDirection', directionId: ' 2. ', section: 'I', number: '3', title: 'Напрям 3 з id 2' },
+          // an id with letters is the client's to choose
+          { op: 'addMeasure', measureId: 'захід-2.12', number: '2.12', title: 'Захід зі своїм id', term: { from: 2025, to: 2026 } },
+        ],
+      });
+
+      expect(res.status).toBe(400);
+      expect(res.body.problems.map((p: { path: string }) => p.path)).toEqual(['$.changes[0].measureId', '$.changes[1].sectionId', '$.changes[2].directionId']);
+      expect(res.body.problems[0].message).toMatch(/not written like a measure number/);
+      await nothingWritten(programme, etag, decisionId);
+      // and the measure 2.1 is still the one its number names
+      await amend(t, programme, { decisionId, changes: [{ op: 'addMeasure', measureId: 'захід-2.12', number: '2.12', title: 'Захід зі своїм id', term: { from: 2025, to: 2026 } }] }).expect(201);
+      expect(measureOf(await viewOf(t, programme), '2.12').id).toBe('захід-2.12');
+    });
+
     it('when a direction is added with a number its section already has, or to a section that does not exist, then it is a 409 at each change, and nothing is written', async () => {
       const programme = await freshProgramme();
       const before = await viewOf(t, programme);
