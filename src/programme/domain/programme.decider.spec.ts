@@ -1058,6 +1058,16 @@ describe('programme decider', () => {
         });
     });
 
+    it('names a later amendment once for a problem its changes share: two changes to a measure removed before them are one MeasureNotFound', () => {
+      given(programmeRegistered(), amendment({ id: 'a-later', effectiveFrom: '2025-10-01', changes: [changeTerm('1.2', 2024, 2026), reword('1.2', 'Нова назва')] }))
+        .when(amendment({ effectiveFrom: '2025-09-02', changes: [removeMeasure('1.2')] }))
+        .thenFails('TimelineConflict', {
+          kind: 'conflict',
+          conflictingAmendments: ['a-later'],
+          problems: [{ code: 'TimelineConflict', path: ['changes', 0], details: expect.objectContaining({ amendmentId: 'a-later', rule: 'MeasureNotFound' }) }],
+        });
+    });
+
     it('names every later amendment that would break, in effective order', () => {
       given(
         programmeRegistered(),

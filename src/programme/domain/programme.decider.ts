@@ -241,7 +241,9 @@ function timelineConflict(conflicts: readonly Conflict[], what: string, pathOf: 
     conflicts.flatMap((conflict) => {
       const { amendment } = conflict;
       const path = pathOf(conflict);
-      return conflict.problems.map((p) => ({
+      // Several changes of one amendment can fail alike (two changes to a measure removed before them): reported once.
+      const distinct = [...new Map(conflict.problems.map((p) => [`${p.code}\u0000${p.message}`, p])).values()];
+      return distinct.map((p) => ({
         code: 'TimelineConflict',
         path,
         message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${p.message}`,
