@@ -209,6 +209,30 @@ describe('the executor directory over time', () => {
     expect((await t.http.get(`/api/v1/executors/${executor}`).expect(200)).body).not.toHaveProperty('changes');
   });
 
+  it('renames a unit retired years ahead from dates before its retirement, and corrects a retirement date entered again', async () => {
+    // given a unit whose retirement was entered from 2030-01-01, a date typed wrong
+    const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ з питань архівної справи' }).expect(201)).body.id;
+    const retire = (effectiveFrom: string) => t.http.post(`/api/v1/executors/${executor}/retirement`).set(t.as('secretariat')).send({ effectiveFrom });
+    const rename = (name: string, effectiveFrom: string) => t.http.post(`/api/v1/executors/${executor}/renames`).set(t.as('secretariat')).send({ name, effectiveFrom });
+    await retire('2030-01-01').expect(201);
+
+    // when it is renamed from 2026, then it is, as the unit it is until then
+    await rename('Архівний відділ', '2026-01-01').expect(201);
+    expect((await t.http.get(`/api/v1/executors/${executor}?asOf=2026-06-01`).expect(200)).body).toMatchObject({ name: 'Архівний відділ', retiredFrom: '2030-01-01' });
+
+    // when the retirement is entered again from 2027-01-01, then that is its date, and the change names the one it replaced
+    expect((await retire('2027-01-01').expect(201)).body.retiredFrom).toBe('2027-01-01');
+    const changes = (await t.http.get(`/api/v1/executors/${executor}/changes`).set(t.as('auditor')).expect(200)).body.changes;
+    expect(changes.at(-1)).toMatchObject({ type: 'ExecutorRetired', data: { effectiveFrom: '2027-01-01', was: '2030-01-01' } });
+
+    // and the same date again, or a rename from the retirement on, is a 409 at effectiveFrom
+    for (const refused of [await retire('2027-01-01'), await rename('Архівне управління', '2027-01-01')]) {
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'ExecutorRetired', problems: [expect.objectContaining({ path: '$.effectiveFrom' })] });
+    }
+    expect((await t.http.get(`/api/v1/executors/${executor}`).expect(200)).body).toMatchObject({ name: 'Архівний відділ', retiredFrom: '2027-01-01' });
+  });
+
   it('marks a retired unit only in views known after its retirement was recorded', async () => {
     // given a unit assigned to 1.4, an instant, then its retirement from 2025-02-01
     const executor = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор мобілізаційної роботи' }).expect(201)).body.id;

@@ -86,8 +86,15 @@ describe('executor decider', () => {
       given().when(rename('Відділ комунікацій', '2025-01-01')).thenFails('ExecutorNotFound', 'not-found');
     });
 
-    it('a retired executor is not renamed (ExecutorRetired)', () => {
-      given(registered, retired('2025-01-01')).when(rename('Відділ комунікацій', '2024-06-01')).thenFails('ExecutorRetired', 'conflict');
+    it('a retired executor is renamed from a date before its retirement, as the unit it was then', () => {
+      const state = given(registered, retired('2025-01-01'))
+        .when(rename('Відділ комунікацій', '2024-06-01'))
+        .then([renamed('Відділ комунікацій', 'Відділ інформаційно-консультативного забезпечення', '2024-06-01')]);
+      expect(state).toMatchObject({ status: 'retired', names: [{ effectiveFrom: null }, { name: 'Відділ комунікацій', effectiveFrom: '2024-06-01' }] });
+    });
+
+    it('a rename from the retirement on is ExecutorRetired: there is no unit to name', () => {
+      given(registered, retired('2025-01-01')).when(rename('Відділ комунікацій', '2025-01-01')).thenFails('ExecutorRetired', 'conflict');
     });
   });
 
@@ -101,8 +108,15 @@ describe('executor decider', () => {
       given().when(retire('2025-01-01')).thenFails('ExecutorNotFound', 'not-found');
     });
 
-    it('an executor retires once (ExecutorRetired)', () => {
-      given(registered, retired('2025-01-01')).when(retire('2025-02-01')).thenFails('ExecutorRetired', 'conflict');
+    it('a retirement entered again with another date corrects it, naming the date it replaces', () => {
+      const state = given(registered, retired('2025-01-01'))
+        .when(retire('2026-01-01'))
+        .then([{ type: 'ExecutorRetired', data: { executorId: ID, effectiveFrom: '2026-01-01', was: '2025-01-01' } }]);
+      expect(state).toMatchObject({ status: 'retired', retiredFrom: '2026-01-01' });
+    });
+
+    it('the same retirement date again is ExecutorRetired', () => {
+      given(registered, retired('2025-01-01')).when(retire('2025-01-01')).thenFails('ExecutorRetired', 'conflict');
     });
   });
 

@@ -10,7 +10,8 @@ import { nameKey } from '../../common/name-key';
 export type ExecutorEvent =
   | { readonly type: 'ExecutorRegistered'; readonly data: { readonly executorId: string; readonly name: string } }
   | { readonly type: 'ExecutorRenamed'; readonly data: { readonly executorId: string; readonly name: string; readonly was: string; readonly effectiveFrom: string } }
-  | { readonly type: 'ExecutorRetired'; readonly data: { readonly executorId: string; readonly effectiveFrom: string } };
+  /** `was`: the date of the retirement this one corrects. */
+  | { readonly type: 'ExecutorRetired'; readonly data: { readonly executorId: string; readonly effectiveFrom: string; readonly was?: string } };
 
 export type ExecutorCommand =
   | { readonly type: 'RegisterExecutor'; readonly data: { readonly executorId: string; readonly name: string } }
@@ -47,7 +48,11 @@ export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent
       return [{ type: 'ExecutorRegistered', data: command.data }];
     case 'RenameExecutor': {
       if (state.status === 'unknown') return notFound(command.data.executorId);
-      if (state.status === 'retired') return domainError('conflict', 'ExecutorRetired', `executor ${state.id} is retired`);
+      // A retirement, even one dated years ahead, leaves the unit's earlier names to be corrected.
+      if (state.retiredFrom !== null && command.data.effectiveFrom >= state.retiredFrom) {
+        const detail = `executor ${state.id} is retired from ${state.retiredFrom}`;
+        return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: a rename from then on names no unit`, path: ['effectiveFrom'] }]);
+      }
       const was = nameAt(state, command.data.effectiveFrom);
       if (was === command.data.name) {
         return domainError('conflict', 'SameName', `the executor is already named "${was}" on ${command.data.effectiveFrom}`, [{ code: 'SameName', message: 'a rename needs another name', path: ['name'] }]);
@@ -56,8 +61,13 @@ export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent
     }
     case 'RetireExecutor':
       if (state.status === 'unknown') return notFound(command.data.executorId);
-      if (state.status === 'retired') return domainError('conflict', 'ExecutorRetired', `executor ${state.id} is already retired`);
-      return [{ type: 'ExecutorRetired', data: command.data }];
+      if (state.retiredFrom === null) return [{ type: 'ExecutorRetired', data: command.data }];
+      // Entered again with another date: a correction of a mistyped or moved date.
+      if (state.retiredFrom === command.data.effectiveFrom) {
+        const detail = `executor ${state.id} is already retired from ${state.retiredFrom}`;
+        return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: send another date to correct it`, path: ['effectiveFrom'] }]);
+      }
+      return [{ type: 'ExecutorRetired', data: { ...command.data, was: state.retiredFrom } }];
     default:
       return exhaustive(command);
   }
