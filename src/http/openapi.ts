@@ -96,8 +96,8 @@ export const withHeaders = <R extends ResponseConfig>(response: R, headers: Reco
 });
 
 /**
- * Registers a route with what any route may answer whatever it declares — a path segment longer than any id
- * (414), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
+ * Registers a route with what any route may answer whatever it declares — a token it does not know (401), a
+ * path segment longer than any id (414), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
  * every answer carries; for a read of the API, `Read-After-Position`; for a write, what every write takes and may
  * answer: `Idempotency-Key`, a body that is not JSON or is sent encoded (415), a key reused for another request (422).
  */
@@ -106,6 +106,7 @@ export function route(config: RouteConfig): void {
   const taken = write ? IDEMPOTENCY_KEY : config.path.startsWith('/api/') ? READ_AFTER_POSITION : undefined;
   const headers = config.request?.headers;
   const responses: Record<string, ResponseConfig> = {
+    401: problemResponse('A token the server does not know: refused on every route, one that needs none too'),
     414: problemResponse('A path segment longer than any id'),
     429: PROBLEMS[429],
     503: PROBLEMS[503],

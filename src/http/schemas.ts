@@ -72,7 +72,8 @@ export const amountSchema = z
     }
     return parsed.amount;
   })
-  .openapi({ type: ['string', 'null'], pattern: AMOUNT_TEXT.source, example: '2000.00', description: 'thousand UAH, at most 5 decimals (a kopeck); null: none' });
+  // The document states the whole rule, kopeck included; the check above takes more decimals only to say why not.
+  .openapi({ type: ['string', 'null'], pattern: '^(0|[1-9]\\d*)(\\.\\d{1,5})?$', example: '2000.00', description: 'thousand UAH, at most 5 decimals (a kopeck); null: none' });
 
 /** Control characters but tab and line breaks: no document, CSV or screen shows them, so text that holds one is refused. */
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;

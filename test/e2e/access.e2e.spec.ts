@@ -3,6 +3,7 @@ import type { Test } from 'supertest';
 import { ZodType } from 'zod';
 import { todayInKyiv } from '../../src/common/clock';
 import { openApiRegistry } from '../../src/http/openapi';
+import { amountSchema } from '../../src/http/schemas';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { postDecision } from '../support/http-programmes';
@@ -593,12 +594,12 @@ describe('problems, headers and operations', () => {
     expect(audit.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 100 });
     // and a read that refuses an unknown parameter documents its 400
     expect(document.paths['/api/v1/programmes/{id}/versions'].get.responses).toHaveProperty('400');
-    // every route lists the 414 and 429 any request may get; every write takes Idempotency-Key and lists 415 and 422
+    // every route lists the 401, 414 and 429 any request may get (an unknown token is refused on public routes too); every write takes Idempotency-Key and lists 415 and 422
     // and every answer names the request id it carries; a read of the API takes Read-After-Position
     type Operation = { responses: Record<string, { headers?: Record<string, unknown> }>; parameters?: { name: string }[] };
     for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Operation>>)) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(method === 'post' ? ['414', '415', '422', '429', '503'] : ['414', '429', '503'])]);
+        expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(method === 'post' ? ['401', '414', '415', '422', '429', '503'] : ['401', '414', '429', '503'])]);
         expect([path, method, Object.entries(operation.responses).filter(([, r]) => !r.headers?.['X-Request-Id']).map(([status]) => status)]).toEqual([path, method, []]);
         expect([path, operation.responses['429'].headers]).toEqual([path, expect.objectContaining({ 'Retry-After': expect.anything() })]);
         const header = method === 'post' ? 'idempotency-key' : 'read-after-position';
@@ -608,9 +609,16 @@ describe('problems, headers and operations', () => {
     // the headers a client acts on: the view's ETag, a created resource's Location
     expect(document.paths['/api/v1/programmes/{id}'].get.responses['200'].headers).toHaveProperty('ETag');
     expect(document.paths['/api/v1/decisions'].post.responses['201'].headers).toHaveProperty('Location');
+    // and every file names itself
+    const files = Object.keys(document.paths).filter((path) => path.includes('export') || path.startsWith('/api/v1/opendata/'));
+    expect(files.length).toBe(5);
+    for (const path of files) expect([path, document.paths[path].get.responses['200'].headers]).toEqual([path, expect.objectContaining({ 'Content-Disposition': expect.anything() })]);
     // and an amount is documented as the text it must be, which the server holds to
     const amount = document.components.schemas.AmendmentRequest ? JSON.stringify(document.components.schemas.AmendmentRequest) : '';
-    expect(amount).toContain('"pattern":"^(0|[1-9]\\\\d*)(\\\\.\\\\d+)?$"');
+    const pattern = new RegExp(JSON.parse(/"pattern":("\^\(0\|[^"]*")/.exec(amount)?.[1] ?? '""'));
+    for (const text of ['2000.00', '0', '0.5', '1.00001', '1.000001', '01', '1.', '-1', '1e3', ' 1']) {
+      expect([text, pattern.test(text)]).toEqual([text, amountSchema.safeParse(text).success]);
+    }
 
     const page = await t.http.get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);

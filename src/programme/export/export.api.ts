@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROBLEMS, route } from '../../http/openapi';
+import { PROBLEMS, route, withHeaders } from '../../http/openapi';
 import { programmeIdSchema } from '../../http/schemas';
 import { asOfParameter, auditExportQuerySchema, knownAtParameter, pointSchema, programmeViewSchema } from '../programme.api';
 
@@ -22,10 +22,12 @@ export const diffExportQuerySchema = z
 
 export const exportParams = z.object({ id: programmeIdSchema }).strict();
 
-const file = (description: string, types: string[]) => ({ description, content: Object.fromEntries(types.map((t) => [t, { schema: z.string() }])) });
+const DISPOSITION = { 'Content-Disposition': 'attachment; filename="…": the name to save the file under (a document’s names its programme, date or dates, and knownAt)' };
+const contentOf = (types: string[]) => Object.fromEntries(types.map((t) => [t, { schema: z.string() }]));
+const file = (description: string, types: string[]) => withHeaders({ description, content: contentOf(types) }, DISPOSITION);
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-route({ method: 'get', path: '/api/v1/programmes/{id}/export', summary: 'The annex "in a new wording" as of a date', request: { params: exportParams, query: exportQuerySchema }, responses: { 200: { description: 'the annex: as data, the programme view', content: { 'application/json': { schema: programmeViewSchema }, ...file('', ['text/csv', 'text/html', DOCX]).content } }, 400: PROBLEMS[400], 404: PROBLEMS[404] } });
+route({ method: 'get', path: '/api/v1/programmes/{id}/export', summary: 'The annex "in a new wording" as of a date', request: { params: exportParams, query: exportQuerySchema }, responses: { 200: withHeaders({ description: 'the annex: as data, the programme view', content: { 'application/json': { schema: programmeViewSchema }, ...contentOf(['text/csv', 'text/html', DOCX]) } }, DISPOSITION), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/diff/export', summary: 'The comparative table (було / стало) as a document', request: { params: exportParams, query: diffExportQuerySchema }, responses: { 200: file('the comparative table', ['text/html', DOCX]), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/audit/export', summary: 'The whole audit trail, or the part the filters name, as CSV (auditor, secretariat)', security: [{ bearer: [] }], request: { params: exportParams, query: auditExportQuerySchema }, responses: { 200: file('CSV, UTF-8: one row per entry, in record order', ['text/csv']), 400: PROBLEMS[400], 401: PROBLEMS[401], 403: PROBLEMS[403], 404: PROBLEMS[404], 429: PROBLEMS[429] } });
 route({ method: 'get', path: '/api/v1/opendata/programmes.csv', summary: 'Open data: one row per programme (Cabinet resolution No. 835)', responses: { 200: file('CSV, UTF-8', ['text/csv']), 400: PROBLEMS[400] } });
