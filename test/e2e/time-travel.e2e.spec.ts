@@ -243,6 +243,15 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(diff.body.problems).toEqual([expect.objectContaining({ path: 'query:to' })]);
     });
 
+    it('a comparative table with both ends wrong names both: unknown decisions, or dates before the programme', async () => {
+      const unknown = await t.http.get(`${PROGRAMME}/diff`).query({ from: 'x', to: decisions.C }).expect(404);
+      expect(unknown.body).toMatchObject({ code: 'VersionNotFound', problems: [expect.objectContaining({ path: 'query:from' }), expect.objectContaining({ path: 'query:to' })] });
+
+      const early = await t.http.get(`${PROGRAMME}/diff`).query({ from: '2023-01-01', to: '2023-06-01' }).expect(404);
+      expect(early.body).toMatchObject({ code: 'ProgrammeNotInForce', problems: [expect.objectContaining({ path: 'query:from' }), expect.objectContaining({ path: 'query:to' })] });
+      expect(early.body.detail).toMatch(/2023-01-01.*; .*2023-06-01/);
+    });
+
     it('as known at an instant: the versions recorded by then and not yet revoked, with the totals known then', async () => {
       const listedAt = async (knownAt: string) => ((await t.http.get(`${PROGRAMME}/versions`).query({ knownAt }).expect(200)).body.versions as VersionView[]).map(({ decisionId, totals }) => ({ decisionId, totals }));
       const withA: TotalsView = { byYear: { ...SEED_TOTALS.byYear, 2025: '3672.30' }, overall: '11206.90' };

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { todayInKyiv } from '../../common/clock';
 import { ExecutorsProjection } from '../../executor/executors.projection';
-import { ProblemException } from '../../http/problem';
+import { ProblemException, type ProblemItem } from '../../http/problem';
 import { diffContents, type ProgrammeDiff } from './programme.diff';
 import { type AuditFilter, type EffectiveKey, ProgrammeQueries, type VersionView } from './programme.queries';
 import type { ProgrammeView } from './programme.view';
@@ -150,17 +150,23 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
   async execute({ programmeId, from, to, knownAt }: GetDiff): Promise<ProgrammeDiff & { from: DiffEnd; to: DiffEnd }> {
     mustExist(this.queries, programmeId);
     mustBeKnowable(this.queries, knownAt);
-    const was = this.end(programmeId, from, 'from', knownAt);
-    const became = this.end(programmeId, to, 'to', knownAt);
+    // Both ends are looked up before either is refused, so one answer names every parameter that is wrong.
+    const ends = [this.end(programmeId, from, 'from', knownAt), this.end(programmeId, to, 'to', knownAt)];
+    const unknown = ends.flatMap((end) => (end.missing ? [end.missing] : []));
+    if (unknown.length > 0) throw new ProblemException(404, 'VersionNotFound', unknown.map((m) => m.detail).join('; '), unknown.map((m) => m.problem));
+    const [was, became] = ends as DiffPoint[];
     const was_ = this.queries.content(programmeId, was.query);
     const became_ = this.queries.content(programmeId, became.query);
-    if (!was_) throw notInForce(programmeId, was.asOf, pointParameters(from, knownAt, 'from'));
-    if (!became_) throw notInForce(programmeId, became.asOf, pointParameters(to, knownAt, 'to'));
+    if (!was_ || !became_) {
+      const refused = [...(was_ ? [] : [notInForce(programmeId, was.asOf, pointParameters(from, knownAt, 'from'))]), ...(became_ ? [] : [notInForce(programmeId, became.asOf, pointParameters(to, knownAt, 'to'))])];
+      const problems = [...new Map(refused.flatMap((r) => r.problems).map((p) => [p.path, p])).values()];
+      throw new ProblemException(404, 'ProgrammeNotInForce', [...new Set(refused.map((r) => r.detail))].join('; '), problems);
+    }
     return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }
 
   /** `from`/`to` is a date (YYYY-MM-DD) or a decision id. */
-  private end(programmeId: string, ref: string, param: string, knownAt: string | undefined) {
+  private end(programmeId: string, ref: string, param: string, knownAt: string | undefined): DiffPoint | { missing: { detail: string; problem: ProblemItem }; asOf?: undefined } {
     if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) {
       return { asOf: ref, query: { asOf: ref, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: ref, decisionId: null } as DiffEnd };
     }
@@ -168,13 +174,19 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
     if (!version) {
       // A decision whose amendments were all revoked did amend the programme once: the message says what is missing.
       const inForce = `an amendment to programme ${programmeId} in force${knownAt ? ' as known then' : ''}`;
-      throw new ProblemException(404, 'VersionNotFound', `"${ref}" is neither a date nor a decision with ${inForce}`, [
-        { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision with an amendment in force (not revoked)' },
-      ]);
+      const problem = { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision with an amendment in force (not revoked)' };
+      return { missing: { detail: `"${ref}" is neither a date nor a decision with ${inForce}`, problem } };
     }
     const upTo: EffectiveKey = version;
     return { asOf: version.effectiveFrom, query: { asOf: version.effectiveFrom, upTo, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: version.effectiveFrom, decisionId: ref } as DiffEnd };
   }
+}
+
+interface DiffPoint {
+  readonly asOf: string;
+  readonly query: { asOf: string; upTo?: EffectiveKey; knownAt?: string };
+  readonly describe: DiffEnd;
+  readonly missing?: undefined;
 }
 
 export interface DiffEnd {
