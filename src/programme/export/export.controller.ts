@@ -4,11 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { CONFIG, type Config } from '../../config/config.schema';
 import { Roles } from '../../http/auth.guard';
+import { ProblemException } from '../../http/problem';
 import { noQuerySchema } from '../../http/schemas';
 import { ZodPipe } from '../../http/zod.pipe';
 import { auditExportQuerySchema } from '../programme.api';
 import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export.api';
 import { ExportAudit, ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
+
+/** RFC 3986's host (a name, an IPv4 or a bracketed IPv6 address) and an optional port. */
+const HOST = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
 
 function send(reply: FastifyReply, file: ExportedFile): string | Buffer {
   void reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`);
@@ -28,7 +32,13 @@ export class ExportController {
    * scheme are the proxy's view (and a client's Host header would otherwise be printed into the dataset).
    */
   private baseUrl(request: FastifyRequest): string {
-    return this.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+    if (this.config.PUBLIC_URL) return this.config.PUBLIC_URL;
+    // The datasets print the host into every link: one no URL can hold would publish broken links.
+    if (!HOST.test(request.host)) {
+      const message = 'a host name or address, with a port if any (or set PUBLIC_URL on the server)';
+      throw new ProblemException(400, 'InvalidHost', `the Host header ${JSON.stringify(request.host)} cannot be part of a link`, [{ path: 'header:Host', code: 'InvalidHost', message }]);
+    }
+    return `${request.protocol}://${request.host}`;
   }
 
   @Get('programmes/:id/export')
