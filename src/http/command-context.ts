@@ -43,7 +43,13 @@ export function etag(revision: number): string {
 /** Who acts, on behalf of which request, and how a retry is recognised. */
 export function commandContext(request: FastifyRequest, body: unknown, options: { ifMatch?: boolean } = {}): CommandContext {
   const key = request.headers['idempotency-key'];
-  const idempotencyKey = typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
+  const idempotencyKey = typeof key === 'string' ? key.trim() : undefined;
+  // An empty key is a client that meant to send one and did not: taken as none, each retry would write again.
+  if (idempotencyKey === '') {
+    throw new ProblemException(400, 'InvalidIdempotencyKey', 'Idempotency-Key is empty: send a key, or leave the header out', [
+      { path: 'header:Idempotency-Key', code: 'too_small', message: 'at least one character' },
+    ]);
+  }
   if (idempotencyKey && idempotencyKey.length > 200) {
     throw new ProblemException(400, 'InvalidIdempotencyKey', 'Idempotency-Key is at most 200 characters', [
       { path: 'header:Idempotency-Key', code: 'too_big', message: 'at most 200 characters' },

@@ -188,6 +188,17 @@ describe('concurrent writes to one programme over HTTP', () => {
       expect((await viewOf(t, programme)).revision).toBe(first.body.revision);
     });
 
+    it('refuses an empty key with a 400 at the header, and writes nothing: taken as no key, each retry would write again', async () => {
+      const programme = await freshProgramme();
+      const before = await viewOf(t, programme);
+
+      for (const key of ['', '   ']) {
+        const res = await amend(t, programme, setCell('1.1', '80.00'), { 'Idempotency-Key': key });
+        expect(problemOf(res)).toMatchObject({ status: 400, code: 'InvalidIdempotencyKey', problems: [expect.objectContaining({ path: 'header:Idempotency-Key' })] });
+      }
+      expect((await viewOf(t, programme)).revision).toBe(before.revision);
+    });
+
     it('appends once when the same request is sent twice at the same time', async () => {
       // given a programme
       const programme = await freshProgramme();
