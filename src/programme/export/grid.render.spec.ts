@@ -26,3 +26,19 @@ describe('documents of text that holds characters XML cannot', () => {
     expect(html).toContain('<td>Інформаційні послуги  та   друк</td>');
   });
 });
+
+describe('documents of text typed on several lines', () => {
+  // given a title with a line end in each form a client may send
+  const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], rows: [{ kind: 'item', cells: ['1.1', 'Перший рядок\nдругий\r\nтретій\rчетвертий'] }] };
+
+  it('breaks the line in the Word cell where the text does', async () => {
+    const xml = (await (await JSZip.loadAsync(await gridDocx(grid))).file('word/document.xml')?.async('string')) as string;
+    const cell = xml.slice(xml.indexOf('Перший'), xml.indexOf('четвертий'));
+    expect(cell.match(/<w:br\/>/g)).toHaveLength(3);
+    expect(cell).not.toMatch(/\n|\r/);
+  });
+
+  it('breaks it on the HTML page too', () => {
+    expect(gridHtml(grid)).toContain('<td>Перший рядок<br>другий<br>третій<br>четвертий</td>');
+  });
+});

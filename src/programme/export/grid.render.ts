@@ -12,18 +12,22 @@ export function printable(text: string): string {
 
 const escapeHtml = (text: string) => printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** A title typed on several lines keeps them on the page: a bare line end in a cell reads as a space in HTML and in Word. */
+const LINE_END = /\r\n|\r|\n/;
+const htmlLines = (text: string) => text.split(LINE_END).map(escapeHtml).join('<br>');
+
 /** A standalone page the secretariat can open, print or paste into the decision. */
 export function gridHtml(grid: Grid): string {
-  const cells = (row: GridRow) => row.cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
+  const cells = (row: GridRow) => row.cells.map((c) => `<td>${htmlLines(c)}</td>`).join('');
   return [
     '<!doctype html>',
     '<html lang="uk"><head><meta charset="utf-8">',
     `<title>${escapeHtml(grid.heading[0] ?? '')}</title>`,
     '<style>body{font-family:"Times New Roman",serif;font-size:11pt}table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:2px 4px;vertical-align:top}tr.section td,tr.total td{font-weight:bold}</style>',
     '</head><body>',
-    ...grid.heading.map((line, i) => (i === 0 ? `<h1>${escapeHtml(line)}</h1>` : `<p>${escapeHtml(line)}</p>`)),
+    ...grid.heading.map((line, i) => (i === 0 ? `<h1>${htmlLines(line)}</h1>` : `<p>${htmlLines(line)}</p>`)),
     '<table>',
-    `<thead><tr>${grid.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<thead><tr>${grid.header.map((h) => `<th>${htmlLines(h)}</th>`).join('')}</tr></thead>`,
     '<tbody>',
     ...grid.rows.map((row) => `<tr class="${row.kind}">${cells(row)}</tr>`),
     '</tbody></table></body></html>',
@@ -33,8 +37,9 @@ export function gridHtml(grid: Grid): string {
 
 /** A Word document, landscape as annexes are, with the header row repeated on every page. */
 export async function gridDocx(grid: Grid): Promise<Buffer> {
-  const cell = (text: string, bold: boolean) =>
-    new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: printable(text), bold, size: 18, font: 'Times New Roman' })] })] });
+  const runs = (text: string, style: { bold: boolean; size?: number }) =>
+    text.split(LINE_END).map((line, i) => new TextRun({ text: printable(line), ...style, font: 'Times New Roman', ...(i > 0 ? { break: 1 } : {}) }));
+  const cell = (text: string, bold: boolean) => new TableCell({ children: [new Paragraph({ children: runs(text, { bold, size: 18 }) })] });
   const table = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [
@@ -47,7 +52,7 @@ export async function gridDocx(grid: Grid): Promise<Buffer> {
       {
         properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
         children: [
-          ...grid.heading.map((line, i) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: printable(line), bold: i === 0, font: 'Times New Roman' })] })),
+          ...grid.heading.map((line, i) => new Paragraph({ alignment: AlignmentType.CENTER, children: runs(line, { bold: i === 0 }) })),
           table,
         ],
       },
