@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROBLEMS, route, withHeaders } from '../../http/openapi';
 import { programmeIdSchema } from '../../http/schemas';
+import { DOCX } from './grid.render';
 import { asOfParameter, auditExportQuerySchema, knownAtParameter, pointSchema, programmeViewSchema } from '../programme.api';
 
 export const exportQuerySchema = z
@@ -25,7 +26,6 @@ export const exportParams = z.object({ id: programmeIdSchema }).strict();
 const DISPOSITION = { 'Content-Disposition': 'attachment; filename="…": the name to save the file under (a document’s names its programme, date or dates, and knownAt)' };
 const contentOf = (types: string[]) => Object.fromEntries(types.map((t) => [t, { schema: z.string() }]));
 const file = (description: string, types: string[]) => withHeaders({ description, content: contentOf(types) }, DISPOSITION);
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 route({ method: 'get', path: '/api/v1/programmes/{id}/export', summary: 'The annex "in a new wording" as of a date', request: { params: exportParams, query: exportQuerySchema }, responses: { 200: withHeaders({ description: 'the annex: as data, the programme view', content: { 'application/json': { schema: programmeViewSchema }, ...contentOf(['text/csv', 'text/html', DOCX]) } }, DISPOSITION), 400: PROBLEMS[400], 404: PROBLEMS[404] } });
 route({ method: 'get', path: '/api/v1/programmes/{id}/diff/export', summary: 'The comparative table (було / стало) as a document', request: { params: exportParams, query: diffExportQuerySchema }, responses: { 200: file('the comparative table', ['text/html', DOCX]), 400: PROBLEMS[400], 404: PROBLEMS[404] } });

@@ -8,7 +8,7 @@ import type { ProgrammeDiff } from '../read/programme.diff';
 import { type AuditFilter, ProgrammeQueries } from '../read/programme.queries';
 import { annexGrid, comparativeGrid } from './annex.table';
 import { type ActRecord, amendmentsCsv, annexCsv, auditCsv, programmesCsv, type ProgrammeRecord } from './csv';
-import { gridDocx, gridHtml } from './grid.render';
+import { DOCX, gridDocx, gridHtml } from './grid.render';
 
 export interface ExportedFile {
   readonly contentType: string;
@@ -16,7 +16,6 @@ export interface ExportedFile {
   readonly body: string | Buffer;
 }
 
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export class ExportProgramme {
   constructor(
@@ -71,7 +70,7 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
       case 'html':
         return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(annexGrid(view)) };
       case 'docx':
-        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view)) };
+        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view), view.knownAt) };
     }
   }
 }
@@ -86,12 +85,15 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
 
   async execute({ programmeId, from, to, format, knownAt }: ExportDiff): Promise<ExportedFile> {
     const diff: ProgrammeDiff & { from: DiffEnd; to: DiffEnd } = await this.queryBus.execute(new GetDiff(programmeId, from, to, knownAt));
-    const title = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) })?.title ?? programmeId;
+    const shown = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) });
+    // GetDiff has found the programme in force at both ends.
+    if (!shown) throw notInForce(programmeId, diff.to.asOf, pointParameters(to, knownAt, 'to'));
+    const title = shown.title;
     const grid = comparativeGrid(title, diff, { from: this.side(diff.from, knownAt), to: this.side(diff.to, knownAt) });
     const filename = `${programmeId}-diff-${from}-${to}${knownAtPart(knownAt)}`;
     return format === 'html'
       ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
-      : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid) };
+      : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid, shown.knownAt) };
   }
 
   /** A side of the comparative table as the council writes it: a decision by its citation, a date as 01.01.2025. */

@@ -2,6 +2,8 @@ import JSZip from 'jszip';
 import type { Grid } from './annex.table';
 import { gridDocx, gridHtml } from './grid.render';
 
+const KNOWN_AT = '2025-06-01T10:00:00.000Z';
+
 /** What XML 1.0 cannot hold: control characters other than tab and line ends, U+FFFE/U+FFFF, half a surrogate pair. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
 
@@ -14,7 +16,7 @@ describe('documents of text that holds characters XML cannot', () => {
   };
 
   it('writes a Word file whose document part XML can read, each such character a space', async () => {
-    const xml = await (await JSZip.loadAsync(await gridDocx(grid))).file('word/document.xml')?.async('string');
+    const xml = await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('word/document.xml')?.async('string');
     expect(xml).toBeDefined();
     expect(NOT_XML.test(xml as string)).toBe(false);
     expect(xml).toContain('Інформаційні послуги  та   друк');
@@ -32,7 +34,7 @@ describe('documents of text typed on several lines', () => {
   const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], rows: [{ kind: 'item', cells: ['1.1', 'Перший рядок\nдругий\r\nтретій\rчетвертий'] }] };
 
   it('breaks the line in the Word cell where the text does', async () => {
-    const xml = (await (await JSZip.loadAsync(await gridDocx(grid))).file('word/document.xml')?.async('string')) as string;
+    const xml = (await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('word/document.xml')?.async('string')) as string;
     const cell = xml.slice(xml.indexOf('Перший'), xml.indexOf('четвертий'));
     expect(cell.match(/<w:br\/>/g)).toHaveLength(3);
     expect(cell).not.toMatch(/\n|\r/);
@@ -40,5 +42,24 @@ describe('documents of text typed on several lines', () => {
 
   it('breaks it on the HTML page too', () => {
     expect(gridHtml(grid)).toContain('<td>Перший рядок<br>другий<br>третій<br>четвертий</td>');
+  });
+});
+
+describe('a Word document made again', () => {
+  const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], rows: [{ kind: 'item', cells: ['1.1', 'Захід'] }] };
+
+  it('is dated by the instant its content was known, not by the request, so the same document is the same file', async () => {
+    const first = await gridDocx(grid, KNOWN_AT);
+    const zip = await JSZip.loadAsync(first);
+
+    // every part, and the document's own created and modified dates, carry that instant
+    const parts = Object.values(zip.files);
+    expect(parts.length).toBeGreaterThan(5);
+    for (const part of parts) expect([part.name, part.date.getTime()]).toEqual([part.name, new Date(KNOWN_AT).getTime()]);
+    const core = (await zip.file('docProps/core.xml')?.async('string')) as string;
+    expect(core.match(/<dcterms:(created|modified)[^>]*>[^<]*/g)).toEqual([expect.stringMatching(/>2025-06-01T10:00:00Z$/), expect.stringMatching(/>2025-06-01T10:00:00Z$/)]);
+    // and made again later, it is byte for byte the same
+    await new Promise((later) => setTimeout(later, 2100));
+    expect((await gridDocx(grid, KNOWN_AT)).equals(first)).toBe(true);
   });
 });

@@ -1,5 +1,9 @@
 import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import JSZip from 'jszip';
 import type { Grid, GridRow } from './annex.table';
+
+/** A Word document's media type. */
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /**
  * What a document can hold: XML 1.0 has no place for control characters other than tab and line ends (Word's
@@ -35,8 +39,12 @@ export function gridHtml(grid: Grid): string {
   ].join('\n');
 }
 
-/** A Word document, landscape as annexes are, with the header row repeated on every page. */
-export async function gridDocx(grid: Grid): Promise<Buffer> {
+/**
+ * A Word document, landscape as annexes are, with the header row repeated on every page. `at`: the instant what it
+ * shows was known (the view's knownAt), its creation date — so that the same document asked for again is the same
+ * file, byte for byte, as the same JSON or CSV is.
+ */
+export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
   const runs = (text: string, style: { bold: boolean; size?: number }) =>
     text.split(LINE_END).map((line, i) => new TextRun({ text: printable(line), ...style, font: 'Times New Roman', ...(i > 0 ? { break: 1 } : {}) }));
   const cell = (text: string, bold: boolean) => new TableCell({ children: [new Paragraph({ children: runs(text, { bold, size: 18 }) })] });
@@ -58,5 +66,21 @@ export async function gridDocx(grid: Grid): Promise<Buffer> {
       },
     ],
   });
-  return Packer.toBuffer(document);
+  return dated(await Packer.toBuffer(document), new Date(at));
+}
+
+/** The package again, with the date of every part and the document's own dates at `at` instead of the time of the request. */
+async function dated(docx: Buffer, at: Date): Promise<Buffer> {
+  const made = await JSZip.loadAsync(docx);
+  const stamped = new JSZip();
+  const instant = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const part of Object.values(made.files)) {
+    if (part.dir) {
+      stamped.file(part.name, null, { dir: true, date: at });
+      continue;
+    }
+    const content = part.name === 'docProps/core.xml' ? (await part.async('string')).replace(/(<dcterms:(?:created|modified)[^>]*>)[^<]*/g, `$1${instant}`) : await part.async('uint8array');
+    stamped.file(part.name, content, { date: at, createFolders: false });
+  }
+  return stamped.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', mimeType: DOCX });
 }
