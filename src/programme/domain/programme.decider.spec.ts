@@ -895,6 +895,18 @@ describe('programme decider', () => {
           .thenAccepted();
       });
 
+      it('nothing takes effect after the period’s last year (EffectiveAfterPeriod, a date typed 2205 for 2025), unless the amendment extends the period to it', () => {
+        registered()
+          .when(on('2027-01-01', setAllocation('1.3', 2026, '350.00')))
+          .thenFails('EffectiveAfterPeriod', { kind: 'conflict', problems: [{ code: 'EffectiveAfterPeriod', path: ['effectiveFrom'] }] });
+        registered()
+          .when(on('2026-12-31', setAllocation('1.3', 2026, '350.00')))
+          .thenAccepted();
+        registered()
+          .when(on('2027-01-01', extendPeriod(2027)))
+          .thenAccepted();
+      });
+
       it('effectiveFrom defaults to the decision’s; a note is kept', () => {
         registered()
           .when(amendment({ decision: { id: 'd-1990', effectiveFrom: '2025-05-14' }, note: 'зміни до 1.3', changes: [setAllocation('1.3', 2025, '350.00')] }))

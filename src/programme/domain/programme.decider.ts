@@ -81,6 +81,13 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
     return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
   }
 
+  // After its last year nothing the programme plans is left to change: such a date is a slip of the keyboard (2205 for 2025).
+  const end = `${translated.content.period.to}-12-31`;
+  if (effectiveFrom > end) {
+    const message = `the programme runs to ${translated.content.period.to}: an amendment from ${effectiveFrom} would take effect after it ends`;
+    return domainError('conflict', 'EffectiveAfterPeriod', message, [{ code: 'EffectiveAfterPeriod', message: `a date no later than ${end}, or extend the period first`, path: ['effectiveFrom'] }]);
+  }
+
   const repeated = repeatOf(known, data.decision.id, effectiveFrom, translated.events);
   if (repeated) {
     const message = `decision ${data.decision.id} made these changes from ${effectiveFrom} already: amendment ${repeated.amendmentId}`;
