@@ -254,6 +254,20 @@ describe('amending a programme over HTTP', () => {
     });
   });
 
+  describe('the effective date', () => {
+    it('is refused before the approval or after the period’s last year, at effectiveFrom, and nothing is written', async () => {
+      const programme = await freshProgramme();
+      const etag = await etagOf(t, programme);
+      const decisionId = await registerDecision(t, '2025-03-20');
+
+      for (const [effectiveFrom, code] of [['2024-02-21', 'EffectiveBeforeProgramme'], ['2205-03-20', 'EffectiveAfterPeriod']]) {
+        const res = await amend(t, programme, { decisionId, effectiveFrom, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '80.00' }] });
+        expect(problemOf(res)).toMatchObject({ status: 409, code, problems: [expect.objectContaining({ path: '$.effectiveFrom' })] });
+      }
+      expect(await etagOf(t, programme)).toBe(etag);
+    });
+  });
+
   describe('the timeline invariant', () => {
     it('refuses a retroactive removal of a measure a later amendment allocates to, naming that amendment', async () => {
       // given an amendment effective 01.06.2025 that sets 2.1/2026
