@@ -57,6 +57,10 @@ describe('money', () => {
       expect(reason(text)).toContain('is not an amount');
     });
 
+    it.each(['75 75', '1 5', '12 34,5', '20 00,00', '2 0000,00', '75, 00', '1 234 56,00'])('"%s" is not an amount: a space only groups a whole part’s thousands', (text) => {
+      expect(reason(text)).toContain('is not an amount');
+    });
+
     it('the largest amount it accepts is still an exact integer of kopecks', () => {
       const largest = parsed('9 999 999 999,99999');
       expect(largest).toBe(999_999_999_999_999);

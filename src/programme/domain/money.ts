@@ -26,15 +26,22 @@ const NONE_MARKS = new Set(['', '-', '--', '---', '—', '–']);
 export type MoneyParse = { ok: true; amount: Amount } | { ok: false; reason: string };
 
 /**
+ * An amount as documents write it: a whole part, its thousands grouped by spaces (also no-break and thin ones) or
+ * not at all, then a decimal comma or dot. A space anywhere else is no grouping: "75 75" is two cells run together,
+ * not 7575.
+ */
+const WRITTEN_AMOUNT = /^(\d{1,3}(?:\s+\d{3})+|\d+)(?:[.,](\d*))?$/;
+
+/**
  * Reads an amount as documents write it ("75,00", "2 000,00", "32,890", "0,0", "---") or as the API takes
- * it ("2000.00"). Spaces (also no-break and thin spaces) group thousands.
+ * it ("2000.00").
  */
 export function parseAmount(text: string): MoneyParse {
-  const compact = text.replace(/[\s\u00a0\u202f\u2009]/g, '');
-  if (NONE_MARKS.has(compact)) return { ok: true, amount: null };
-  const m = /^(\d+)(?:[.,](\d*))?$/.exec(compact);
+  if (NONE_MARKS.has(text.replace(/\s/g, ''))) return { ok: true, amount: null };
+  const m = WRITTEN_AMOUNT.exec(text.trim());
   if (!m) return { ok: false, reason: `"${text}" is not an amount in thousand UAH` };
-  const [, whole, written = ''] = m;
+  const whole = m[1].replace(/\s/g, '');
+  const written = m[2] ?? '';
   if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) return { ok: false, reason: `"${text}" is too large` };
   // Trailing zeros say nothing finer: "2.500000" is 2.5 thousand UAH exactly.
   const fraction = written.replace(/0+$/, '');
