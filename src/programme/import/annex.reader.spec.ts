@@ -357,6 +357,25 @@ describe('readAnnex', () => {
       expect(reading).not.toHaveProperty('annex');
     });
 
+    it('then a year heading repeated, or one missing, is an error: the amounts would be read under another year', () => {
+      // given "2025 рік" typed as "2024 рік", or "2026 рік" left out
+      const repeated = replaceCell(korosten, 16, 7, '2024 рік');
+      const missing = replaceCell(korosten, 16, 8, '');
+      // when / then
+      expect(errorsOf(readAnnex(repeated))).toEqual([{ line: expect.any(Number), message: expect.stringMatching(/year columns read 2024, 2024, 2026.*2024 does not follow/) }]);
+      const errors = errorsOf(readAnnex(missing));
+      expect(errors).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names the years 2024–2026, the table's columns 2024–2025/) });
+      expect(errors).toContainEqual({ line: 18, message: expect.stringMatching(/the row has 10 cells, more than the 9 columns/) });
+    });
+
+    it('then a row with a cell past the results column is an error naming its line: a result would be lost', () => {
+      // given a tab typed before 1.1's expected result
+      const cells = linesOf(korosten)[17].split('\t');
+      const doc = replaceLine(korosten, 18, [...cells.slice(0, 9), '', ...cells.slice(9)].join('\t'));
+      // when / then
+      expect(errorsOf(readAnnex(doc))).toEqual([{ line: 18, message: expect.stringMatching(/the row has 11 cells, more than the 10 columns/) }]);
+    });
+
     it('then a row continuing another without a page break between them is an error', () => {
       // given the blank line before the rest of 1.2 is gone
       const doc = removeLines(korosten, 20, 20);

@@ -55,7 +55,13 @@ export function readAnnex(text: string): AnnexReading {
   if (!layout) return { ok: false, errors };
 
   const table = new TableReader(layout);
-  for (const row of body) if (table.read(row) === 'end of table') break;
+  for (const row of body) {
+    // Text past the results column is a cell the header does not name: an amount or a result would be lost, or read as another.
+    if (row.cells.slice(layout.resultsColumn + 1).some((c) => c !== '')) {
+      errors.push({ line: row.line, message: `the row has ${row.cells.length} cells, more than the ${layout.resultsColumn + 1} columns the table's header names` });
+    }
+    if (table.read(row) === 'end of table') break;
+  }
   errors.push(...table.errors);
   if (table.sections.length === 0) errors.push({ line: firstRow + 1, message: 'no section (I, II, …) in the table' });
 
@@ -196,6 +202,10 @@ function readHeading(prelude: readonly Paragraph[], years: readonly number[], er
     return null;
   }
   const period = PERIOD.exec(title);
+  if (period && (Number(period[1]) !== years[0] || Number(period[2] ?? period[1]) !== years[years.length - 1])) {
+    errors.push({ line: named.p.line, message: `the title names the years ${period[1]}–${period[2] ?? period[1]}, the table's columns ${years[0]}–${years[years.length - 1]}` });
+    return null;
+  }
   return {
     title,
     titleAsCited: named.m[1] + named.m[2],
@@ -279,6 +289,13 @@ function readLayout(rows: readonly Row[], errors: AnnexProblem[]): { layout: Lay
   }
   if (yearCells[0].index !== COLUMN.source + 1) {
     errors.push({ line, message: 'the year columns do not follow the funding-source column' });
+    return { layout: null, body };
+  }
+  // One column a year, side by side: a repeated or skipped heading would put a year's amounts under another year.
+  const misplaced = yearCells.find((y, i) => y.year !== yearCells[0].year + i || y.index !== yearCells[0].index + i);
+  if (misplaced) {
+    const headings = yearCells.map((y) => y.year).join(', ');
+    errors.push({ line, message: `the year columns read ${headings}: each year heads one column, in order, side by side (${misplaced.year} does not follow)` });
     return { layout: null, body };
   }
   const amountColumns = yearCells.map((y) => y.index);
