@@ -95,11 +95,17 @@ describe('the executor directory over time', () => {
     expect(knownBefore.amendmentChain).toBe('затвердженої рішенням 31 сесії VIII скликання від 22.02.2024');
   });
 
-  it('registers a unit once, whatever its capitalisation, and refuses the second registration', async () => {
+  it('registers a unit once, whatever its capitalisation or apostrophe, and refuses the second registration', async () => {
     const first = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Сектор енергоменеджменту' }).expect(201);
     const again = await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'сектор  ЕНЕРГОМЕНЕДЖМЕНТУ' }).expect(409);
     expect(again.body.code).toBe('ExecutorAlreadyRegistered');
     expect((await t.http.get(`/api/v1/executors/${first.body.id}`).expect(200)).body.name).toBe('Сектор енергоменеджменту');
+
+    // and whatever apostrophe a keyboard typed: ', ’ and ʼ are the one Ukrainian apostrophe
+    await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: "Служба у справах сім'ї" }).expect(201);
+    for (const name of ['Служба у справах сім’ї', 'Служба у справах сімʼї']) {
+      expect((await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(409)).body.code).toBe('ExecutorAlreadyRegistered');
+    }
   });
 
   it('names the unit on an audit line of a measure’s executors, as it was named on the line’s date, in JSON and in the CSV', async () => {

@@ -333,6 +333,13 @@ describe('readAnnex', () => {
     });
   });
 
+  describe('given an executors cell holding only a dash, as documents mark a cell left empty', () => {
+    it.each(['-', '—', '---'])('then "%s" names no executor', (dash) => {
+      const annex = annexOf(readAnnex(replaceCell(korosten, 18, 4, dash)));
+      expect(measure(annex, '1.1').executors).toEqual([]);
+    });
+  });
+
   describe('given rows the reader cannot place', () => {
     it('then it lists every such line and gives no annex', () => {
       // given a measure before any section, a note inside the table, an amount that is no amount and a missing term

@@ -583,7 +583,8 @@ function executorsOf(cellText: string): string[] {
   return cellText
     .split(',')
     .map((f) => f.trim())
-    .filter((f) => f !== '' && !/^тощо\.?$/iu.test(f))
+    // "тощо" (etc.) names no one; nor does a dash, the documents' mark for a cell left empty.
+    .filter((f) => f !== '' && !/^тощо\.?$/iu.test(f) && !/^[-–—]+$/u.test(f))
     .reduce<string[]>((executors, fragment) => {
       if (executors.length === 0 || startsAnExecutor(fragment)) executors.push(fragment);
       else executors[executors.length - 1] += `, ${fragment}`;
