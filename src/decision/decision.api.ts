@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
-import { CONVOCATION } from './domain/decision.decider';
+import { CONVOCATION, decisionNumber } from './domain/decision.decider';
 
 const details = {
   council: textSchema(300),
   convocation: z.string().regex(CONVOCATION, 'a Roman numeral such as "VIII"'),
   session: wholeNumber(1, 1000),
-  number: plainText(z.string().trim().min(1).max(100)).nullable().describe('as the council numbers it ("1878", "1222-31-VIII"); null while blank'),
+  number: plainText(z.string().trim().min(1).max(100))
+    .transform(decisionNumber)
+    .pipe(z.string().min(1, 'a number, not only "№"'))
+    .nullable()
+    .describe('as the council numbers it ("1878", "1222-31-VIII"; a leading "№" is left out, dashes read as hyphens); null while blank'),
   adoptedOn: dateSchema,
   effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
   title: textSchema(2000),

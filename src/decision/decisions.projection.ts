@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
 import { Statements } from '../projections/statements';
-import { type Decision, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
+import { type Decision, decisionNumber, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
 
 export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
 
@@ -60,7 +60,9 @@ export class DecisionsProjection implements Projection {
   sameAct(act: Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>, exceptId?: string): RegisteredDecision | undefined {
     const { number } = act;
     if (number === null) return undefined;
-    return this.list().find((d) => d.id !== exceptId && d.number !== null && nameKey(d.number) === nameKey(number) && d.adoptedOn === act.adoptedOn && nameKey(d.council) === nameKey(act.council));
+    // Numbers registered before they were tidied on the way in compare as tidied.
+    const key = nameKey(decisionNumber(number));
+    return this.list().find((d) => d.id !== exceptId && d.number !== null && nameKey(decisionNumber(d.number)) === key && d.adoptedOn === act.adoptedOn && nameKey(d.council) === nameKey(act.council));
   }
 
   private history(decisionId: string): Recorded<RegisteredDecision>[] {

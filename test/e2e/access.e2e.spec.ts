@@ -339,6 +339,19 @@ describe('problems, headers and operations', () => {
     expect(retried.body.id).toBe(keyed.body.id);
   });
 
+  it('reads a number typed with "№" before it, or with the dashes Word puts in, as the number: the same act, refused a second time', async () => {
+    const act = { council: 'Коростенська міська рада', convocation: 'VIII', session: 65, adoptedOn: '2025-10-09', title: 'Про внесення змін до Програми' };
+    const first = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, number: '№ 6500-65-VIII' }).expect(201);
+    expect(first.body.number).toBe('6500-65-VIII');
+    for (const number of ['6500-65-VIII', '№6500–65–VIII', '6500—65—VIII']) {
+      const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, number }).expect(409);
+      expect(res.body).toMatchObject({ code: 'DecisionAlreadyRegistered', problems: [expect.objectContaining({ decisionId: first.body.id })] });
+    }
+    // and "№" alone is no number
+    const bare = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, number: '№ ' }).expect(400);
+    expect(bare.body.problems).toEqual([expect.objectContaining({ path: '$.number' })]);
+  });
+
   it('takes a convocation only as a Roman numeral is written', async () => {
     for (const convocation of ['IIII', 'I'.repeat(130), 'VX', 'IIX', '', 'viii']) {
       const res = await postDecision(t, { session: 1, number: null, adoptedOn: '2025-01-01', convocation }).expect(400);

@@ -128,6 +128,21 @@ describe('POST /api/v1/programmes/import', () => {
     expect(await everything()).toEqual(before);
   });
 
+  it('refuses a header citing its decision in a form it cannot read, naming the line, not as a header that is missing', async () => {
+    // given a date that does not exist, and one in words
+    const before = await everything();
+    for (const [programmeId, date] of [['dated-29-02-2023', '29.02.2023р.'], ['dated-in-words', '22 лютого 2024 року']]) {
+      const document = variant({ ...OTHER_HEADING, 5: replacing('22.02.2024р.', date) });
+
+      // when it is imported without a decisionId
+      const res = await importing({ programmeId, document }).expect(400);
+
+      // then the problem is the header's line, and nothing is written
+      expect(res.body).toMatchObject({ code: 'DecisionUnreadable', problems: [expect.objectContaining({ path: '$.document', line: 3, message: expect.stringMatching(/^line 3: cannot read the decision reference/) })] });
+    }
+    expect(await everything()).toEqual(before);
+  });
+
   it('refuses a header whose convocation is no Roman numeral as written, as the API does, and writes nothing', async () => {
     const document = variant({ 4: '32 сесії Коростенської міської ради', 5: 'IIII скликання від 14.05.2024р. № 1990' });
     const before = await everything();

@@ -69,6 +69,14 @@ function convocationProblem(convocation: string | undefined): DomainError | unde
 export const FIRST_ADOPTION = '1991-01-01';
 
 /**
+ * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
+ * and the dashes Word puts in ("1222–31–VIII") are the hyphens typed. One act is one number, however typed.
+ */
+export function decisionNumber(written: string): string {
+  return written.replace(/^№\s*/u, '').replace(/[\u2010-\u2015\u2212]/gu, '-').trim();
+}
+
+/**
  * An adoption date after today is a typing error (2052 for 2025), not a decision yet to come: a session's
  * decisions are registered once it has adopted them. Their effective date may lie ahead, as it often does. So is
  * one before 1991 ("0025" for 2025).

@@ -91,7 +91,7 @@ export class AnnexImporter {
     const keyedProgramme = context.idempotencyKey && this.directory.importedWithKey(context.idempotencyKey);
     if ((replay && replay.requestHash !== context.requestHash) || (keyedProgramme && keyedProgramme !== request.programmeId)) throw fromDomainError(keyReused());
 
-    const decision = await this.decisionFor(request, annex.decision, annex.titleAsCited);
+    const decision = await this.decisionFor(request, annex);
     const executors = this.executorsOf(annex, decision.facts.effectiveFrom);
     const warnings = [...reading.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
     const wording = wordingOf(request.programmeId, annex, (name) => (executors.byName.get(normalizeExecutorName(name)) as ExecutorRef).id);
@@ -156,13 +156,19 @@ export class AnnexImporter {
   }
 
   /** A decision named by id must exist; otherwise the one in the document's header is registered (once). */
-  private async decisionFor(request: ImportRequest, header: AnnexDecisionRef | null, titleAsCited: string) {
+  private async decisionFor(request: ImportRequest, { decision: header, unreadDecision, titleAsCited }: Annex) {
     if (request.decisionId) {
       const { state } = await this.repository.load(decisionStream(request.decisionId), decisionFold);
       if (state.status !== 'registered') {
         throw new ProblemException(404, 'DecisionNotFound', `no decision ${request.decisionId}`, [{ path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first, or leave decisionId out to take it from the document' }]);
       }
       return { facts: { id: state.id, effectiveFrom: state.effectiveFrom }, register: undefined };
+    }
+    if (unreadDecision) {
+      const message = `line ${unreadDecision.line}: ${unreadDecision.message}: correct it (a date as 22.02.2024 that exists, "№" before the number), or pass decisionId`;
+      throw new ProblemException(400, 'DecisionUnreadable', 'the document’s header cites its approving decision in a form that cannot be read', [
+        { path: '$.document', code: 'DecisionUnreadable', message, line: unreadDecision.line },
+      ]);
     }
     if (!header) {
       throw new ProblemException(400, 'DecisionMissing', 'the document names no approving decision in its header; pass decisionId', [

@@ -52,6 +52,8 @@ export interface AnnexSection {
 
 export interface Annex {
   readonly decision: AnnexDecisionRef | null;
+  /** A header that cites a decision the reader could not read (a date that does not exist, a date in words). */
+  readonly unreadDecision: AnnexProblem | null;
   /** Nominative: "Програма розвитку місцевого самоврядування Коростенської міської територіальної громади на 2024-2026 роки". */
   readonly title: string;
   /** As the document cites it, in the genitive a decision's title needs: "Програми розвитку … на 2024-2026 роки". */

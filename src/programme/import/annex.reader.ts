@@ -1,5 +1,6 @@
 import { codePoint, INVISIBLE, mixedScriptWords } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
+import { decisionNumber } from '../../decision/domain/decision.decider';
 import type {
   Annex,
   AnnexDecisionRef,
@@ -48,7 +49,9 @@ export function readAnnex(text: string): AnnexReading {
 
   const errors: AnnexProblem[] = [];
   const prelude = paragraphsOf(lines.slice(0, firstRow), tidy);
+  const unreadBefore = warnings.length;
   const decision = readDecision(prelude, warnings);
+  const unreadDecision = warnings.length > unreadBefore ? warnings[warnings.length - 1] : null;
 
   const rows = tableRows(lines, firstRow, tidy);
   const { layout, body } = readLayout(rows, errors);
@@ -68,7 +71,7 @@ export function readAnnex(text: string): AnnexReading {
   const heading = readHeading(prelude, layout.years, errors);
   if (errors.length > 0 || !heading) return { ok: false, errors: byLine(errors) };
 
-  const annex: Annex = { decision, ...heading, years: layout.years, sections: table.sections.map(finishSection) };
+  const annex: Annex = { decision, unreadDecision, ...heading, years: layout.years, sections: table.sections.map(finishSection) };
   warnings.push(...checkTotals(annex, table.totals, lines.length), ...mixedScripts(lines, firstRow));
   return { ok: true, annex, warnings: byLine(warnings) };
 }
@@ -165,15 +168,15 @@ function readDecision(prelude: readonly Paragraph[], warnings: AnnexProblem[]): 
     session: Number(m[1]),
     convocation: latinRoman(m[3].toUpperCase()),
     adoptedOn,
-    number: decisionNumber(m[7]),
+    number: numberOf(m[7]),
     line: paragraph.line,
   };
 }
 
-/** "№ _____" is a decision not numbered yet; anything else is kept as written ("1222-31-VIII", "4157-55/2025"). */
-function decisionNumber(written: string | undefined): string | null {
+/** "№ _____" is a decision not numbered yet; anything else is read as the API reads a number ("1222-31-VIII", "4157-55/2025"). */
+function numberOf(written: string | undefined): string | null {
   const number = (written ?? '').trim();
-  return /^[_\s.]*$/.test(number) ? null : number;
+  return /^[_\s.]*$/.test(number) ? null : decisionNumber(number);
 }
 
 function isoDate(year: number, month: number, day: number): string | null {
