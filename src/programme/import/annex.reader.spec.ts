@@ -340,6 +340,18 @@ describe('readAnnex', () => {
     });
   });
 
+  describe('given a measure numbered for another section', () => {
+    it('then it is read where it stands, with a warning on its line naming both', () => {
+      // given 1.4 typed as 3.9, in section I
+      const doc = replaceLine(korosten, 24, linesOf(korosten)[23].replace('1.4. Придбання', '3.9. Придбання'));
+      // when
+      const reading = readAnnex(doc);
+      // then
+      expect(measure(annexOf(reading), '3.9')).toBeDefined();
+      expect(warningsOf(reading)).toContainEqual({ line: 24, message: expect.stringMatching(/measure 3\.9 is read into section I, whose other measures are numbered 1\./) });
+    });
+  });
+
   describe('given rows the reader cannot place', () => {
     it('then it lists every such line and gives no annex', () => {
       // given a measure before any section, a note inside the table, an amount that is no amount and a missing term

@@ -72,7 +72,7 @@ export function readAnnex(text: string): AnnexReading {
   if (errors.length > 0 || !heading) return { ok: false, errors: byLine(errors) };
 
   const annex: Annex = { decision, unreadDecision, ...heading, years: layout.years, sections: table.sections.map(finishSection) };
-  warnings.push(...checkTotals(annex, table.totals, lines.length), ...mixedScripts(lines, firstRow));
+  warnings.push(...checkTotals(annex, table.totals, lines.length), ...mixedScripts(lines, firstRow), ...strayMeasures(annex));
   return { ok: true, annex, warnings: byLine(warnings) };
 }
 
@@ -515,6 +515,22 @@ class TableReader {
 
 function withoutQuotes(title: string): string {
   return title.replace(/^[«"„“]\s*/u, '').replace(/\s*[»"”“]$/u, '');
+}
+
+/**
+ * A measure numbered for another section ("3.9" among section I's 1.1, 1.2…, or 4.1–4.3 read into section III
+ * when section IV's heading slipped into another column) is read where it stands, with a warning: a document may
+ * number its measures otherwise, so this is said only where the section's other measures follow its number.
+ */
+function strayMeasures(annex: Annex): AnnexProblem[] {
+  return annex.sections.flatMap((section) => {
+    const prefix = String(romanValue(section.number));
+    const measures = section.directions.flatMap((d) => d.measures);
+    if (!measures.some((m) => m.number.split('.')[0] === prefix)) return [];
+    return measures
+      .filter((m) => m.number.split('.')[0] !== prefix)
+      .map((m) => ({ line: m.lines[0], message: `measure ${m.number} is read into section ${section.number}, whose other measures are numbered ${prefix}.…: check that its section heading is where it should be` }));
+  });
 }
 
 /** Ukrainian typists often write Roman numerals with the Cyrillic І and Х. */
