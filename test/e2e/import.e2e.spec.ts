@@ -196,6 +196,12 @@ describe('POST /api/v1/programmes/import', () => {
     expect(res.body.decisionId).toBe(registered.body.id);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisionsBefore.length);
     expect((await t.http.get(`/api/v1/decisions/${registered.body.id}`).expect(200)).body.amendments).toEqual([expect.objectContaining({ programmeId: 'cites-registered-act' })]);
+    expect(res.body.warnings.filter((w: { line: number }) => w.line === 3)).toEqual([]);
+
+    // and a header citing the same act with another session takes it too, with a warning on the header's line naming both
+    const slipped = await importing({ programmeId: 'cites-act-as-session-34', document: variant({ 4: '34 сесії Коростенської міської ради', 5: 'VIII скликання від 15.05.2024р. № 1991' }) }).expect(201);
+    expect(slipped.body.decisionId).toBe(registered.body.id);
+    expect(slipped.body.warnings).toContainEqual(expect.objectContaining({ line: 3, message: expect.stringMatching(/cites session 34 .* registered as session 33/) }));
   });
 
   it('answers 404 for a decisionId nobody registered, and writes nothing', async () => {

@@ -93,7 +93,7 @@ export class AnnexImporter {
 
     const decision = await this.decisionFor(request, annex);
     const executors = this.executorsOf(annex, decision.facts.effectiveFrom);
-    const warnings = [...reading.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
+    const warnings = [...reading.warnings, ...decision.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
     const wording = wordingOf(request.programmeId, annex, (name) => (executors.byName.get(normalizeExecutorName(name)) as ExecutorRef).id);
     const command: ProgrammeCommand = {
       type: 'RegisterProgramme',
@@ -162,7 +162,7 @@ export class AnnexImporter {
       if (state.status !== 'registered') {
         throw new ProblemException(404, 'DecisionNotFound', `no decision ${request.decisionId}`, [{ path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first, or leave decisionId out to take it from the document' }]);
       }
-      return { facts: { id: state.id, effectiveFrom: state.effectiveFrom }, register: undefined };
+      return { facts: { id: state.id, effectiveFrom: state.effectiveFrom }, register: undefined, warnings: [] };
     }
     if (unreadDecision) {
       const message = `line ${unreadDecision.line}: ${unreadDecision.message}: correct it (a date as 22.02.2024 that exists, "№" before the number), or pass decisionId`;
@@ -177,7 +177,12 @@ export class AnnexImporter {
     }
     // The act registered already (through the API, under an id of its own) is the one the document means.
     const registered = this.directory.sameAct(header);
-    if (registered) return { facts: { id: registered.id, effectiveFrom: registered.effectiveFrom }, register: undefined };
+    if (registered) {
+      // Number and date make the act; a session or convocation cited otherwise is a slip in one of the two places.
+      const differs = registered.session !== header.session || registered.convocation !== header.convocation;
+      const warning = { line: header.line, message: `the header cites session ${header.session} of convocation ${header.convocation}; the act № ${registered.number} of ${registered.adoptedOn} is registered as session ${registered.session} of convocation ${registered.convocation} (decision ${registered.id}), and is taken` };
+      return { facts: { id: registered.id, effectiveFrom: registered.effectiveFrom }, register: undefined, warnings: differs ? [warning] : [] };
+    }
     const decisionId = uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
     const { state } = await this.repository.load(decisionStream(decisionId), decisionFold);
     const register: DecisionCommand | undefined =
@@ -201,7 +206,7 @@ export class AnnexImporter {
     if (isDomainError(refused)) {
       throw new ProblemException(400, refused.code, refused.message, [{ path: '$.document', code: refused.code, message: `line ${header.line}: ${refused.message}`, line: header.line }]);
     }
-    return { facts: { id: decisionId, effectiveFrom: state.status === 'registered' ? state.effectiveFrom : header.adoptedOn }, register };
+    return { facts: { id: decisionId, effectiveFrom: state.status === 'registered' ? state.effectiveFrom : header.adoptedOn }, register, warnings: [] };
   }
 
   /** Appends what the decider decides; false when it decides nothing (already registered). */
