@@ -86,6 +86,14 @@ describe('decision decider', () => {
         .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, adoptedOn: '1991-01-01', effectiveFrom: '1991-01-01' } }]);
     });
 
+    it('an effective date before 1991 is EffectiveTooEarly, registered or corrected; one years ahead is the council’s to set', () => {
+      given().when(register({ effectiveFrom: '1980-01-01' })).thenFails('EffectiveTooEarly', 'invalid');
+      given(registered).when(correct({ effectiveFrom: '1990-12-31' })).thenFails('EffectiveTooEarly', 'invalid');
+      given()
+        .when(register({ effectiveFrom: '2030-01-01' }))
+        .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, effectiveFrom: '2030-01-01' } }]);
+    });
+
     it('a convocation that is no Roman numeral as written is InvalidConvocation, registered or corrected', () => {
       given().when(register({ convocation: 'IIII' })).thenFails('InvalidConvocation', 'invalid');
       given(registered).when(correct({ convocation: 'VX' })).thenFails('InvalidConvocation', 'invalid');

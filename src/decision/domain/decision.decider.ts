@@ -37,14 +37,15 @@ export function decide(command: DecisionCommand, state: Decision): DecisionEvent
   switch (command.type) {
     case 'RegisterDecision': {
       if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
-      const refused = adoptionDateProblem(command.today, command.data.adoptedOn) ?? convocationProblem(command.data.convocation);
+      const refused = adoptionDateProblem(command.today, command.data.adoptedOn) ?? effectiveDateProblem(command.data.effectiveFrom) ?? convocationProblem(command.data.convocation);
       if (refused) return refused;
       const { effectiveFrom, ...details } = command.data;
       return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
     }
     case 'CorrectDecisionDetails': {
       if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
-      const refused = adoptionDateProblem(command.today, command.data.corrections.adoptedOn) ?? convocationProblem(command.data.corrections.convocation);
+      const refused =
+        adoptionDateProblem(command.today, command.data.corrections.adoptedOn) ?? effectiveDateProblem(command.data.corrections.effectiveFrom) ?? convocationProblem(command.data.corrections.convocation);
       if (refused) return refused;
       const corrections = withDefaultEffectiveDate(command.data.corrections, state);
       const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
@@ -89,6 +90,12 @@ function adoptionDateProblem(today: string, adoptedOn: string | undefined): Doma
     return invalidDetail('adoptedOn', 'AdoptedTooEarly', `a decision adopted on ${adoptedOn} is older than any local programme: ${FIRST_ADOPTION} at the earliest`);
   }
   return undefined;
+}
+
+/** Nothing a council decided takes effect before any local programme could run ("1980" for 2018 typed by hand). */
+function effectiveDateProblem(effectiveFrom: string | undefined): DomainError | undefined {
+  if (effectiveFrom === undefined || effectiveFrom >= FIRST_ADOPTION) return undefined;
+  return invalidDetail('effectiveFrom', 'EffectiveTooEarly', `a decision taking effect on ${effectiveFrom} is older than any local programme: ${FIRST_ADOPTION} at the earliest`);
 }
 
 /** A detail of the decision that cannot be, at its field. */
