@@ -1,4 +1,4 @@
-import { wholeNumber, yearSchema } from './schemas';
+import { programmeIdSchema, wholeNumber, yearSchema } from './schemas';
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => (result.success ? [] : (result.error?.issues.map((i) => i.message) ?? []));
 
@@ -20,5 +20,14 @@ describe('wholeNumber', () => {
 
   it('gives a year past 2100 one problem, however far past', () => {
     expect(messages(yearSchema.safeParse(1e21))).toEqual([expect.stringMatching(/<=2100/)]);
+  });
+});
+
+describe('programmeIdSchema', () => {
+  it('says the length limit along with the letters a programme id takes, since 101 good letters read as bad letters otherwise', () => {
+    const result = programmeIdSchema.safeParse('a'.repeat(101));
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].message).toMatch(/^up to 100 /);
+    expect(programmeIdSchema.safeParse('a'.repeat(100)).success).toBe(true);
   });
 });

@@ -101,7 +101,7 @@ export const idSchema = plainText(z.string().trim().min(1).max(ID_MAX_LENGTH));
 
 export const programmeIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and hyphens, e.g. korosten-self-government-2024-2026');
+  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'up to 100 lower-case letters, digits and hyphens, starting with a letter or digit, e.g. korosten-self-government-2024-2026');
 
 /**
  * For reads that take no parameter: they refuse one as the others refuse a key they do not know, or a
