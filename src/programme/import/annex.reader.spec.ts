@@ -333,6 +333,17 @@ describe('readAnnex', () => {
     });
   });
 
+  describe('given executors listed with semicolons', () => {
+    it('then each semicolon ends an executor, and commas within a part split as they do elsewhere', () => {
+      const doc = replaceCell(korosten, 18, 4, 'Виконавчий комітет Коростенської міської ради; відділ з питань внутрішньої політики, оргроботи та контролю;відділ культури');
+      expect(measure(annexOf(readAnnex(doc)), '1.1').executors).toEqual([
+        'Виконавчий комітет Коростенської міської ради',
+        'відділ з питань внутрішньої політики, оргроботи та контролю',
+        'відділ культури',
+      ]);
+    });
+  });
+
   describe('given an executors cell holding only a dash, as documents mark a cell left empty', () => {
     it.each(['-', '—', '---'])('then "%s" names no executor', (dash) => {
       const annex = annexOf(readAnnex(replaceCell(korosten, 18, 4, dash)));

@@ -595,10 +595,15 @@ const NOMINATIVE_ADJECTIVE = /(?:ий|а|е|і)$/u;
 const CONJUNCTION = new Set(['та', 'і', 'й']);
 
 /**
- * Executors are listed with commas, but a name may hold commas too ("відділ з питань внутрішньої політики,
- * оргроботи та контролю"): a comma starts a new executor only where a nominative noun phrase follows.
+ * Executors are listed with commas (or semicolons), but a name may hold commas too ("відділ з питань внутрішньої
+ * політики, оргроботи та контролю"): a comma starts a new executor only where a nominative noun phrase follows.
  */
 function executorsOf(cellText: string): string[] {
+  // A semicolon, which no unit's name holds, always ends one.
+  return cellText.split(';').flatMap(commaSeparatedExecutors);
+}
+
+function commaSeparatedExecutors(cellText: string): string[] {
   return cellText
     .split(',')
     .map((f) => f.trim())
