@@ -4,8 +4,6 @@ describe('nameKey: two names typed by hand compare as one', () => {
   it.each([
     ['Відділ  бета', 'відділ бета'],
     ['Відділ бета ', ' ВІДДІЛ БЕТА'],
-    ['Служба у справах сім\'ї', 'служба у справах сім\u2019ї'],
-    ['Служба у справах сімʼї', 'служба у справах сім`ї'],
     ['ви\u0438\u0306ти', 'вийти'],
   ])('"%s" is "%s"', (a, b) => {
     expect(nameKey(a)).toBe(nameKey(b));
@@ -13,7 +11,8 @@ describe('nameKey: two names typed by hand compare as one', () => {
 
   it.each([
     ['відділ бета', 'відділ альфа'],
-    ['сімї', 'сім\'ї'],
+    // apostrophes are the executor directory's to equate, not the fold's (executor.decider.ts)
+    ['сім\'ї', 'сім’ї'],
   ])('"%s" is not "%s"', (a, b) => {
     expect(nameKey(a)).not.toBe(nameKey(b));
   });

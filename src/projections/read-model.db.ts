@@ -11,10 +11,9 @@ import { START } from '../event-store/event-store.port';
  * serving rows written the old way beside new ones. 3: audit lines of added and removed measures carry the
  * whole measure. 4: snapshots name their measures by key into programme_measures. 5: the fold finds a funding
  * source whatever case and spacing name it (snapshots of a source spelt two ways hold one line now). 6: decisions
- * and executors keep who made each change, and the change. 7: a funding source is found whatever apostrophe names
- * it ("сім'ї", "сім’ї").
+ * and executors keep who made each change, and the change.
  */
-export const READ_MODEL_LAYOUT = 7;
+export const READ_MODEL_LAYOUT = 6;
 
 /** The layout of read models being folded afresh (a new file reads as 0 too): whatever it holds is folded again. */
 export const UNFINISHED_LAYOUT = 0;

@@ -32,9 +32,15 @@ export const initialExecutor: Executor = { status: 'unknown' };
 
 export const executorStream = (executorId: string) => `executor-${executorId}`;
 
-/** The same unit written the same way is one executor, whatever its capitalisation or spacing. */
+/** Every apostrophe a keyboard gives for the Ukrainian one ("сім'ї", "сім’ї", "сімʼї"). */
+const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;
+
+/**
+ * The same unit written the same way is one executor, whatever its capitalisation, spacing or apostrophe. Only
+ * the directory compares names so (registration, the name-taken check, an import's units): nothing folds by it.
+ */
 export function normalizeExecutorName(name: string): string {
-  return nameKey(name);
+  return nameKey(name).replace(APOSTROPHES, '\u02BC');
 }
 
 export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent[] | DomainError {
