@@ -115,6 +115,13 @@ describe('executor decider', () => {
       expect(state).toMatchObject({ status: 'retired', retiredFrom: '2026-01-01' });
     });
 
+    it('a retirement from a date on or before a rename is ExecutorRenamedLater, first entered or moved', () => {
+      const renamedIn2026 = renamed('Відділ комунікацій', 'Відділ інформаційно-консультативного забезпечення', '2026-06-01');
+      given(registered, renamedIn2026).when(retire('2026-06-01')).thenFails('ExecutorRenamedLater', 'conflict');
+      given(registered, retired('2030-01-01'), renamedIn2026).when(retire('2025-01-01')).thenFails('ExecutorRenamedLater', 'conflict');
+      given(registered, renamedIn2026).when(retire('2026-06-02')).then([retired('2026-06-02')]);
+    });
+
     it('the same retirement date again is ExecutorRetired', () => {
       given(registered, retired('2025-01-01')).when(retire('2025-01-01')).thenFails('ExecutorRetired', 'conflict');
     });

@@ -65,8 +65,14 @@ export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent
       }
       return [{ type: 'ExecutorRenamed', data: { ...command.data, was } }];
     }
-    case 'RetireExecutor':
+    case 'RetireExecutor': {
       if (state.status === 'unknown') return notFound(command.data.executorId);
+      // A rename from the retirement on is refused; a retirement is not moved before one either.
+      const renamed = state.names.find((n) => n.effectiveFrom !== null && n.effectiveFrom >= command.data.effectiveFrom);
+      if (renamed) {
+        const detail = `executor ${state.id} is renamed "${renamed.name}" from ${renamed.effectiveFrom}: a retirement from ${command.data.effectiveFrom} would come before that`;
+        return domainError('conflict', 'ExecutorRenamedLater', detail, [{ code: 'ExecutorRenamedLater', message: `a date after ${renamed.effectiveFrom}`, path: ['effectiveFrom'] }]);
+      }
       if (state.retiredFrom === null) return [{ type: 'ExecutorRetired', data: command.data }];
       // Entered again with another date: a correction of a mistyped or moved date.
       if (state.retiredFrom === command.data.effectiveFrom) {
@@ -74,6 +80,7 @@ export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent
         return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: send another date to correct it`, path: ['effectiveFrom'] }]);
       }
       return [{ type: 'ExecutorRetired', data: { ...command.data, was: state.retiredFrom } }];
+    }
     default:
       return exhaustive(command);
   }
