@@ -907,6 +907,16 @@ describe('programme decider', () => {
           .thenAccepted();
       });
 
+      it('revoking the extension of the period that later amendments are dated in is a TimelineConflict naming them (EffectiveAfterPeriod)', () => {
+        given(
+          programmeRegistered(),
+          amendment({ id: 'a-extend', effectiveFrom: '2026-06-01', changes: [extendPeriod(2027)] }),
+          amendment({ id: 'a-2027', effectiveFrom: '2027-03-01', changes: [reword('1.1', 'Нова назва')] }),
+        )
+          .when(revoke('a-extend'))
+          .thenFails('TimelineConflict', { kind: 'conflict', conflictingAmendments: ['a-2027'], problems: [{ code: 'TimelineConflict', details: expect.objectContaining({ amendmentId: 'a-2027', rule: 'EffectiveAfterPeriod' }) }] });
+      });
+
       it('effectiveFrom defaults to the decision’s; a note is kept', () => {
         registered()
           .when(amendment({ decision: { id: 'd-1990', effectiveFrom: '2025-05-14' }, note: 'зміни до 1.3', changes: [setAllocation('1.3', 2025, '350.00')] }))

@@ -81,12 +81,8 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
     return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
   }
 
-  // After its last year nothing the programme plans is left to change: such a date is a slip of the keyboard (2205 for 2025).
-  const end = `${translated.content.period.to}-12-31`;
-  if (effectiveFrom > end) {
-    const message = `the programme runs to ${translated.content.period.to}: an amendment from ${effectiveFrom} would take effect after it ends`;
-    return domainError('conflict', 'EffectiveAfterPeriod', message, [{ code: 'EffectiveAfterPeriod', message: `a date no later than ${end}, or extend the period first`, path: ['effectiveFrom'] }]);
-  }
+  const outside = afterPeriod(translated.content, effectiveFrom);
+  if (outside) return domainError('conflict', 'EffectiveAfterPeriod', outside.message, [outside]);
 
   const repeated = repeatOf(known, data.decision.id, effectiveFrom, translated.events);
   if (repeated) {
@@ -204,6 +200,16 @@ interface Conflict {
   readonly problems: readonly DomainProblem[];
 }
 
+/**
+ * After its last year nothing the programme plans is left to change: an amendment from then on is a slip of the
+ * keyboard (2205 for 2025), which would hide a version centuries ahead.
+ */
+function afterPeriod(content: ProgrammeContent, effectiveFrom: string): DomainProblem | undefined {
+  const end = `${content.period.to}-12-31`;
+  if (effectiveFrom <= end) return undefined;
+  return { code: 'EffectiveAfterPeriod', message: `the programme runs to ${content.period.to}: from ${effectiveFrom} is after it ends (a date no later than ${end}, or extend the period first)`, path: ['effectiveFrom'] };
+}
+
 /** The timeline invariant: every later change must still hold on the content this one leaves behind. */
 function laterConflicts(start: ProgrammeContent | null, later: readonly AmendmentRecord[]): Conflict[] {
   let content = start;
@@ -214,6 +220,9 @@ function laterConflicts(start: ProgrammeContent | null, later: readonly Amendmen
       problems.push(...checkChange(content, change));
       content = evolve(content, change);
     }
+    // A revoked extension of the period would leave the amendments dated in the years it added after the end.
+    const outside = content && afterPeriod(content, amendment.effectiveFrom);
+    if (outside) problems.push(outside);
     if (problems.length > 0) conflicts.push({ amendment, problems });
   }
   return conflicts;
