@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { codePoint, INVISIBLE, mixedScriptWords } from '../common/characters';
-import { type Amount, parseAmount } from '../programme/domain/money';
+import { AMOUNT_PATTERN, type Amount, parseAmount } from '../programme/domain/money';
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
 import './openapi';
 
@@ -72,8 +72,8 @@ export const amountSchema = z
     }
     return parsed.amount;
   })
-  // The document states the whole rule, kopeck included; the check above takes more decimals only to say why not.
-  .openapi({ type: ['string', 'null'], pattern: '^(0|[1-9]\\d*)(\\.\\d{1,5})?$', example: '2000.00', description: 'thousand UAH, at most 5 decimals (a kopeck); null: none' });
+  // The document states the whole rule; the check above is looser only to say which part of it an amount breaks.
+  .openapi({ type: ['string', 'null'], pattern: AMOUNT_PATTERN, maxLength: 32, example: '2000.00', description: 'thousand UAH, at most 5 decimals (a kopeck); null: none' });
 
 /** Control characters but tab and line breaks: no document, CSV or screen shows them, so text that holds one is refused. */
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;

@@ -628,9 +628,12 @@ describe('problems, headers and operations', () => {
     for (const path of files) expect([path, document.paths[path].get.responses['200'].headers]).toEqual([path, expect.objectContaining({ 'Content-Disposition': expect.anything() })]);
     // and an amount is documented as the text it must be, which the server holds to
     const amount = document.components.schemas.AmendmentRequest ? JSON.stringify(document.components.schemas.AmendmentRequest) : '';
-    const pattern = new RegExp(JSON.parse(/"pattern":("\^\(0\|[^"]*")/.exec(amount)?.[1] ?? '""'));
-    for (const text of ['2000.00', '0', '0.5', '1.00001', '1.000001', '01', '1.', '-1', '1e3', ' 1']) {
-      expect([text, pattern.test(text)]).toEqual([text, amountSchema.safeParse(text).success]);
+    const [, written, limit] = /"pattern":("\^\(0\|[^"]*"),"maxLength":(\d+)/.exec(amount) ?? [];
+    const pattern = new RegExp(JSON.parse(written ?? '""'));
+    const maxLength = Number(limit);
+    const samples = ['2000.00', '0', '0.5', '1.00001', '1.000001', '1.000000', '2.5000000000', '1234567890', '12345678901', '01', '1.', '-1', '1e3', ' 1', `1.${'0'.repeat(31)}`];
+    for (const text of samples) {
+      expect([text, pattern.test(text) && text.length <= maxLength]).toEqual([text, amountSchema.safeParse(text).success]);
     }
 
     const page = await t.http.get('/docs').expect(200);

@@ -16,6 +16,13 @@ const MAX_WHOLE_DIGITS = 10;
 
 export const ZERO = 0 as Kopecks;
 
+/**
+ * What the API takes as an amount, as a regular expression for its published document: JSON's way of writing a
+ * number (no spaces, no leading zeros), at most MAX_WHOLE_DIGITS whole digits, and decimals no finer than a kopeck
+ * but for trailing zeros, which say nothing finer.
+ */
+export const AMOUNT_PATTERN = `^(0|[1-9]\\d{0,${MAX_WHOLE_DIGITS - 1}})(\\.\\d{1,${SCALE}}0*)?$`;
+
 export function kopecks(n: number): Kopecks {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a kopeck amount: ${n}`);
   return n as Kopecks;
