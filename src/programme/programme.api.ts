@@ -15,7 +15,8 @@ const newId = (what: string, numberLike: RegExp, example: string) =>
   idSchema.refine((id) => !numberLike.test(id), `an id not written like a ${what} number ("${example}"), which changes name ${what}s by too`);
 const newMeasureId = newId('measure', /^[\d.\s]+$/, '2.1');
 const newDirectionId = newId('direction', /^[\d.\s]+$/, '1');
-const newSectionId = newId('section', /^[IVXLC]+\.?$/i, 'VII');
+// Section numbers are matched as written, Latin capitals only: "civil" or "xi" can name no section by number.
+const newSectionId = newId('section', /^[IVXLC]+$/, 'VII');
 
 const measureRef = idSchema.describe('a measure id, or its number as it stands at the effective date ("1.3")');
 const results = z.array(textSchema(2000)).max(50);

@@ -11,8 +11,8 @@ import { auditExportQuerySchema } from '../programme.api';
 import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export.api';
 import { ExportAudit, ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
 
-/** RFC 3986's host (a name, an IPv4 or a bracketed IPv6 address) and an optional port. */
-const HOST = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
+/** RFC 3986's authority without userinfo: a bracketed IP literal or a reg-name (IPv4 included), then a port of digits. */
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(:\d*)?$/;
 
 function send(reply: FastifyReply, file: ExportedFile): string | Buffer {
   void reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`);
