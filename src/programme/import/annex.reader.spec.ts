@@ -394,8 +394,17 @@ describe('readAnnex', () => {
       // when / then
       expect(errorsOf(readAnnex(repeated))).toEqual([{ line: expect.any(Number), message: expect.stringMatching(/year columns read 2024, 2024, 2026.*2024 does not follow/) }]);
       const errors = errorsOf(readAnnex(missing));
-      expect(errors).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names the years 2024–2026, the table's columns 2024–2025/) });
       expect(errors).toContainEqual({ line: 18, message: expect.stringMatching(/the row has 10 cells, more than the 9 columns/) });
+    });
+
+    it('then a title naming other years than the columns is read by the columns, with a warning: an extended programme keeps its title', () => {
+      // given the columns for 2024–2026 under a title "на 2024-2025 роки"
+      const doc = korosten.replace('на 2024-2026 роки', 'на 2024-2025 роки');
+      // when
+      const reading = readAnnex(doc);
+      // then
+      expect(annexOf(reading).period).toEqual({ from: 2024, to: 2026 });
+      expect(warningsOf(reading)).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names the years 2024–2025, the table's columns 2024–2026: the programme runs 2024–2026/) });
     });
 
     it('then a row with a cell past the results column is an error naming its line: a result would be lost', () => {

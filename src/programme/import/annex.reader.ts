@@ -68,7 +68,7 @@ export function readAnnex(text: string): AnnexReading {
   errors.push(...table.errors);
   if (table.sections.length === 0) errors.push({ line: firstRow + 1, message: 'no section (I, II, …) in the table' });
 
-  const heading = readHeading(prelude, layout.years, errors);
+  const heading = readHeading(prelude, layout.years, errors, warnings);
   if (errors.length > 0 || !heading) return { ok: false, errors: byLine(errors) };
 
   const annex: Annex = { decision, unreadDecision, ...heading, years: layout.years, sections: table.sections.map(finishSection) };
@@ -192,7 +192,7 @@ const PERIOD = /на\s+(\d{4})(?:\s*[-–—]\s*(\d{4}))?\s*(?:роки|рік|�
 
 type Heading = Pick<Annex, 'title' | 'titleAsCited' | 'community' | 'period'>;
 
-function readHeading(prelude: readonly Paragraph[], years: readonly number[], errors: AnnexProblem[]): Heading | null {
+function readHeading(prelude: readonly Paragraph[], years: readonly number[], errors: AnnexProblem[], warnings: AnnexProblem[]): Heading | null {
   const named = prelude.map((p) => ({ p, m: PROGRAMME.exec(p.text) })).find((x) => x.m);
   if (!named?.m) {
     errors.push({ line: 1, message: 'no programme title ("… до Програми …") above the table' });
@@ -204,19 +204,14 @@ function readHeading(prelude: readonly Paragraph[], years: readonly number[], er
     errors.push({ line: named.p.line, message: 'no "… міської територіальної громади" naming the community' });
     return null;
   }
+  // The columns carry the money, so they give the period. A title may name other years — one whose period an
+  // amendment extended keeps its words — but a column heading gone missing shows here too.
   const period = PERIOD.exec(title);
-  if (period && (Number(period[1]) !== years[0] || Number(period[2] ?? period[1]) !== years[years.length - 1])) {
-    errors.push({ line: named.p.line, message: `the title names the years ${period[1]}–${period[2] ?? period[1]}, the table's columns ${years[0]}–${years[years.length - 1]}` });
-    return null;
+  const columns = { from: years[0], to: years[years.length - 1] };
+  if (period && (Number(period[1]) !== columns.from || Number(period[2] ?? period[1]) !== columns.to)) {
+    warnings.push({ line: named.p.line, message: `the title names the years ${period[1]}–${period[2] ?? period[1]}, the table's columns ${columns.from}–${columns.to}: the programme runs ${columns.from}–${columns.to}` });
   }
-  return {
-    title,
-    titleAsCited: named.m[1] + named.m[2],
-    community: nominative(community[0]),
-    period: period
-      ? { from: Number(period[1]), to: Number(period[2] ?? period[1]) }
-      : { from: years[0], to: years[years.length - 1] },
-  };
+  return { title, titleAsCited: named.m[1] + named.m[2], community: nominative(community[0]), period: columns };
 }
 
 /** Feminine genitive to nominative, which is all annex headings need: "Коростенської міської ради" → "… міська рада". */
