@@ -9,9 +9,8 @@ const details = {
   session: wholeNumber(1, 1000),
   number: plainText(z.string().trim().min(1).max(100))
     .transform(decisionNumber)
-    .pipe(z.string().min(1, 'a number, not only "№"'))
     .nullable()
-    .describe('as the council numbers it ("1878", "1222-31-VIII"; a leading "№" is left out, dashes read as hyphens); null while blank'),
+    .describe('as the council numbers it ("1878", "1222-31-VIII"; a leading "№" is left out, dashes read as hyphens); null while blank, as a blank typed ("№ ___", "—") is'),
   adoptedOn: dateSchema,
   effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
   title: textSchema(2000),

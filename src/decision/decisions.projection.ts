@@ -61,8 +61,8 @@ export class DecisionsProjection implements Projection {
     const { number } = act;
     if (number === null) return undefined;
     // Numbers registered before they were tidied on the way in compare as tidied.
-    const key = nameKey(decisionNumber(number));
-    return this.list().find((d) => d.id !== exceptId && d.number !== null && nameKey(decisionNumber(d.number)) === key && d.adoptedOn === act.adoptedOn && nameKey(d.council) === nameKey(act.council));
+    const key = nameKey(decisionNumber(number) ?? number);
+    return this.list().find((d) => d.id !== exceptId && d.number !== null && nameKey(decisionNumber(d.number) ?? d.number) === key && d.adoptedOn === act.adoptedOn && nameKey(d.council) === nameKey(act.council));
   }
 
   private history(decisionId: string): Recorded<RegisteredDecision>[] {

@@ -71,10 +71,12 @@ export const FIRST_ADOPTION = '1991-01-01';
 
 /**
  * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
- * and the dashes Word puts in ("1222–31–VIII") are the hyphens typed. One act is one number, however typed.
+ * and the dashes Word puts in ("1222–31–VIII") are the hyphens typed. One act is one number, however typed. A
+ * blank for it ("№ _____", "—") is a decision not numbered yet: null.
  */
-export function decisionNumber(written: string): string {
-  return written.replace(/^№\s*/u, '').replace(/[\u2010-\u2015\u2212]/gu, '-').trim();
+export function decisionNumber(written: string): string | null {
+  const number = written.replace(/^№\s*/u, '').replace(/[\u2010-\u2015\u2212]/gu, '-').trim();
+  return /^[-_.\s]*$/u.test(number) ? null : number;
 }
 
 /**

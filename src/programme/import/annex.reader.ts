@@ -49,9 +49,11 @@ export function readAnnex(text: string): AnnexReading {
 
   const errors: AnnexProblem[] = [];
   const prelude = paragraphsOf(lines.slice(0, firstRow), tidy);
-  const unreadBefore = warnings.length;
-  const decision = readDecision(prelude, warnings);
-  const unreadDecision = warnings.length > unreadBefore ? warnings[warnings.length - 1] : null;
+  const cited = readDecision(prelude);
+  const decision = cited && 'unread' in cited ? null : cited;
+  const unreadDecision = cited && 'unread' in cited ? cited.unread : null;
+  // Unread, the header is a warning: a request that names the decision needs none (the importer refuses one that does not).
+  if (unreadDecision) warnings.push(unreadDecision);
 
   const rows = tableRows(lines, firstRow, tidy);
   const { layout, body } = readLayout(rows, errors);
@@ -154,30 +156,23 @@ function paragraphsOf(lines: readonly string[], tidy: (text: string) => string):
 const DECISION =
   /до\s+рішення\s+(\d+)\s+сесії\s+(.+?\s+ради)\s+([IVXLCІХ]+)\s+скликання\s+від\s+(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:р\.?|року)?\s*(?:№\s*(.*))?$/iu;
 
-function readDecision(prelude: readonly Paragraph[], warnings: AnnexProblem[]): AnnexDecisionRef | null {
+/** The decision the header cites; null where it cites none, `unread` where it cites one in a form not read. */
+function readDecision(prelude: readonly Paragraph[]): AnnexDecisionRef | { unread: AnnexProblem } | null {
   const paragraph = prelude.find((p) => /до\s+рішення/iu.test(p.text));
   if (!paragraph) return null;
   const m = DECISION.exec(paragraph.text);
   const adoptedOn = m && isoDate(Number(m[6]), Number(m[5]), Number(m[4]));
-  if (!m || !adoptedOn) {
-    warnings.push({ line: paragraph.line, message: `cannot read the decision reference in "${paragraph.text}"` });
-    return null;
-  }
+  if (!m || !adoptedOn) return { unread: { line: paragraph.line, message: `cannot read the decision reference in "${paragraph.text}"` } };
   return {
     council: nominative(m[2]),
     session: Number(m[1]),
     convocation: latinRoman(m[3].toUpperCase()),
     adoptedOn,
-    number: numberOf(m[7]),
+    number: decisionNumber(m[7] ?? ''),
     line: paragraph.line,
   };
 }
 
-/** "№ _____" is a decision not numbered yet; anything else is read as the API reads a number ("1222-31-VIII", "4157-55/2025"). */
-function numberOf(written: string | undefined): string | null {
-  const number = (written ?? '').trim();
-  return /^[_\s.]*$/.test(number) ? null : decisionNumber(number);
-}
 
 function isoDate(year: number, month: number, day: number): string | null {
   const date = new Date(Date.UTC(year, month - 1, day));
