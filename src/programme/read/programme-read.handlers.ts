@@ -68,9 +68,11 @@ export function mustBeKnowable(queries: ProgrammeQueries, knownAt: string | unde
   }
 }
 
+const notInForceDetail = (programmeId: string, asOf: string) => `programme ${programmeId} is not in force on ${asOf} (as known then)`;
+
 /** `where`: the query parameters that chose the point (none for the default, today as known now). */
 export function notInForce(programmeId: string, asOf: string, where: readonly string[] = []): ProblemException {
-  const detail = `programme ${programmeId} is not in force on ${asOf} (as known then)`;
+  const detail = notInForceDetail(programmeId, asOf);
   return new ProblemException(404, 'ProgrammeNotInForce', detail, where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: detail })));
 }
 
@@ -151,42 +153,54 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
     mustExist(this.queries, programmeId);
     mustBeKnowable(this.queries, knownAt);
     // Both ends are looked up before either is refused, so one answer names every parameter that is wrong.
-    const ends = [this.end(programmeId, from, 'from', knownAt), this.end(programmeId, to, 'to', knownAt)];
-    const unknown = ends.flatMap((end) => (end.missing ? [end.missing] : []));
-    if (unknown.length > 0) throw new ProblemException(404, 'VersionNotFound', unknown.map((m) => m.detail).join('; '), unknown.map((m) => m.problem));
-    const [was, became] = ends as DiffPoint[];
+    const was = this.end(programmeId, from, 'from', knownAt);
+    const became = this.end(programmeId, to, 'to', knownAt);
+    if (!was.found || !became.found) {
+      const unknown = [was, became].filter((end): end is MissingEnd => !end.found);
+      throw new ProblemException(404, 'VersionNotFound', unknown.map((end) => end.detail).join('; '), unknown.map((end) => end.problem));
+    }
     const was_ = this.queries.content(programmeId, was.query);
     const became_ = this.queries.content(programmeId, became.query);
     if (!was_ || !became_) {
-      const refused = [...(was_ ? [] : [notInForce(programmeId, was.asOf, pointParameters(from, knownAt, 'from'))]), ...(became_ ? [] : [notInForce(programmeId, became.asOf, pointParameters(to, knownAt, 'to'))])];
-      const problems = [...new Map(refused.flatMap((r) => r.problems).map((p) => [p.path, p])).values()];
-      throw new ProblemException(404, 'ProgrammeNotInForce', [...new Set(refused.map((r) => r.detail))].join('; '), problems);
+      const absent = [
+        ...(was_ ? [] : [{ asOf: was.asOf, where: pointParameters(from, knownAt, 'from') }]),
+        ...(became_ ? [] : [{ asOf: became.asOf, where: pointParameters(to, knownAt, 'to') }]),
+      ];
+      const details = [...new Set(absent.map((end) => notInForceDetail(programmeId, end.asOf)))];
+      const where = [...new Set(absent.flatMap((end) => end.where))];
+      throw new ProblemException(404, 'ProgrammeNotInForce', details.join('; '), where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: details.join('; ') })));
     }
     return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }
 
   /** `from`/`to` is a date (YYYY-MM-DD) or a decision id. */
-  private end(programmeId: string, ref: string, param: string, knownAt: string | undefined): DiffPoint | { missing: { detail: string; problem: ProblemItem }; asOf?: undefined } {
+  private end(programmeId: string, ref: string, param: string, knownAt: string | undefined): DiffPoint | MissingEnd {
     if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) {
-      return { asOf: ref, query: { asOf: ref, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: ref, decisionId: null } as DiffEnd };
+      return { found: true, asOf: ref, query: { asOf: ref, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: ref, decisionId: null } };
     }
     const version = this.queries.versionByDecision(programmeId, ref, knownAt);
     if (!version) {
       // A decision whose amendments were all revoked did amend the programme once: the message says what is missing.
       const inForce = `an amendment to programme ${programmeId} in force${knownAt ? ' as known then' : ''}`;
       const problem = { path: `query:${param}`, code: 'VersionNotFound', message: 'a date (YYYY-MM-DD) or the id of a decision with an amendment in force (not revoked)' };
-      return { missing: { detail: `"${ref}" is neither a date nor a decision with ${inForce}`, problem } };
+      return { found: false, detail: `"${ref}" is neither a date nor a decision with ${inForce}`, problem };
     }
     const upTo: EffectiveKey = version;
-    return { asOf: version.effectiveFrom, query: { asOf: version.effectiveFrom, upTo, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: version.effectiveFrom, decisionId: ref } as DiffEnd };
+    return { found: true, asOf: version.effectiveFrom, query: { asOf: version.effectiveFrom, upTo, ...(knownAt ? { knownAt } : {}) }, describe: { asOf: version.effectiveFrom, decisionId: ref } };
   }
 }
 
 interface DiffPoint {
+  readonly found: true;
   readonly asOf: string;
   readonly query: { asOf: string; upTo?: EffectiveKey; knownAt?: string };
   readonly describe: DiffEnd;
-  readonly missing?: undefined;
+}
+
+interface MissingEnd {
+  readonly found: false;
+  readonly detail: string;
+  readonly problem: ProblemItem;
 }
 
 export interface DiffEnd {
