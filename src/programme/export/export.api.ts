@@ -23,7 +23,7 @@ export const diffExportQuerySchema = z
 
 export const exportParams = z.object({ id: programmeIdSchema }).strict();
 
-const DISPOSITION = { 'Content-Disposition': 'attachment; filename="…": the name to save the file under (a document’s names its programme, date or dates, and knownAt)' };
+const DISPOSITION = { 'Content-Disposition': 'attachment; filename="…": the name to save the file under; a document’s name gives its programme, its date or dates, and knownAt' };
 const contentOf = (types: string[]) => Object.fromEntries(types.map((t) => [t, { schema: z.string() }]));
 const file = (description: string, types: string[]) => withHeaders({ description, content: contentOf(types) }, DISPOSITION);
 

@@ -16,7 +16,6 @@ export interface ExportedFile {
   readonly body: string | Buffer;
 }
 
-
 export class ExportProgramme {
   constructor(
     readonly programmeId: string,
@@ -86,8 +85,7 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
   async execute({ programmeId, from, to, format, knownAt }: ExportDiff): Promise<ExportedFile> {
     const diff: ProgrammeDiff & { from: DiffEnd; to: DiffEnd } = await this.queryBus.execute(new GetDiff(programmeId, from, to, knownAt));
     const shown = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) });
-    // GetDiff has found the programme in force at both ends.
-    if (!shown) throw notInForce(programmeId, diff.to.asOf, pointParameters(to, knownAt, 'to'));
+    if (!shown) throw new Error(`programme ${programmeId} was in force on ${diff.to.asOf} for GetDiff, and is not for its view`);
     const title = shown.title;
     const grid = comparativeGrid(title, diff, { from: this.side(diff.from, knownAt), to: this.side(diff.to, knownAt) });
     const filename = `${programmeId}-diff-${from}-${to}${knownAtPart(knownAt)}`;

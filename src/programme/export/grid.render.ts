@@ -2,7 +2,7 @@ import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, Tab
 import JSZip from 'jszip';
 import type { Grid, GridRow } from './annex.table';
 
-/** A Word document's media type. */
+/** A Word document's media type: the export answers with it and the package declares it. */
 export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /**
@@ -16,8 +16,11 @@ export function printable(text: string): string {
 
 const escapeHtml = (text: string) => printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A title typed on several lines keeps them on the page: a bare line end in a cell reads as a space in HTML and in Word. */
-const LINE_END = /\r\n|\r|\n/;
+/**
+ * A title typed on several lines keeps them on the page: a bare line end in a cell reads as a space in HTML and in
+ * Word. Word's own line break in a cell (U+000B) and Unicode's line and paragraph separators end a line too.
+ */
+const LINE_END = /\r\n|[\r\n\u000B\u2028\u2029]/;
 const htmlLines = (text: string) => text.split(LINE_END).map(escapeHtml).join('<br>');
 
 /** A standalone page the secretariat can open, print or paste into the decision. */
