@@ -67,13 +67,13 @@ describe('aggregate repository: load → decide → append with the revision dec
     const [a, b] = twoProcesses(store);
     await new AggregateRepository(store).execute('counter-2', counter, context, count('seed', []));
     const outcomes = await Promise.allSettled([
-      a.execute('counter-2', counter, { ...context, expectedRevision: 0 }, count('a', [])),
-      b.execute('counter-2', counter, { ...context, expectedRevision: 0 }, count('b', [])),
+      a.execute('counter-2', counter, { ...context, expectedRevisions: [0] }, count('a', [])),
+      b.execute('counter-2', counter, { ...context, expectedRevisions: [0] }, count('b', [])),
     ]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const [lost] = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(lost.reason).toBeInstanceOf(PreconditionFailedError);
-    expect(lost.reason).toMatchObject({ expected: 0, actual: 1 });
+    expect(lost.reason).toMatchObject({ expected: [0], actual: 1 });
   });
 
   it('with a stale If-Match, a command refused as not found keeps its 404; any other answer is 412', async () => {
@@ -82,14 +82,14 @@ describe('aggregate repository: load → decide → append with the revision dec
     const refuse = () => domainError('not-found', 'CounterNotFound', 'no such counter');
 
     // when a client pins a revision it cannot have seen
-    const outcome = await repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, refuse);
+    const outcome = await repository.execute('counter-none', counter, { ...context, expectedRevisions: [3] }, refuse);
 
     // then the refusal stands, and a command that would create the stream still meets the precondition
     expect(outcome).toMatchObject({ code: 'CounterNotFound' });
-    await expect(repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, count('a', []))).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(repository.execute('counter-none', counter, { ...context, expectedRevisions: [3] }, count('a', []))).rejects.toBeInstanceOf(PreconditionFailedError);
     // and so does one that conflicts with what the client has not seen
     const conflict = () => domainError('conflict', 'CounterConflict', 'not on this count');
-    await expect(repository.execute('counter-none', counter, { ...context, expectedRevision: 3 }, conflict)).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(repository.execute('counter-none', counter, { ...context, expectedRevisions: [3] }, conflict)).rejects.toBeInstanceOf(PreconditionFailedError);
     expect(await store.readStream('counter-none')).toHaveLength(0);
   });
 

@@ -28,8 +28,8 @@ interface IdempotentAppend {
 export interface CommandContext {
   readonly correlationId: string;
   readonly actor: string;
-  /** If-Match: the revision the client last saw; a different one is a 412, not a retry. */
-  readonly expectedRevision?: number;
+  /** If-Match: the revisions the client would write on (one, but for a list); any other is a 412, not a retry. */
+  readonly expectedRevisions?: readonly number[];
   readonly idempotencyKey?: string;
   /** A fingerprint of the request, so a key reused for a different request is refused. */
   readonly requestHash?: string;
@@ -55,10 +55,10 @@ export class PreconditionFailedError extends Error {
   override readonly name = 'PreconditionFailedError';
   constructor(
     readonly streamName: string,
-    readonly expected: number,
+    readonly expected: readonly number[],
     readonly actual: number,
   ) {
-    super(`${streamName} is at revision ${actual}, not ${expected}`);
+    super(`${streamName} is at revision ${actual}, not ${expected.join(' or ')}`);
   }
 }
 
@@ -151,8 +151,8 @@ export class AggregateRepository {
       // content is looked at, so an unknown programme or amendment stays a 404. A refusal of the content (a
       // conflict with changes the client has not seen) is not: a stale If-Match tells it to read them first.
       if (isDomainError(decided) && decided.kind === 'not-found') return decided;
-      if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
-        throw new PreconditionFailedError(streamName, context.expectedRevision, loaded.revision);
+      if (context.expectedRevisions !== undefined && !context.expectedRevisions.includes(loaded.revision)) {
+        throw new PreconditionFailedError(streamName, context.expectedRevisions, loaded.revision);
       }
       if (isDomainError(decided)) return decided;
       if (decided.length === 0) return domainError('conflict', 'NothingToDo', 'the command changes nothing');
@@ -193,8 +193,8 @@ export class AggregateRepository {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         this.metrics?.appends.inc({ category, outcome: 'lost-race' });
         this.cache.delete(streamName);
-        if (context.expectedRevision !== undefined) {
-          throw new PreconditionFailedError(streamName, context.expectedRevision, typeof error.actual === 'number' ? error.actual : -1);
+        if (context.expectedRevisions !== undefined) {
+          throw new PreconditionFailedError(streamName, context.expectedRevisions, typeof error.actual === 'number' ? error.actual : -1);
         }
         if (attempt >= MAX_ATTEMPTS) throw error;
       }

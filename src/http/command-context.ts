@@ -2,38 +2,37 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CommandContext, requestFingerprint } from '../event-store/aggregate.repository';
 import { ProblemException } from './problem';
 
-/** RFC 9110's opaque-tag: visible characters but the quote, between quotes. */
-const OPAQUE_TAG = '"[\\x21\\x23-\\x7e]*"';
-const WEAK_ETAG = new RegExp(`^W/${OPAQUE_TAG}$`);
-const ANY_ETAG = new RegExp(`^${OPAQUE_TAG}$`);
+/** RFC 9110's entity-tag: an opaque tag (visible characters but the quote, between quotes), W/ before a weak one. */
+const ENTITY_TAG = '(?:W/)?"[\\x21\\x23-\\x7e]*"';
+const TAG_LIST = new RegExp(`^${ENTITY_TAG}(?:[ \\t]*,[ \\t]*${ENTITY_TAG})*$`);
+/** A revision is written without leading zeros: "046" is no ETag this API gives, though it reads as 46. */
+const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
 
 /**
- * If-Match (RFC 9110 §13.1.1): `*` asks only that the programme exist; a strong ETag asks for that revision. A
- * weak ETag never matches in If-Match, so the write fails its precondition (412) — refused here, before the
- * programme is looked up, so even for one that does not exist; so does a well-formed ETag this API never gives.
- * A list of several is not taken: a write is decided against one revision.
+ * If-Match (RFC 9110 §13.1.1): `*` asks only that the programme exist; a list of ETags, that it be at one of their
+ * revisions. A weak ETag never matches in If-Match, nor does a well-formed one this API never gives; a list of
+ * nothing else fails its precondition (412) here, before the programme is looked up, so even for one that does
+ * not exist. Returns the revisions asked for (undefined: any).
  */
-export function parseIfMatch(header: string | undefined): number | undefined {
+export function parseIfMatch(header: string | undefined): readonly number[] | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;
-  if (WEAK_ETAG.test(value)) {
-    const message = 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"';
-    throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'WeakETag', message }]);
-  }
-  // A revision is written without leading zeros: "046" is no ETag this API gives, though it reads as 46.
-  const m = /^"(0|[1-9]\d{0,14})"$/.exec(value);
-  if (!m && ANY_ETAG.test(value)) {
-    // A well-formed ETag this API never gives out cannot match any revision: the precondition fails.
-    const message = `${value} is no programme's ETag: a programme's is its revision, e.g. "12"`;
-    throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code: 'UnknownETag', message }]);
-  }
-  if (!m) {
-    throw new ProblemException(400, 'InvalidIfMatch', 'If-Match must be the ETag of the programme, e.g. "12"', [
+  if (!TAG_LIST.test(value)) {
+    throw new ProblemException(400, 'InvalidIfMatch', 'If-Match must be the ETag of the programme, e.g. "12", a list of them, or *', [
       { path: 'header:If-Match', code: 'invalid', message: 'an ETag such as "12"' },
     ]);
   }
-  return Number(m[1]);
+  const tags = value.match(new RegExp(ENTITY_TAG, 'g')) ?? [];
+  const revisions = tags.flatMap((tag) => {
+    const m = REVISION_TAG.exec(tag);
+    return m ? [Number(m[1])] : [];
+  });
+  if (revisions.length > 0) return revisions;
+  const weak = tags.every((tag) => tag.startsWith('W/'));
+  const message = weak ? 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"' : `${value} is no programme's ETag: a programme's is its revision, e.g. "12"`;
+  const code = weak ? 'WeakETag' : 'UnknownETag';
+  throw new ProblemException(412, 'PreconditionFailed', message, [{ path: 'header:If-Match', code, message }]);
 }
 
 export function etag(revision: number): string {
@@ -66,7 +65,7 @@ export function commandContext(request: FastifyRequest, body: unknown, options: 
   return {
     correlationId: String(request.id),
     actor: request.caller?.actor ?? 'anonymous',
-    ...(ifMatch !== undefined ? { expectedRevision: ifMatch } : {}),
+    ...(ifMatch !== undefined ? { expectedRevisions: ifMatch } : {}),
     ...(idempotencyKey ? { idempotencyKey, requestHash: requestFingerprint({ url: request.url, body }) } : {}),
   };
 }

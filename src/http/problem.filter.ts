@@ -13,7 +13,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
 export function toProblem(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
   if (error instanceof PreconditionFailedError) {
-    return new ProblemException(412, 'PreconditionFailed', `the programme is at revision ${error.actual}, not ${error.expected} (If-Match)`, [
+    return new ProblemException(412, 'PreconditionFailed', `the programme is at revision ${error.actual}, not ${error.expected.join(' or ')} (If-Match)`, [
       { path: 'header:If-Match', code: 'StaleRevision', message: `current revision is ${error.actual}`, currentRevision: error.actual },
     ], error.actual >= 0 ? { etag: etag(error.actual) } : {});
   }

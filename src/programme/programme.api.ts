@@ -143,7 +143,7 @@ export const auditQuerySchema = periodInOrder(
 
 export const auditExportQuerySchema = periodInOrder(z.object({ ...auditFilterFields, format: z.enum(['csv']).default('csv') }).strict());
 
-const ifMatchHeader = z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against') });
+const ifMatchHeader = z.object({ 'if-match': z.string().optional().describe('the ETag (stream revision) the change was made against, a list of them (one must be current), or *') });
 
 /** Answer schemas: what the reads and writes send (DESIGN §7), amounts as decimal strings in thousand UAH. */
 

@@ -99,7 +99,7 @@ describe('concurrent writes to one programme over HTTP', () => {
       expect(measureOf(await viewOf(t, programme), '1.2').allocations['2026']).toBe('150.00');
     });
 
-    it('takes If-Match as RFC 9110 does: a weak ETag never matches (412), nor does one it never gives (412), `*` asks only that the programme exist, and anything but one quoted ETag is 400', async () => {
+    it('takes If-Match as RFC 9110 does: a weak ETag never matches (412), nor does one it never gives (412), `*` asks only that the programme exist, a list matches if one of its ETags does, and anything else is 400', async () => {
       // given a programme and its current ETag
       const programme = await freshProgramme();
       const etag = await etagOf(t, programme);
@@ -122,14 +122,23 @@ describe('concurrent writes to one programme over HTTP', () => {
       }
       expect(await etagOf(t, programme)).toBe(etag);
 
-      // when it is unquoted, or one of a list, then it is a 400 naming If-Match, and nothing is written
-      for (const header of [JSON.parse(etag) as string, `${etag}, "999"`]) {
+      // when it is unquoted, a list with a gap, or `*` in a list, then it is a 400 naming If-Match, and nothing is written
+      for (const header of [JSON.parse(etag) as string, `${etag}, , "999"`, `*, ${etag}`, `${etag} "999"`]) {
         expect(problemOf(await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': header }))).toMatchObject({ status: 400, problems: [expect.objectContaining({ path: 'header:If-Match' })] });
       }
       expect(await etagOf(t, programme)).toBe(etag);
 
+      // when it is a list without the current ETag, then it is a 412; a list of tags it never gives, a 412 before the programme is read
+      expect(problemOf(await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': '"998", "999"' }))).toMatchObject({ status: 412, problems: [expect.objectContaining({ code: 'StaleRevision' })] });
+      expect(problemOf(await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': `W/${etag}, "v3-abc"` }))).toMatchObject({ status: 412, problems: [expect.objectContaining({ code: 'UnknownETag' })] });
+      expect(await etagOf(t, programme)).toBe(etag);
+
+      // when the list holds the current ETag among others, weak and unknown ones too, then the write lands
+      const listed = await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': `"998", W/"abc", ${etag},"v3-abc"` }).expect(201);
+      expect(listed.headers.etag).not.toBe(etag);
+
       // when it is `*`, then the write lands on whatever the revision is
-      await amend(t, programme, setCell('1.1', '80.00'), { 'If-Match': '*' }).expect(201);
+      await amend(t, programme, setCell('1.1', '81.00'), { 'If-Match': '*' }).expect(201);
     });
 
     it('accepts the current ETag', async () => {
