@@ -55,7 +55,10 @@ export function readAfterHook(runner: ProjectionRunner, store: EventStore, logge
 export function refoldingHook(runner: ProjectionRunner, logger: Logger) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (!runner.refolding || !request.url.startsWith('/api/')) return undefined;
-    sendProblem(new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being folded afresh from the event log; try again shortly', [], { 'retry-after': '5' }), request, reply, logger);
+    const problem = runner.awaitingStore
+      ? new ProblemException(503, 'StoreUnavailable', 'the event store has not answered since the server started; its read models are served once checked against it', [], { 'retry-after': '5' })
+      : new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being folded afresh from the event log; try again shortly', [], { 'retry-after': '5' });
+    sendProblem(problem, request, reply, logger);
     return reply;
   };
 }

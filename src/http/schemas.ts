@@ -85,7 +85,8 @@ const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
  */
 export const plainText = (schema: z.ZodString) =>
   schema.superRefine((text, ctx) => {
-    if (CONTROL_CHARACTER.test(text)) ctx.addIssue({ code: 'custom', message: 'holds a control character (such as U+0000), which is not text' });
+    const control = text.match(CONTROL_CHARACTER)?.[0];
+    if (control) ctx.addIssue({ code: 'custom', message: `holds a control character (${codePoint(control)}), which is not text` });
     const invisible = text.match(INVISIBLE)?.[0];
     if (invisible) ctx.addIssue({ code: 'custom', message: `holds an invisible character (${codePoint(invisible)}), which no document shows; remove it` });
     const [mixed] = mixedScriptWords(text);

@@ -50,6 +50,12 @@ export class ProjectionRunner {
    */
   refolding = false;
 
+  /**
+   * The store did not answer `checkAgainstLog`: whether the read models are whole is not known yet, and nothing
+   * is being folded (the API says so, rather than that a fold is under way).
+   */
+  awaitingStore = false;
+
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelDb,
@@ -95,8 +101,10 @@ export class ProjectionRunner {
       // A store that does not answer yet leaves the server up (/ready says why), to check again later.
       if (!(error instanceof EventStoreUnavailableError)) throw error;
       this.logger.warn({ err: error }, 'the event store does not answer: read models not checked against it yet');
+      this.awaitingStore = true;
       return false;
     }
+    this.awaitingStore = false;
     if (comparePositions(this.processed, head) > 0) {
       this.logger.warn({ checkpoint: this.processed, head }, 'read models are ahead of the event store (was it replaced?): folding the whole log into new ones');
       this.refoldPending = true;

@@ -448,8 +448,8 @@ describe('problems, headers and operations', () => {
     const measure = { op: 'addMeasure', number: '1.99', direction: '1', title: 'Захід\u0000', term: { from: 2024, to: 2026 }, executors: [], fundingSources: [], expectedResults: ['рядок\u001b'] };
     const amendment = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', changes: [measure] }).expect(400);
     expect(amendment.body.problems).toEqual([
-      { path: '$.changes[0].title', code: 'custom', message: expect.stringContaining('control character') },
-      { path: '$.changes[0].expectedResults[0]', code: 'custom', message: expect.stringContaining('control character') },
+      { path: '$.changes[0].title', code: 'custom', message: expect.stringContaining('control character (U+0000)') },
+      { path: '$.changes[0].expectedResults[0]', code: 'custom', message: expect.stringContaining('control character (U+001B)') },
     ]);
     await t.http.post(`${P}/amendments/any/revocation`).set(t.as('secretariat')).send({ reason: 'помилка\u007f' }).expect(400);
     const note = await t.http.post(`${P}/amendments`).set(t.as('secretariat')).send({ decisionId: 'any', note: 'примітка\u0000', changes: [{ op: 'extendPeriod', to: 2027 }] }).expect(400);

@@ -103,7 +103,10 @@ describe('starting while the store does not answer', () => {
     try {
       // then it listens, and says 503 rather than serving read models nobody has checked
       await t.http.get('/health').expect(200);
-      expect((await t.http.get(`/api/v1/programmes/${KOROSTEN}`)).status).toBe(503);
+      const api = await t.http.get(`/api/v1/programmes/${KOROSTEN}`);
+      // naming the store, not a fold that is not running
+      expect(api.body).toMatchObject({ status: 503, code: 'StoreUnavailable' });
+      expect(api.headers['retry-after']).toBe('5');
       // and once the store answers, it is ready, with the seed imported
       down = false;
       await untilReady(t);
