@@ -75,6 +75,15 @@ describe('documents and open data', () => {
     // A Word file is a zip whose central directory names its main part.
     expect(body.subarray(0, 2).toString()).toBe('PK');
     expect(body.includes(Buffer.from('word/document.xml'))).toBe(true);
+
+    // and asked for again after a write it does not show (a unit registered), it is the same file, the comparative table too
+    const table = () => t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export?from=2025-01-01&to=2025-06-01&format=docx`).buffer(true).parse(binary).expect(200);
+    const tableBefore = (await table()).body as Buffer;
+    await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'Відділ, якого документ не називає' }).expect(201);
+    await new Promise((later) => setTimeout(later, 2100));
+    const again = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=docx`).buffer(true).parse(binary).expect(200);
+    expect((again.body as Buffer).equals(body)).toBe(true);
+    expect(((await table()).body as Buffer).equals(tableBefore)).toBe(true);
   });
 
   it('exports the comparative table between two dates (було / стало) with the totals', async () => {

@@ -69,7 +69,7 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
       case 'html':
         return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(annexGrid(view)) };
       case 'docx':
-        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view), view.knownAt) };
+        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view), this.queries.historyRecordedAt(programmeId, knownAt) ?? view.knownAt) };
     }
   }
 }
@@ -91,7 +91,7 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
     const filename = `${programmeId}-diff-${from}-${to}${knownAtPart(knownAt)}`;
     return format === 'html'
       ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
-      : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid, shown.knownAt) };
+      : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid, this.queries.historyRecordedAt(programmeId, knownAt) ?? shown.knownAt) };
   }
 
   /** A side of the comparative table as the council writes it: a decision by its citation, a date as 01.01.2025. */

@@ -43,9 +43,9 @@ export function gridHtml(grid: Grid): string {
 }
 
 /**
- * A Word document, landscape as annexes are, with the header row repeated on every page. `at`: the instant what it
- * shows was known (the view's knownAt), its creation date — so that the same document asked for again is the same
- * file, byte for byte, as the same JSON or CSV is.
+ * A Word document, landscape as annexes are, with the header row repeated on every page. `at`: its creation date,
+ * the instant the history it shows was written (not the request's), so that the same document asked for again is
+ * the same file, byte for byte, as the same CSV is.
  */
 export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
   const runs = (text: string, style: { bold: boolean; size?: number }) =>

@@ -133,6 +133,18 @@ export class ProgrammeQueries {
     return recorded !== null && recorded > now ? recorded : now;
   }
 
+  /**
+   * When the programme's own history, as known at `knownAt` (now, without it), was last written: a document of
+   * it is dated so, and reads the same until the programme changes, whatever else is recorded meanwhile.
+   */
+  historyRecordedAt(programmeId: string, knownAt?: string): string | null {
+    return (
+      this.statements
+        .get<[string, string], { recorded_at: string | null }>('SELECT MAX(recorded_at) AS recorded_at FROM programme_knowledge WHERE programme_id = ? AND recorded_at <= ?')
+        .get(programmeId, knownAt ?? END_OF_TIME)?.recorded_at ?? null
+    );
+  }
+
   lastRecordedAt(programmeId: string): string {
     return this.statements.get<[string], { updated_at: string }>('SELECT updated_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.updated_at ?? '';
   }
