@@ -4,7 +4,8 @@ import { ProblemException } from './problem';
 
 /** RFC 9110's entity-tag: an opaque tag (visible characters but the quote, between quotes), W/ before a weak one. */
 const ENTITY_TAG = '(?:W/)?"[\\x21\\x23-\\x7e]*"';
-const TAG_LIST = new RegExp(`^${ENTITY_TAG}(?:[ \\t]*,[ \\t]*${ENTITY_TAG})*$`);
+/** RFC 9110 §5.6.1.2: a list's empty elements ("12",,"13") are ignored. */
+const TAG_LIST = new RegExp(`^(?:,[ \\t]*)*${ENTITY_TAG}(?:(?:[ \\t]*,)+[ \\t]*${ENTITY_TAG})*(?:[ \\t]*,)*$`);
 /** A revision is written without leading zeros: "046" is no ETag this API gives, though it reads as 46. */
 const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
 
@@ -24,10 +25,14 @@ export function parseIfMatch(header: string | undefined): readonly number[] | un
     ]);
   }
   const tags = value.match(new RegExp(ENTITY_TAG, 'g')) ?? [];
-  const revisions = tags.flatMap((tag) => {
-    const m = REVISION_TAG.exec(tag);
-    return m ? [Number(m[1])] : [];
-  });
+  const revisions = [
+    ...new Set(
+      tags.flatMap((tag) => {
+        const m = REVISION_TAG.exec(tag);
+        return m ? [Number(m[1])] : [];
+      }),
+    ),
+  ];
   if (revisions.length > 0) return revisions;
   const weak = tags.every((tag) => tag.startsWith('W/'));
   const message = weak ? 'a weak ETag never matches in If-Match: send the strong one, e.g. "12"' : `${value} is no programme's ETag: a programme's is its revision, e.g. "12"`;

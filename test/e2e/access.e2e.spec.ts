@@ -348,7 +348,7 @@ describe('problems, headers and operations', () => {
       expect(res.body).toMatchObject({ code: 'DecisionAlreadyRegistered', problems: [expect.objectContaining({ decisionId: first.body.id })] });
     }
     // and "№" alone, or a dash, is the blank of a decision not numbered yet
-    for (const number of ['№ ', '—', '№ ___']) {
+    for (const number of ['№ ', '—', '№ ___', 'б/н', 'Б/Н']) {
       expect((await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, session: 66, number }).expect(201)).body.number).toBeNull();
     }
   });
