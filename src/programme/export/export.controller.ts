@@ -12,7 +12,7 @@ import { diffExportQuerySchema, exportParams, exportQuerySchema } from './export
 import { ExportAudit, ExportDiff, type ExportedFile, ExportProgramme, OpenDataAmendments, OpenDataProgrammes } from './export.handlers';
 
 /** RFC 3986's authority without userinfo: a bracketed IP literal or a reg-name (IPv4 included), then a port of digits. */
-const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(:\d*)?$/;
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::(\d{0,5}))?$/;
 
 function send(reply: FastifyReply, file: ExportedFile): string | Buffer {
   void reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`);
@@ -34,7 +34,9 @@ export class ExportController {
   private baseUrl(request: FastifyRequest): string {
     if (this.config.PUBLIC_URL) return this.config.PUBLIC_URL;
     // The datasets print the host into every link: one no URL can hold would publish broken links.
-    if (!HOST.test(request.host)) {
+    const host = HOST.exec(request.host);
+    // A port is a number below 65536: a URL parser refuses a link with any other.
+    if (!host || Number(host[2] ?? 0) > 65535) {
       const message = 'a host name or address, with a port if any (or set PUBLIC_URL on the server)';
       throw new ProblemException(400, 'InvalidHost', `the Host header ${JSON.stringify(request.host)} cannot be part of a link`, [{ path: 'header:Host', code: 'InvalidHost', message }]);
     }

@@ -345,6 +345,11 @@ describe('readAnnex', () => {
   });
 
   describe('given an executors cell holding only a dash, as documents mark a cell left empty', () => {
+    it('then a bulleted list names each unit without its bullet', () => {
+      const annex = annexOf(readAnnex(replaceCell(korosten, 18, 4, '-Секретар міської ради, — відділ культури')));
+      expect(measure(annex, '1.1').executors).toEqual(['Секретар міської ради', 'відділ культури']);
+    });
+
     it.each(['-', '—', '---'])('then "%s" names no executor', (dash) => {
       const annex = annexOf(readAnnex(replaceCell(korosten, 18, 4, dash)));
       expect(measure(annex, '1.1').executors).toEqual([]);
@@ -404,7 +409,7 @@ describe('readAnnex', () => {
       const reading = readAnnex(doc);
       // then
       expect(annexOf(reading).period).toEqual({ from: 2024, to: 2026 });
-      expect(warningsOf(reading)).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names the years 2024–2025, the table's columns 2024–2026: the programme runs 2024–2026/) });
+      expect(warningsOf(reading)).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names 2024–2025, the table's columns 2024–2026: the programme runs 2024–2026/) });
     });
 
     it('then a row with a cell past the results column is an error naming its line: a result would be lost', () => {

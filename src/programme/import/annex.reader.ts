@@ -204,7 +204,8 @@ function readHeading(prelude: readonly Paragraph[], years: readonly number[], er
   const period = PERIOD.exec(title);
   const columns = { from: years[0], to: years[years.length - 1] };
   if (period && (Number(period[1]) !== columns.from || Number(period[2] ?? period[1]) !== columns.to)) {
-    warnings.push({ line: named.p.line, message: `the title names the years ${period[1]}–${period[2] ?? period[1]}, the table's columns ${columns.from}–${columns.to}: the programme runs ${columns.from}–${columns.to}` });
+    const span = (from: number | string, to: number | string) => (String(from) === String(to) ? `${from}` : `${from}–${to}`);
+    warnings.push({ line: named.p.line, message: `the title names ${span(period[1], period[2] ?? period[1])}, the table's columns ${span(columns.from, columns.to)}: the programme runs ${span(columns.from, columns.to)}` });
   }
   return { title, titleAsCited: named.m[1] + named.m[2], community: nominative(community[0]), period: columns };
 }
@@ -596,7 +597,8 @@ function executorsOf(cellText: string): string[] {
 function commaSeparatedExecutors(cellText: string): string[] {
   return cellText
     .split(',')
-    .map((f) => f.trim())
+    // A list typed with bullets ("-Секретар міської ради") names the unit after its bullet.
+    .map((f) => f.trim().replace(/^[-–—•]\s*(?=\p{L})/u, ''))
     // "тощо" (etc.) names no one; nor does a dash, the documents' mark for a cell left empty.
     .filter((f) => f !== '' && !/^тощо\.?$/iu.test(f) && !/^[-–—]+$/u.test(f))
     .reduce<string[]>((executors, fragment) => {
