@@ -410,6 +410,9 @@ describe('readAnnex', () => {
       // then
       expect(annexOf(reading).period).toEqual({ from: 2024, to: 2026 });
       expect(warningsOf(reading)).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names 2024–2025, the table's columns 2024–2026: the programme runs 2024–2026/) });
+      // and one year is written as one
+      const oneYear = warningsOf(readAnnex(korosten.replace('на 2024-2026 роки', 'на 2024 рік')));
+      expect(oneYear).toContainEqual({ line: expect.any(Number), message: expect.stringMatching(/title names 2024, the table's columns 2024–2026/) });
     });
 
     it('then a row with a cell past the results column is an error naming its line: a result would be lost', () => {
