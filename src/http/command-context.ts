@@ -4,6 +4,7 @@ import { ProblemException } from './problem';
 
 /** RFC 9110's entity-tag: an opaque tag (visible characters but the quote, between quotes), W/ before a weak one. */
 const ENTITY_TAG = '(?:W/)?"[\\x21\\x23-\\x7e]*"';
+const ENTITY_TAGS = new RegExp(ENTITY_TAG, 'g');
 /** RFC 9110 §5.6.1.2: a list's empty elements ("12",,"13") are ignored. */
 const TAG_LIST = new RegExp(`^(?:,[ \\t]*)*${ENTITY_TAG}(?:(?:[ \\t]*,)+[ \\t]*${ENTITY_TAG})*(?:[ \\t]*,)*$`);
 /** A revision is written without leading zeros: "046" is no ETag this API gives, though it reads as 46. */
@@ -24,7 +25,7 @@ export function parseIfMatch(header: string | undefined): readonly number[] | un
       { path: 'header:If-Match', code: 'invalid', message: 'an ETag such as "12"' },
     ]);
   }
-  const tags = value.match(new RegExp(ENTITY_TAG, 'g')) ?? [];
+  const tags = value.match(ENTITY_TAGS) ?? [];
   const revisions = [
     ...new Set(
       tags.flatMap((tag) => {

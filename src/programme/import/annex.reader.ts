@@ -173,7 +173,6 @@ function readDecision(prelude: readonly Paragraph[]): AnnexDecisionRef | { unrea
   };
 }
 
-
 function isoDate(year: number, month: number, day: number): string | null {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;

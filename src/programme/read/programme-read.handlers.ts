@@ -166,9 +166,9 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
         ...(was_ ? [] : [{ asOf: was.asOf, where: pointParameters(from, knownAt, 'from') }]),
         ...(became_ ? [] : [{ asOf: became.asOf, where: pointParameters(to, knownAt, 'to') }]),
       ];
-      const details = [...new Set(absent.map((end) => notInForceDetail(programmeId, end.asOf)))];
+      const detail = [...new Set(absent.map((end) => notInForceDetail(programmeId, end.asOf)))].join('; ');
       const where = [...new Set(absent.flatMap((end) => end.where))];
-      throw new ProblemException(404, 'ProgrammeNotInForce', details.join('; '), where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: details.join('; ') })));
+      throw new ProblemException(404, 'ProgrammeNotInForce', detail, where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: detail })));
     }
     return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }

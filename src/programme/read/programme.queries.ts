@@ -138,11 +138,7 @@ export class ProgrammeQueries {
    * it is dated so, and reads the same until the programme changes, whatever else is recorded meanwhile.
    */
   historyRecordedAt(programmeId: string, knownAt?: string): string | null {
-    return (
-      this.statements
-        .get<[string, string], { recorded_at: string | null }>('SELECT MAX(recorded_at) AS recorded_at FROM programme_knowledge WHERE programme_id = ? AND recorded_at <= ?')
-        .get(programmeId, knownAt ?? END_OF_TIME)?.recorded_at ?? null
-    );
+    return this.knowledge(programmeId, knownAt ?? END_OF_TIME)?.recordedAt ?? null;
   }
 
   lastRecordedAt(programmeId: string): string {
@@ -156,12 +152,12 @@ export class ProgrammeQueries {
   }
 
   /** The last append recorded by `knownAt`: the revision it reached and the horizon then. */
-  private knowledge(programmeId: string, knownAt: string): { revision: number; horizon: EffectiveKey } | undefined {
-    const row = this.statements.get<[string, string], { revision: number; effective_from: string; effective_revision: number }>(
-      `SELECT revision, horizon_effective_from AS effective_from, horizon_revision AS effective_revision FROM programme_knowledge
+  private knowledge(programmeId: string, knownAt: string): { revision: number; horizon: EffectiveKey; recordedAt: string } | undefined {
+    const row = this.statements.get<[string, string], { revision: number; effective_from: string; effective_revision: number; recorded_at: string }>(
+      `SELECT revision, horizon_effective_from AS effective_from, horizon_revision AS effective_revision, recorded_at FROM programme_knowledge
        WHERE programme_id = ? AND recorded_at <= ? ORDER BY recorded_at DESC LIMIT 1`,
     ).get(programmeId, knownAt);
-    return row && { revision: row.revision, horizon: { effectiveFrom: row.effective_from, revision: row.effective_revision } };
+    return row && { revision: row.revision, horizon: { effectiveFrom: row.effective_from, revision: row.effective_revision }, recordedAt: row.recorded_at };
   }
 
   /** The programme's content at a point of both axes; null where it is not in force. */
