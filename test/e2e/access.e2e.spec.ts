@@ -339,11 +339,11 @@ describe('problems, headers and operations', () => {
     expect(retried.body.id).toBe(keyed.body.id);
   });
 
-  it('reads a number typed with "№" before it, or with the dashes Word puts in, as the number: the same act, refused a second time; a blank is no number', async () => {
+  it('reads a number typed with "№" (or a Latin "N", "No.") before it, or with the dashes Word puts in or spaces around them, as the number: the same act, refused a second time; a blank is no number', async () => {
     const act = { council: 'Коростенська міська рада', convocation: 'VIII', session: 65, adoptedOn: '2025-10-09', title: 'Про внесення змін до Програми' };
     const first = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, number: '№ 6500-65-VIII' }).expect(201);
     expect(first.body.number).toBe('6500-65-VIII');
-    for (const number of ['6500-65-VIII', '№6500–65–VIII', '6500—65—VIII']) {
+    for (const number of ['6500-65-VIII', '№6500–65–VIII', '6500—65—VIII', '6500 - 65 - VIII', 'N 6500-65-VIII', 'No. 6500-65-VIII', 'no6500-65-VIII']) {
       const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ ...act, number }).expect(409);
       expect(res.body).toMatchObject({ code: 'DecisionAlreadyRegistered', problems: [expect.objectContaining({ decisionId: first.body.id })] });
     }

@@ -71,12 +71,17 @@ export const FIRST_ADOPTION = '1991-01-01';
 
 /**
  * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
- * and the dashes Word puts in ("1222–31–VIII") are the hyphens typed. One act is one number, however typed. A
- * blank for it ("№ _____", "—") or "б/н" (без номера, as act ids write an unnumbered one) is a decision not
- * numbered yet: null.
+ * nor is the "N" or "No." a Latin keyboard types for it; the dashes Word puts in ("1222–31–VIII") are the hyphens
+ * typed, and spaces around them ("1222 - 31 - VIII") are layout. One act is one number, however typed. A blank for
+ * it ("№ _____", "—") or "б/н" (без номера, as act ids write an unnumbered one) is a decision not numbered yet: null.
  */
 export function decisionNumber(written: string): string | null {
-  const number = written.replace(/^№\s*/u, '').replace(/[\u2010-\u2015\u2212]/gu, '-').trim();
+  const number = written
+    .trim()
+    .replace(/^(?:№|(?:N|No\.?)(?=\s*\d))\s*/iu, '')
+    .replace(/[\u2010-\u2015\u2212]/gu, '-')
+    .replace(/\s*-\s*/gu, '-')
+    .trim();
   return /^[-_.\s]*$/u.test(number) || /^б\s*[/.]\s*н\.?$/iu.test(number) ? null : number;
 }
 
