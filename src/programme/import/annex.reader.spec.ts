@@ -344,10 +344,19 @@ describe('readAnnex', () => {
     });
   });
 
-  describe('given an executors cell holding only a dash, as documents mark a cell left empty', () => {
+  describe('given an executors cell typed as a list, or holding only a dash as documents mark a cell left empty', () => {
     it('then a bulleted list names each unit without its bullet', () => {
       const annex = annexOf(readAnnex(replaceCell(korosten, 18, 4, '-Секретар міської ради, — відділ культури')));
       expect(measure(annex, '1.1').executors).toEqual(['Секретар міської ради', 'відділ культури']);
+    });
+
+    it.each([
+      ['1) Секретар міської ради 2) відділ культури', ['Секретар міської ради', 'відділ культури']],
+      ['1. Секретар міської ради, 2. відділ культури', ['Секретар міської ради', 'відділ культури']],
+      ['1)Секретар міської ради,2)відділ культури', ['Секретар міської ради', 'відділ культури']],
+      ['КНП «Центр ПМСД № 1) міста», відділ культури', ['КНП «Центр ПМСД № 1) міста»', 'відділ культури']],
+    ])('then the numbered list "%s" names each unit without its number', (cellText, executors) => {
+      expect(measure(annexOf(readAnnex(replaceCell(korosten, 18, 4, cellText))), '1.1').executors).toEqual(executors);
     });
 
     it.each(['-', '—', '---'])('then "%s" names no executor', (dash) => {

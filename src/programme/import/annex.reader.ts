@@ -589,15 +589,16 @@ const CONJUNCTION = new Set(['та', 'і', 'й']);
  * політики, оргроботи та контролю"): a comma starts a new executor only where a nominative noun phrase follows.
  */
 function executorsOf(cellText: string): string[] {
-  // A semicolon, which no unit's name holds, always ends one.
-  return cellText.split(';').flatMap(commaSeparatedExecutors);
+  // A semicolon, which no unit's name holds, always ends one; so does the next number of a numbered list
+  // ("1) відділ освіти 2) фінансове управління"), which may come without a comma, but not a "№ 1)" in a name.
+  return cellText.split(/;|(?<!№\s*)(?<![\p{L}\d])(?=\d{1,2}\)\s*\p{L})/u).flatMap(commaSeparatedExecutors);
 }
 
 function commaSeparatedExecutors(cellText: string): string[] {
   return cellText
     .split(',')
-    // A list typed with bullets ("-Секретар міської ради") names the unit after its bullet.
-    .map((f) => f.trim().replace(/^[-–—•]\s*(?=\p{L})/u, ''))
+    // A list typed with bullets ("-Секретар міської ради") or numbers ("1) …", "2. …") names the unit after its mark.
+    .map((f) => f.trim().replace(/^(?:[-–—•]|\d{1,2}[.)])\s*(?=\p{L})/u, ''))
     // "тощо" (etc.) names no one; nor does a dash, the documents' mark for a cell left empty.
     .filter((f) => f !== '' && !/^тощо\.?$/iu.test(f) && !/^[-–—]+$/u.test(f))
     .reduce<string[]>((executors, fragment) => {
