@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { annexGrid } from '../../src/programme/export/annex.table';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
-import { amend, freshCopy, postDecision, registerDecision } from '../support/http-programmes';
+import { amend, ANNEX, freshCopy, postDecision, registerDecision } from '../support/http-programmes';
 
 /** Supertest keeps binary bodies (docx) as a Buffer. */
 function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
@@ -300,5 +300,23 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     // then
     expect([row?.last_amended_by_act, row?.last_amended_on]).toEqual(['7100 2025-03-01', '2025-03-01']);
     expect((await t.http.get(`/api/v1/programmes/${programmeId}`).expect(200)).body.amendmentChain).toMatch(/від 01\.03\.2025 № 7100\)$/);
+  });
+
+  it('the open-data set of acts tells an act that amends one programme and approves another, programme by programme', async () => {
+    // given one act amending a programme and approving another imported under it
+    const amended = await freshCopy(t, 'open-data-amended');
+    const act = await postDecision(t, { session: 72, number: '7200', adoptedOn: '2025-04-01' }).expect(201);
+    await amend(t, amended, { decisionId: act.body.id, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '90.00' }] }).expect(201);
+    await t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId: 'open-data-approved', decisionId: act.body.id, document: ANNEX }).expect(201);
+
+    // when
+    const rows = parse((await t.http.get('/api/v1/opendata/amendments.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+
+    // then
+    const ofAct = rows.filter((r) => r.act_id === '7200 2025-04-01').map((r) => [r.programme_id, r.kind, r.amendments]);
+    expect(ofAct.sort()).toEqual([
+      [amended, 'amendment', '1'],
+      ['open-data-approved', 'approval', '1'],
+    ]);
   });
 });

@@ -96,15 +96,15 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
 export interface ActRecord {
   readonly decision: RegisteredDecision;
   readonly kind: 'approval' | 'amendment';
-  readonly programmeIds: readonly string[];
+  readonly programmeId: string;
   readonly amendments: number;
   readonly url: string;
 }
 
-/** One row per act that approved or amended a programme. */
+/** One row per act and programme it approved or amended. */
 export function amendmentsCsv(acts: readonly ActRecord[]): string {
-  const header = ['act_id', 'act_number', 'adopted_on', 'effective_from', 'publisher', 'session', 'convocation', 'title', 'kind', 'programme_ids', 'amendments', 'url'];
-  const rows = acts.map(({ decision, kind, programmeIds, amendments, url }) => [
+  const header = ['act_id', 'act_number', 'adopted_on', 'effective_from', 'publisher', 'session', 'convocation', 'title', 'kind', 'programme_id', 'amendments', 'url'];
+  const rows = acts.map(({ decision, kind, programmeId, amendments, url }) => [
     actId(decision),
     decision.number ?? '',
     decision.adoptedOn,
@@ -114,7 +114,7 @@ export function amendmentsCsv(acts: readonly ActRecord[]): string {
     decision.convocation,
     decision.title,
     kind,
-    programmeIds.join(';'),
+    programmeId,
     String(amendments),
     url,
   ]);

@@ -168,14 +168,17 @@ export class OpenDataAmendmentsHandler implements IQueryHandler<OpenDataAmendmen
     const acts: ActRecord[] = [];
     for (const decision of this.decisions.list()) {
       const made = this.queries.amendmentsByDecision(decision.id).filter((a) => a.revokedAt === null);
-      if (made.length === 0) continue;
-      acts.push({
-        decision,
-        kind: made.some((a) => a.initial) ? 'approval' : 'amendment',
-        programmeIds: [...new Set(made.map((a) => a.programmeId))],
-        amendments: made.length,
-        url: `${baseUrl}/api/v1/decisions/${decision.id}`,
-      });
+      // One act may approve one programme and amend another: what it did is told programme by programme.
+      for (const programmeId of new Set(made.map((a) => a.programmeId))) {
+        const inProgramme = made.filter((a) => a.programmeId === programmeId);
+        acts.push({
+          decision,
+          kind: inProgramme.some((a) => a.initial) ? 'approval' : 'amendment',
+          programmeId,
+          amendments: inProgramme.length,
+          url: `${baseUrl}/api/v1/decisions/${decision.id}`,
+        });
+      }
     }
     return { contentType: 'text/csv; charset=utf-8', filename: 'amendments.csv', body: amendmentsCsv(acts) };
   }
