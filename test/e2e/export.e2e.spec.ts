@@ -217,6 +217,35 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     expect(rows.find((r) => r.includes(',1.7,'))).toMatch(/,Захід без фінансування,2025,2026,,,,,,$/);
   });
 
+  it('writes results in the comparative table bulleted, as the annex does, so a result with a semicolon stays one', async () => {
+    // given
+    const programmeId = await freshCopy(t, 'diff-results');
+    const decisionId = await registerDecision(t, '2025-04-01');
+    await amend(t, programmeId, { decisionId, changes: [{ op: 'changeExpectedResults', measure: '2.2', expectedResults: ['перший; з крапкою з комою', 'другий'] }] }).expect(201);
+
+    // when
+    const res = await t.http.get(`/api/v1/programmes/${programmeId}/diff/export?from=2025-01-01&to=2025-06-01&format=html`).expect(200);
+
+    // then
+    expect(res.text).toMatch(/<td>2\.2<\/td><td>Очікувані результати<\/td><td>-[^<]*<\/td><td>-перший; з крапкою з комою, -другий<\/td>/);
+  });
+
+  it('writes a list in one CSV cell as a JSON array, read back item by item whatever the items hold', async () => {
+    // given a measure whose results hold a semicolon and a line break
+    const programmeId = await freshCopy(t, 'csv-lists');
+    const decisionId = await registerDecision(t, '2025-04-01');
+    const results = ['перший результат; з крапкою з комою', 'другий,\nу два рядки'];
+    await amend(t, programmeId, { decisionId, changes: [{ op: 'changeExpectedResults', measure: '2.2', expectedResults: results }] }).expect(201);
+
+    // when
+    const rows = parse((await t.http.get(`/api/v1/programmes/${programmeId}/export?format=csv&asOf=2025-06-01`).expect(200)).text, { columns: true }) as Record<string, string>[];
+
+    // then
+    const row = rows.find((r) => r.measure === '2.2')!;
+    expect(JSON.parse(row.expected_results)).toEqual(results);
+    expect(JSON.parse(rows.find((r) => r.measure === '1.1')!.executors)).toEqual(expect.arrayContaining([expect.stringMatching(/^Виконавчий комітет/)]));
+  });
+
   it('writes a cell that a spreadsheet would run as a formula with a leading apostrophe in the audit trail, made for spreadsheets, and leaves the annex data set and the JSON as typed', async () => {
     // given a title and a result that open with "=" and "@", and a title reworded to open with "+"
     const programmeId = await freshCopy(t, 'csv-formula');
@@ -232,7 +261,7 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     // then the audit trail's cells are text to a spreadsheet, dates untouched, while the annex data set keeps what was typed
     expect(audit.map((r) => r.became)).toEqual([expect.stringMatching(/^\{"number":"1.7","title":"=HYPERLINK/), "'+ членські внески"]);
     const row = annex.find((r) => r.measure === '1.7')!;
-    expect([row.measure_title, row.expected_results, row.term_from]).toEqual([title, '@SUM(1+1)', '2025']);
+    expect([row.measure_title, row.expected_results, row.term_from]).toEqual([title, '["@SUM(1+1)"]', '2025']);
     expect(audit[0].effective_from).toBe('2025-04-01');
     // and the JSON view keeps the title as typed
     const view = (await t.http.get(`/api/v1/programmes/${programmeId}?asOf=2025-06-01`).expect(200)).body as ProgrammeView;

@@ -25,6 +25,9 @@ export interface GridRow {
  */
 const sentenceCase = (text: string) => text.charAt(0).toLocaleUpperCase('uk') + text.slice(1);
 
+/** Bulleted and comma-separated, as the annexes write them and the importer reads them back. */
+const resultsText = (results: readonly string[]) => results.map((r) => `-${r}`).join(', ');
+
 const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.` : `${from}-${to} рр.`);
 
 export function annexGrid(view: ProgrammeView): Grid {
@@ -48,8 +51,7 @@ export function annexGrid(view: ProgrammeView): Grid {
             sentenceCase(measure.executors.map((e) => e.name).join(', ')),
             first?.source ?? '',
             ...years.map((y) => documentText((first ?? measure).allocations[y] ?? null)),
-            // Bulleted and comma-separated, as the annexes write them and the importer reads them back.
-            measure.expectedResults.map((r) => `-${r}`).join(', '),
+            resultsText(measure.expectedResults),
           ],
         });
         for (const source of further) {
@@ -91,7 +93,7 @@ function fieldLabel(field: string, fundingSource?: string): string {
 function cellOf(field: string, value: unknown): string {
   if (value === null || value === undefined) return field.startsWith('allocations.') ? '---' : '—';
   if (field.startsWith('allocations.')) return documentText(value as string);
-  if (Array.isArray(value)) return value.join(field === 'expectedResults' ? '; ' : ', ');
+  if (Array.isArray(value)) return field === 'expectedResults' ? resultsText(value as string[]) : value.join(', ');
   if (typeof value === 'object') {
     const v = value as { from?: number; to?: number; title?: string; allocations?: Record<string, string | null> };
     if (v.title !== undefined) {

@@ -28,10 +28,10 @@ export function annexCsv(view: ProgrammeView): string {
             measure.title,
             String(measure.term.from),
             String(measure.term.to),
-            measure.executors.map((e) => e.name).join('; '),
+            listCell(measure.executors.map((e) => e.name)),
             funding.source,
             ...years.map((y) => funding.allocations[y] ?? ''),
-            measure.expectedResults.join('; '),
+            listCell(measure.expectedResults),
           ]);
         }
       }
@@ -40,6 +40,12 @@ export function annexCsv(view: ProgrammeView): string {
   const header = ['section', 'section_title', 'direction', 'direction_title', 'measure_id', 'measure', 'measure_title', 'term_from', 'term_to', 'executors', 'funding_source', ...years.map((y) => `amount_${y}`), 'expected_results'];
   return stringify([header, ...rows]);
 }
+
+/**
+ * A list in one cell as a JSON array of strings: any separator ("; ", a line break) may also stand inside an item
+ * (a result typed with a semicolon), and then the list could not be read back. An empty list is an empty cell.
+ */
+const listCell = (items: readonly string[]): string => (items.length === 0 ? '' : JSON.stringify(items));
 
 /** "1878 2025-03-20": how the open-data sets name an act, as numbers alone repeat across councils and years. */
 export function actId(decision: Pick<RegisteredDecision, 'number' | 'adoptedOn'>): string {
