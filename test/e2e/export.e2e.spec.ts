@@ -12,7 +12,11 @@ function binary(res: Response, callback: (error: Error | null, body: Buffer) => 
   res.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
-const csvRows = (text: string) => text.trim().split('\n');
+/** Every record ends in CRLF (RFC 4180); a bare LF could only stand inside a quoted cell, and these hold none. */
+const csvRows = (text: string) => {
+  expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  return text.trim().split('\r\n');
+};
 
 describe('documents and open data', () => {
   let t: TestApp;
@@ -173,7 +177,7 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
 });
 
 describe('the links in the open-data sets', () => {
-  const urlsOf = (csv: string) => csv.split('\n').slice(1).filter(Boolean).map((row) => row.split(',').at(-1));
+  const urlsOf = (csv: string) => csvRows(csv).slice(1).filter(Boolean).map((row) => row.split(',').at(-1));
 
   it('point at PUBLIC_URL when it is set, whatever Host the request names', async () => {
     const t = await startApp({ env: { PUBLIC_URL: 'https://rada.example/tracker/' } });

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { type Options, stringify } from 'csv-stringify/sync';
 import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { AuditEntry } from '../read/programme.queries';
 import type { ProgrammeView } from '../read/programme.view';
@@ -38,8 +38,11 @@ export function annexCsv(view: ProgrammeView): string {
     }
   }
   const header = ['section', 'section_title', 'direction', 'direction_title', 'measure_id', 'measure', 'measure_title', 'term_from', 'term_to', 'executors', 'funding_source', ...years.map((y) => `amount_${y}`), 'expected_results'];
-  return stringify([header, ...rows]);
+  return csv([header, ...rows]);
 }
+
+/** Records end in CRLF, as RFC 4180 writes them (and the spreadsheets of the secretariat expect). */
+const csv = (records: string[][], options: Options = {}): string => stringify(records, { record_delimiter: 'windows', ...options });
 
 /**
  * A list in one cell as a JSON array of strings: any separator ("; ", a line break) may also stand inside an item
@@ -96,7 +99,7 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
     view.totals.overall,
     url,
   ]);
-  return stringify([header, ...rows]);
+  return csv([header, ...rows]);
 }
 
 export interface ActRecord {
@@ -124,7 +127,7 @@ export function amendmentsCsv(acts: readonly ActRecord[]): string {
     String(amendments),
     url,
   ]);
-  return stringify([header, ...rows]);
+  return csv([header, ...rows]);
 }
 
 /**
@@ -154,7 +157,7 @@ export function auditCsv(entries: readonly AuditEntry[], citationOf: (decisionId
   // Made for a spreadsheet, where a cell opening with = + - @ is a formula: text the secretariat typed could run
   // as one on the auditor's machine (OWASP: CSV injection), so such a cell gets a leading apostrophe. The data sets
   // are for machines, which take a cell as it is: an apostrophe there would change the data, past telling apart.
-  return stringify([header, ...rows], { bom: true, escape_formulas: true });
+  return csv([header, ...rows], { bom: true, escape_formulas: true });
 }
 
 const valueCell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
