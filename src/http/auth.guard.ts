@@ -43,6 +43,8 @@ export class TokenTable {
   }
 }
 
+const WINDOW_MS = 60_000;
+
 /** A client that keeps sending bad tokens is slowed down long before the general rate limit. */
 export class AuthFailureLimiter {
   private readonly failures = new Map<string, { count: number; since: number }>();
@@ -52,18 +54,19 @@ export class AuthFailureLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  blocked(client: string): boolean {
-    if (this.perMinute === 0) return false;
+  /** Whole seconds until the address may try again (its minute of failures ends), 0 if it may now. */
+  blockedFor(client: string): number {
+    if (this.perMinute === 0) return 0;
     const entry = this.failures.get(client);
-    if (!entry || this.now() - entry.since > 60_000) return false;
-    return entry.count >= this.perMinute;
+    const left = entry ? entry.since + WINDOW_MS - this.now() : 0;
+    return entry && left >= 0 && entry.count >= this.perMinute ? Math.max(1, Math.ceil(left / 1000)) : 0;
   }
 
   record(client: string): void {
     if (this.perMinute === 0) return;
     const now = this.now();
     const entry = this.failures.get(client);
-    if (!entry || now - entry.since > 60_000) this.failures.set(client, { count: 1, since: now });
+    if (!entry || now - entry.since > WINDOW_MS) this.failures.set(client, { count: 1, since: now });
     else entry.count += 1;
     if (this.failures.size > 10_000) this.failures.clear();
   }
@@ -102,8 +105,11 @@ export class AuthGuard implements CanActivate {
  * failed attempts, 401 for a malformed header or an unknown token (counted as a failure).
  */
 export function authenticate(header: string, client: string, tokens: TokenTable, limiter: AuthFailureLimiter): Caller {
-  if (limiter.blocked(client)) {
-    throw new ProblemException(429, 'TooManyFailedAuthentications', 'too many failed authentications from this address; wait a minute', [], { 'retry-after': '60' });
+  const blockedFor = limiter.blockedFor(client);
+  if (blockedFor > 0) {
+    throw new ProblemException(429, 'TooManyFailedAuthentications', `too many failed authentications from this address; retry in ${blockedFor} s`, [], {
+      'retry-after': String(blockedFor),
+    });
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const caller = match ? tokens.resolve(match[1]) : undefined;
