@@ -64,6 +64,23 @@ describe('documents and open data', () => {
     expect(rows.find((r) => r.includes(',4.3,'))).toMatch(/,240\.00,,,/);
   });
 
+  it('writes each measure’s units as the adopted annex does: the first opens the cell with a capital, the rest as the document spells them mid-list', async () => {
+    // given the executors cell of each measure on its first line in the annex (a cell may go on after a page
+    // break), without the "тощо" (etc.) that names no unit
+    const adopted = new Map(
+      ANNEX.split('\n')
+        .map((line) => line.split('\t'))
+        .filter((cells) => /^\d+\.\d+\./.test(cells[2]?.trim() ?? '') && cells[4]?.trim())
+        .map((cells) => [/^(\d+\.\d+)\./.exec(cells[2].trim())![1], cells[4].trim().replace(/(?:, тощо)?,?$/, '')]),
+    );
+    // when
+    const view = (await t.http.get(`/api/v1/programmes/${KOROSTEN}?asOf=2024-06-01`).expect(200)).body as ProgrammeView;
+    const grid = annexGrid(view);
+    // then
+    const written = new Map(grid.rows.filter((r) => r.kind === 'item' && r.cells[2] !== '').map((r) => [r.cells[2].split('. ')[0], r.cells[4]]));
+    expect(Object.fromEntries([...adopted].map(([number, cell]) => [number, written.get(number)?.slice(0, cell.length)]))).toEqual(Object.fromEntries(adopted));
+  });
+
   it('exports the annex as HTML and Word in the document’s own style, with its totals', async () => {
     const html = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=html&asOf=2025-06-01`).expect(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
