@@ -20,6 +20,7 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import { EventData, Position, readWholeLog, RecordedEvent, START } from '../event-store.port';
@@ -606,6 +607,54 @@ describe('EsdbEventStore', () => {
     });
   });
 
+  describe('a call the server never answers', () => {
+    const pending = <T>() => Object.assign(new Readable({ objectMode: true, read() {} }), { cancel: async () => undefined }) as unknown as StreamingRead<T>;
+
+    it('fails as unavailable after the call timeout, and cancels its read', async () => {
+      const silent = new EsdbEventStore(fake, { callTimeoutMs: 20 });
+      const reads: StreamingRead<AllStreamResolvedEvent>[] = [];
+      fake.readAll = () => {
+        reads.push(pending());
+        return reads[reads.length - 1];
+      };
+      fake.appendAnswer = () => new Promise(() => undefined);
+      for (const call of [silent.readAll(), silent.headPosition(), silent.appendToStream('programme-a', [portEvent('11111111-1111-4111-8111-111111111111')], { expectedRevision: 'any' })]) {
+        const error = await rejection(call);
+        expect([error, (error as Error).message]).toEqual([expect.any(EventStoreUnavailableError), 'no answer within 20 ms']);
+      }
+      expect(reads.every((read) => read.destroyed)).toBe(true);
+    });
+
+    it('lets a subscription waiting for the head be stopped, and the store be closed, at once', async () => {
+      fake.readAll = () => pending();
+      const subscription = store.subscribeToAll({ onEvent: () => undefined });
+      await settle(10);
+      const stopped = await Promise.race([subscription.stop().then(() => 'stopped'), settle(500).then(() => 'still waiting')]);
+      const closed = await Promise.race([store.close().then(() => 'closed'), settle(500).then(() => 'still waiting')]);
+      expect([stopped, closed]).toEqual(['stopped', 'closed']);
+      expect(fake.subscriptions).toHaveLength(0);
+    });
+
+    it('fails a read that close() cut short as unavailable, not as a short page, and every call after close', async () => {
+      // given a read the client ends early, as disposing cancels it
+      let endRead: () => void = () => undefined;
+      fake.readAll = () => {
+        const read = pending<AllStreamResolvedEvent>();
+        endRead = () => read.push(null);
+        return read;
+      };
+      const reading = rejection(store.readAll());
+      await settle(5);
+      // when
+      const closing = store.close();
+      endRead();
+      await closing;
+      // then
+      expect(await reading).toBeInstanceOf(EventStoreUnavailableError);
+      expect(await rejection(store.readStream('programme-a'))).toBeInstanceOf(EventStoreUnavailableError);
+    });
+  });
+
   describe('close', () => {
     it('stops running subscriptions, then disposes the client', async () => {
       fake.add(resolved('programme-a', 0, 100));
@@ -624,6 +673,34 @@ describe('EsdbEventStore', () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();
     });
+  });
+});
+
+describe('EsdbEventStore on the real client, against a peer that takes the connection and never answers', () => {
+  let peer: Server;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    peer = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => peer.close(resolve));
+  });
+
+  it('fails every call as unavailable within its timeout, where the client alone would wait for good', async () => {
+    const { port } = peer.address() as AddressInfo;
+    const store = new EsdbEventStore(`esdb://127.0.0.1:${port}?tls=false`, { callTimeoutMs: 200, pingTimeoutMs: 200 });
+    const calls = {
+      append: store.appendToStream('programme-a', [portEvent('22222222-2222-4222-8222-222222222222')], { expectedRevision: 'no_stream' }),
+      readStream: store.readStream('programme-a'),
+      readAll: store.readAll(),
+      headPosition: store.headPosition(),
+      ping: store.ping(),
+    };
+    const failures = Object.fromEntries(await Promise.all(Object.entries(calls).map(async ([name, call]) => [name, (await rejection(call))?.constructor.name])));
+    expect(failures).toEqual({ append: 'EventStoreUnavailableError', readStream: 'EventStoreUnavailableError', readAll: 'EventStoreUnavailableError', headPosition: 'EventStoreUnavailableError', ping: 'EventStoreUnavailableError' });
+    await store.close();
   });
 });
 

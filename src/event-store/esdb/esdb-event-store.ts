@@ -52,12 +52,16 @@ export interface EsdbEventStoreOptions {
   /** The pause before resubscribing after a dropped subscription: doubles per failure, with jitter. */
   readonly resubscribe?: ResubscribeBackoff;
   readonly pingTimeoutMs?: number;
+  /** How long any other call may go unanswered before it is EventStoreUnavailableError. */
+  readonly callTimeoutMs?: number;
   /** Told of every resubscription, so that a subscription failing for good is not retried in silence. */
   readonly logger?: Pick<Logger, 'warn'>;
 }
 
 const DEFAULT_BACKOFF: ResubscribeBackoff = { initialDelayMs: 100, maxDelayMs: 5_000 };
 const DEFAULT_PING_TIMEOUT_MS = 5_000;
+/** The client's own deadline on an append, which it only sends to the server. */
+const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 /** $all pages while looking for the newest non-system event; the first read is one event, as that is the usual case. */
 const HEAD_SCAN_PAGE = 32;
 
@@ -72,6 +76,7 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EsdbClient;
   private readonly backoff: ResubscribeBackoff;
   private readonly pingTimeoutMs: number;
+  private readonly callTimeoutMs: number;
   private readonly logger: Pick<Logger, 'warn'> | undefined;
   private readonly subscriptions = new Set<ResumingSubscription>();
   private closed = false;
@@ -81,15 +86,16 @@ export class EsdbEventStore implements EventStore {
     this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
     this.backoff = options.resubscribe ?? DEFAULT_BACKOFF;
     this.pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.logger = options.logger;
   }
 
   async appendToStream(stream: string, events: readonly EventData[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('an append needs at least one event');
     try {
-      const result = await this.client.appendToStream(stream, events.map(toClientEventData), {
-        expectedRevision: toClientExpectedRevision(expectedRevision),
-      });
+      const result = await this.answered(() =>
+        this.client.appendToStream(stream, events.map(toClientEventData), { expectedRevision: toClientExpectedRevision(expectedRevision) }),
+      );
       // Only a connection string with throwOnAppendFailure=false makes the client report instead of throw.
       if (!result.success) throw new WrongExpectedRevisionError(stream, expectedRevision, fromCurrentRevision(result.nextExpectedRevision));
       const nextExpectedRevision = toSafeNumber(result.nextExpectedRevision, 'revision');
@@ -110,14 +116,18 @@ export class EsdbEventStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     try {
-      const read = this.client.readStream(stream, {
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: toReadRevision(options.fromRevision, backwards),
-        maxCount: options.maxCount ?? DEFAULT_PAGE_SIZE,
-      });
-      const events: RecordedEvent[] = [];
-      for await (const resolved of read) if (resolved.event) events.push(toRecordedEvent(resolved.event));
-      return events;
+      const read = await this.answered((started) =>
+        collect(
+          started(
+            this.client.readStream(stream, {
+              direction: backwards ? BACKWARDS : FORWARDS,
+              fromRevision: toReadRevision(options.fromRevision, backwards),
+              maxCount: options.maxCount ?? DEFAULT_PAGE_SIZE,
+            }),
+          ),
+        ),
+      );
+      return read.flatMap((resolved) => (resolved.event ? [toRecordedEvent(resolved.event)] : []));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw toEventStoreError(error);
@@ -137,7 +147,7 @@ export class EsdbEventStore implements EventStore {
       while (page.length < maxCount) {
         // One more than needed: the first event may be the one at `cursor`.
         const wanted = maxCount - page.length + 1;
-        const batch = await collect(this.client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: wanted }));
+        const batch = await this.answered((started) => collect(started(this.client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: wanted }))));
         for (const { event } of batch) {
           if (!event || isSystemEvent(event) || page.length === maxCount) continue;
           const recorded = toRecordedEvent(event);
@@ -159,7 +169,9 @@ export class EsdbEventStore implements EventStore {
       let from: ReadPosition = END;
       let pageSize = 1;
       for (;;) {
-        const batch: AllStreamResolvedEvent[] = await collect(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: pageSize }));
+        const batch: AllStreamResolvedEvent[] = await this.answered((started) =>
+          collect(started(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: pageSize }))),
+        );
         const newest = batch.find(({ event }) => event && !isSystemEvent(event))?.event;
         if (newest) return toPosition(newest.position);
         const oldest = batch[batch.length - 1]?.event;
@@ -172,20 +184,44 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** Reads run without a gRPC deadline, so a silent network would hang a health check without this timer. */
   async ping(): Promise<void> {
-    const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
     try {
-      await Promise.race([collect(read), timeout]);
+      await this.answered((started) => collect(started(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }))), this.pingTimeoutMs);
     } catch (error) {
-      read.destroy();
-      void read.cancel().catch(ignore);
       const cause = error instanceof Error ? error : new Error(String(error));
       throw new EventStoreUnavailableError(`EventStoreDB does not answer: ${cause.message}`, { cause });
+    }
+  }
+
+  /**
+   * The client sets no deadline on reads, nor on the capability check an append starts with, so a server that
+   * takes the connection and never answers would hang the call for good. Past `timeoutMs` it is unavailable and
+   * its reads are cancelled (an append may still land; a retry with its event ids is idempotent). A read that
+   * `close()` cut short is unavailable too, not a short page taken for the end of the log.
+   */
+  private async answered<T>(call: (started: <R extends CancellableRead>(read: R) => R) => Promise<T>, timeoutMs = this.callTimeoutMs): Promise<T> {
+    if (this.closed) throw new EventStoreUnavailableError('the EventStoreDB connection is closed');
+    const reads: CancellableRead[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EventStoreUnavailableError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    const work = call((read) => {
+      reads.push(read);
+      return read;
+    });
+    // Once the timer has won, the call's own failure (its cancelled read) is no one's to handle.
+    work.catch(ignore);
+    try {
+      const result = await Promise.race([work, timeout]);
+      if (this.closed) throw new EventStoreUnavailableError('the EventStoreDB connection was closed during the call');
+      return result;
+    } catch (error) {
+      for (const read of reads) {
+        read.destroy();
+        void read.cancel().catch(ignore);
+      }
+      throw error;
     } finally {
       clearTimeout(timer);
     }
@@ -221,7 +257,9 @@ class ResumingSubscription {
   private failures = 0;
   private lastDelivered: Position;
   private current: AllStreamSubscription | undefined;
-  private wakeFromBackoff: (() => void) | undefined;
+  private requestStop: () => void = ignore;
+  /** Settles on stop(): whatever the subscription is waiting for (the head, a backoff) is not waited for any longer. */
+  private readonly stopRequested = new Promise<void>((resolve) => (this.requestStop = resolve));
   private readonly finished: Promise<void>;
 
   constructor(
@@ -238,7 +276,7 @@ class ResumingSubscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeFromBackoff?.();
+    this.requestStop();
     // Ends the `for await` at once, even while the connection is still being set up; a running handler finishes first.
     this.current?.destroy();
     await this.finished;
@@ -264,8 +302,11 @@ class ResumingSubscription {
 
   /** Returns when the server ends the subscription, throws when it fails. */
   private async deliverUntilDropped(): Promise<void> {
-    const head = await this.readHead();
-    if (this.stopped) return;
+    const headRead = this.readHead();
+    // A stop while the head is read leaves the read to time out: its failure is no one's to handle then.
+    headRead.catch(ignore);
+    const head = await Promise.race([headRead, this.stopRequested]);
+    if (this.stopped || head === undefined) return;
     const subscription = this.client.subscribeToAll({ fromPosition: toReadPosition(this.lastDelivered), filter: excludeSystemEvents() });
     this.current = subscription;
     // After the loop has left, a late error on the stream must not become an uncaught 'error' event.
@@ -303,16 +344,10 @@ class ResumingSubscription {
     this.failures = 0;
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeFromBackoff = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      this.wakeFromBackoff = undefined;
-    });
+  private async pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), this.stopRequested]);
+    clearTimeout(timer);
   }
 }
 
@@ -374,6 +409,9 @@ class HandlerFailure extends Error {
     this.cause = cause instanceof Error ? cause : new Error(String(cause));
   }
 }
+
+/** A read the deadline may have to cancel: the client's streaming read. */
+type CancellableRead = { destroy(): void; cancel(): Promise<void> };
 
 async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

@@ -214,6 +214,7 @@ describe('errors', () => {
     ['DEADLINE_EXCEEDED', grpcFailure(status.DEADLINE_EXCEEDED, 'Deadline exceeded')],
     ['ABORTED (a server-side timeout)', grpcFailure(status.ABORTED, 'Commit phase timeout')],
     ['CANCELLED by the server', grpcFailure(status.CANCELLED, 'Cancelled by server')],
+    ['INTERNAL (a call cut as a node restarts)', grpcFailure(status.INTERNAL, 'Received RST_STREAM with code 2')],
     [
       'NOT_LEADER',
       grpcFailure(status.NOT_FOUND, 'Leader info available', { exception: 'not-leader', 'leader-endpoint-host': 'eventstore-2', 'leader-endpoint-port': '2113' }),

@@ -155,6 +155,9 @@ function jsonObject(value: unknown, what: string): JsonObject {
   return value as JsonObject;
 }
 
+/** gRPC's status code INTERNAL, as @grpc/grpc-js (the client's own dependency; here only the tests') names it. */
+const GRPC_INTERNAL = 13;
+
 /** Reached the server, but it answered no: a retry later, or on another node, may succeed. */
 function isUnavailable(error: Error): boolean {
   return (
@@ -164,6 +167,8 @@ function isUnavailable(error: Error): boolean {
     error instanceof CancelledError ||
     // The client has already switched to the leader it names; the next call goes there.
     error instanceof NotLeaderError ||
+    // A connection cut mid-call (RST_STREAM as a node restarts) is gRPC INTERNAL, which the client calls UnknownError.
+    (error instanceof UnknownError && error.code === GRPC_INTERNAL) ||
     // Cluster discovery throws a plain Error.
     /^Failed to discover after \d+ attempts/.test(error.message)
   );
