@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -68,6 +69,9 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
+    // Fastify sets none: a client that sends headers and never its body would hold a request (and a stop) open.
+    // Node checks every 30 s, so such a request gets its 408 (client-error.ts) 30 to 60 s after it began.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     requestIdHeader: false,
     // Requests that arrive while the server stops are answered by the closing hook below, as problems.
     return503OnClosing: false,
@@ -226,6 +230,13 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
  * otherwise be reset with their requests unread, and the client could not tell whether they were written.
  */
 const STOP_GRACE_MS = 300;
+/** The longest a request may take to arrive whole. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long requests under way may take to finish once the listener is closed: past it, their connections are
+ * closed (a client still sending a body, say), so a stop a process manager asked for ends in bounded time.
+ */
+const STOP_DEADLINE_MS = 10_000;
 
 /** SIGTERM or SIGINT: stop taking requests (503), let those under way finish, close, and exit. */
 function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }, logger: Logger): void {
@@ -233,6 +244,11 @@ function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }, 
     stopping.now = true;
     logger.info({ signal }, 'stopping');
     setTimeout(() => {
+      const deadline = setTimeout(() => {
+        logger.warn({ signal, afterMs: STOP_DEADLINE_MS }, 'requests still under way: closing their connections');
+        (app.getHttpServer() as Server).closeAllConnections();
+      }, STOP_DEADLINE_MS);
+      deadline.unref();
       app.close().then(
         () => {
           logger.info({ signal }, 'stopped');

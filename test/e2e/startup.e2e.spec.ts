@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
@@ -169,6 +169,37 @@ describe('starting the server from its entry point', () => {
       expect(refusals.length).toBeGreaterThan(0);
       expect(refusals.map((entry) => ({ level: entry.level, stack: 'err' in entry }))).toEqual(refusals.map(() => ({ level: 40, stack: false })));
       expect(logged.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
+    'on SIGTERM closes, after its deadline, a request whose body never arrives whole, and exits cleanly instead of waiting for it',
+    async () => {
+      const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
+      const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
+      // given a request that announced 100 bytes of body and sent six
+      const { hostname, port } = new URL(url);
+      const stalled = connect(Number(port), hostname);
+      await new Promise((connected) => stalled.once('connect', connected));
+      stalled.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
+      const closed = new Promise((done) => stalled.once('close', done));
+      stalled.on('error', () => undefined);
+
+      try {
+        // when it is told to stop
+        server.child.kill('SIGTERM');
+
+        // then it closes that connection and exits
+        await closed;
+        expect(await server.exited).toBe(0);
+        const logged = jsonLines(server.stdout()).map((line) => JSON.parse(line) as { msg: string });
+        expect(logged.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['requests still under way: closing their connections', 'stopped']));
+      } finally {
+        // A server that did not stop must not outlive the test run.
+        server.child.kill('SIGKILL');
+        stalled.destroy();
+      }
     },
     STARTUP_TIMEOUT,
   );
