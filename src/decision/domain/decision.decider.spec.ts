@@ -102,6 +102,17 @@ describe('decision decider', () => {
         .then([{ type: 'DecisionRegistered', data: { decisionId: 'd-31', ...details, convocation: 'IX', effectiveFrom: '2024-02-22' } }]);
     });
 
+    it('details wrong in several fields are told all at once, each at its field, registered or corrected', () => {
+      const wrong = { adoptedOn: '2030-01-01', effectiveFrom: '1980-01-01', convocation: 'IIII' };
+      for (const refused of [given().when(register(wrong)).thenFails('InvalidRequest', 'invalid'), given(registered).when(correct(wrong)).thenFails('InvalidRequest', 'invalid')]) {
+        expect(refused.problems.map((p) => [p.code, p.path])).toEqual([
+          ['AdoptedInFuture', ['adoptedOn']],
+          ['EffectiveTooEarly', ['effectiveFrom']],
+          ['InvalidConvocation', ['convocation']],
+        ]);
+      }
+    });
+
     it('a decision is registered once (DecisionAlreadyRegistered)', () => {
       given(registered).when(register({ number: '123' })).thenFails('DecisionAlreadyRegistered', 'conflict');
     });

@@ -35,27 +35,39 @@ export const decisionStream = (decisionId: string) => `decision-${decisionId}`;
 
 export function decide(command: DecisionCommand, state: Decision): DecisionEvent[] | DomainError {
   switch (command.type) {
-    case 'RegisterDecision': {
-      if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
-      const refused = adoptionDateProblem(command.today, command.data.adoptedOn) ?? effectiveDateProblem(command.data.effectiveFrom) ?? convocationProblem(command.data.convocation);
-      if (refused) return refused;
-      const { effectiveFrom, ...details } = command.data;
-      return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
-    }
-    case 'CorrectDecisionDetails': {
-      if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${command.data.decisionId}`);
-      const refused =
-        adoptionDateProblem(command.today, command.data.corrections.adoptedOn) ?? effectiveDateProblem(command.data.corrections.effectiveFrom) ?? convocationProblem(command.data.corrections.convocation);
-      if (refused) return refused;
-      const corrections = withDefaultEffectiveDate(command.data.corrections, state);
-      const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
-      if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered', [{ code: 'NothingToCorrect', message: 'every field is as registered', path: [] }]);
-      const pick = (source: Partial<DecisionDetails>) => Object.fromEntries(changed.map((key) => [key, source[key]])) as Partial<DecisionDetails>;
-      return [{ type: 'DecisionDetailsCorrected', data: { decisionId: state.id, corrected: pick(corrections), was: pick(state) } }];
-    }
+    case 'RegisterDecision':
+      return registerDecision(command, state);
+    case 'CorrectDecisionDetails':
+      return correctDecisionDetails(command, state);
     default:
       return exhaustive(command);
   }
+}
+
+function registerDecision({ today, data }: Extract<DecisionCommand, { type: 'RegisterDecision' }>, state: Decision): DecisionEvent[] | DomainError {
+  if (state.status === 'registered') return domainError('conflict', 'DecisionAlreadyRegistered', `decision ${state.id} is already registered`);
+  const refused = detailsProblem(today, data);
+  if (refused) return refused;
+  const { effectiveFrom, ...details } = data;
+  return [{ type: 'DecisionRegistered', data: { ...details, effectiveFrom: effectiveFrom ?? details.adoptedOn } }];
+}
+
+function correctDecisionDetails({ today, data }: Extract<DecisionCommand, { type: 'CorrectDecisionDetails' }>, state: Decision): DecisionEvent[] | DomainError {
+  if (state.status === 'unknown') return domainError('not-found', 'DecisionNotFound', `no decision ${data.decisionId}`);
+  const refused = detailsProblem(today, data.corrections);
+  if (refused) return refused;
+  const corrections = withDefaultEffectiveDate(data.corrections, state);
+  const changed = (Object.keys(corrections) as (keyof DecisionDetails)[]).filter((key) => corrections[key] !== undefined && corrections[key] !== state[key]);
+  if (changed.length === 0) return domainError('conflict', 'NothingToCorrect', 'the corrections repeat what is registered', [{ code: 'NothingToCorrect', message: 'every field is as registered', path: [] }]);
+  const pick = (source: Partial<DecisionDetails>) => Object.fromEntries(changed.map((key) => [key, source[key]])) as Partial<DecisionDetails>;
+  return [{ type: 'DecisionDetailsCorrected', data: { decisionId: state.id, corrected: pick(corrections), was: pick(state) } }];
+}
+
+/** Every detail that cannot be, each at its field: one is told by its own code, several together. */
+function detailsProblem(today: string, details: Partial<DecisionDetails>): DomainError | undefined {
+  const refused = [adoptionDateProblem(today, details.adoptedOn), effectiveDateProblem(details.effectiveFrom), convocationProblem(details.convocation)].filter((p) => p !== undefined);
+  if (refused.length <= 1) return refused[0];
+  return domainError('invalid', 'InvalidRequest', `${refused.length} details of the decision cannot be`, refused.flatMap((p) => p.problems));
 }
 
 /** A convocation as a numeral is written, I to XXXIX: a council is elected every five years, so this outlasts the product. */

@@ -208,7 +208,8 @@ export class AnnexImporter {
     // Refused before anything is written, at the header's line: the request itself has no decision fields.
     const refused = register && decideDecision(register, initialDecision);
     if (isDomainError(refused)) {
-      throw new ProblemException(400, refused.code, refused.message, [{ path: '$.document', code: refused.code, message: `line ${header.line}: ${refused.message}`, line: header.line }]);
+      const problems = refused.problems.map((p) => ({ path: '$.document', code: p.code, message: `line ${header.line}: ${p.message}`, line: header.line }));
+      throw new ProblemException(400, refused.code, refused.message, problems);
     }
     return { facts: { id: decisionId, effectiveFrom: state.status === 'registered' ? state.effectiveFrom : header.adoptedOn }, register, warnings: [] };
   }
