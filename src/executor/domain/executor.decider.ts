@@ -46,44 +46,56 @@ export function normalizeExecutorName(name: string): string {
 export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent[] | DomainError {
   switch (command.type) {
     case 'RegisterExecutor':
-      if (state.status !== 'unknown') {
-        return domainError('conflict', 'ExecutorAlreadyRegistered', `executor ${command.data.executorId} is already registered as "${nameAt(state, null)}"`, [
-          { code: 'ExecutorAlreadyRegistered', message: 'the same unit written the same way is one executor', path: ['name'] },
-        ]);
-      }
-      return [{ type: 'ExecutorRegistered', data: command.data }];
-    case 'RenameExecutor': {
-      if (state.status === 'unknown') return notFound(command.data.executorId);
-      // A retirement, even one dated years ahead, leaves the unit's earlier names to be corrected.
-      if (state.retiredFrom !== null && command.data.effectiveFrom >= state.retiredFrom) {
-        const detail = `executor ${state.id} is retired from ${state.retiredFrom}`;
-        return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: a rename from then on names no unit`, path: ['effectiveFrom'] }]);
-      }
-      const was = nameAt(state, command.data.effectiveFrom);
-      if (was === command.data.name) {
-        return domainError('conflict', 'SameName', `the executor is already named "${was}" on ${command.data.effectiveFrom}`, [{ code: 'SameName', message: 'a rename needs another name', path: ['name'] }]);
-      }
-      return [{ type: 'ExecutorRenamed', data: { ...command.data, was } }];
-    }
-    case 'RetireExecutor': {
-      if (state.status === 'unknown') return notFound(command.data.executorId);
-      // A rename from the retirement on is refused; a retirement is not moved before one either.
-      const renamed = state.names.find((n) => n.effectiveFrom !== null && n.effectiveFrom >= command.data.effectiveFrom);
-      if (renamed) {
-        const detail = `executor ${state.id} is renamed "${renamed.name}" from ${renamed.effectiveFrom}: a retirement from ${command.data.effectiveFrom} would come before that`;
-        return domainError('conflict', 'ExecutorRenamedLater', detail, [{ code: 'ExecutorRenamedLater', message: `a date after ${renamed.effectiveFrom}`, path: ['effectiveFrom'] }]);
-      }
-      if (state.retiredFrom === null) return [{ type: 'ExecutorRetired', data: command.data }];
-      // Entered again with another date: a correction of a mistyped or moved date.
-      if (state.retiredFrom === command.data.effectiveFrom) {
-        const detail = `executor ${state.id} is already retired from ${state.retiredFrom}`;
-        return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: send another date to correct it`, path: ['effectiveFrom'] }]);
-      }
-      return [{ type: 'ExecutorRetired', data: { ...command.data, was: state.retiredFrom } }];
-    }
+      return registerExecutor(command.data, state);
+    case 'RenameExecutor':
+      return renameExecutor(command.data, state);
+    case 'RetireExecutor':
+      return retireExecutor(command.data, state);
     default:
       return exhaustive(command);
   }
+}
+
+type Data<T extends ExecutorCommand['type']> = Extract<ExecutorCommand, { type: T }>['data'];
+
+function registerExecutor(data: Data<'RegisterExecutor'>, state: Executor): ExecutorEvent[] | DomainError {
+  if (state.status !== 'unknown') {
+    return domainError('conflict', 'ExecutorAlreadyRegistered', `executor ${data.executorId} is already registered as "${nameAt(state, null)}"`, [
+      { code: 'ExecutorAlreadyRegistered', message: 'the same unit written the same way is one executor', path: ['name'] },
+    ]);
+  }
+  return [{ type: 'ExecutorRegistered', data }];
+}
+
+function renameExecutor(data: Data<'RenameExecutor'>, state: Executor): ExecutorEvent[] | DomainError {
+  if (state.status === 'unknown') return notFound(data.executorId);
+  // A retirement, even one dated years ahead, leaves the unit's earlier names to be corrected.
+  if (state.retiredFrom !== null && data.effectiveFrom >= state.retiredFrom) {
+    const detail = `executor ${state.id} is retired from ${state.retiredFrom}`;
+    return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: a rename from then on names no unit`, path: ['effectiveFrom'] }]);
+  }
+  const was = nameAt(state, data.effectiveFrom);
+  if (was === data.name) {
+    return domainError('conflict', 'SameName', `the executor is already named "${was}" on ${data.effectiveFrom}`, [{ code: 'SameName', message: 'a rename needs another name', path: ['name'] }]);
+  }
+  return [{ type: 'ExecutorRenamed', data: { ...data, was } }];
+}
+
+function retireExecutor(data: Data<'RetireExecutor'>, state: Executor): ExecutorEvent[] | DomainError {
+  if (state.status === 'unknown') return notFound(data.executorId);
+  // A rename from the retirement on is refused; a retirement is not moved before one either.
+  const renamed = state.names.find((n) => n.effectiveFrom !== null && n.effectiveFrom >= data.effectiveFrom);
+  if (renamed) {
+    const detail = `executor ${state.id} is renamed "${renamed.name}" from ${renamed.effectiveFrom}: a retirement from ${data.effectiveFrom} would come before that`;
+    return domainError('conflict', 'ExecutorRenamedLater', detail, [{ code: 'ExecutorRenamedLater', message: `a date after ${renamed.effectiveFrom}`, path: ['effectiveFrom'] }]);
+  }
+  if (state.retiredFrom === null) return [{ type: 'ExecutorRetired', data }];
+  if (state.retiredFrom === data.effectiveFrom) {
+    const detail = `executor ${state.id} is already retired from ${state.retiredFrom}`;
+    return domainError('conflict', 'ExecutorRetired', detail, [{ code: 'ExecutorRetired', message: `${detail}: send another date to correct it`, path: ['effectiveFrom'] }]);
+  }
+  // Entered again with another date: a correction of a mistyped or moved date, which records the one it replaces.
+  return [{ type: 'ExecutorRetired', data: { ...data, was: state.retiredFrom } }];
 }
 
 export function evolve(state: Executor, event: ExecutorEvent): Executor {
