@@ -1,28 +1,7 @@
-import { type DomainError, isDomainError } from '../../common/domain-error';
+import { deciderSpec } from '../../../test/support/decider-spec';
 import { citation, type Decision, type DecisionCommand, type DecisionEvent, decide, decisionStream, evolve, initialDecision } from './decision.decider';
 
-/** given(events…).when(command).then(events) / .thenFails(code, kind) for the decision decider. */
-function given(...events: DecisionEvent[]) {
-  const state = events.reduce(evolve, initialDecision);
-  return {
-    state,
-    when(command: DecisionCommand) {
-      const result = decide(command, state);
-      return {
-        then(expected: DecisionEvent[]) {
-          if (isDomainError(result)) throw new Error(`expected ${command.type} to be accepted, got ${result.code}: ${result.message}`);
-          expect(result).toStrictEqual(expected);
-          return expected.reduce(evolve, state);
-        },
-        thenFails(code: string, kind: DomainError['kind']) {
-          if (!isDomainError(result)) throw new Error(`expected ${code}, got ${JSON.stringify(result)}`);
-          expect({ code: result.code, kind: result.kind }).toEqual({ code, kind });
-          return result;
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec({ decide, evolve, initial: initialDecision });
 
 const details = {
   council: 'Коростенська міська рада',

@@ -1,4 +1,4 @@
-import { type DomainError, isDomainError } from '../../common/domain-error';
+import { deciderSpec } from '../../../test/support/decider-spec';
 import {
   decide,
   evolve,
@@ -11,28 +11,7 @@ import {
   normalizeExecutorName,
 } from './executor.decider';
 
-/** given(events…).when(command).then(events) / .thenFails(code, kind) for the executor decider. */
-function given(...events: ExecutorEvent[]) {
-  const state = events.reduce(evolve, initialExecutor);
-  return {
-    state,
-    when(command: ExecutorCommand) {
-      const result = decide(command, state);
-      return {
-        then(expected: ExecutorEvent[]): Executor {
-          if (isDomainError(result)) throw new Error(`expected ${command.type} to be accepted, got ${result.code}: ${result.message}`);
-          expect(result).toStrictEqual(expected);
-          return expected.reduce(evolve, state);
-        },
-        thenFails(code: string, kind: DomainError['kind']) {
-          if (!isDomainError(result)) throw new Error(`expected ${code}, got ${JSON.stringify(result)}`);
-          expect({ code: result.code, kind: result.kind }).toEqual({ code, kind });
-          return result;
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec({ decide, evolve, initial: initialExecutor });
 
 const ID = 'exec-press';
 const registered: ExecutorEvent = { type: 'ExecutorRegistered', data: { executorId: ID, name: 'Відділ інформаційно-консультативного забезпечення' } };

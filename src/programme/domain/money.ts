@@ -65,14 +65,9 @@ export function formatAmount(amount: Amount): string | null {
   return `${whole}.${fraction}`;
 }
 
-/** As the council's documents write it: "2 000,00", "32,89", and "---" for none. */
-export function formatForDocument(amount: Amount): string {
-  return documentText(formatAmount(amount));
-}
-
 /**
- * The same, from an amount as the API writes it ("2000.00"): a total may reach more whole digits than one
- * amount that parseAmount takes, so it is regrouped as text, not parsed again.
+ * An amount as the API writes it ("2000.00") as the council's documents write it ("2 000,00", "---" for none): a
+ * total may reach more whole digits than one amount that parseAmount takes, so it is regrouped as text, not parsed again.
  */
 export function documentText(text: string | null): string {
   if (text === null) return '---';

@@ -15,7 +15,7 @@ import { decide } from '../domain/programme.decider';
 import { programmeStream } from '../domain/programme.events';
 import { EMPTY_TIMELINE } from '../domain/timeline';
 import { programmeFold, withProgrammeMetadata } from '../write/programme.fold';
-import type { Annex, AnnexDecisionRef, AnnexProblem } from './annex.model';
+import type { Annex, AnnexProblem } from './annex.model';
 import { readAnnex } from './annex.reader';
 
 const IMPORT_NAMESPACE = '0c8f4b1e-3d2a-4e6b-8f7c-5a9d1e2b3c4d';
