@@ -4,7 +4,7 @@ import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from '.
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
 import { evolve } from './programme.evolve';
-import { compareNumbers, type Direction, lineOf, type Measure, type ProgrammeContent } from './programme.types';
+import { compareNumbers, type Direction, lineOf, type Measure, type ProgrammeContent, type Section } from './programme.types';
 import { type AmendmentRecord, compareEffective, fold, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
 
 export type Decision = ProgrammeEvent[] | DomainError;
@@ -274,19 +274,30 @@ type Translated = ProgrammeChange[] | { problems: DomainProblem[] };
 const fail = (code: string, message: string, path: (string | number)[]): { problems: DomainProblem[] } => ({ problems: [{ code, message, path }] });
 
 function changeToEvents(change: Change, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
-  if (change.op === 'extendPeriod') {
-    return [{ type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } }];
+  switch (change.op) {
+    case 'extendPeriod':
+      return [{ type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } }];
+    case 'addSection':
+      return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: change.number, title: change.title } }];
+    case 'addDirection': {
+      const section = findSection(content, change.section);
+      if (!section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
+      return [{ type: 'DirectionAdded', data: { directionId: change.directionId, sectionId: section.id, number: change.number, title: change.title } }];
+    }
+    case 'addMeasure':
+      return addMeasure(change, content, executors, date);
+    default:
+      return measureChangeToEvents(change, content, executors, date);
   }
-  if (change.op === 'addSection') {
-    return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: change.number, title: change.title } }];
-  }
-  if (change.op === 'addDirection') {
-    const section = content.sections.find((s) => s.id === change.section || s.number === change.section);
-    if (!section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
-    return [{ type: 'DirectionAdded', data: { directionId: change.directionId, sectionId: section.id, number: change.number, title: change.title } }];
-  }
-  if (change.op === 'addMeasure') return addMeasure(change, content, executors, date);
+}
 
+/** A change to a measure the programme has on the change's date: found by id, or by the number it has then. */
+function measureChangeToEvents(
+  change: Exclude<Change, { op: 'extendPeriod' | 'addSection' | 'addDirection' | 'addMeasure' }>,
+  content: ProgrammeContent,
+  executors: Readonly<Record<string, ExecutorStatus>>,
+  date: string,
+): Translated {
   const measure = findMeasure(content, change.measure);
   if (!measure) return fail('MeasureNotFound', `no measure "${change.measure}" in the programme on ${date}`, ['measure']);
   const measureId = measure.id;
@@ -349,7 +360,7 @@ function directionOf(change: Extract<Change, { op: 'addMeasure' }>, content: Pro
     if (change.section !== undefined) return fail('DirectionRequired', `name the direction in section ${change.section} the measure joins`, ['direction']);
     return directionOfSiblings(content, change.number) ?? fail('DirectionRequired', `no measure is numbered like ${change.number}: name its direction`, ['direction']);
   }
-  const section = change.section === undefined ? undefined : content.sections.find((s) => s.id === change.section || s.number === change.section);
+  const section = change.section === undefined ? undefined : findSection(content, change.section);
   if (change.section !== undefined && !section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
   const candidates = findDirections(content, change.direction).filter((d) => !section || d.sectionId === section.id);
   if (candidates.length === 0) return fail('DirectionNotFound', `no direction "${change.direction}"${section ? ` in section ${section.number}` : ''} on ${date}`, ['direction']);
@@ -367,17 +378,25 @@ function executorProblem(executorId: string, executors: Readonly<Record<string, 
   return undefined;
 }
 
+/** A measure's or direction's number as documents write it, "1.3" or "1.3.": the number is "1.3". */
+export const writtenNumber = (ref: string): string => ref.trim().replace(/\.$/, '');
+
 /** By id, or by number as written in documents ("1.3" or "1.3."). */
 export function findMeasure(content: ProgrammeContent, ref: string): Measure | undefined {
-  const number = ref.trim().replace(/\.$/, '');
+  const number = writtenNumber(ref);
   return content.measures.find((m) => m.id === ref) ?? content.measures.find((m) => m.number === number);
+}
+
+/** By id, or by its Roman numeral. */
+function findSection(content: ProgrammeContent, ref: string): Section | undefined {
+  return content.sections.find((s) => s.id === ref || s.number === ref);
 }
 
 /** By id, or by number: direction numbers are unique only within a section, so a number may name several. */
 function findDirections(content: ProgrammeContent, ref: string): Direction[] {
   const byId = content.directions.find((d) => d.id === ref);
   if (byId) return [byId];
-  const number = ref.trim().replace(/\.$/, '');
+  const number = writtenNumber(ref);
   return content.directions.filter((d) => d.number !== null && d.number === number);
 }
 

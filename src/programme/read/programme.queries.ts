@@ -3,6 +3,7 @@ import { citation } from '../../decision/domain/decision.decider';
 import type { DecisionsProjection } from '../../decision/decisions.projection';
 import { nameAt } from '../../executor/domain/executor.decider';
 import type { ExecutorsProjection } from '../../executor/executors.projection';
+import { writtenNumber } from '../domain/programme.decider';
 import type { ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
 import { CHECKPOINT } from '../../projections/projection.runner';
@@ -423,7 +424,7 @@ interface AuditRow {
  * earlier lines were recorded under its old number.
  */
 function measuresNamed(db: Database.Database, programmeId: string, measure: string): string[] {
-  const number = measure.replace(/\.$/, '');
+  const number = writtenNumber(measure);
   return db
     .prepare<[string, string, string, string], string>(
       `SELECT DISTINCT measure_id FROM programme_audit
