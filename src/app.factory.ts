@@ -72,7 +72,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // Fastify sets none: a client that sends headers and never its body would hold a request (and a stop) open.
     // Such a request gets its 408 (client-error.ts) at the first of Node's checks after it, every 5 s here.
     requestTimeout: REQUEST_TIMEOUT_MS,
-    http: { connectionsCheckingInterval: 5_000 },
+    http: { connectionsCheckingInterval: 5_000, headersTimeout: REQUEST_TIMEOUT_MS },
     requestIdHeader: false,
     // Requests that arrive while the server stops are answered by the closing hook below, as problems.
     return503OnClosing: false,
