@@ -70,7 +70,8 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
     // Fastify sets none: a client that sends headers and never its body would hold a request (and a stop) open.
-    // Such a request gets its 408 (client-error.ts) at the first of Node's checks after it, every 5 s here.
+    // Such a request gets its 408 (client-error.ts) at the first of Node's checks after it, every 5 s here. Node 20
+    // held a stalled body to its headers timeout too (60 s by default, measured), so both are set.
     requestTimeout: REQUEST_TIMEOUT_MS,
     http: { connectionsCheckingInterval: 5_000, headersTimeout: REQUEST_TIMEOUT_MS },
     requestIdHeader: false,
