@@ -174,6 +174,35 @@ describe('starting the server from its entry point', () => {
   );
 
   it(
+    'answers 408 RequestTimeout, as a problem, to a request whose body has not arrived 30 s after it began, and closes its connection',
+    async () => {
+      const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
+      const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
+      const { hostname, port } = new URL(url);
+      const stalled = connect(Number(port), hostname);
+      try {
+        // given a request that announced 100 bytes of body and sent six
+        await new Promise((connected) => stalled.once('connect', connected));
+        stalled.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
+        // when the server gives up on it
+        let answer = '';
+        stalled.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        await new Promise((closed) => stalled.once('close', closed));
+        // then
+        const [head, body] = answer.split('\r\n\r\n');
+        expect(head).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+        expect(head).toMatch(/\r\nContent-Type: application\/problem\+json/);
+        expect(JSON.parse(body)).toMatchObject({ status: 408, code: 'RequestTimeout' });
+      } finally {
+        stalled.destroy();
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
     'on SIGTERM closes, after its deadline, a request whose body never arrives whole, and exits cleanly instead of waiting for it',
     async () => {
       const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
