@@ -17,7 +17,8 @@ import { cacheControlFor } from './http/cache-control';
 import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { sendClientError } from './http/client-error';
-import { ProblemException } from './http/problem';
+import { jsonPath, ProblemException } from './http/problem';
+import { repeatedNames } from './http/json-names';
 import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
 import { readAfterHook, refoldingHook } from './http/read-after';
@@ -133,11 +134,20 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
         malformed('the body is not UTF-8 text, which JSON must be');
         return;
       }
+      let parsed: unknown;
       try {
-        done(null, JSON.parse(text));
+        parsed = JSON.parse(text);
       } catch (error) {
         malformed(text === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`);
+        return;
       }
+      const repeated = repeatedNames(text);
+      if (repeated.length > 0) {
+        const problems = repeated.map((path) => ({ path: jsonPath(path), code: 'RepeatedName', message: 'given twice in one object: JSON would keep only the last' }));
+        done(new ProblemException(400, 'RepeatedName', `the body gives ${problems.length} field(s) twice in one object`, problems), undefined);
+        return;
+      }
+      done(null, parsed);
     });
     const metrics = app.get(Metrics);
 

@@ -251,6 +251,24 @@ describe('problems, headers and operations', () => {
     expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
   });
 
+  it('refuses a body that gives a field twice in one object, at each such field, and writes nothing', async () => {
+    // given an amendment whose change says two amounts, and a decision that says two numbers
+    const before = await t.http.get(P).expect(200);
+    const decisions = (await t.http.get('/api/v1/decisions').expect(200)).body;
+    const send = (path: string, body: string) => t.http.post(path).set(t.as('secretariat')).set('If-Match', before.headers.etag).set('Content-Type', 'application/json').send(body);
+    const decisionId = decisions[0].id;
+
+    // when
+    const amendment = await send(`${P}/amendments`, `{"decisionId":"${decisionId}","changes":[{"op":"setAllocation","measure":"1.1","year":2025,"amount":"1.00","amount":"999.00"}]}`).expect(400);
+    const decision = await send('/api/v1/decisions', '{"council":"Коростенська міська рада","convocation":"VIII","session":53,"number":"53-1","number":"53-2","adoptedOn":"2025-07-03","title":"Про внесення змін","title":"x"}').expect(400);
+
+    // then
+    expect(amendment.body).toMatchObject({ code: 'RepeatedName', problems: [{ path: '$.changes[0].amount', code: 'RepeatedName' }] });
+    expect(decision.body.problems.map((p: { path: string }) => p.path)).toEqual(['$.number', '$.title']);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisions.length);
+    expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
+  });
+
   it('reads a JSON body that starts with a byte-order mark, as some editors and shells write it', async () => {
     const body = '\uFEFF{"council":"Коростенська міська рада","convocation":"VIII","session":51,"number":"51-1","adoptedOn":"2025-07-02","title":"Про внесення змін"}';
     const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').send(body).expect(201);
