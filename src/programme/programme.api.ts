@@ -128,7 +128,12 @@ const periodInOrder = <S extends z.ZodType<{ from?: string; to?: string }>>(sche
 export const auditQuerySchema = periodInOrder(
   z.object({
     ...auditFilterFields,
-    after: z.string().regex(/^\d+$/, 'the cursor from the previous page').optional(),
+    after: z
+      .string()
+      .regex(/^\d{1,15}$/, 'the cursor from the previous page')
+      .transform(Number)
+      .optional()
+      .openapi({ type: 'string', pattern: '^\\d{1,15}$', description: 'the cursor from the previous page' }),
     // Digits only: a coercing number would also take "1e2" and "0x10".
     limit: z
       .string()

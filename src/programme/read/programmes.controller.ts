@@ -59,7 +59,6 @@ export class ProgrammesController {
     @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
     @Query(new ZodPipe(auditQuerySchema, 'query')) query: z.output<typeof auditQuerySchema>,
   ) {
-    const { after, ...filter } = query;
-    return this.queries.execute(new GetAudit(params.id, { ...filter, ...(after ? { after: Number(after) } : {}) }));
+    return this.queries.execute(new GetAudit(params.id, query));
   }
 }
