@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codePoint, INVISIBLE, mixedScriptWords } from '../common/characters';
+import { FIRST_PROGRAMME_YEAR } from '../decision/domain/decision.decider';
 import { AMOUNT_PATTERN, type Amount, parseAmount } from '../programme/domain/money';
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
 import './openapi';
@@ -43,7 +44,7 @@ export const instantSchema = z
  */
 export const wholeNumber = (min: number, max: number) => z.number().min(min, { abort: true }).max(max, { abort: true }).int();
 
-export const yearSchema = wholeNumber(1991, 2100);
+export const yearSchema = wholeNumber(FIRST_PROGRAMME_YEAR, 2100);
 
 export const termSchema = z
   .object({ from: yearSchema, to: yearSchema })

@@ -78,8 +78,10 @@ function convocationProblem(convocation: string | undefined): DomainError | unde
   return invalidDetail('convocation', 'InvalidConvocation', `"${convocation}" is not a convocation: a Roman numeral such as "VIII"`);
 }
 
-/** The first year a programme may run (as programme years are bounded): no council adopted one before it. */
-export const FIRST_ADOPTION = '1991-01-01';
+/** The first year a local programme may run, as the API bounds programme years: no council adopted one before 1991. */
+export const FIRST_PROGRAMME_YEAR = 1991;
+
+const FIRST_ADOPTION = `${FIRST_PROGRAMME_YEAR}-01-01`;
 
 /**
  * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
