@@ -5,12 +5,13 @@ import { CONVOCATION, decisionNumber } from './domain/decision.decider';
 
 const details = {
   council: textSchema(300),
+  // The decider checks it again, for a header an import reads without this schema; here it is the OpenAPI pattern.
   convocation: z.string().regex(CONVOCATION, 'a Roman numeral such as "VIII"'),
   session: wholeNumber(1, 1000),
   number: plainText(z.string().trim().min(1).max(100))
     .transform(decisionNumber)
     .nullable()
-    .describe('as the council numbers it ("1878", "1222-31-VIII"; a leading "№" is left out, dashes read as hyphens); null while blank, as a blank typed ("№ ___", "—") is'),
+    .describe('as the council numbers it ("1878", "1222-31-VIII"; a leading "№" or "N" is left out, dashes read as hyphens, spaces around them dropped); null while blank, as a blank typed ("№ ___", "—") is'),
   adoptedOn: dateSchema,
   effectiveFrom: dateSchema.optional().describe('default: adoptedOn'),
   title: textSchema(2000),
