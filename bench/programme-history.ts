@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isDomainError } from '../src/common/domain-error';
 import { BUNDLED_SEED } from '../src/config/config.schema';
 import { decide as decideDecision, decisionStream } from '../src/decision/domain/decision.decider';
-import { decisionFold } from '../src/decision/decision.handlers';
+import { decisionFold } from '../src/decision/decision.fold';
 import { AggregateRepository, type CommandContext } from '../src/event-store/aggregate.repository';
 import type { EventData, JsonObject } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { todayInKyiv } from '../common/clock';
 import { isDomainError } from '../common/domain-error';
-import { AggregateRepository, type CommandContext, deterministicId, eventByEvent } from '../event-store/aggregate.repository';
+import { AggregateRepository, type CommandContext, deterministicId } from '../event-store/aggregate.repository';
 import { formatPosition } from '../event-store/event-store.port';
 import type { WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
@@ -13,9 +13,8 @@ import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
 import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
 import { DecisionsProjection, type RegisteredDecision } from './decisions.projection';
-import { citation, type DecisionCommand, type DecisionDetails, decide, decisionStream, evolve, initialDecision } from './domain/decision.decider';
-
-export const decisionFold = eventByEvent(initialDecision, evolve);
+import { decisionFold } from './decision.fold';
+import { citation, type DecisionCommand, type DecisionDetails, decide, decisionStream } from './domain/decision.decider';
 
 export class RegisterDecision {
   constructor(

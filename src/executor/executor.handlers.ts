@@ -1,25 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { v5 as uuidv5 } from 'uuid';
 import { isDomainError } from '../common/domain-error';
-import { AggregateRepository, type CommandContext, eventByEvent } from '../event-store/aggregate.repository';
+import { AggregateRepository, type CommandContext } from '../event-store/aggregate.repository';
 import { formatPosition } from '../event-store/event-store.port';
 import type { WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
 import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
-import { decide, evolve, type ExecutorCommand, executorStream, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
+import { decide, type ExecutorCommand, executorIdFor, executorStream, nameAt } from './domain/executor.decider';
+import { executorFold } from './executor.fold';
 import { ExecutorsProjection, type KnownExecutor } from './executors.projection';
 import { ProgrammeQueries } from '../programme/read/programme.queries';
-
-export const executorFold = eventByEvent(initialExecutor, evolve);
-
-const EXECUTOR_NAMESPACE = '6f1d3c52-0b8e-4a57-9c41-2d7e5b9a8f10';
-
-/** The same unit written the same way is one executor: its id is derived from its normalised name. */
-export function executorIdFor(name: string): string {
-  return uuidv5(normalizeExecutorName(name), EXECUTOR_NAMESPACE);
-}
 
 export class RegisterExecutor {
   constructor(

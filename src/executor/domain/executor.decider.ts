@@ -1,3 +1,4 @@
+import { v5 as uuidv5 } from 'uuid';
 import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
 import { nameKey } from '../../common/name-key';
@@ -41,6 +42,13 @@ const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;
  */
 export function normalizeExecutorName(name: string): string {
   return nameKey(name).replace(APOSTROPHES, '\u02BC');
+}
+
+const EXECUTOR_NAMESPACE = '6f1d3c52-0b8e-4a57-9c41-2d7e5b9a8f10';
+
+/** The same unit written the same way is one executor: its id is derived from its normalised name. */
+export function executorIdFor(name: string): string {
+  return uuidv5(normalizeExecutorName(name), EXECUTOR_NAMESPACE);
 }
 
 export function decide(command: ExecutorCommand, state: Executor): ExecutorEvent[] | DomainError {
