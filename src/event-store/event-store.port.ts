@@ -98,14 +98,14 @@ export interface EventStore {
   subscribeToAll(handlers: SubscriptionHandlers, options?: { after?: Position }): Subscription;
   /** The position of the last event in the log, START when empty. */
   headPosition(): Promise<Position>;
-  /** Resolves when the store answers. */
+  /** Resolves when the store answers; EventStoreUnavailableError when it does not, soon (a readiness probe waits on it). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const EVENT_STORE = Symbol('EventStore');
 
-/** Reads a whole stream page by page, forwards. */
+/** A whole stream, page by page: a page shorter than asked for is the end, so no read past it is made. */
 export async function* readWholeStream(store: EventStore, stream: string, fromRevision = 0, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<RecordedEvent> {
   let next = fromRevision;
   for (;;) {
@@ -116,7 +116,7 @@ export async function* readWholeStream(store: EventStore, stream: string, fromRe
   }
 }
 
-/** Reads the global log page by page. */
+/** The global log after `after`, in pages, as a rebuild or a catch-up folds it: a whole page per transaction. */
 export async function* readWholeLog(store: EventStore, after: Position = START, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<RecordedEvent[]> {
   let cursor = after;
   for (;;) {

@@ -22,7 +22,7 @@ export interface Recorded<State> extends RecordedChange {
   readonly state: State;
 }
 
-/** The entry an event adds to a history. */
+/** The entry an event adds to a history, with the state it left: an auditor reads who did what, and what it made. */
 export function recorded<State>(event: RecordedEvent, state: State): Recorded<State> {
   return { recordedAt: event.created, actor: actorOf(event.metadata), type: event.type, data: event.data, state };
 }
