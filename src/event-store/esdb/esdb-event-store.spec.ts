@@ -635,6 +635,13 @@ describe('EsdbEventStore', () => {
       expect(fake.subscriptions).toHaveLength(0);
     });
 
+    it('answers a call under way unavailable as soon as the store closes, without waiting out its deadline', async () => {
+      fake.readAll = () => pending();
+      const reading = rejection(store.readAll());
+      await store.close();
+      expect(await reading).toEqual(new EventStoreUnavailableError('the EventStoreDB connection was closed during the call'));
+    });
+
     it('fails a read that close() cut short as unavailable, not as a short page, and every call after close', async () => {
       // given a read the client ends early, as disposing cancels it
       let endRead: () => void = () => undefined;

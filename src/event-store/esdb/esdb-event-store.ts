@@ -79,6 +79,8 @@ export class EsdbEventStore implements EventStore {
   private readonly callTimeoutMs: number;
   private readonly logger: Pick<Logger, 'warn'> | undefined;
   private readonly subscriptions = new Set<ResumingSubscription>();
+  /** What abandons each call under way: close() answers them unavailable at once instead of waiting out their deadlines. */
+  private readonly callsUnderWay = new Set<() => void>();
   private closed = false;
 
   /** @param connection an `esdb://` connection string, or a client built elsewhere */
@@ -200,21 +202,23 @@ export class EsdbEventStore implements EventStore {
    * `close()` cut short is unavailable too, not a short page taken for the end of the log.
    */
   private async answered<T>(call: (started: <R extends CancellableRead>(read: R) => R) => Promise<T>, timeoutMs = this.callTimeoutMs): Promise<T> {
+    const closedDuringCall = () => new EventStoreUnavailableError('the EventStoreDB connection was closed during the call');
     if (this.closed) throw new EventStoreUnavailableError('the EventStoreDB connection is closed');
     const reads: CancellableRead[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EventStoreUnavailableError(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
+    let abandon: (error: Error) => void = ignore;
+    const abandoned = new Promise<never>((_, reject) => (abandon = reject));
+    const timer = setTimeout(() => abandon(new EventStoreUnavailableError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onClose = () => abandon(closedDuringCall());
+    this.callsUnderWay.add(onClose);
     const work = call((read) => {
       reads.push(read);
       return read;
     });
-    // Once the timer has won, the call's own failure (its cancelled read) is no one's to handle.
+    // Once the call is abandoned, its own failure (its cancelled read) is no one's to handle.
     work.catch(ignore);
     try {
-      const result = await Promise.race([work, timeout]);
-      if (this.closed) throw new EventStoreUnavailableError('the EventStoreDB connection was closed during the call');
+      const result = await Promise.race([work, abandoned]);
+      if (this.closed) throw closedDuringCall();
       return result;
     } catch (error) {
       for (const read of reads) {
@@ -224,6 +228,7 @@ export class EsdbEventStore implements EventStore {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.callsUnderWay.delete(onClose);
     }
   }
 
@@ -242,6 +247,7 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const abandon of this.callsUnderWay) abandon();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.subscriptions.clear();
     await this.client.dispose();
