@@ -635,6 +635,23 @@ describe('EsdbEventStore', () => {
       expect(fake.subscriptions).toHaveLength(0);
     });
 
+    it('passes on a call the client refuses at once, and leaves no deadline behind to fail later', async () => {
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => void unhandled.push(reason);
+      process.on('unhandledRejection', record);
+      try {
+        const quick = new EsdbEventStore(fake, { callTimeoutMs: 20 });
+        fake.readStream = () => {
+          throw new RangeError('fromRevision must not be negative');
+        };
+        expect(await rejection(quick.readStream('programme-a', { fromRevision: 3 }))).toEqual(new RangeError('fromRevision must not be negative'));
+        await settle(60);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', record);
+      }
+    });
+
     it('answers a call under way unavailable as soon as the store closes, without waiting out its deadline', async () => {
       fake.readAll = () => pending();
       const reading = rejection(store.readAll());

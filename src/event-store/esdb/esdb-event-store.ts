@@ -210,10 +210,12 @@ export class EsdbEventStore implements EventStore {
     const timer = setTimeout(() => abandon(new EventStoreUnavailableError(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const onClose = () => abandon(closedDuringCall());
     this.callsUnderWay.add(onClose);
-    const work = call((read) => {
-      reads.push(read);
-      return read;
-    });
+    // Async, so that a call that throws at once (an argument the client refuses) rejects instead of leaving the timer.
+    const work = (async () =>
+      call((read) => {
+        reads.push(read);
+        return read;
+      }))();
     // Once the call is abandoned, its own failure (its cancelled read) is no one's to handle.
     work.catch(ignore);
     try {
