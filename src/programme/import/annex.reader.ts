@@ -589,16 +589,43 @@ const CONJUNCTION = new Set(['та', 'і', 'й']);
  * політики, оргроботи та контролю"): a comma starts a new executor only where a nominative noun phrase follows.
  */
 function executorsOf(cellText: string): string[] {
-  // A semicolon, which no unit's name holds, always ends one; so does the next number of a numbered list
-  // ("1) відділ освіти 2) фінансове управління"), which may come without a comma, but not a "№ 1)" in a name.
-  return cellText.split(/;|(?<!№\s*)(?<![\p{L}\d])(?=\d{1,2}\)\s*\p{L})/u).flatMap(commaSeparatedExecutors);
+  // A semicolon, which no unit's name holds, always ends one.
+  return numberedItems(cellText)
+    .flatMap((item) => item.split(';'))
+    .flatMap(commaSeparatedExecutors);
 }
+
+/** A list item's number where an item may start: at the cell's start, or after a space, comma or semicolon. */
+const ITEM_NUMBER = /(?<=^|[\s,;])(\d{1,2})[.)]\s*(?=\p{L})/gu;
+
+/**
+ * A cell typed as a numbered list ("1) відділ освіти 2) фінансове управління", "1. …, 2. …"), item by item without
+ * the numbers, which may come without a comma between them. Only a cell that opens with "1" is such a list, and only
+ * the next number in turn, outside parentheses, starts an item: a name's own digits ("ліцеї 1 та 2) міської ради",
+ * "корпус 1) управління") stay in it.
+ */
+function numberedItems(cellText: string): string[] {
+  const text = cellText.trim();
+  if (!/^1[.)]\s*\p{L}/u.test(text)) return [cellText];
+  const withoutNumber = (item: string) => item.replace(/^\d{1,2}[.)]\s*/u, '');
+  const items: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(ITEM_NUMBER)) {
+    const item = withoutNumber(text.slice(start, match.index));
+    if (match.index === 0 || Number(match[1]) !== items.length + 2 || openParentheses(item) > 0) continue;
+    items.push(item);
+    start = match.index;
+  }
+  return [...items, withoutNumber(text.slice(start))];
+}
+
+const openParentheses = (text: string) => (text.match(/\(/g)?.length ?? 0) - (text.match(/\)/g)?.length ?? 0);
 
 function commaSeparatedExecutors(cellText: string): string[] {
   return cellText
     .split(',')
-    // A list typed with bullets ("-Секретар міської ради") or numbers ("1) …", "2. …") names the unit after its mark.
-    .map((f) => f.trim().replace(/^(?:[-–—•]|\d{1,2}[.)])\s*(?=\p{L})/u, ''))
+    // A list typed with bullets ("-Секретар міської ради") names the unit after its bullet.
+    .map((f) => f.trim().replace(/^[-–—•]\s*(?=\p{L})/u, ''))
     // "тощо" (etc.) names no one; nor does a dash, the documents' mark for a cell left empty.
     .filter((f) => f !== '' && !/^тощо\.?$/iu.test(f) && !/^[-–—]+$/u.test(f))
     .reduce<string[]>((executors, fragment) => {
