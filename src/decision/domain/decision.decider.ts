@@ -85,14 +85,15 @@ const FIRST_ADOPTION = `${FIRST_PROGRAMME_YEAR}-01-01`;
 
 /**
  * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
- * nor is the "N" or "No." a Latin keyboard types for it; the dashes Word puts in ("1222–31–VIII") are the hyphens
- * typed, and spaces around them ("1222 - 31 - VIII") are layout. One act is one number, however typed. A blank for
- * it ("№ _____", "—") or "б/н" (без номера, as act ids write an unnumbered one) is a decision not numbered yet: null.
+ * nor is the "N", "No." or "Nº" a Latin keyboard types for it (a hyphen after any of them is layout); the dashes
+ * Word puts in ("1222–31–VIII") are the hyphens typed, and spaces around them ("1222 - 31 - VIII") are layout. One
+ * act is one number, however typed. A blank for it ("№ _____", "N —") or "б/н" (без номера, as act ids write an
+ * unnumbered one) is a decision not numbered yet: null.
  */
 export function decisionNumber(written: string): string | null {
   const number = written
     .trim()
-    .replace(/^(?:№|(?:N|No\.?)(?=\s*\d))\s*/iu, '')
+    .replace(/^(?:№|N[oº°]?\.?(?=[\s\d_.\-\u2010-\u2015\u2212]|$))[\s\-\u2010-\u2015\u2212]*/iu, '')
     .replace(/[\u2010-\u2015\u2212]/gu, '-')
     .replace(/\s*-\s*/gu, '-')
     .trim();
