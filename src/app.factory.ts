@@ -141,10 +141,12 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
         malformed(text === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`);
         return;
       }
-      const repeated = repeatedNames(text);
+      // A body of thousands of repeats is not answered with thousands of problems: the first ones say what to mend.
+      const repeated = repeatedNames(text, REPEATED_NAMES_LISTED + 1);
       if (repeated.length > 0) {
-        const problems = repeated.map((path) => ({ path: jsonPath(path), code: 'RepeatedName', message: 'given twice in one object: JSON would keep only the last' }));
-        done(new ProblemException(400, 'RepeatedName', `the body gives ${problems.length} field(s) twice in one object`, problems), undefined);
+        const problems = repeated.slice(0, REPEATED_NAMES_LISTED).map((path) => ({ path: jsonPath(path), code: 'RepeatedName', message: 'given twice in one object: JSON would keep only the last' }));
+        const detail = repeated.length > REPEATED_NAMES_LISTED ? `the body gives more than ${REPEATED_NAMES_LISTED} fields twice in one object; the first ${REPEATED_NAMES_LISTED} are listed` : `the body gives ${problems.length} field(s) twice in one object`;
+        done(new ProblemException(400, 'RepeatedName', detail, problems), undefined);
         return;
       }
       done(null, parsed);
@@ -242,8 +244,9 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
  * otherwise be reset with their requests unread, and the client could not tell whether they were written.
  */
 const STOP_GRACE_MS = 300;
-/** The longest a request may take to arrive whole. */
+/** Generous for any client on any link: a request that takes longer is a stalled one, holding its connection. */
 const REQUEST_TIMEOUT_MS = 30_000;
+const REPEATED_NAMES_LISTED = 20;
 /**
  * How long requests under way may take to finish once the listener is closed: past it, their connections are
  * closed (a client still sending a body, say), so a stop a process manager asked for ends in bounded time.

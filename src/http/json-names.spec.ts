@@ -16,6 +16,11 @@ describe('repeatedNames', () => {
     expect(repeatedNames('{"amount": "1", "\\u0061mount": "2", "x\\\\": 1, "x\\\\": 2}')).toEqual([['amount'], ['x\\']]);
   });
 
+  it('given more repeats than asked for, then it stops at that many', () => {
+    const body = JSON.stringify(Array.from({ length: 50 }, () => ({}))).replaceAll('{}', '{"a": 1, "a": 2}');
+    expect(repeatedNames(body, 3)).toEqual([[0, 'a'], [1, 'a'], [2, 'a']]);
+  });
+
   it('given repeats in several objects, then each is named', () => {
     expect(repeatedNames('{"a": {"b": 1, "b": 2}, "a": [[{"c": 1, "c": 2}]]}')).toEqual([['a', 'b'], ['a'], ['a', 0, 0, 'c']]);
   });

@@ -265,6 +265,9 @@ describe('problems, headers and operations', () => {
     // then
     expect(amendment.body).toMatchObject({ code: 'RepeatedName', problems: [{ path: '$.changes[0].amount', code: 'RepeatedName' }] });
     expect(decision.body.problems.map((p: { path: string }) => p.path)).toEqual(['$.number', '$.title']);
+    // and thousands of repeats are answered with the first twenty
+    const many = await send('/api/v1/decisions', `[${Array(5_000).fill('{"a":1,"a":2}').join(',')}]`).expect(400);
+    expect([many.body.detail, many.body.problems.length, many.body.problems[19].path]).toEqual(['the body gives more than 20 fields twice in one object; the first 20 are listed', 20, '$[19].a']);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisions.length);
     expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
   });
