@@ -382,6 +382,17 @@ describe('problems, headers and operations', () => {
     for (const convocation of ['IX', 'XIV', 'XXXIX']) await postDecision(t, { session: 1, number: `${convocation}-1`, adoptedOn: '2025-01-01', convocation }).expect(201);
   });
 
+  it('lists every detail of a decision that cannot be in one answer: the convocation and both dates', async () => {
+    const before = (await t.http.get('/api/v1/decisions').expect(200)).body;
+    const res = await postDecision(t, { session: 67, number: '6800', adoptedOn: '2099-01-01', effectiveFrom: '1980-01-01', convocation: 'VIIII' }).expect(400);
+    expect(res.body.problems.map((p: { path: string; code: string }) => [p.path, p.code])).toEqual([
+      ['$.adoptedOn', 'AdoptedInFuture'],
+      ['$.effectiveFrom', 'EffectiveTooEarly'],
+      ['$.convocation', 'InvalidConvocation'],
+    ]);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+  });
+
   it('refuses a decision adopted after today (Kyiv), registered or corrected so, with 400 at adoptedOn, and writes nothing', async () => {
     // given a registered decision, and tomorrow's date in Kyiv
     const decision = await postDecision(t, { session: 65, number: '6600', adoptedOn: '2025-10-16' }).expect(201);
