@@ -54,6 +54,19 @@ describe('POST /api/v1/programmes/import', () => {
     };
   };
 
+  it('registers a new unit under the spelling a cell gives it mid-list, not the capital it has opening a list item', async () => {
+    // given a unit first named opening an item after a semicolon, later mid-list
+    const document = variant({
+      18: replacing('Виконавчий комітет Коростенської міської ради', 'Виконавчий комітет Коростенської міської ради; Відділ з питань туризму'),
+      19: replacing('Секретар міської ради, заступники міського голови', 'Секретар міської ради, відділ з питань туризму, заступники міського голови'),
+    });
+    // when
+    await importing({ programmeId: 'spelling-mid-list', document }).expect(201);
+    // then
+    const names = ((await t.http.get('/api/v1/executors').expect(200)).body as { name: string }[]).map((e) => e.name).filter((name) => /туризму/.test(name));
+    expect(names).toEqual(['відділ з питань туризму']);
+  });
+
   it('imports a document whose stated total no longer adds up, warning with the line of each broken total', async () => {
     // given 1.1's 2024 amount raised from 75,00 to 76,00 while the totals below still say 575,00 and 3 887,30
     const document = variant({ 18: replacing('75,00\t75,00\t75,00', '76,00\t75,00\t75,00') });

@@ -137,15 +137,15 @@ export class AnnexImporter {
     const byName = new Map<string, ExecutorRef>();
     const warnings: AnnexProblem[] = [];
     const retired: ProblemItem[] = [];
-    for (const { name, line, midList } of namedExecutors(annex)) {
+    for (const { name, line } of namedExecutors(annex)) {
       const normalized = normalizeExecutorName(name);
       const seen = byName.get(normalized);
-      // A list's first unit is capitalised because the cell opens with it ("Відділ культури, …"): the unit's own
-      // spelling is the one written mid-list ("…, відділ культури"), where the document has one.
-      if (seen && !seen.known && midList && !seen.midList) byName.set(normalized, { ...seen, name, midList });
+      // A list's first unit is capitalised because the cell (or the item) opens with it ("Відділ культури, …"): the
+      // unit's own spelling is the one written mid-list ("…, відділ культури"), where the document has one.
+      if (seen && !seen.known && startsLowerCase(name) && !startsLowerCase(seen.name)) byName.set(normalized, { ...seen, name });
       if (seen) continue;
       const holder = this.directory.holderOf(name);
-      byName.set(normalized, holder ? { id: holder.id, known: true, name, midList } : { id: executorIdFor(name), known: false, name, midList });
+      byName.set(normalized, holder ? { id: holder.id, known: true, name } : { id: executorIdFor(name), known: false, name });
       if (!holder) continue;
       if (holder.retiredFrom !== null && holder.retiredFrom <= effectiveFrom) {
         const message = `line ${line}: "${name}" is executor ${holder.id}, retired from ${holder.retiredFrom}`;
@@ -246,14 +246,15 @@ interface ExecutorRef {
   readonly id: string;
   /** In the directory already: nothing to register. */
   readonly known: boolean;
-  /** How the document writes the unit, mid-list where it can: the name a new executor is registered under. */
+  /** How the document writes the unit, in lower case where it ever does: the name a new executor is registered under. */
   readonly name: string;
-  readonly midList: boolean;
 }
 
+const startsLowerCase = (name: string) => /^\p{Ll}/u.test(name);
+
 /** Every mention of a unit, in document order, with the first line of its measure. */
-function namedExecutors(annex: Annex): { name: string; line: number; midList: boolean }[] {
-  return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors.map((name, i) => ({ name, line: m.lines[0], midList: i > 0 })))));
+function namedExecutors(annex: Annex): { name: string; line: number }[] {
+  return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors.map((name) => ({ name, line: m.lines[0] })))));
 }
 
 export function wordingOf(programmeId: string, annex: Annex, executorId: (name: string) => string): InitialWording {
