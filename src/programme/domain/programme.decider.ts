@@ -387,7 +387,7 @@ export function findMeasure(content: ProgrammeContent, ref: string): Measure | u
   return content.measures.find((m) => m.id === ref) ?? content.measures.find((m) => m.number === number);
 }
 
-/** By id, or by its Roman numeral. */
+/** A change names a section by id, or as the documents do, by its Roman numeral. */
 function findSection(content: ProgrammeContent, ref: string): Section | undefined {
   return content.sections.find((s) => s.id === ref || s.number === ref);
 }
