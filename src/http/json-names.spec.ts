@@ -1,4 +1,38 @@
+import fc from 'fast-check';
 import { repeatedNames } from './json-names';
+
+/** JSON as a tree that keeps every member an object's text gives, repeats included, in order. */
+type Tree = { object: [string, Tree][] } | { array: Tree[] } | { leaf: string | number | boolean | null };
+
+const text = (tree: Tree): string =>
+  'object' in tree
+    ? `{${tree.object.map(([name, value]) => `${JSON.stringify(name)}: ${text(value)}`).join(', ')}}`
+    : 'array' in tree
+      ? `[${tree.array.map(text).join(',')}]`
+      : JSON.stringify(tree.leaf);
+
+/** What repeatedNames should find, in the order the text gives the second of each name. */
+function repeatsOf(tree: Tree, path: (string | number)[] = []): (string | number)[][] {
+  if ('array' in tree) return tree.array.flatMap((value, i) => repeatsOf(value, [...path, i]));
+  if (!('object' in tree)) return [];
+  const seen = new Map<string, number>();
+  return tree.object.flatMap(([name, value]) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return [...(count === 2 ? [[...path, name]] : []), ...repeatsOf(value, [...path, name])];
+  });
+}
+
+// Names from a few letters, quotes, backslashes and braces, so that they repeat and test the string scanning.
+const name = fc.string({ unit: fc.constantFrom('a', 'b', '"', '\\', '{', ']', ',', 'ї'), maxLength: 3 });
+const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ leaf: fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean(), fc.constant(null)) }),
+    fc.record({ object: fc.array(fc.tuple(name, tie('tree')), { maxLength: 5 }) }),
+    fc.record({ array: fc.array(tie('tree'), { maxLength: 4 }) }),
+  ),
+}));
 
 describe('repeatedNames', () => {
   it('given names each object gives once, then there is nothing to refuse, whatever other objects or strings repeat', () => {
@@ -19,6 +53,10 @@ describe('repeatedNames', () => {
   it('given more repeats than asked for, then it stops at that many', () => {
     const body = JSON.stringify(Array.from({ length: 50 }, () => ({}))).replaceAll('{}', '{"a": 1, "a": 2}');
     expect(repeatedNames(body, 3)).toEqual([[0, 'a'], [1, 'a'], [2, 'a']]);
+  });
+
+  it('given any JSON text, then it names exactly the members an object gives a second time, in the order of the text', () => {
+    fc.assert(fc.property(tree, (t) => expect(repeatedNames(text(t))).toEqual(repeatsOf(t))), { numRuns: 2_000 });
   });
 
   it('given repeats in several objects, then each is named', () => {
