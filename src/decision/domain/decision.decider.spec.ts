@@ -1,5 +1,6 @@
 import { deciderSpec } from '../../../test/support/decider-spec';
-import { citation, type Decision, type DecisionCommand, type DecisionEvent, decide, decisionStream, evolve, initialDecision } from './decision.decider';
+import fc from 'fast-check';
+import { citation, type Decision, type DecisionCommand, type DecisionEvent, decide, decisionNumber, decisionStream, evolve, initialDecision } from './decision.decider';
 
 const given = deciderSpec({ decide, evolve, initial: initialDecision });
 
@@ -192,5 +193,18 @@ describe('decision decider', () => {
 
   it('lives in the stream decision-<id>', () => {
     expect(decisionStream('d-31')).toBe('decision-d-31');
+  });
+});
+
+describe('decisionNumber', () => {
+  it('given a number as anyone may type it, then reading it again reads the same: a stored number compares as registered', () => {
+    const typed = fc.string({ unit: fc.constantFrom('N', 'o', 'º', '№', ' ', '-', '–', '.', '_', '1', '2', 'V', 'I', 'б', '/', 'н'), maxLength: 8 });
+    fc.assert(
+      fc.property(typed, (written) => {
+        const read = decisionNumber(written);
+        expect(read === null ? null : decisionNumber(read)).toBe(read);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

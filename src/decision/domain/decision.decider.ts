@@ -93,7 +93,7 @@ const FIRST_ADOPTION = `${FIRST_PROGRAMME_YEAR}-01-01`;
 export function decisionNumber(written: string): string | null {
   const number = written
     .trim()
-    .replace(/^(?:№|N[oº°]?\.?(?=[\s\d_.\-\u2010-\u2015\u2212]|$))[\s\-\u2010-\u2015\u2212]*/iu, '')
+    .replace(/^(?:(?:№|N[oº°]?\.?(?=[\s\d_.\-\u2010-\u2015\u2212№]|$))[\s\-\u2010-\u2015\u2212]*)+/iu, '')
     .replace(/[\u2010-\u2015\u2212]/gu, '-')
     .replace(/\s*-\s*/gu, '-')
     .trim();
