@@ -173,30 +173,48 @@ describe('starting the server from its entry point', () => {
     STARTUP_TIMEOUT,
   );
 
+  /**
+   * A seedless server and a request on it that announced 100 bytes of body and sent six; `answer` and `closed`
+   * tell what the connection received and when it closed.
+   */
+  async function stalledRequest() {
+    const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
+    const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    const closed = new Promise((done) => socket.once('close', done));
+    await new Promise((connected) => socket.once('connect', connected));
+    socket.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
+    return {
+      server,
+      answer: () => answer,
+      closed,
+      // A server that did not stop must not outlive the test run.
+      end: () => {
+        socket.destroy();
+        server.child.kill('SIGKILL');
+      },
+    };
+  }
+
   it(
     'answers 408 RequestTimeout, as a problem, to a request whose body has not arrived 30 s after it began, and closes its connection',
     async () => {
-      const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
-      const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
-      const { hostname, port } = new URL(url);
-      const stalled = connect(Number(port), hostname);
+      // given
+      const stalled = await stalledRequest();
       try {
-        // given a request that announced 100 bytes of body and sent six
-        await new Promise((connected) => stalled.once('connect', connected));
-        stalled.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
         // when the server gives up on it
-        let answer = '';
-        stalled.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
-        await new Promise((closed) => stalled.once('close', closed));
+        await stalled.closed;
         // then
-        const [head, body] = answer.split('\r\n\r\n');
+        const [head, body] = stalled.answer().split('\r\n\r\n');
         expect(head).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
         expect(head).toMatch(/\r\nContent-Type: application\/problem\+json/);
         expect(JSON.parse(body)).toMatchObject({ status: 408, code: 'RequestTimeout' });
       } finally {
-        stalled.destroy();
-        server.child.kill('SIGTERM');
-        await server.exited;
+        stalled.end();
       }
     },
     STARTUP_TIMEOUT,
@@ -205,29 +223,18 @@ describe('starting the server from its entry point', () => {
   it(
     'on SIGTERM closes, after its deadline, a request whose body never arrives whole, and exits cleanly instead of waiting for it',
     async () => {
-      const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
-      const { url } = JSON.parse(await lineMatching(server, /"msg":"programme amendment tracker listening"/));
-      // given a request that announced 100 bytes of body and sent six
-      const { hostname, port } = new URL(url);
-      const stalled = connect(Number(port), hostname);
-      await new Promise((connected) => stalled.once('connect', connected));
-      stalled.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
-      const closed = new Promise((done) => stalled.once('close', done));
-      stalled.on('error', () => undefined);
-
+      // given
+      const stalled = await stalledRequest();
       try {
         // when it is told to stop
-        server.child.kill('SIGTERM');
-
+        stalled.server.child.kill('SIGTERM');
         // then it closes that connection and exits
-        await closed;
-        expect(await server.exited).toBe(0);
-        const logged = jsonLines(server.stdout()).map((line) => JSON.parse(line) as { msg: string });
+        await stalled.closed;
+        expect(await stalled.server.exited).toBe(0);
+        const logged = jsonLines(stalled.server.stdout()).map((line) => JSON.parse(line) as { msg: string });
         expect(logged.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['requests still under way: closing their connections', 'stopped']));
       } finally {
-        // A server that did not stop must not outlive the test run.
-        server.child.kill('SIGKILL');
-        stalled.destroy();
+        stalled.end();
       }
     },
     STARTUP_TIMEOUT,
