@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { repeatedNames } from './json-names';
+import { checkNames } from './json-names';
+
+const repeatedNames = (text: string, atMost = Number.POSITIVE_INFINITY) => {
+  const check = checkNames(text, { atMost, deepest: 64 });
+  return 'repeated' in check ? check.repeated : check;
+};
 
 /** JSON as a tree that keeps every member an object's text gives, repeats included, in order. */
 type Tree = { object: [string, Tree][] } | { array: Tree[] } | { leaf: string | number | boolean | null };
@@ -57,6 +62,13 @@ describe('repeatedNames', () => {
 
   it('given any JSON text, then it names exactly the members an object gives a second time, in the order of the text', () => {
     fc.assert(fc.property(tree, (t) => expect(repeatedNames(text(t))).toEqual(repeatsOf(t))), { numRuns: 2_000 });
+  });
+
+  it('given text nested deeper than asked, then it says so, however deep, and at once', () => {
+    expect(checkNames(`${'['.repeat(65)}${']'.repeat(65)}`, { atMost: 20, deepest: 64 })).toEqual({ nestedDeeperThan: 64 });
+    expect(checkNames(`${'{"a":'.repeat(64)}1${'}'.repeat(64)}`, { atMost: 20, deepest: 64 })).toEqual({ repeated: [] });
+    const deep = 400_000;
+    expect(checkNames(`${'['.repeat(deep)}{"a":1,"a":2}${']'.repeat(deep)}`, { atMost: 20, deepest: Number.POSITIVE_INFINITY })).toEqual({ repeated: [[...Array(deep).fill(0), 'a']] });
   });
 
   it('given repeats in several objects, then each is named', () => {

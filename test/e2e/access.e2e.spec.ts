@@ -265,6 +265,9 @@ describe('problems, headers and operations', () => {
     // then
     expect(amendment.body).toMatchObject({ code: 'RepeatedName', problems: [{ path: '$.changes[0].amount', code: 'RepeatedName' }] });
     expect(decision.body.problems.map((p: { path: string }) => p.path)).toEqual(['$.number', '$.title']);
+    // and a body nested far deeper than any request is refused as that, whoever sends it
+    const deep = await t.http.post('/api/v1/decisions').set('Content-Type', 'application/json').send(`${'['.repeat(40_000)}${']'.repeat(40_000)}`).expect(400);
+    expect(deep.body.problems).toEqual([expect.objectContaining({ path: '$', code: 'NestedTooDeep' })]);
     // and thousands of repeats are answered with the first twenty
     const many = await send('/api/v1/decisions', `[${Array(5_000).fill('{"a":1,"a":2}').join(',')}]`).expect(400);
     expect([many.body.detail, many.body.problems.length, many.body.problems[19].path]).toEqual(['the body gives more than 20 fields twice in one object; the first 20 are listed', 20, '$[19].a']);
