@@ -17,7 +17,7 @@ import { cacheControlFor } from './http/cache-control';
 import { openApiDocument } from './http/openapi';
 import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
 import { sendClientError } from './http/client-error';
-import { jsonPath, ProblemException } from './http/problem';
+import { jsonPath, ProblemException, PROBLEMS_LISTED } from './http/problem';
 import { checkNames } from './http/json-names';
 import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
@@ -142,7 +142,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
         return;
       }
       // A body of thousands of repeats is not answered with thousands of problems: the first ones say what to mend.
-      const names = checkNames(text, { atMost: REPEATED_NAMES_LISTED + 1, deepest: DEEPEST_BODY });
+      const names = checkNames(text, { atMost: PROBLEMS_LISTED + 1, deepest: DEEPEST_BODY });
       if ('nestedDeeperThan' in names) {
         const detail = `the body nests deeper than ${DEEPEST_BODY} levels; no request of this API nests more than 6`;
         done(new ProblemException(400, 'NestedTooDeep', detail, [{ path: '$', code: 'NestedTooDeep', message: detail }]), undefined);
@@ -150,8 +150,8 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       }
       const { repeated } = names;
       if (repeated.length > 0) {
-        const problems = repeated.slice(0, REPEATED_NAMES_LISTED).map((path) => ({ path: jsonPath(path), code: 'RepeatedName', message: 'given twice in one object: JSON would keep only the last' }));
-        const detail = repeated.length > REPEATED_NAMES_LISTED ? `the body gives more than ${REPEATED_NAMES_LISTED} fields twice in one object; the first ${REPEATED_NAMES_LISTED} are listed` : `the body gives ${problems.length} field(s) twice in one object`;
+        const problems = repeated.slice(0, PROBLEMS_LISTED).map((path) => ({ path: jsonPath(path), code: 'RepeatedName', message: 'given twice in one object: JSON would keep only the last' }));
+        const detail = repeated.length > PROBLEMS_LISTED ? `the body gives more than ${PROBLEMS_LISTED} fields twice in one object; the first ${PROBLEMS_LISTED} are listed` : `the body gives ${problems.length} field(s) twice in one object`;
         done(new ProblemException(400, 'RepeatedName', detail, problems), undefined);
         return;
       }
@@ -252,7 +252,6 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
 const STOP_GRACE_MS = 300;
 /** Generous for any client on any link: a request that takes longer is a stalled one, holding its connection. */
 const REQUEST_TIMEOUT_MS = 30_000;
-const REPEATED_NAMES_LISTED = 20;
 /** Far past any body of this API (an amendment's allocations lie 5 deep): deeper text is no request, only work for the server. */
 const DEEPEST_BODY = 32;
 /**

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { jsonPath, ProblemException, type ProblemItem } from './problem';
+import { jsonPath, ProblemException, type ProblemItem, PROBLEMS_LISTED } from './problem';
 
 /**
  * Validates a request part with its zod schema — the same schema the OpenAPI document is generated from —
@@ -69,12 +69,17 @@ const CHECKED = new WeakMap<object, { pipe: ZodPipe<z.ZodType>; checked: Checked
 const PART_CODE = { params: 'InvalidPath', query: 'InvalidQuery', body: 'InvalidBody' } as const;
 const PART_NAME = { params: 'path', query: 'query', body: 'body' } as const;
 
-/** The 400 for the parts of a request that are not valid, in the order given: one part keeps its own code. */
+/**
+ * The 400 for the parts of a request that are not valid, in the order given: one part keeps its own code. A body of
+ * thousands of unknown fields is answered with the first PROBLEMS_LISTED, not thousands of problems.
+ */
 export function invalidRequest(failed: readonly { part: RequestPart; problems: readonly ProblemItem[] }[]): ProblemException {
   const problems = failed.flatMap((f) => f.problems);
-  if (failed.length === 1) return new ProblemException(400, PART_CODE[failed[0].part], `the request ${PART_NAME[failed[0].part]} is not valid: ${problems.length} problem(s)`, problems);
+  const listed = problems.slice(0, PROBLEMS_LISTED);
+  const count = `${problems.length} problem(s)${problems.length > listed.length ? `, the first ${listed.length} listed` : ''}`;
+  if (failed.length === 1) return new ProblemException(400, PART_CODE[failed[0].part], `the request ${PART_NAME[failed[0].part]} is not valid: ${count}`, listed);
   const parts = failed.map((f) => PART_NAME[f.part]);
-  return new ProblemException(400, 'InvalidRequest', `the request is not valid: ${problems.length} problem(s), in its ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`, problems);
+  return new ProblemException(400, 'InvalidRequest', `the request is not valid: ${count}, in its ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`, listed);
 }
 
 /** Read by code points, half a pair stands alone as a surrogate (Cs); a whole pair is one character of another plane. */

@@ -268,9 +268,12 @@ describe('problems, headers and operations', () => {
     // and a body nested far deeper than any request is refused as that, whoever sends it
     const deep = await t.http.post('/api/v1/decisions').set('Content-Type', 'application/json').send(`${'['.repeat(40_000)}${']'.repeat(40_000)}`).expect(400);
     expect(deep.body.problems).toEqual([expect.objectContaining({ path: '$', code: 'NestedTooDeep' })]);
-    // and thousands of repeats are answered with the first twenty
+    // and thousands of repeats are answered with the first hundred
     const many = await send('/api/v1/decisions', `[${Array(5_000).fill('{"a":1,"a":2}').join(',')}]`).expect(400);
-    expect([many.body.detail, many.body.problems.length, many.body.problems[19].path]).toEqual(['the body gives more than 20 fields twice in one object; the first 20 are listed', 20, '$[19].a']);
+    expect([many.body.detail, many.body.problems.length, many.body.problems[99].path]).toEqual(['the body gives more than 100 fields twice in one object; the first 100 are listed', 100, '$[99].a']);
+    // as are thousands of fields no body takes
+    const unknown = await send('/api/v1/decisions', JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`field${i}`, i])))).expect(400);
+    expect([unknown.body.problems.length, unknown.body.detail]).toEqual([100, expect.stringMatching(/problem\(s\), the first 100 listed$/)]);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisions.length);
     expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
   });
