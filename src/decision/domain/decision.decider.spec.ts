@@ -197,6 +197,20 @@ describe('decision decider', () => {
 });
 
 describe('decisionNumber', () => {
+  it.each([
+    ['№ 1222–31–VIII', '1222-31-VIII'],
+    ['N 1222 - 31 - VIII', '1222-31-VIII'],
+    ['№N°No.1222-31-VIII', '1222-31-VIII'],
+    ['№ __1222-31-VIII', '1222-31-VIII'],
+    ['N ___', null],
+    ['Novo-1', 'Novo-1'],
+    ['N-VIII', 'N-VIII'],
+    ['N.V', 'N.V'],
+    ['12/3-VIII', '12/3-VIII'],
+  ])('given "%s", then the number is %j', (written, number) => {
+    expect(decisionNumber(written)).toBe(number);
+  });
+
   it('given a number as anyone may type it, then reading it again reads the same: a stored number compares as registered', () => {
     const typed = fc.string({ unit: fc.constantFrom('N', 'o', 'º', '№', ' ', '-', '–', '.', '_', '1', '2', 'V', 'I', 'б', '/', 'н'), maxLength: 8 });
     fc.assert(

@@ -90,10 +90,16 @@ const FIRST_ADOPTION = `${FIRST_PROGRAMME_YEAR}-01-01`;
  * act is one number, however typed. A blank for it ("№ _____", "N —") or "б/н" (без номера, as act ids write an
  * unnumbered one) is a decision not numbered yet: null.
  */
+/**
+ * "№" and its Latin stand-ins, stacked or not, with the spaces, dashes or underscores after them. A Latin one only
+ * where a number, a blank or another label follows: "Novo-1" and "N-VIII" are numbers of their own.
+ */
+const LABELS = /^(?:(?:№|N[oº°]?\.?(?=[\s\-\u2010-\u2015\u2212_]*(?:[\d_№N]|$)))[\s\-\u2010-\u2015\u2212_]*)+/iu;
+
 export function decisionNumber(written: string): string | null {
   const number = written
     .trim()
-    .replace(/^(?:(?:№|N[oº°]?\.?(?=[\s\d_.\-\u2010-\u2015\u2212№]|$))[\s\-\u2010-\u2015\u2212]*)+/iu, '')
+    .replace(LABELS, '')
     .replace(/[\u2010-\u2015\u2212]/gu, '-')
     .replace(/\s*-\s*/gu, '-')
     .trim();
