@@ -7,7 +7,7 @@ const details = {
   council: textSchema(300),
   // Checked by the decider, with the dates, so that one answer lists every detail that cannot be (an imported
   // header reaches the same check); here it is the OpenAPI pattern.
-  convocation: z.string().max(12).openapi({ pattern: CONVOCATION.source, description: 'a Roman numeral such as "VIII"' }),
+  convocation: z.string().max(100, 'a Roman numeral such as "VIII"').openapi({ pattern: CONVOCATION.source, description: 'a Roman numeral such as "VIII"' }),
   session: wholeNumber(1, 1000),
   number: plainText(z.string().trim().min(1).max(100))
     .transform(decisionNumber)
