@@ -693,6 +693,16 @@ describe('EsdbEventStore', () => {
       expect(fake.subscriptions).toHaveLength(1);
     });
 
+    it('leaves a subscription asked for afterwards with nothing to deliver, and nothing to retry', async () => {
+      const warnings: unknown[] = [];
+      const closedStore = new EsdbEventStore(fake, { ...FAST_RETRY, logger: { warn: (...args: unknown[]) => void warnings.push(args) } as never });
+      await closedStore.close();
+      const subscription = closedStore.subscribeToAll({ onEvent: () => undefined });
+      await settle(50);
+      expect([fake.subscriptions.length, warnings.length]).toEqual([0, 0]);
+      await subscription.stop();
+    });
+
     it('can be called twice', async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();

@@ -235,6 +235,8 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(handlers: SubscriptionHandlers, options: { after?: Position } = {}): Subscription {
+    // As on the embedded store, a closed store delivers nothing; resubscribing to a closed client would retry for good.
+    if (this.closed) return { stop: async () => undefined };
     const subscription = new ResumingSubscription(this.client, handlers, options.after ?? START, this.backoff, () => this.headPosition(), this.logger);
     this.subscriptions.add(subscription);
     return {
