@@ -63,6 +63,7 @@ const TITLES: Record<number, string> = {
 /** Thrown at the edge; the problem filter writes it as application/problem+json. */
 /** The most problems one answer lists: enough for any request typed by hand, and a bound on the answer to one that is not. */
 export const PROBLEMS_LISTED = 100;
+const NAME_SHOWN = 200;
 
 export class ProblemException extends Error {
   constructor(
@@ -96,10 +97,12 @@ export class ProblemException extends Error {
 
 /** ["changes", 2, "measure"] → "$.changes[2].measure" */
 export function jsonPath(segments: readonly PropertyKey[] = []): string {
-  return segments.reduce<string>(
-    (path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : /^[A-Za-z_$][\w$]*$/.test(String(segment)) ? `${path}.${String(segment)}` : `${path}[${JSON.stringify(String(segment))}]`),
-    '$',
-  );
+  return segments.reduce<string>((path, segment) => {
+    if (typeof segment === 'number') return `${path}[${segment}]`;
+    // A name as long as a body would make each problem at it as long: its start is enough to find it.
+    const name = String(segment).length > NAME_SHOWN ? `${String(segment).slice(0, NAME_SHOWN)}…` : String(segment);
+    return /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+  }, '$');
 }
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = { invalid: 400, 'not-found': 404, conflict: 409 };

@@ -71,12 +71,13 @@ const PART_NAME = { params: 'path', query: 'query', body: 'body' } as const;
 
 /**
  * The 400 for the parts of a request that are not valid, in the order given: one part keeps its own code. A body of
- * thousands of unknown fields is answered with the first PROBLEMS_LISTED, not thousands of problems.
+ * thousands of unknown fields is answered with PROBLEMS_LISTED of them, not thousands of problems.
  */
 export function invalidRequest(failed: readonly { part: RequestPart; problems: readonly ProblemItem[] }[]): ProblemException {
   const problems = failed.flatMap((f) => f.problems);
-  const listed = problems.slice(0, PROBLEMS_LISTED);
-  const count = `${problems.length} problem(s)${problems.length > listed.length ? `, the first ${listed.length} listed` : ''}`;
+  // Each part keeps its share, so the body's problems are not all left out behind a query's.
+  const listed = problems.length <= PROBLEMS_LISTED ? problems : failed.flatMap((f) => f.problems.slice(0, Math.floor(PROBLEMS_LISTED / failed.length)));
+  const count = problems.length === listed.length ? `${problems.length} problem(s)` : `more problems than one answer lists; ${listed.length} listed`;
   if (failed.length === 1) return new ProblemException(400, PART_CODE[failed[0].part], `the request ${PART_NAME[failed[0].part]} is not valid: ${count}`, listed);
   const parts = failed.map((f) => PART_NAME[f.part]);
   return new ProblemException(400, 'InvalidRequest', `the request is not valid: ${count}, in its ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`, listed);
@@ -111,19 +112,23 @@ function unreadableParts(body: unknown): { path: string; code: string; message: 
   const found: { path: string; code: string; message: string }[] = [];
   const report = (place: Place | null, problem: { code: string; message: string }) => found.push({ path: jsonPath(pathOf(place)), ...problem });
   const pending: [unknown, Place | null][] = [[body, null]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
+  // Past what one answer lists, more would only be work: ten thousand of them under a long key once took minutes.
+  for (let next = pending.pop(); next && found.length <= PROBLEMS_LISTED; next = pending.pop()) {
     const [value, place] = next;
     if (typeof value === 'string') {
       if (LONE_SURROGATE.test(value)) report(place, ILL_FORMED);
     } else if (typeof value === 'object' && value !== null) {
       const array = Array.isArray(value);
+      const children: [unknown, Place][] = [];
       for (const [key, item] of Object.entries(value)) {
         const at: Place = { parent: place, key: array ? Number(key) : key };
         if (!array && LONE_SURROGATE.test(key)) report(at, ILL_FORMED);
         else if (!array && key === '__proto__') report(at, PROTO_KEY);
-        else pending.push([item, at]);
+        else children.push([item, at]);
       }
+      // Taken off the stack in the body's order, so that the problems listed are the body's first.
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
     }
   }
-  return found.reverse();
+  return found;
 }

@@ -273,7 +273,15 @@ describe('problems, headers and operations', () => {
     expect([many.body.detail, many.body.problems.length, many.body.problems[99].path]).toEqual(['the body gives more than 100 fields twice in one object; the first 100 are listed', 100, '$[99].a']);
     // as are thousands of fields no body takes
     const unknown = await send('/api/v1/decisions', JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`field${i}`, i])))).expect(400);
-    expect([unknown.body.problems.length, unknown.body.detail]).toEqual([100, expect.stringMatching(/problem\(s\), the first 100 listed$/)]);
+    expect([unknown.body.problems.length, unknown.body.detail]).toEqual([100, expect.stringMatching(/more problems than one answer lists; 100 listed$/)]);
+    // and ten thousand under a name as long as a body, each at a path that shows the name's start
+    const longName = 'k'.repeat(100_000);
+    const underLongName = await send('/api/v1/decisions', `{"${longName}": [${Array(10_000).fill('"\\ud800"').join(',')}]}`).expect(400);
+    expect(underLongName.body.problems).toHaveLength(100);
+    expect(underLongName.body.problems[0].path).toBe(`$["${'k'.repeat(200)}…"][0]`);
+    expect(underLongName.text.length).toBeLessThan(100_000);
+    // and a body of half a million elements is read through, not beyond the stack
+    await send('/api/v1/decisions', `{"council": [${Array(500_000).fill('0').join(',')}]}`).expect(400);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toHaveLength(decisions.length);
     expect((await t.http.get(P).expect(200)).headers.etag).toBe(before.headers.etag);
   });
