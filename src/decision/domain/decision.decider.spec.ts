@@ -205,7 +205,12 @@ describe('decisionNumber', () => {
     ['N ___', null],
     ['Novo-1', 'Novo-1'],
     ['N-VIII', 'N-VIII'],
+    ['N - VIII', 'N-VIII'],
     ['N.V', 'N.V'],
+    ['N б/н', null],
+    ['No. VIII/5', 'VIII/5'],
+    ['N XII-34', 'XII-34'],
+    ['№. 12', '12'],
     ['12/3-VIII', '12/3-VIII'],
   ])('given "%s", then the number is %j', (written, number) => {
     expect(decisionNumber(written)).toBe(number);

@@ -91,17 +91,19 @@ const FIRST_ADOPTION = `${FIRST_PROGRAMME_YEAR}-01-01`;
  * unnumbered one) is a decision not numbered yet: null.
  */
 /**
- * "№" and its Latin stand-ins, stacked or not, with the spaces, dashes or underscores after them. A Latin one only
- * where a number, a blank or another label follows: "Novo-1" and "N-VIII" are numbers of their own.
+ * "№" and its Latin stand-ins, stacked or not, with the spaces, hyphens or underscores after them: "№", "№.", "Nº",
+ * "N°", "No." always; "No" and a bare "N" only as a label stands, before a space, or before a number or a blank
+ * ("N-5", "N___"), so that "Novo-1" and "N-VIII" stay numbers of their own.
  */
-const LABELS = /^(?:(?:№|N[oº°]?\.?(?=[\s\-\u2010-\u2015\u2212_]*(?:[\d_№N]|$)))[\s\-\u2010-\u2015\u2212_]*)+/iu;
+const LABELS = /^(?:(?:№\.?|N[º°]\.?|No\.|No(?=[\s\-_\d№]|$)|N(?=\s|[-_]*(?:[\d_№]|$)))[\s\-_]*)+/iu;
 
 export function decisionNumber(written: string): string | null {
+  // Hyphens first: "N - VIII" is then "N-VIII", the number, as typed without the spaces.
   const number = written
     .trim()
-    .replace(LABELS, '')
     .replace(/[\u2010-\u2015\u2212]/gu, '-')
     .replace(/\s*-\s*/gu, '-')
+    .replace(LABELS, '')
     .trim();
   return /^[-_.\s]*$/u.test(number) || /^б\s*[/.]\s*н\.?$/iu.test(number) ? null : number;
 }
