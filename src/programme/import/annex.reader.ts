@@ -597,9 +597,10 @@ function executorsOf(cellText: string): string[] {
 
 /**
  * A list item's number where an item may start: at the cell's start, or after a space, comma or semicolon, but not
- * after "№" ("школа № 2."); the item opens with a word, a quoted name («Центр…») or, after a space, a digit ("3D-центр").
+ * after "№" or "N" ("школа № 2."); the item opens with a word, a quoted name («Центр…», ”Центр”) or, after a space, a
+ * digit ("3D-центр").
  */
-const ITEM_NUMBER = /(?<=^|[\s,;])(?<!№\s*)(\d{1,2})[.)](?=\s*[\p{L}«"„“']|\s+\d)\s*/gu;
+const ITEM_NUMBER = /(?<=^|[\s,;])(?<!(?:№|\bN)\s*)(\d{1,2})[.)](?=\s*[\p{L}\p{Pi}\p{Pf}«"']|\s+\d)\s*/gu;
 
 /**
  * A cell typed as a numbered list ("1) відділ освіти 2) фінансове управління", "1. …, 2. …"), item by item without
@@ -609,7 +610,7 @@ const ITEM_NUMBER = /(?<=^|[\s,;])(?<!№\s*)(\d{1,2})[.)](?=\s*[\p{L}«"„“'
  */
 function numberedItems(cellText: string): string[] {
   const text = cellText.trim();
-  if (!/^1[.)]\s*[\p{L}«"„“']/u.test(text)) return [cellText];
+  if (!/^1[.)](?:\s*[\p{L}\p{Pi}\p{Pf}«"']|\s+\d)/u.test(text)) return [cellText];
   const withoutNumber = (item: string) => item.replace(/^\d{1,2}[.)]\s*/u, '');
   const items: string[] = [];
   let start = 0;
