@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProblemException } from './problem';
-import { ZodPipe } from './zod.pipe';
+import { invalidRequest, ZodPipe } from './zod.pipe';
 
 describe('ZodPipe', () => {
   it('parses a part once: the request guard checks it first, and the pipe then takes that result', () => {
@@ -52,5 +52,23 @@ describe('ZodPipe', () => {
     });
     expect(body.check(undefined)).toEqual({ ok: false, problems: [{ path: '$', code: 'invalid_type', message: 'there is no body: send a JSON object' }] });
     expect(body.check(null)).toEqual({ ok: false, problems: [{ path: '$', code: 'invalid_type', message: 'the body is null: send a JSON object' }] });
+  });
+});
+
+describe('invalidRequest', () => {
+  const problems = (part: string, count: number) => Array.from({ length: count }, (_, i) => ({ path: `${part}:${i}`, code: 'x', message: 'x' }));
+
+  it('given problems one answer can list, then it lists them all and counts them', () => {
+    const answer = invalidRequest([{ part: 'body', problems: problems('body', 100) }]);
+    expect([answer.detail, answer.problems.length]).toEqual(['the request body is not valid: 100 problem(s)', 100]);
+  });
+
+  it('given more, then each failing part keeps its share, so one part does not hide another', () => {
+    const answer = invalidRequest([
+      { part: 'query', problems: problems('query', 101) },
+      { part: 'body', problems: problems('body', 3) },
+    ]);
+    expect(answer.detail).toBe('the request is not valid: more problems than one answer lists; 53 listed, in its query and body');
+    expect(answer.problems.filter((p) => p.path.startsWith('body:'))).toHaveLength(3);
   });
 });
