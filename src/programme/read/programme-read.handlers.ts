@@ -68,12 +68,13 @@ export function mustBeKnowable(queries: ProgrammeQueries, knownAt: string | unde
   }
 }
 
-const notInForceDetail = (programmeId: string, asOf: string) => `programme ${programmeId} is not in force on ${asOf} (as known then)`;
-
-/** `where`: the query parameters that chose the point (none for the default, today as known now). */
-export function notInForce(programmeId: string, asOf: string, where: readonly string[] = []): ProblemException {
-  const detail = notInForceDetail(programmeId, asOf);
-  return new ProblemException(404, 'ProgrammeNotInForce', detail, where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: detail })));
+/**
+ * `asOf`: the date, or the dates (a comparison's two ends), it is not in force on; `where`: the query parameters
+ * that chose them (none for the default, today as known now).
+ */
+export function notInForce(programmeId: string, asOf: string | readonly string[], where: readonly string[] = []): ProblemException {
+  const detail = [...new Set([asOf].flat())].map((date) => `programme ${programmeId} is not in force on ${date} (as known then)`).join('; ');
+  return new ProblemException(404, 'ProgrammeNotInForce', detail, [...new Set(where)].map((path) => ({ path, code: 'ProgrammeNotInForce', message: detail })));
 }
 
 /** The parameters that chose a view's point on the two axes. */
@@ -166,9 +167,7 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
         ...(was_ ? [] : [{ asOf: was.asOf, where: pointParameters(from, knownAt, 'from') }]),
         ...(became_ ? [] : [{ asOf: became.asOf, where: pointParameters(to, knownAt, 'to') }]),
       ];
-      const detail = [...new Set(absent.map((end) => notInForceDetail(programmeId, end.asOf)))].join('; ');
-      const where = [...new Set(absent.flatMap((end) => end.where))];
-      throw new ProblemException(404, 'ProgrammeNotInForce', detail, where.map((path) => ({ path, code: 'ProgrammeNotInForce', message: detail })));
+      throw notInForce(programmeId, absent.map((end) => end.asOf), absent.flatMap((end) => end.where));
     }
     return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }
