@@ -252,7 +252,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
 const STOP_GRACE_MS = 300;
 /** Generous for any client on any link: a request that takes longer is a stalled one, holding its connection. */
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Far past any body of this API (an amendment's allocations lie 5 deep): deeper text is no request, only work for the server. */
+/** Far past any body of this API (an amendment's allocations are its 6th level): deeper text is no request, only work for the server. */
 const DEEPEST_BODY = 32;
 /**
  * How long requests under way may take to finish once the listener is closed: past it, their connections are

@@ -60,11 +60,11 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Thrown at the edge; the problem filter writes it as application/problem+json. */
 /** The most problems one answer lists: enough for any request typed by hand, and a bound on the answer to one that is not. */
 export const PROBLEMS_LISTED = 100;
 const NAME_SHOWN = 200;
 
+/** Thrown at the edge; the problem filter writes it as application/problem+json. */
 export class ProblemException extends Error {
   constructor(
     readonly status: number,
