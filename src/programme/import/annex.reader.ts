@@ -610,13 +610,14 @@ const ITEM_NUMBER = /(?<=^|[\s,;])(?<!(?:№|\bN)\s*)(\d{1,2})[.)](?=\s*[\p{L}\p
  */
 function numberedItems(cellText: string): string[] {
   const text = cellText.trim();
-  if (!/^1[.)](?:\s*[\p{L}\p{Pi}\p{Pf}«"']|\s+\d)/u.test(text)) return [cellText];
+  const [first, ...numbers] = text.matchAll(ITEM_NUMBER);
+  if (first?.index !== 0 || first[1] !== '1') return [cellText];
   const withoutNumber = (item: string) => item.replace(/^\d{1,2}[.)]\s*/u, '');
   const items: string[] = [];
   let start = 0;
-  for (const match of text.matchAll(ITEM_NUMBER)) {
+  for (const match of numbers) {
     const item = withoutNumber(text.slice(start, match.index));
-    if (match.index === 0 || Number(match[1]) !== items.length + 2 || openParentheses(item) > 0) continue;
+    if (Number(match[1]) !== items.length + 2 || openParentheses(item) > 0) continue;
     items.push(item);
     start = match.index;
   }
