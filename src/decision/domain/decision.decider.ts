@@ -84,19 +84,19 @@ export const FIRST_PROGRAMME_YEAR = 1991;
 const FIRST_ADOPTION = `${FIRST_PROGRAMME_YEAR}-01-01`;
 
 /**
- * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
- * nor is the "N", "No." or "Nº" a Latin keyboard types for it (a hyphen after any of them is layout); the dashes
- * Word puts in ("1222–31–VIII") are the hyphens typed, and spaces around them ("1222 - 31 - VIII") are layout. One
- * act is one number, however typed. A blank for it ("№ _____", "N —") or "б/н" (без номера, as act ids write an
- * unnumbered one) is a decision not numbered yet: null.
- */
-/**
  * "№" and its Latin stand-ins, stacked or not, with the spaces, hyphens or underscores after them: "№", "№.", "Nº",
  * "N°", "No." always; "No" and a bare "N" only as a label stands, before a space, or before a number or a blank
  * ("N-5", "N___"), so that "Novo-1" and "N-VIII" stay numbers of their own.
  */
 const LABELS = /^(?:(?:№\.?|N[º°]\.?|No\.|No(?=[\s\-_\d№]|$)|N(?=\s|[-_]*(?:[\d_№]|$)))[\s\-_]*)+/iu;
 
+/**
+ * A decision's number as the council numbers it: "№" is the label a document prints before it, not part of it,
+ * nor is the "N", "No." or "Nº" a Latin keyboard types for it (a hyphen after any of them is layout); the dashes
+ * Word puts in ("1222–31–VIII") are the hyphens typed, and spaces around them ("1222 - 31 - VIII") are layout. One
+ * act is one number, however typed. A blank for it ("№ _____", "N —") or "б/н" (без номера, as act ids write an
+ * unnumbered one) is a decision not numbered yet: null.
+ */
 export function decisionNumber(written: string): string | null {
   // Hyphens first: "N - VIII" is then "N-VIII", the number, as typed without the spaces.
   const number = written
