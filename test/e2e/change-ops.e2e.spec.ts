@@ -54,6 +54,12 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
   let t: TestApp;
   const freshProgramme = () => freshCopy(t, 'change-ops');
 
+  /** A fresh copy, its ETag, and a decision of March to amend it under: what a refused amendment must leave as it is. */
+  const givenFreshCopy = async () => {
+    const programme = await freshProgramme();
+    return { programme, etag: await etagOf(t, programme), decisionId: await registerDecision(t, MARCH) };
+  };
+
   /** A fresh copy that a decision of March has amended with `changes`: the state a June decision builds on. */
   const freshAmendedInMarch = async (changes: readonly object[]) => {
     const programme = await freshProgramme();
@@ -464,9 +470,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
     });
 
     it('when the source to change is one the measure does not have, then it is a 409 FundingSourceNotFound at `from`, and nothing is written', async () => {
-      const programme = await freshProgramme();
-      const etag = await etagOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, etag, decisionId } = await givenFreshCopy();
 
       const res = await amend(t, programme, { decisionId, changes: [{ op: 'changeFundingSource', measure: '1.1', from: REGIONAL_BUDGET, to: STATE_BUDGET }] });
 
@@ -476,9 +480,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
     });
 
     it('given 1.1 co-funded from two sources, when a source is renamed to the other one, or no `from` is named, then each is refused, and nothing is written', async () => {
-      const programme = await freshProgramme();
-      const etag = await etagOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, etag, decisionId } = await givenFreshCopy();
 
       const res = await amend(t, programme, {
         decisionId,
@@ -563,9 +565,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
     });
 
     it('when the period is “extended” to its current end or earlier, or with a wrong `was`, then it is a 409 at each change (PeriodNotExtended, WasMismatch), and nothing is written', async () => {
-      const programme = await freshProgramme();
-      const etag = await etagOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, etag, decisionId } = await givenFreshCopy();
 
       const res = await amend(t, programme, {
         decisionId,
@@ -772,9 +772,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
     });
 
     it('when a new measure, section or direction is given an id written like a number, then it is a 400 at each id, and nothing is written: changes name parts by id first, so "2.1" would take measure 2.1’s place', async () => {
-      const programme = await freshProgramme();
-      const etag = await etagOf(t, programme);
-      const decisionId = await registerDecision(t, MARCH);
+      const { programme, etag, decisionId } = await givenFreshCopy();
 
       const res = await amend(t, programme, {
         decisionId,
