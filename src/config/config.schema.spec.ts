@@ -85,6 +85,25 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('names a bad store address without echoing its password', () => {
+    const [problem] = problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://admin:S3cr3t-p@ss@db:2113?tls=maybe' });
+    expect(problem).toMatch(/^EVENTSTORE_CONNECTION_STRING: .*\(got "esdb:\/\/admin:\*\*\*@db:2113\?tls=maybe"\)$/);
+    expect(problem).not.toContain('S3cr3t');
+  });
+
+  it('names an option the store client does not know, which it would ignore, without printing the string', () => {
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      expect(problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://admin:S3cr3t@a:2113,b:2113?tls=false&maxDiscoverAttemps=60' })).toEqual([
+        'EVENTSTORE_CONNECTION_STRING: EVENTSTORE_CONNECTION_STRING: the client knows no option "maxDiscoverAttemps" and would ignore it (got "esdb://admin:***@a:2113,b:2113?tls=false&maxDiscoverAttemps=60")',
+      ]);
+      expect(warn).not.toHaveBeenCalled();
+      expect(console.warn).toBe(warn);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('takes PUBLIC_URL without its trailing slash, and names one that is not an http(s) address', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://rada.example/tracker/' }).PUBLIC_URL).toBe('https://rada.example/tracker');
     expect(loadConfig({ PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined();

@@ -133,6 +133,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** A connection string's password (`esdb://admin:<password>@host`) replaced by "***", for messages: they reach the logs. */
+export function withoutPassword(connection: string | undefined): string | undefined {
+  return connection?.replace(/^([^:/?#]+:\/\/[^:@/?#]*:)[^/?#]*@/, '$1***@');
+}
+
 /** Reads the environment; a bad value throws a ConfigError naming the variable and what it accepts. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(env);
@@ -140,8 +145,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? '');
-        // Never echo tokens back, not even in an error.
-        const given = variable === 'API_TOKENS' ? undefined : env[variable];
+        // Never echo tokens or passwords back, not even in an error.
+        const given = variable === 'API_TOKENS' ? undefined : variable === 'EVENTSTORE_CONNECTION_STRING' ? withoutPassword(env[variable]) : env[variable];
         return `${variable}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
       }),
     );

@@ -205,11 +205,21 @@ export function isResumable(error: unknown): boolean {
  * `kurrentdb://`, which this (legacy) client does not read: the caller rewrites it to `esdb://` first.
  */
 export function connectionStringProblem(connectionString: string): string | undefined {
+  // The client warns of an option it does not know on the console, the whole string (a password too) with it,
+  // and ignores it: a misspelt option is named here instead, and the server does not start to parse it again.
+  const unknown: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: unknown) => {
+    const key = /^Unknown option key "([^"]*)"/.exec(String(message))?.[1];
+    if (key !== undefined) unknown.push(key);
+  };
   try {
     // Reporting instead of throwing would leave a wrong expected revision to this adapter: the client reports the actual one as 1 (its batchAppend passes a boolean to BigInt).
     if (parseConnectionString(connectionString).throwOnAppendFailure === false) return 'throwOnAppendFailure=false is not supported: a refused append must throw';
-    return undefined;
+    return unknown.length === 0 ? undefined : `the client knows no option ${unknown.map((key) => `"${key}"`).join(', ')} and would ignore it`;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
+  } finally {
+    console.warn = warn;
   }
 }
