@@ -199,6 +199,9 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       contentSecurityPolicy: {
         directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
       },
+      // Left to the proxy that ends TLS, which knows whether the site is served over HTTPS at all: helmet's default
+      // (a year, includeSubDomains) from a server under the council's own domain would bind all its sites to HTTPS.
+      strictTransportSecurity: false,
     });
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       await app.register(rateLimit, {
