@@ -31,7 +31,10 @@ export class HealthController {
     }
     const projections = await this.runner.readiness();
     if (projections.failure !== undefined) {
-      throw new ProblemException(503, 'NotReady', `read models stopped, retrying: ${projections.failure}`, [{ code: 'ProjectionFailed', message: projections.failure }]);
+      // The failure's own text (a file path, a store's address) is for the log, where the runner wrote it: anyone may ask here.
+      throw new ProblemException(503, 'NotReady', 'the read models stopped on a failure and are retrying; the server log says why', [
+        { code: 'ProjectionFailed', message: 'a batch of events could not be written to the read models' },
+      ]);
     }
     if (projections.refolding) {
       throw new ProblemException(503, 'NotReady', 'the read models are being folded afresh from the event log', [{ code: 'ReadModelsRebuilding', message: 'the API answers once the whole log is folded' }]);

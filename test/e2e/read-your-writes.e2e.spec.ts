@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { ProjectionRunner } from '../../src/projections/projection.runner';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, measureOf, PROBLEM_JSON, registerDecision, viewOf } from '../support/http-programmes';
@@ -72,6 +74,30 @@ describe('read-your-writes: a read sent with a write’s position sees that writ
     expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ status: 503, code: 'ReadModelsBehind' });
+  });
+
+  it('read models that fail a batch: /ready says they stopped and retry, without the failure’s own text (anyone may ask), and they go on when it passes', async () => {
+    // given another process holding the read-model file's write lock, so that the next batch fails
+    const holder = new Database(join(t.dataDir, 'read-models.sqlite'));
+    let res;
+    try {
+      holder.exec('BEGIN EXCLUSIVE');
+      await amend(t, KOROSTEN, setCell('404.00')).expect(201);
+      for (let i = 0; i < 50; i++) {
+        res = await t.http.get('/ready');
+        if (res.body.problems?.[0]?.code === 'ProjectionFailed') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      if (holder.inTransaction) holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(res?.status).toBe(503);
+    expect(res?.body).toMatchObject({ code: 'NotReady', problems: [{ code: 'ProjectionFailed' }] });
+    expect(JSON.stringify(res?.body)).not.toMatch(/locked|sqlite|SQLITE/i);
+    // then, the lock gone, the retry folds the write
+    for (let i = 0; i < 50 && (await t.http.get('/ready')).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(measureOf(await viewOf(t, KOROSTEN, { asOf: '2025-12-31' }), '1.1').allocations['2025']).toBe('404.00');
   });
 
   it('a position no write has reached is 400 at once, not a wait for something that will not come', async () => {
