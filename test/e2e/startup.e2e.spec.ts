@@ -293,6 +293,10 @@ describe('starting the server from its entry point', () => {
       // given a request with a token, whose log lines we can find by its request id
       await request(url).get('/api/v1/programmes').set('Authorization', `Bearer ${tokens.secretariat}`).set('X-Request-Id', 'startup-log-check').expect(200);
       await lineMatching(server, /"reqId":"startup-log-check".*"msg":"request completed"/);
+      // (and one from a client that put its token in the URL, which the API does not read there)
+      await request(url).get(`/api/v1/programmes?access_token=${tokens.auditor}`).set('X-Request-Id', 'startup-log-check-query').expect(400);
+      const incoming = await lineMatching(server, /"reqId":"startup-log-check-query".*"msg":"incoming request"/);
+      expect(JSON.parse(incoming).req.url).toBe('/api/v1/programmes?access_token=[redacted]');
 
       // then the request was logged, and no log line holds a token or the header
       const log = jsonLines(server.stdout()).concat(jsonLines(server.stderr()));
