@@ -30,7 +30,8 @@ import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
 import { removeUnfinishedRebuild } from './projections/rebuild';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
+/** Cheap checks a load balancer or process manager makes often. /metrics is limited: a scrape renders every series. */
+const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
 /** Refuses bytes that are not UTF-8 instead of replacing them; drops a leading byte-order mark. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -710,10 +710,11 @@ describe('limits', () => {
     }
   });
 
-  it('answers 429 once a client exceeds RATE_LIMIT_PER_MINUTE, but keeps health checks open', async () => {
+  it('answers 429 once a client exceeds RATE_LIMIT_PER_MINUTE, /metrics too, but keeps health checks open', async () => {
     const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '5' } });
     try {
-      for (let i = 0; i < 5; i++) await t.http.get('/api/v1/programmes').expect(200);
+      for (let i = 0; i < 4; i++) await t.http.get('/api/v1/programmes').expect(200);
+      await t.http.get('/metrics').expect(200);
 
       const res = await t.http.get('/api/v1/programmes');
 
@@ -722,6 +723,8 @@ describe('limits', () => {
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
       await t.http.get('/health').expect(200);
       await t.http.get('/ready').expect(200);
+      // a scrape renders every series (milliseconds of work, hundreds of KB): a Prometheus server asks a few times a minute, a flood is limited
+      expect((await t.http.get('/metrics')).status).toBe(429);
     } finally {
       await t.close();
     }
