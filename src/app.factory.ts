@@ -15,7 +15,7 @@ import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { cacheControlFor } from './http/cache-control';
 import { openApiDocument } from './http/openapi';
-import { AuthFailureLimiter, authenticate, TokenTable } from './http/auth.guard';
+import { AuthFailureLimiter, authenticate, clientKey, TokenTable } from './http/auth.guard';
 import { sendClientError } from './http/client-error';
 import { jsonPath, ProblemException, PROBLEMS_LISTED } from './http/problem';
 import { checkNames } from './http/json-names';
@@ -71,6 +71,8 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT,
+    // Behind the proxies it names, the client's address (request.ip, for both limits) is the one they forward.
+    trustProxy: config.TRUST_PROXY ?? false,
     // Fastify sets none: a client that sends headers and never its body would hold a request (and a stop) open.
     // Such a request gets its 408 (client-error.ts) at the first of Node's checks after it, every 5 s here. Node 20
     // held a stalled body to its headers timeout too (60 s by default, measured), so both are set.
@@ -208,6 +210,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       await app.register(rateLimit, {
         max: config.RATE_LIMIT_PER_MINUTE,
         timeWindow: 60_000,
+        keyGenerator: (request) => clientKey(request.ip),
         allowList: (request) => UNLIMITED_ROUTES.has(request.url.split('?')[0]),
         errorResponseBuilder: (_request, context) =>
           new ProblemException(429, 'RateLimited', `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`, [], {

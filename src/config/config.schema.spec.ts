@@ -104,6 +104,16 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('reads TRUST_PROXY as a count of proxies or their addresses and ranges, and names anything else, "true" included', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '' }).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 10.0.0.0/8,fd00::/8 ,loopback' }).TRUST_PROXY).toEqual(['10.0.0.5', '10.0.0.0/8', 'fd00::/8', 'loopback']);
+    for (const wrong of ['true', '0', '11', '10.0.0.0/33', '::1/129', 'proxy.rada.example', '10.0.0.5,', '10.0.0.0/8/1']) {
+      expect(problemsOf({ TRUST_PROXY: wrong })).toEqual([expect.stringMatching(/^TRUST_PROXY: TRUST_PROXY is the proxies' addresses or ranges/)]);
+    }
+  });
+
   it('takes PUBLIC_URL without its trailing slash, and names one that is not an http(s) address', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://rada.example/tracker/' }).PUBLIC_URL).toBe('https://rada.example/tracker');
     expect(loadConfig({ PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined();

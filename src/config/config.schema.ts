@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { connectionStringProblem } from '../event-store/esdb/esdb-mapping';
@@ -68,6 +69,41 @@ const apiTokens = z
     return tokens;
   });
 
+/** Names proxy-addr (Fastify's) gives the ranges of loopback, link-local and private (unique local) addresses. */
+const ADDRESS_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Which proxies' X-Forwarded-For the server believes: "" none (the connection's address is the client's), a number
+ * of proxies in front, or their addresses and ranges ("10.0.0.5", "10.0.0.0/8", "loopback"). Never "any": a client
+ * reaching the server around the proxy could then name whatever address it liked.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((text, ctx): number | string[] | undefined => {
+    if (text === '') return undefined;
+    if (/^\d+$/.test(text)) {
+      const hops = Number(text);
+      if (hops >= 1 && hops <= 10) return hops;
+    } else {
+      const entries = text.split(',').map((entry) => entry.trim());
+      const wrong = entries.filter((entry) => !ADDRESS_RANGES.includes(entry) && !isAddressOrRange(entry));
+      if (wrong.length === 0) return entries;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: "TRUST_PROXY is the proxies' addresses or ranges (10.0.0.5,10.0.0.0/8, loopback, linklocal, uniquelocal), or how many stand in front (1 to 10)",
+    });
+    return z.NEVER;
+  });
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
 /** The validated configuration, for whatever in the application needs a value of it. */
 export const CONFIG = Symbol('CONFIG');
 
@@ -116,6 +152,7 @@ export const configSchema = z.object({
       }
       return url.replace(/\/+$/, '');
     }),
+  TRUST_PROXY: trustProxy.optional(),
   RATE_LIMIT_PER_MINUTE: integer('RATE_LIMIT_PER_MINUTE', 0, 10_000_000).default(1200),
   BODY_LIMIT: byteSize.default(1024 ** 2),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),

@@ -1,4 +1,4 @@
-import { AuthFailureLimiter, authenticate, TokenTable } from './auth.guard';
+import { AuthFailureLimiter, authenticate, clientKey, TokenTable } from './auth.guard';
 import { ProblemException } from './problem';
 
 const CLIENT = '192.0.2.1';
@@ -32,6 +32,33 @@ describe('AuthFailureLimiter', () => {
     expect(limiter.blockedFor('192.0.2.2')).toBe(0);
   });
 
+  it('given the limit reached from one IPv6 address, then its whole /64 (one subscriber’s) is blocked, and the next network is not', () => {
+    for (let i = 0; i < 10; i++) limiter.record(`2001:db8:1:2::${i.toString(16)}`);
+    expect(limiter.blockedFor('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe(60);
+    expect(limiter.blockedFor('2001:db8:1:3::1')).toBe(0);
+  });
+
+  it('given more addresses failing within a minute than it keeps, then it forgets the oldest not blocked, and a blocked one stays blocked', () => {
+    failTimes(10);
+    for (let i = 0; i < 9; i++) limiter.record('203.0.113.1');
+    now += 1000;
+    for (let i = 0; i < 9_999; i++) limiter.record(`198.51.${i >> 8}.${i & 255}`);
+    expect(limiter.blockedFor(CLIENT)).toBe(59);
+    // (203.0.113.1 made room: its count starts again)
+    limiter.record('203.0.113.1');
+    expect(limiter.blockedFor('203.0.113.1')).toBe(0);
+  });
+
+  it('given addresses whose minute is over, then they make room first, blocked as they were', () => {
+    for (let i = 0; i < 10; i++) limiter.record('203.0.113.1');
+    now += 61_000;
+    failTimes(10);
+    for (let i = 0; i < 9_999; i++) limiter.record(`198.51.${i >> 8}.${i & 255}`);
+    expect(limiter.blockedFor(CLIENT)).toBe(60);
+    for (let i = 0; i < 9; i++) limiter.record('198.51.0.0');
+    expect(limiter.blockedFor('198.51.0.0')).toBe(60);
+  });
+
   it('given a blocked address, then authenticating answers 429 with the seconds left in Retry-After', () => {
     failTimes(10);
     now += 20_000;
@@ -45,5 +72,13 @@ describe('AuthFailureLimiter', () => {
     })() as ProblemException;
     expect(answer).toBeInstanceOf(ProblemException);
     expect([answer.status, answer.headers]).toEqual([429, { 'retry-after': '40' }]);
+  });
+});
+
+describe('clientKey', () => {
+  it('counts an IPv4 address (mapped into IPv6 too) on its own, and an IPv6 address by its /64 however it is written', () => {
+    expect(['192.0.2.1', '::ffff:192.0.2.1'].map(clientKey)).toEqual(['192.0.2.1', '::ffff:192.0.2.1']);
+    expect(['2001:db8:1:2:3:4:5:6', '2001:0DB8:0001:0002::1', '2001:db8:1:2::'].map(clientKey)).toEqual(Array(3).fill('2001:db8:1:2::/64'));
+    expect(['2001:db8::1', '2001:db8::1:2:3:4:5', '::1', '::', 'fe80::1%eth0'].map(clientKey)).toEqual(['2001:db8:0:0::/64', '2001:db8:0:1::/64', '0:0:0:0::/64', '0:0:0:0::/64', 'fe80:0:0:0::/64']);
   });
 });

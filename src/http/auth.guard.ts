@@ -44,6 +44,26 @@ export class TokenTable {
 }
 
 const WINDOW_MS = 60_000;
+/** Addresses whose failures are counted at once; past it, those whose minute is over go first, then the oldest. */
+const ADDRESSES_KEPT = 10_000;
+
+/**
+ * Who a limit counts: an IPv4 address, or an IPv6 address's /64 network, which one subscriber is commonly given
+ * whole, so that its 2^64 addresses are one client, not a way to try tokens and fill the limiter's table.
+ */
+export function clientKey(address: string): string {
+  if (!address.includes(':') || address.toLowerCase().startsWith('::ffff:')) return address;
+  const groupsOf = (part: string | undefined) => (part ? part.split(':') : []);
+  const [head, tail] = address.split('::');
+  const leading = groupsOf(head);
+  const trailing = groupsOf(tail);
+  // "::" stands for the zero groups that make eight (an address without it has its eight already).
+  const groups = tail === undefined ? leading : [...leading, ...Array<string>(Math.max(0, 8 - leading.length - trailing.length)).fill('0'), ...trailing];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, '').toLowerCase())
+    .join(':')}::/64`;
+}
 
 /** A client that keeps sending bad tokens is slowed down long before the general rate limit. */
 export class AuthFailureLimiter {
@@ -55,20 +75,46 @@ export class AuthFailureLimiter {
   ) {}
 
   /** Whole seconds until the address may try again (its minute of failures ends), 0 if it may now. */
-  blockedFor(client: string): number {
+  blockedFor(address: string): number {
     if (this.perMinute === 0) return 0;
-    const entry = this.failures.get(client);
+    const entry = this.failures.get(clientKey(address));
     const left = entry ? entry.since + WINDOW_MS - this.now() : 0;
     return entry && left >= 0 && entry.count >= this.perMinute ? Math.max(1, Math.ceil(left / 1000)) : 0;
   }
 
-  record(client: string): void {
+  record(address: string): void {
     if (this.perMinute === 0) return;
     const now = this.now();
+    const client = clientKey(address);
     const entry = this.failures.get(client);
-    if (!entry || now - entry.since > WINDOW_MS) this.failures.set(client, { count: 1, since: now });
-    else entry.count += 1;
-    if (this.failures.size > 10_000) this.failures.clear();
+    if (entry && now - entry.since <= WINDOW_MS) {
+      entry.count += 1;
+      return;
+    }
+    // Set anew at the end, so that the map stays in the order the minutes began.
+    this.failures.delete(client);
+    this.failures.set(client, { count: 1, since: now });
+    if (this.failures.size > ADDRESSES_KEPT) this.forget(now);
+  }
+
+  /**
+   * Makes room: every address whose minute is over; then, if as many failed within the minute, the oldest of
+   * those not blocked; blocked ones last. Wiping the table instead, a guesser who failed from enough addresses
+   * would free its own blocked one.
+   */
+  private forget(now: number): void {
+    for (const [client, entry] of this.failures) {
+      if (now - entry.since <= WINDOW_MS) break;
+      this.failures.delete(client);
+    }
+    for (const [client, entry] of this.failures) {
+      if (this.failures.size <= ADDRESSES_KEPT) return;
+      if (entry.count < this.perMinute) this.failures.delete(client);
+    }
+    for (const client of this.failures.keys()) {
+      if (this.failures.size <= ADDRESSES_KEPT) return;
+      this.failures.delete(client);
+    }
   }
 }
 

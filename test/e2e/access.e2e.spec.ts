@@ -749,6 +749,32 @@ describe('limits', () => {
     }
   });
 
+  it('behind a proxy named in TRUST_PROXY, counts each client by the address the proxy forwards: one guesser locks out only itself', async () => {
+    const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '20', TRUST_PROXY: 'loopback' } });
+    const from = (address: string) => ({ 'X-Forwarded-For': address });
+    try {
+      for (let i = 0; i < 10; i++) await t.http.get('/api/v1/programmes').set(WRONG_TOKEN).set(from('198.51.100.7')).expect(401);
+      expect((await t.http.get('/api/v1/programmes').set(WRONG_TOKEN).set(from('198.51.100.7'))).status).toBe(429);
+      await t.http.get('/api/v1/programmes').set(t.as('secretariat')).set(from('198.51.100.8')).expect(200);
+      // and the general limit too: the guesser's 11 requests and 9 more make its 20, and the others keep their own
+      for (let i = 0; i < 9; i++) await t.http.get('/api/v1/programmes').set(from('198.51.100.7')).expect(200);
+      expect((await t.http.get('/api/v1/programmes').set(from('198.51.100.7'))).status).toBe(429);
+      await t.http.get('/api/v1/programmes').set(from('198.51.100.9')).expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('without TRUST_PROXY, believes no X-Forwarded-For: a client cannot name another address to go on guessing', async () => {
+    const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    try {
+      for (let i = 0; i < 10; i++) await t.http.get('/api/v1/programmes').set(WRONG_TOKEN).set('X-Forwarded-For', `198.51.100.${i}`).expect(401);
+      expect((await t.http.get('/api/v1/programmes').set(WRONG_TOKEN).set('X-Forwarded-For', '198.51.100.99')).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('counts wrong tokens on the OpenAPI page too, so it is no way around the limit', async () => {
     const t = await startApp({ seed: false, env: { RATE_LIMIT_PER_MINUTE: '10000' } });
     try {
