@@ -15,7 +15,10 @@ RUN npm run build \
 
 # Same base as the build stage, so the native addon built there matches this glibc and Node ABI.
 FROM node:20-bookworm-slim
-ENV HOST=0.0.0.0 \
+# Production refuses to start without API_TOKENS: development mode would print working tokens into the
+# container's output, which `docker logs` keeps and log shippers send on, to a server listening on every address.
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data
 WORKDIR /app

@@ -78,6 +78,14 @@ describe('configuration from the environment', () => {
     for (const address of addresses) expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: address }).EVENTSTORE_CONNECTION_STRING).toBe(address);
   });
 
+  it('runs the container in production: the image says so, and compose asks for the tokens instead of letting development mode print them into docker logs', () => {
+    const root = join(__dirname, '..', '..');
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/^ENV NODE_ENV=production\b/m);
+    const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    expect([...compose.matchAll(/^\s*API_TOKENS:(.*)$/gm)].map((m) => m[1].trim())).toEqual([expect.stringMatching(/^\$\{API_TOKENS:\?set API_TOKENS=secretariat:<token>,auditor:<token>/)]);
+    expect(problemsOf({ NODE_ENV: 'production', HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/^API_TOKENS: required when NODE_ENV=production/)]);
+  });
+
   it('names a store address the client cannot read, and one that would have refused appends reported instead of thrown', () => {
     expect(problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://db:twenty?tls=false' })).toEqual([expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*expected port number/)]);
     expect(problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://db:2113?throwOnAppendFailure=false' })).toEqual([
