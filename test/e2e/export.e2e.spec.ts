@@ -11,11 +11,22 @@ function binary(res: Response, callback: (error: Error | null, body: Buffer) => 
   res.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
-/** The rows of an exported HTML table, header first, each cell as its text. */
-const htmlTable = (html: string): string[][] =>
-  [...html.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].map(([, row]) =>
-    [...row.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map(([, cell]) => cell.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))),
-  );
+/**
+ * The rows of an exported HTML table (of one kind: item, section, total), header first, each cell as its text; a
+ * merged cell's text in its first column and the others it covers empty, as a spreadsheet reads them.
+ */
+const htmlTable = (html: string, kind?: string): string[][] =>
+  [...html.matchAll(/<tr([^>]*)>(.*?)<\/tr>/g)]
+    .filter(([, attributes]) => kind === undefined || attributes === ` class="${kind}"`)
+    .map(([, , row]) =>
+      [...row.matchAll(/<t[hd]((?: [a-z]+="[^"]*")*)>(.*?)<\/t[hd]>/g)].flatMap(([, attributes, cell]) => [
+        cell.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+        ...Array<string>(Number(/colspan="(\d+)"/.exec(attributes)?.[1] ?? 1) - 1).fill(''),
+      ]),
+    );
+
+/** The row whose first cells are these. */
+const rowOf = (rows: string[][], ...first: string[]) => rows.find((cells) => first.every((text, i) => cells[i] === text));
 
 /** Every record ends in CRLF (RFC 4180); a bare LF could only stand inside a quoted cell, and these hold none. */
 const csvRows = (text: string) => {
@@ -88,8 +99,15 @@ describe('documents and open data', () => {
   it('exports the annex as HTML and Word in the document’s own style, with its totals', async () => {
     const html = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=html&asOf=2025-06-01`).expect(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
-    expect(html.text).toContain('<td>Всього по Програмі</td><td></td><td></td><td></td><td></td><td></td><td>11 206,90</td>');
-    expect(html.text).toContain('<td>2 000,00</td>');
+    const rows = htmlTable(html.text);
+    expect(rowOf(rows, 'Всього по Програмі')).toEqual(['Всього по Програмі', '', '', '', '', '', '11 206,90', '', '', '']);
+    // the label across the columns before the amounts, the programme's total across the years, each amount set right on one line
+    expect(html.text).toContain('<td colspan="6">Всього по Програмі</td><td colspan="3" class="amount">11 206,90</td>');
+    expect(html.text).toContain('<td class="amount">2 000,00</td>');
+    expect(html.text).toMatch(/@page\{size:A4 landscape/);
+    // the columns in proportion: the year columns 7 % each, together the page's width
+    const widths = [...html.text.matchAll(/<col style="width:([\d.]+)%">/g)].map((m) => Number(m[1]));
+    expect([widths.length, widths.slice(6, 9), Math.round(widths.reduce((a, b) => a + b, 0))]).toEqual([10, [7, 7, 7], 100]);
     expect(html.text).toContain('зі змінами, внесеними рішенням від 20.03.2025 № 1878');
     // dated as the council's documents date things, like the decisions it cites
     expect(html.text).toContain('у редакції станом на 01.06.2025');
@@ -116,8 +134,10 @@ describe('documents and open data', () => {
     // the sides as the council names them: a date as in its documents, a decision by its citation, never an id
     expect(res.text).toMatch(/було: на 01\.01\.2025; стало: у редакції рішення \d+ сесії VIII скликання від 20\.03\.2025 № 1878/);
     expect(res.text).not.toContain(amendingDecision);
-    expect(res.text).toContain('<td>1.1</td><td>Обсяг фінансування на 2025 рік, тис. грн</td><td>75,00</td><td>100,00</td>');
-    expect(res.text).toContain('<td></td><td>Всього по Програмі, тис. грн</td><td>11 181,90</td><td>11 206,90</td>');
+    const rows = htmlTable(res.text);
+    expect(rowOf(rows, '1.1', 'Обсяг фінансування на 2025 рік, тис. грн')).toEqual(['1.1', 'Обсяг фінансування на 2025 рік, тис. грн', '75,00', '100,00']);
+    expect(rowOf(rows, '', 'Всього по Програмі, тис. грн')).toEqual(['', 'Всього по Програмі, тис. грн', '11 181,90', '11 206,90']);
+    expect(res.text).toContain('<title>Порівняльна таблиця — Програма');
   });
 
   it('publishes the open-data sets: one row per programme, one per act, with ISO dates and dot decimals', async () => {
@@ -160,7 +180,7 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
 
   it('gives the further source a row of its own, with its own amounts, as the council’s annexes do', async () => {
     const html = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=html&asOf=2025-06-01`).expect(200)).text;
-    const rows = [...html.matchAll(/<tr class="item">(.*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]));
+    const rows = htmlTable(html, 'item');
     const at = rows.findIndex((cells) => cells[2].startsWith('1.1. '));
     expect(rows[at].slice(5, 9)).toEqual(['Бюджет Коростенської міської територіальної громади', '75,00', '75,00', '75,00']);
     expect(rows[at + 1]).toEqual(['', '', '', '', '', 'Державний бюджет', '---', '50,00', '---', '']);
@@ -170,7 +190,7 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
     expect(units('3.1')).toMatch(/^Заступники міського голови, /);
     // results bulleted and comma-separated, as the annex writes them
     expect(rows.find((cells) => cells[2].startsWith('2.1. '))?.at(-1)).toMatch(/^-Поширено .+, -Проведено мотивацію/);
-    expect(html).toContain('<td>Всього по Програмі</td><td></td><td></td><td></td><td></td><td></td><td>11 231,90</td>');
+    expect(rowOf(htmlTable(html), 'Всього по Програмі')?.[6]).toBe('11 231,90');
   });
 
   it('reads back through the importer as the same programme, words, units, sources and amounts included', async () => {

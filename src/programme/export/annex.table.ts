@@ -10,13 +10,31 @@ import type { MeasureView, ProgrammeView } from '../read/programme.view';
 export interface Grid {
   readonly heading: readonly string[];
   readonly header: readonly string[];
+  /** Each column's share of the table's width, in per cent (together 100): a printed table is laid out by them. */
+  readonly widths: readonly number[];
   readonly rows: readonly GridRow[];
 }
 
 export interface GridRow {
   /** Sections and totals are set apart in print. */
   readonly kind: 'section' | 'item' | 'total';
+  /** One per column, whatever is merged: a merged cell's text is in its first, the others are empty (as a spreadsheet reads them). */
   readonly cells: readonly string[];
+  /** Cells merged with those after them in print: the first column's index → how many columns it covers. */
+  readonly spans?: Readonly<Record<number, number>>;
+}
+
+/**
+ * The annex's columns in proportion (№, direction, measure, term, executors, source, …years, results): the
+ * narrow ones hold a number or a term, each year column an amount such as "11 181,90" on one line.
+ */
+function annexWidths(years: number): number[] {
+  const YEAR = 7;
+  const before = [4, 11, 21, 6, 13, 10];
+  const after = [14];
+  // The text columns share what the years leave, in these proportions.
+  const share = (100 - YEAR * years) / [...before, ...after].reduce((a, b) => a + b, 0);
+  return [...before.map((w) => w * share), ...Array<number>(years).fill(YEAR), ...after.map((w) => w * share)];
 }
 
 /**
@@ -35,8 +53,11 @@ export function annexGrid(view: ProgrammeView): Grid {
   const blankAmounts = years.map(() => '');
   const header = ['№ п/п', 'Назва напрямку діяльності', 'Перелік заходів програми', 'Термін виконання', 'Виконавці', 'Джерела фінансування', ...years.map((y) => `${y} рік, тис. грн`), 'Очікувані результати'];
   const rows: GridRow[] = [];
+  const columns = header.length;
+  // A total's label reads across the columns before the amounts, as the annex sets it; the programme's own total spans the years.
+  const totalLabel = { 0: 6 };
   for (const section of view.sections) {
-    rows.push({ kind: 'section', cells: [section.number, `«${section.title}»`, '', '', '', '', ...blankAmounts, ''] });
+    rows.push({ kind: 'section', cells: [section.number, `«${section.title}»`, '', '', '', '', ...blankAmounts, ''], spans: { 1: columns - 1 } });
     for (const direction of section.directions) {
       direction.measures.forEach((measure, i) => {
         // As the council's annexes do (and the importer reads): each further source of a measure on a row of its own, with its own amounts.
@@ -59,15 +80,15 @@ export function annexGrid(view: ProgrammeView): Grid {
         }
       });
     }
-    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''] });
+    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''], spans: totalLabel });
   }
   const numbers = view.sections.map((s) => s.number);
   if (numbers.length > 0) {
     const range = numbers.length === 1 ? numbers[0] : `${numbers[0]}-${numbers[numbers.length - 1]}`;
-    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''] });
+    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel });
   }
-  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''] });
-  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, rows };
+  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, 6: years.length } });
+  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, widths: annexWidths(years.length), rows };
 }
 
 const FIELDS: Record<string, string> = {
@@ -111,6 +132,7 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
   return {
     heading: ['Порівняльна таблиця', title, `було: ${ends.from}; стало: ${ends.to}`],
     header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
+    widths: [8, 26, 33, 33],
     rows: [
       ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was), cellOf(row.field, row.became)] })),
       ...years.map((year) => ({

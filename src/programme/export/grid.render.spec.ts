@@ -12,6 +12,7 @@ describe('documents of text that holds characters XML cannot', () => {
   const grid: Grid = {
     heading: ['Програма\u0001'],
     header: ['№', 'Назва'],
+    widths: [20, 80],
     rows: [{ kind: 'item', cells: ['1.1', 'Інформаційні\u000bпослуги\u0000 та \ud800 друк'] }],
   };
 
@@ -32,7 +33,7 @@ describe('documents of text that holds characters XML cannot', () => {
 
 describe('documents of text typed on several lines', () => {
   // given a title with a line end in each form a client may send
-  const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], rows: [{ kind: 'item', cells: ['1.1', 'Перший рядок\nдругий\r\nтретій\rчетвертий\u2028п’ятий'] }] };
+  const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], widths: [20, 80], rows: [{ kind: 'item', cells: ['1.1', 'Перший рядок\nдругий\r\nтретій\rчетвертий\u2028п’ятий'] }] };
 
   it('breaks the line in the Word cell where the text does', async () => {
     const xml = (await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('word/document.xml')?.async('string')) as string;
@@ -47,7 +48,7 @@ describe('documents of text typed on several lines', () => {
 });
 
 describe('a Word document made again', () => {
-  const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], rows: [{ kind: 'item', cells: ['1.1', 'Захід'] }] };
+  const grid: Grid = { heading: ['Програма'], header: ['№', 'Назва'], widths: [20, 80], rows: [{ kind: 'item', cells: ['1.1', 'Захід'] }] };
 
   it('is dated by the instant its content was known, not by the request, so the same document is the same file', async () => {
     const first = await gridDocx(grid, KNOWN_AT);
@@ -62,5 +63,52 @@ describe('a Word document made again', () => {
     // and made again later, it is byte for byte the same
     await new Promise((later) => setTimeout(later, 2100));
     expect((await gridDocx(grid, KNOWN_AT)).equals(first)).toBe(true);
+  });
+});
+
+describe('a table as it prints', () => {
+  // given three columns in proportion, a section heading across two, an amount, and a total whose label spans two
+  const grid: Grid = {
+    heading: ['Програма', 'у редакції станом на 01.06.2025', 'затвердженої рішенням …'],
+    header: ['№', 'Захід', '2025 рік'],
+    widths: [10, 60, 30],
+    rows: [
+      { kind: 'section', cells: ['I', '«Розділ»', ''], spans: { 1: 2 } },
+      { kind: 'item', cells: ['1.1', 'Захід', '2 000,00'] },
+      { kind: 'total', cells: ['Всього', '', '11 181,90'], spans: { 0: 2 } },
+    ],
+  };
+  const documentXml = async () => (await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('word/document.xml')?.async('string')) as string;
+
+  it('gives the Word table its columns in proportion, fixed, and each merged cell its span', async () => {
+    const xml = await documentXml();
+    // landscape A4 less an inch each side: 13,958 twips, shared 10 : 60 : 30
+    expect([...xml.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]))).toEqual([1396, 8375, 4187]);
+    expect(xml).toContain('<w:tblLayout w:type="fixed"/>');
+    expect(xml.match(/<w:gridSpan w:val="2"\/>/g)).toHaveLength(2);
+  });
+
+  it('sets amounts right with no-break spaces, never splits a row, keeps a section heading with what follows', async () => {
+    const xml = await documentXml();
+    expect(xml).toMatch(/<w:jc w:val="right"\/>.*2\u00A0000,00/);
+    expect(xml).toContain('11\u00A0181,90');
+    expect(xml.match(/<w:cantSplit\/>/g)).toHaveLength(4);
+    expect(xml).toMatch(/<w:keepNext\/>.*«Розділ»/);
+    expect(xml).toContain('<w:lang w:val="uk-UA"/>');
+  });
+
+  it('names the Word file by what it is and its date in its properties', async () => {
+    const core = (await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('docProps/core.xml')?.async('string')) as string;
+    expect(core).toContain('<dc:title>Програма — у редакції станом на 01.06.2025</dc:title>');
+  });
+
+  it('prints the HTML page landscape, in the same proportions, amounts right on one line, merged cells spanning', () => {
+    const html = gridHtml(grid);
+    expect(html).toContain('<colgroup><col style="width:10.00%"><col style="width:60.00%"><col style="width:30.00%"></colgroup>');
+    expect(html).toContain('<tr class="section"><td>I</td><td colspan="2">«Розділ»</td></tr>');
+    expect(html).toContain('<tr class="item"><td>1.1</td><td>Захід</td><td class="amount">2 000,00</td></tr>');
+    expect(html).toContain('<tr class="total"><td colspan="2">Всього</td><td class="amount">11 181,90</td></tr>');
+    expect(html).toMatch(/@page\{size:A4 landscape.*td\.amount\{text-align:right;white-space:nowrap\}/);
+    expect(html).toContain('<title>Програма — у редакції станом на 01.06.2025</title>');
   });
 });

@@ -1,4 +1,4 @@
-import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
 import JSZip from 'jszip';
 import type { Grid, GridRow } from './annex.table';
 
@@ -23,17 +23,50 @@ const escapeHtml = (text: string) => printable(text).replace(/[&<>"']/g, (c) => 
 const LINE_END = /\r\n|[\r\n\u000B\u2028\u2029]/;
 const htmlLines = (text: string) => text.split(LINE_END).map(escapeHtml).join('<br>');
 
+/** An amount as documentText writes it ("2 000,00", "---"): set to the right, and never broken across lines. */
+const AMOUNT = /^(?:-?\d{1,3}(?: \d{3})*,\d{2,}|---)$/;
+
+/** The cells a row prints, each merged one with how many columns it covers (the empty ones it covers left out). */
+function printedCells(row: GridRow): { text: string; first: number; span: number }[] {
+  const printed = [];
+  for (let first = 0; first < row.cells.length; ) {
+    const span = Math.max(1, Math.min(row.spans?.[first] ?? 1, row.cells.length - first));
+    printed.push({ text: row.cells[first], first, span });
+    first += span;
+  }
+  return printed;
+}
+
+/**
+ * How the page prints: landscape A4 as annexes are, the columns in their proportions, the header row on every
+ * page, a row never split between pages nor a section's heading left at the foot of one.
+ */
+const PAGE_STYLE = [
+  '@page{size:A4 landscape;margin:1.5cm}',
+  'body{font-family:"Times New Roman",serif;font-size:11pt}',
+  'h1{font-size:13pt}h1,body>p{text-align:center}',
+  'table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:9pt}',
+  'td,th{border:1px solid #000;padding:2px 4px;vertical-align:top;overflow-wrap:break-word}',
+  'td.amount{text-align:right;white-space:nowrap}',
+  'thead{display:table-header-group}tr{break-inside:avoid}tr.section{break-after:avoid}',
+  'tr.section td,tr.total td{font-weight:bold}',
+].join('');
+
 /** A standalone page the secretariat can open, print or paste into the decision. */
 export function gridHtml(grid: Grid): string {
-  const cells = (row: GridRow) => row.cells.map((c) => `<td>${htmlLines(c)}</td>`).join('');
+  const cells = (row: GridRow) =>
+    printedCells(row)
+      .map(({ text, span }) => `<td${span > 1 ? ` colspan="${span}"` : ''}${AMOUNT.test(text) ? ' class="amount"' : ''}>${htmlLines(text)}</td>`)
+      .join('');
   return [
     '<!doctype html>',
     '<html lang="uk"><head><meta charset="utf-8">',
-    `<title>${escapeHtml(grid.heading[0] ?? '')}</title>`,
-    '<style>body{font-family:"Times New Roman",serif;font-size:11pt}table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:2px 4px;vertical-align:top}tr.section td,tr.total td{font-weight:bold}</style>',
+    `<title>${escapeHtml(documentTitle(grid))}</title>`,
+    `<style>${PAGE_STYLE}</style>`,
     '</head><body>',
     ...grid.heading.map((line, i) => (i === 0 ? `<h1>${htmlLines(line)}</h1>` : `<p>${htmlLines(line)}</p>`)),
     '<table>',
+    `<colgroup>${grid.widths.map((width) => `<col style="width:${width.toFixed(2)}%">`).join('')}</colgroup>`,
     `<thead><tr>${grid.header.map((h) => `<th>${htmlLines(h)}</th>`).join('')}</tr></thead>`,
     '<tbody>',
     ...grid.rows.map((row) => `<tr class="${row.kind}">${cells(row)}</tr>`),
@@ -42,6 +75,12 @@ export function gridHtml(grid: Grid): string {
   ].join('\n');
 }
 
+/** What names the document (a window's title, a Word file's properties): what it is and the programme or the date. */
+const documentTitle = (grid: Grid) => grid.heading.slice(0, 2).join(' — ');
+
+/** The text width of a landscape A4 page with Word's default margins of an inch, in twentieths of a point. */
+const TEXT_WIDTH = 16838 - 2 * 1440;
+
 /**
  * A Word document, landscape as annexes are, with the header row repeated on every page. `at`: its creation date,
  * the instant the history it shows was written (not the request's), so that the same document asked for again is
@@ -49,16 +88,37 @@ export function gridHtml(grid: Grid): string {
  */
 export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
   const runs = (text: string, style: { bold: boolean; size?: number }) =>
-    text.split(LINE_END).map((line, i) => new TextRun({ text: printable(line), ...style, font: 'Times New Roman', ...(i > 0 ? { break: 1 } : {}) }));
-  const cell = (text: string, bold: boolean) => new TableCell({ children: [new Paragraph({ children: runs(text, { bold, size: 18 }) })] });
+    text.split(LINE_END).map((line, i) => new TextRun({ text: printable(line), ...style, font: 'Times New Roman', language: { value: 'uk-UA' }, ...(i > 0 ? { break: 1 } : {}) }));
+  const columns = grid.widths.map((width) => Math.round((width / 100) * TEXT_WIDTH));
+  const cell = (text: string, options: { bold: boolean; first: number; span: number; keepNext?: boolean }) => {
+    const amount = AMOUNT.test(text);
+    return new TableCell({
+      columnSpan: options.span,
+      width: { size: columns.slice(options.first, options.first + options.span).reduce((a, b) => a + b, 0), type: WidthType.DXA },
+      children: [
+        new Paragraph({
+          ...(amount ? { alignment: AlignmentType.RIGHT } : {}),
+          ...(options.keepNext ? { keepNext: true } : {}),
+          // No-break spaces: "2 000,00" must not read as two numbers on two lines.
+          children: runs(amount ? text.replace(/ /g, '\u00A0') : text, { bold: options.bold, size: 18 }),
+        }),
+      ],
+    });
+  };
   const table = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: columns,
+    layout: TableLayoutType.FIXED,
     rows: [
-      new TableRow({ tableHeader: true, children: grid.header.map((h) => cell(h, true)) }),
-      ...grid.rows.map((row) => new TableRow({ children: row.cells.map((c) => cell(c, row.kind !== 'item')) })),
+      new TableRow({ tableHeader: true, cantSplit: true, children: grid.header.map((h, first) => cell(h, { bold: true, first, span: 1 })) }),
+      ...grid.rows.map(
+        (row) => new TableRow({ cantSplit: true, children: printedCells(row).map(({ text, first, span }) => cell(text, { bold: row.kind !== 'item', first, span, keepNext: row.kind === 'section' })) }),
+      ),
     ],
   });
   const document = new Document({
+    title: printable(documentTitle(grid)),
+    creator: 'Programme amendment tracker',
     sections: [
       {
         properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
