@@ -229,8 +229,8 @@ const diffSchema = z
           measureId: z.string().nullable(),
           number: z.string().nullable(),
           field: z.string().describe('"title", "allocations.2025", "executors", …'),
-          was: z.unknown().describe('було'),
-          became: z.unknown().describe('стало'),
+          was: z.unknown().describe('було (null: not there); for field "measure", a measure removed shown whole: {title, term, executors (names), fundingSources, allocations, expectedResults}'),
+          became: z.unknown().describe('стало (null: not there); for field "measure", a measure added shown whole, as under "was"'),
           fundingSource: z.string().optional().describe('for one source’s amount of a co-funded measure; the measure’s sum has a row without it'),
         })
         .strict(),

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { Response } from 'supertest';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
-import { amend, ANNEX, freshCopy, postDecision, registerDecision } from '../support/http-programmes';
+import { amend, ANNEX, BUDGET, freshCopy, measureOf, postDecision, registerDecision, registerExecutor, viewOf } from '../support/http-programmes';
 
 /** Supertest keeps binary bodies (docx) as a Buffer. */
 function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
@@ -273,6 +273,67 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
 
     // then
     expect(res.text).toMatch(/<td>2\.2<\/td><td>Очікувані результати<\/td><td>-[^<]*<\/td><td>-перший; з крапкою з комою, -другий<\/td>/);
+  });
+
+  it('shows a measure added or removed whole in the comparative table: title, term, units, each source’s amounts, results', async () => {
+    // given a decision that adds a co-funded measure with a unit and strikes out 2.9
+    const programmeId = await freshCopy(t, 'diff-whole');
+    const decisionId = await registerDecision(t, '2025-04-01');
+    const unit = await registerExecutor(t, 'Сектор серверного обслуговування');
+    const removed = measureOf(await viewOf(t, programmeId, { asOf: '2025-01-01' }), '2.9');
+    const added = {
+      op: 'addMeasure',
+      number: '4.4',
+      title: 'Придбання серверного обладнання',
+      term: { from: 2025, to: 2026 },
+      executors: [unit],
+      fundingSources: [
+        { source: BUDGET, allocations: { '2025': '120.50', '2026': '80.00' } },
+        { source: 'Державний бюджет', allocations: { '2026': '10.00' } },
+      ],
+      expectedResults: ['Оновлено сервери'],
+    };
+    await amend(t, programmeId, { decisionId, changes: [added, { op: 'removeMeasure', measure: '2.9' }] }).expect(201);
+
+    // when
+    const query = `from=2025-01-01&to=2025-06-01`;
+    const diff = (await t.http.get(`/api/v1/programmes/${programmeId}/diff?${query}`).expect(200)).body as { rows: { number: string; field: string; was: unknown; became: unknown }[] };
+    const html = (await t.http.get(`/api/v1/programmes/${programmeId}/diff/export?${query}&format=html`).expect(200)).text;
+
+    // then the data names all it carries, units by name
+    expect(diff.rows.find((row) => row.number === '4.4' && row.field === 'measure')).toMatchObject({
+      was: null,
+      became: {
+        title: 'Придбання серверного обладнання',
+        term: { from: 2025, to: 2026 },
+        executors: ['Сектор серверного обслуговування'],
+        fundingSources: [
+          { source: BUDGET, allocations: { '2024': null, '2025': '120.50', '2026': '80.00' } },
+          { source: 'Державний бюджет', allocations: { '2024': null, '2025': null, '2026': '10.00' } },
+        ],
+        allocations: { '2024': null, '2025': '120.50', '2026': '90.00' },
+        expectedResults: ['Оновлено сервери'],
+      },
+    });
+    expect(diff.rows.find((row) => row.number === '2.9' && row.field === 'measure')).toMatchObject({ was: { title: removed.title, expectedResults: removed.expectedResults }, became: null });
+    // and the document line by line, the one struck out said to be
+    const rows = htmlTable(html);
+    expect(rowOf(rows, '4.4', 'Захід')).toEqual([
+      '4.4',
+      'Захід',
+      '—',
+      [
+        'Придбання серверного обладнання',
+        'Термін виконання: 2025-2026 рр.',
+        'Виконавці: Сектор серверного обслуговування',
+        `${BUDGET}, тис. грн: 2024: ---; 2025: 120,50; 2026: 80,00`,
+        'Державний бюджет, тис. грн: 2024: ---; 2025: ---; 2026: 10,00',
+        'Очікувані результати: -Оновлено сервери',
+      ].join('<br>'),
+    ]);
+    const struck = rowOf(rows, '2.9', 'Захід');
+    expect(struck?.[2]).toMatch(new RegExp(`^${removed.title.slice(0, 20)}.*<br>Термін виконання: .*<br>Виконавці: .*<br>${BUDGET}, тис. грн: 2024: `));
+    expect(struck?.[3]).toBe('виключено');
   });
 
   it('writes a list in one CSV cell as a JSON array, read back item by item whatever the items hold', async () => {

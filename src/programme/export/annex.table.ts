@@ -1,6 +1,6 @@
 import { documentDate } from '../../decision/domain/decision.decider';
 import { documentText } from '../domain/money';
-import type { ProgrammeDiff } from '../read/programme.diff';
+import type { MeasureRecord, ProgrammeDiff } from '../read/programme.diff';
 import type { MeasureView, ProgrammeView } from '../read/programme.view';
 
 /**
@@ -110,18 +110,35 @@ function fieldLabel(field: string, fundingSource?: string): string {
   return `Обсяг фінансування на ${year[1]} рік, тис. грн${fundingSource === undefined ? '' : `: ${fundingSource}`}`;
 }
 
+const amountsText = (allocations: Readonly<Record<string, string | null>>) =>
+  Object.entries(allocations)
+    .map(([year, amount]) => `${year}: ${documentText(amount)}`)
+    .join('; ');
+
+/** A measure added or removed, line by line as its row of the annex reads: title, term, units, each source's amounts, results. */
+function measureText(measure: MeasureRecord): string {
+  return [
+    measure.title,
+    `Термін виконання: ${term(measure.term)}`,
+    ...(measure.executors.length > 0 ? [`Виконавці: ${measure.executors.join(', ')}`] : []),
+    ...(measure.fundingSources.length > 0
+      ? measure.fundingSources.map((line) => `${line.source}, тис. грн: ${amountsText(line.allocations)}`)
+      : [`Обсяг фінансування, тис. грн: ${amountsText(measure.allocations)}`]),
+    ...(measure.expectedResults.length > 0 ? [`Очікувані результати: ${resultsText(measure.expectedResults)}`] : []),
+  ].join('\n');
+}
+
 /** A value of the comparative table as a reader of the decision expects it. */
-function cellOf(field: string, value: unknown): string {
-  if (value === null || value === undefined) return field.startsWith('allocations.') ? '---' : '—';
+function cellOf(field: string, value: unknown, side: 'was' | 'became'): string {
+  // A measure struck out is said to be, as decisions word it; one not there before has nothing to show.
+  if (value === null || value === undefined) return field.startsWith('allocations.') ? '---' : field === 'measure' && side === 'became' ? 'виключено' : '—';
   if (field.startsWith('allocations.')) return documentText(value as string);
+  if (field === 'measure') return measureText(value as MeasureRecord);
   if (Array.isArray(value)) return field === 'expectedResults' ? resultsText(value as string[]) : value.join(', ');
   if (typeof value === 'object') {
-    const v = value as { from?: number; to?: number; title?: string; allocations?: Record<string, string | null> };
-    if (v.title !== undefined) {
-      const amounts = Object.entries(v.allocations ?? {}).map(([year, amount]) => `${year}: ${documentText(amount)}`);
-      return [v.title, ...amounts].join('; ');
-    }
-    if (v.from !== undefined && v.to !== undefined) return v.from === v.to ? `${v.from} р.` : `${v.from}-${v.to} рр.`;
+    const v = value as { from?: number; to?: number; title?: string };
+    if (v.title !== undefined) return v.title;
+    if (v.from !== undefined && v.to !== undefined) return term({ from: v.from, to: v.to });
   }
   return String(value);
 }
@@ -134,7 +151,7 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
     header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
     widths: [8, 26, 33, 33],
     rows: [
-      ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was), cellOf(row.field, row.became)] })),
+      ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was, 'was'), cellOf(row.field, row.became, 'became')] })),
       ...years.map((year) => ({
         kind: 'total' as const,
         cells: ['', `Всього на ${year} рік, тис. грн`, documentText(diff.totals.was.byYear[year] ?? null), documentText(diff.totals.became.byYear[year] ?? null)],

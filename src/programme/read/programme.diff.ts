@@ -16,6 +16,16 @@ export interface DiffRow {
   readonly fundingSource?: string;
 }
 
+/** A measure added or removed, as a row of the comparative table shows it: its amounts per source and summed per year. */
+export interface MeasureRecord {
+  readonly title: string;
+  readonly term: { readonly from: number; readonly to: number };
+  readonly executors: readonly string[];
+  readonly fundingSources: readonly { readonly source: string; readonly allocations: Readonly<Record<string, string | null>> }[];
+  readonly allocations: Readonly<Record<string, string | null>>;
+  readonly expectedResults: readonly string[];
+}
+
 export interface ProgrammeDiff {
   readonly rows: readonly DiffRow[];
   readonly totals: { readonly was: TotalsView; readonly became: TotalsView };
@@ -45,12 +55,21 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
     return e ? nameAt(e, date) : id;
   });
   const allocations = (m: Measure) => Object.fromEntries(years.map((y) => [String(y), formatAmount(measureYear(m, y))]));
+  // A measure on one side only is shown whole, as the decision adds or strikes out its row of the annex.
+  const whole = (m: Measure, date: string): MeasureRecord => ({
+    title: m.title,
+    term: m.term,
+    executors: names(m, date),
+    fundingSources: m.funding.map((line) => ({ source: line.source, allocations: Object.fromEntries(years.map((y) => [String(y), formatAmount(line.allocations[String(y)] ?? null)])) })),
+    allocations: allocations(m),
+    expectedResults: m.expectedResults,
+  });
 
   for (const id of ids) {
     const a = before.get(id);
     const b = after.get(id);
-    if (!a && b) rows.push({ measureId: id, number: b.number, field: 'measure', was: null, became: { title: b.title, allocations: allocations(b) } });
-    else if (a && !b) rows.push({ measureId: id, number: a.number, field: 'measure', was: { title: a.title, allocations: allocations(a) }, became: null });
+    if (!a && b) rows.push({ measureId: id, number: b.number, field: 'measure', was: null, became: whole(b, dates.became) });
+    else if (a && !b) rows.push({ measureId: id, number: a.number, field: 'measure', was: whole(a, dates.was), became: null });
     else if (a && b) {
       const fields: [string, unknown, unknown][] = [
         ['number', a.number, b.number],
