@@ -13,17 +13,32 @@ function binary(res: Response, callback: (error: Error | null, body: Buffer) => 
 
 /**
  * The rows of an exported HTML table (of one kind: item, section, total), header first, each cell as its text; a
- * merged cell's text in its first column and the others it covers empty, as a spreadsheet reads them.
+ * merged cell's text in its first column and row, the others it covers empty, as a spreadsheet reads them.
  */
-const htmlTable = (html: string, kind?: string): string[][] =>
-  [...html.matchAll(/<tr([^>]*)>(.*?)<\/tr>/g)]
-    .filter(([, attributes]) => kind === undefined || attributes === ` class="${kind}"`)
-    .map(([, , row]) =>
-      [...row.matchAll(/<t[hd]((?: [a-z]+="[^"]*")*)>(.*?)<\/t[hd]>/g)].flatMap(([, attributes, cell]) => [
-        cell.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
-        ...Array<string>(Number(/colspan="(\d+)"/.exec(attributes)?.[1] ?? 1) - 1).fill(''),
-      ]),
-    );
+const htmlTable = (html: string, kind?: string): string[][] => {
+  /** Per column, how many more rows a cell above still covers. */
+  const covered: number[] = [];
+  return [...html.matchAll(/<tr([^>]*)>(.*?)<\/tr>/g)].flatMap(([, attributes, row]) => {
+    const cells: string[] = [];
+    const skipCovered = () => {
+      while ((covered[cells.length] ?? 0) > 0) {
+        covered[cells.length] -= 1;
+        cells.push('');
+      }
+    };
+    for (const [, spans, text] of row.matchAll(/<t[hd]((?: [a-z]+="[^"]*")*)>(.*?)<\/t[hd]>/g)) {
+      skipCovered();
+      const columns = Number(/colspan="(\d+)"/.exec(spans)?.[1] ?? 1);
+      const rows = Number(/rowspan="(\d+)"/.exec(spans)?.[1] ?? 1);
+      for (let i = 0; i < columns; i++) {
+        covered[cells.length] = rows - 1;
+        cells.push(i === 0 ? text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))) : '');
+      }
+    }
+    skipCovered();
+    return kind === undefined || attributes === ` class="${kind}"` ? [cells] : [];
+  });
+};
 
 /** The row whose first cells are these. */
 const rowOf = (rows: string[][], ...first: string[]) => rows.find((cells) => first.every((text, i) => cells[i] === text));
@@ -100,6 +115,10 @@ describe('documents and open data', () => {
     const html = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=html&asOf=2025-06-01`).expect(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     const rows = htmlTable(html.text);
+    // headed as the annex is, over two rows: the years under the title of the amounts
+    const annexLines = ANNEX.split('\n');
+    const annexHeader = annexLines.findIndex((line) => line.startsWith('№ п/п'));
+    expect(rows.slice(0, 2)).toEqual(annexLines.slice(annexHeader, annexHeader + 2).map((line) => line.split('\t')));
     expect(rowOf(rows, 'Всього по Програмі')).toEqual(['Всього по Програмі', '', '', '', '', '', '11 206,90', '', '', '']);
     // the label across the columns before the amounts, the programme's total across the years, each amount set right on one line
     expect(html.text).toContain('<td colspan="6">Всього по Програмі</td><td colspan="3" class="amount">11 206,90</td>');

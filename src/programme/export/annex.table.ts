@@ -9,7 +9,13 @@ import type { MeasureView, ProgrammeView } from '../read/programme.view';
  */
 export interface Grid {
   readonly heading: readonly string[];
+  /** One heading per column. */
   readonly header: readonly string[];
+  /**
+   * A title over some columns' headings, on a row above them (the annex's "Орієнтовні обсяги фінансування" over the
+   * years): the other headings then take both rows.
+   */
+  readonly headerGroup?: { readonly first: number; readonly span: number; readonly title: string };
   /** Each column's share of the table's width, in per cent (together 100): a printed table is laid out by them. */
   readonly widths: readonly number[];
   readonly rows: readonly GridRow[];
@@ -51,7 +57,9 @@ const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.`
 export function annexGrid(view: ProgrammeView): Grid {
   const years = Object.keys(view.totals.byYear);
   const blankAmounts = years.map(() => '');
-  const header = ['№ п/п', 'Назва напрямку діяльності', 'Перелік заходів програми', 'Термін виконання', 'Виконавці', 'Джерела фінансування', ...years.map((y) => `${y} рік, тис. грн`), 'Очікувані результати'];
+  // The annex's own headings, the years under the title of the amounts, as the importer reads them back.
+  const header = ['№ п/п', 'Назва напрямку діяльності (пріоритетні завдання)', 'Перелік заходів Програми', 'Термін виконання', 'Виконавці', 'Джерела фінансування', ...years.map((y) => `${y} рік`), 'Очікувані результати'];
+  const headerGroup = { first: 6, span: years.length, title: 'Орієнтовні обсяги фінансування (тис.грн.)' };
   const rows: GridRow[] = [];
   const columns = header.length;
   // A total's label reads across the columns before the amounts, as the annex sets it; the programme's own total spans the years.
@@ -88,7 +96,7 @@ export function annexGrid(view: ProgrammeView): Grid {
     rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel });
   }
   rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, 6: years.length } });
-  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, widths: annexWidths(years.length), rows };
+  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
 }
 
 const FIELDS: Record<string, string> = {

@@ -97,6 +97,27 @@ describe('a table as it prints', () => {
     expect(xml).toContain('<w:lang w:val="uk-UA"/>');
   });
 
+  it('heads a column group with its title over its columns, the other headings taking both rows, in Word and in HTML', async () => {
+    const grouped: Grid = { ...grid, header: ['№', 'Захід', '2025', '2026'], widths: [10, 50, 20, 20], headerGroup: { first: 2, span: 2, title: 'Обсяги' }, rows: [] };
+    const xml = (await (await JSZip.loadAsync(await gridDocx(grouped, KNOWN_AT))).file('word/document.xml')?.async('string')) as string;
+    const headerRows = xml.match(/<w:tr>.*?<\/w:tr>/g) as string[];
+    expect(headerRows).toHaveLength(2);
+    expect(headerRows.map((row) => row.match(/<w:tblHeader\/>/g)?.length)).toEqual([1, 1]);
+    // the first row: № and Захід opening a vertical merge, Обсяги across two columns; the second: the merge going on, then the years
+    expect(headerRows[0].match(/<w:vMerge w:val="restart"\/>/g)).toHaveLength(2);
+    expect(headerRows[0]).toMatch(/<w:gridSpan w:val="2"\/>.*Обсяги/);
+    expect(headerRows[1].match(/<w:vMerge w:val="continue"\/>/g)).toHaveLength(2);
+    expect(headerRows[1]).toMatch(/2025.*2026/);
+    expect(gridHtml(grouped)).toContain('<thead><tr><th rowspan="2">№</th><th rowspan="2">Захід</th><th colspan="2">Обсяги</th></tr><tr><th>2025</th><th>2026</th></tr></thead>');
+  });
+
+  it('numbers the Word pages in the footer', async () => {
+    const zip = await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT));
+    const footers = zip.file(/^word\/footer\d*\.xml$/);
+    expect(footers).toHaveLength(1);
+    expect(await footers[0].async('string')).toMatch(/<w:instrText[^>]*>PAGE<\/w:instrText>/);
+  });
+
   it('names the Word file by what it is and its date in its properties', async () => {
     const core = (await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('docProps/core.xml')?.async('string')) as string;
     expect(core).toContain('<dc:title>Програма — у редакції станом на 01.06.2025</dc:title>');

@@ -1,4 +1,4 @@
-import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
+import { AlignmentType, Document, Footer, Packer, PageNumber, PageOrientation, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
 import JSZip from 'jszip';
 import type { Grid, GridRow } from './annex.table';
 
@@ -37,6 +37,18 @@ function printedCells(row: GridRow): { text: string; first: number; span: number
   return printed;
 }
 
+/** The header as printed: one row, or the group's title above its columns' headings and the others taking both rows. */
+function headerRows(grid: Grid): { text: string; first: number; columns: number; rows: number }[][] {
+  const group = grid.headerGroup;
+  if (!group) return [grid.header.map((text, first) => ({ text, first, columns: 1, rows: 1 }))];
+  const inGroup = (column: number) => column >= group.first && column < group.first + group.span;
+  const top = grid.header.flatMap((text, first) =>
+    first === group.first ? [{ text: group.title, first, columns: group.span, rows: 1 }] : inGroup(first) ? [] : [{ text, first, columns: 1, rows: 2 }],
+  );
+  const below = grid.header.flatMap((text, first) => (inGroup(first) ? [{ text, first, columns: 1, rows: 1 }] : []));
+  return [top, below];
+}
+
 /**
  * How the page prints: landscape A4 as annexes are, the columns in their proportions, the header row on every
  * page, a row never split between pages nor a section's heading left at the foot of one.
@@ -67,7 +79,9 @@ export function gridHtml(grid: Grid): string {
     ...grid.heading.map((line, i) => (i === 0 ? `<h1>${htmlLines(line)}</h1>` : `<p>${htmlLines(line)}</p>`)),
     '<table>',
     `<colgroup>${grid.widths.map((width) => `<col style="width:${width.toFixed(2)}%">`).join('')}</colgroup>`,
-    `<thead><tr>${grid.header.map((h) => `<th>${htmlLines(h)}</th>`).join('')}</tr></thead>`,
+    `<thead>${headerRows(grid)
+      .map((row) => `<tr>${row.map(({ text, columns, rows }) => `<th${columns > 1 ? ` colspan="${columns}"` : ''}${rows > 1 ? ` rowspan="${rows}"` : ''}>${htmlLines(text)}</th>`).join('')}</tr>`)
+      .join('')}</thead>`,
     '<tbody>',
     ...grid.rows.map((row) => `<tr class="${row.kind}">${cells(row)}</tr>`),
     '</tbody></table></body></html>',
@@ -90,10 +104,11 @@ export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
   const runs = (text: string, style: { bold: boolean; size?: number }) =>
     text.split(LINE_END).map((line, i) => new TextRun({ text: printable(line), ...style, font: 'Times New Roman', language: { value: 'uk-UA' }, ...(i > 0 ? { break: 1 } : {}) }));
   const columns = grid.widths.map((width) => Math.round((width / 100) * TEXT_WIDTH));
-  const cell = (text: string, options: { bold: boolean; first: number; span: number; keepNext?: boolean }) => {
+  const cell = (text: string, options: { bold: boolean; first: number; span: number; rows?: number; keepNext?: boolean }) => {
     const amount = AMOUNT.test(text);
     return new TableCell({
       columnSpan: options.span,
+      ...(options.rows && options.rows > 1 ? { rowSpan: options.rows } : {}),
       width: { size: columns.slice(options.first, options.first + options.span).reduce((a, b) => a + b, 0), type: WidthType.DXA },
       children: [
         new Paragraph({
@@ -110,7 +125,9 @@ export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
     columnWidths: columns,
     layout: TableLayoutType.FIXED,
     rows: [
-      new TableRow({ tableHeader: true, cantSplit: true, children: grid.header.map((h, first) => cell(h, { bold: true, first, span: 1 })) }),
+      ...headerRows(grid).map(
+        (row) => new TableRow({ tableHeader: true, cantSplit: true, children: row.map(({ text, first, columns, rows }) => cell(text, { bold: true, first, span: columns, rows })) }),
+      ),
       ...grid.rows.map(
         (row) => new TableRow({ cantSplit: true, children: printedCells(row).map(({ text, first, span }) => cell(text, { bold: row.kind !== 'item', first, span, keepNext: row.kind === 'section' })) }),
       ),
@@ -122,6 +139,8 @@ export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
     sections: [
       {
         properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
+        // A printed annex runs to several pages: each is numbered, as a decision's annexes are when filed.
+        footers: { default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: 18, font: 'Times New Roman' })] })] }) },
         children: [
           ...grid.heading.map((line, i) => new Paragraph({ alignment: AlignmentType.CENTER, children: runs(line, { bold: i === 0 }) })),
           table,
