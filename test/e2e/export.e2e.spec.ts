@@ -347,12 +347,25 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
         'Виконавці: Сектор серверного обслуговування',
         `${BUDGET}, тис. грн: 2024: ---; 2025: 120,50; 2026: 80,00`,
         'Державний бюджет, тис. грн: 2024: ---; 2025: ---; 2026: 10,00',
+        'Разом, тис. грн: 2024: ---; 2025: 120,50; 2026: 90,00',
         'Очікувані результати: -Оновлено сервери',
       ].join('<br>'),
     ]);
     const struck = rowOf(rows, '2.9', 'Захід');
     expect(struck?.[2]).toMatch(new RegExp(`^${removed.title.slice(0, 20)}.*<br>Термін виконання: .*<br>Виконавці: .*<br>${BUDGET}, тис. грн: 2024: `));
     expect(struck?.[3]).toBe('виключено');
+  });
+
+  it('exports a programme extended to seventeen years as Word and HTML, every column of some width', async () => {
+    const programmeId = await freshCopy(t, 'long-period');
+    const decisionId = await registerDecision(t, '2025-04-01');
+    await amend(t, programmeId, { decisionId, changes: [{ op: 'extendPeriod', to: 2040 }] }).expect(201);
+
+    const docx = await t.http.get(`/api/v1/programmes/${programmeId}/export?format=docx&asOf=2025-06-01`).buffer(true).parse(binary);
+    expect(docx.status).toBe(200);
+    const html = (await t.http.get(`/api/v1/programmes/${programmeId}/export?format=html&asOf=2025-06-01`).expect(200)).text;
+    const widths = [...html.matchAll(/<col style="width:(-?[\d.]+)%">/g)].map((m) => Number(m[1]));
+    expect([widths.length, Math.min(...widths) > 0]).toEqual([24, true]);
   });
 
   it('writes a list in one CSV cell as a JSON array, read back item by item whatever the items hold', async () => {

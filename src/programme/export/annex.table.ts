@@ -28,19 +28,22 @@ export interface GridRow {
   readonly cells: readonly string[];
   /** Cells merged with those after them in print: the first column's index → how many columns it covers. */
   readonly spans?: Readonly<Record<number, number>>;
+  /** The columns whose cells hold amounts: set to the right, never broken at their spaces. */
+  readonly amounts?: readonly number[];
 }
 
 /**
  * The annex's columns in proportion (№, direction, measure, term, executors, source, …years, results): the
  * narrow ones hold a number or a term, each year column an amount such as "11 181,90" on one line.
  */
-function annexWidths(years: number): number[] {
-  const YEAR = 7;
+export function annexWidths(years: number): number[] {
+  // 7 % a year, but the years together never under 14 % (their heading reads across them) nor over half the page.
+  const year = Math.min(Math.max(7, 14 / years), 50 / years);
   const before = [4, 11, 21, 6, 13, 10];
   const after = [14];
   // The text columns share what the years leave, in these proportions.
-  const share = (100 - YEAR * years) / [...before, ...after].reduce((a, b) => a + b, 0);
-  return [...before.map((w) => w * share), ...Array<number>(years).fill(YEAR), ...after.map((w) => w * share)];
+  const share = (100 - year * years) / [...before, ...after].reduce((a, b) => a + b, 0);
+  return [...before.map((w) => w * share), ...Array<number>(years).fill(year), ...after.map((w) => w * share)];
 }
 
 /**
@@ -64,6 +67,7 @@ export function annexGrid(view: ProgrammeView): Grid {
   const columns = header.length;
   // A total's label reads across the columns before the amounts, as the annex sets it; the programme's own total spans the years.
   const totalLabel = { 0: 6 };
+  const amounts = years.map((_, i) => 6 + i);
   for (const section of view.sections) {
     rows.push({ kind: 'section', cells: [section.number, `«${section.title}»`, '', '', '', '', ...blankAmounts, ''], spans: { 1: columns - 1 } });
     for (const direction of section.directions) {
@@ -82,20 +86,21 @@ export function annexGrid(view: ProgrammeView): Grid {
             ...years.map((y) => documentText((first ?? measure).allocations[y] ?? null)),
             resultsText(measure.expectedResults),
           ],
+          amounts,
         });
         for (const source of further) {
-          rows.push({ kind: 'item', cells: ['', '', '', '', '', source.source, ...years.map((y) => documentText(source.allocations[y] ?? null)), ''] });
+          rows.push({ kind: 'item', cells: ['', '', '', '', '', source.source, ...years.map((y) => documentText(source.allocations[y] ?? null)), ''], amounts });
         }
       });
     }
-    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''], spans: totalLabel });
+    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${section.title}»`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''], spans: totalLabel, amounts });
   }
   const numbers = view.sections.map((s) => s.number);
   if (numbers.length > 0) {
     const range = numbers.length === 1 ? numbers[0] : `${numbers[0]}-${numbers[numbers.length - 1]}`;
-    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel });
+    rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel, amounts });
   }
-  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, 6: years.length } });
+  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, 6: years.length }, amounts: [6] });
   return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
 }
 
@@ -128,10 +133,10 @@ function measureText(measure: MeasureRecord): string {
   return [
     measure.title,
     `Термін виконання: ${term(measure.term)}`,
-    ...(measure.executors.length > 0 ? [`Виконавці: ${measure.executors.join(', ')}`] : []),
-    ...(measure.fundingSources.length > 0
-      ? measure.fundingSources.map((line) => `${line.source}, тис. грн: ${amountsText(line.allocations)}`)
-      : [`Обсяг фінансування, тис. грн: ${amountsText(measure.allocations)}`]),
+    ...(measure.executors.length > 0 ? [`Виконавці: ${sentenceCase(measure.executors.join(', '))}`] : []),
+    ...measure.fundingSources.map((line) => `${line.source}, тис. грн: ${amountsText(line.allocations)}`),
+    // One source's amounts are the measure's; several are summed, as the annex's columns are.
+    ...(measure.fundingSources.length === 1 ? [] : [`${measure.fundingSources.length === 0 ? 'Обсяг фінансування' : 'Разом'}, тис. грн: ${amountsText(measure.allocations)}`]),
     ...(measure.expectedResults.length > 0 ? [`Очікувані результати: ${resultsText(measure.expectedResults)}`] : []),
   ].join('\n');
 }
@@ -151,6 +156,9 @@ function cellOf(field: string, value: unknown, side: 'was' | 'became'): string {
   return String(value);
 }
 
+/** The comparative table's було and стало columns, where a row of money holds its amounts. */
+const SIDES = [2, 3];
+
 /** `ends`: how the document names the two sides, e.g. "на 01.01.2025", "у редакції рішення … № 1878". */
 export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from: string; to: string }): Grid {
   const years = [...new Set([...Object.keys(diff.totals.was.byYear), ...Object.keys(diff.totals.became.byYear)])].sort();
@@ -159,12 +167,17 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
     header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
     widths: [8, 26, 33, 33],
     rows: [
-      ...diff.rows.map((row) => ({ kind: 'item' as const, cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was, 'was'), cellOf(row.field, row.became, 'became')] })),
+      ...diff.rows.map((row) => ({
+        kind: 'item' as const,
+        cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was, 'was'), cellOf(row.field, row.became, 'became')],
+        ...(row.field.startsWith('allocations.') ? { amounts: SIDES } : {}),
+      })),
       ...years.map((year) => ({
         kind: 'total' as const,
         cells: ['', `Всього на ${year} рік, тис. грн`, documentText(diff.totals.was.byYear[year] ?? null), documentText(diff.totals.became.byYear[year] ?? null)],
+        amounts: SIDES,
       })),
-      { kind: 'total', cells: ['', 'Всього по Програмі, тис. грн', documentText(diff.totals.was.overall), documentText(diff.totals.became.overall)] },
+      { kind: 'total', cells: ['', 'Всього по Програмі, тис. грн', documentText(diff.totals.was.overall), documentText(diff.totals.became.overall)], amounts: SIDES },
     ],
   };
 }

@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import type { Grid } from './annex.table';
+import { annexWidths, type Grid } from './annex.table';
 import { gridDocx, gridHtml } from './grid.render';
 
 const KNOWN_AT = '2025-06-01T10:00:00.000Z';
@@ -74,8 +74,10 @@ describe('a table as it prints', () => {
     widths: [10, 60, 30],
     rows: [
       { kind: 'section', cells: ['I', '«Розділ»', ''], spans: { 1: 2 } },
-      { kind: 'item', cells: ['1.1', 'Захід', '2 000,00'] },
-      { kind: 'total', cells: ['Всього', '', '11 181,90'], spans: { 0: 2 } },
+      { kind: 'item', cells: ['1.1', 'Захід', '2 000,00'], amounts: [2] },
+      // (a title that reads like an amount is text where its column is)
+      { kind: 'item', cells: ['1.2', '100,00', '---'], amounts: [2] },
+      { kind: 'total', cells: ['Всього', '', '11 181,90'], spans: { 0: 2 }, amounts: [2] },
     ],
   };
   const documentXml = async () => (await (await JSZip.loadAsync(await gridDocx(grid, KNOWN_AT))).file('word/document.xml')?.async('string')) as string;
@@ -92,7 +94,8 @@ describe('a table as it prints', () => {
     const xml = await documentXml();
     expect(xml).toMatch(/<w:jc w:val="right"\/>.*2\u00A0000,00/);
     expect(xml).toContain('11\u00A0181,90');
-    expect(xml.match(/<w:cantSplit\/>/g)).toHaveLength(4);
+    expect(xml.match(/<w:cantSplit\/>/g)).toHaveLength(5);
+    expect(xml.match(/<w:jc w:val="right"\/>/g)).toHaveLength(3);
     expect(xml).toMatch(/<w:keepNext\/>.*«Розділ»/);
     expect(xml).toContain('<w:lang w:val="uk-UA"/>');
   });
@@ -129,7 +132,21 @@ describe('a table as it prints', () => {
     expect(html).toContain('<tr class="section"><td>I</td><td colspan="2">«Розділ»</td></tr>');
     expect(html).toContain('<tr class="item"><td>1.1</td><td>Захід</td><td class="amount">2 000,00</td></tr>');
     expect(html).toContain('<tr class="total"><td colspan="2">Всього</td><td class="amount">11 181,90</td></tr>');
+    expect(html).toContain('<tr class="item"><td>1.2</td><td>100,00</td><td class="amount">---</td></tr>');
     expect(html).toMatch(/@page\{size:A4 landscape.*td\.amount\{text-align:right;white-space:nowrap\}/);
     expect(html).toContain('<title>Програма — у редакції станом на 01.06.2025</title>');
+  });
+});
+
+describe('the annex’s columns', () => {
+  it('share the page for a programme of any length: every column some width, the years 7 % each, together at least 14 % and at most half', () => {
+    for (let years = 1; years <= 30; years++) {
+      const widths = annexWidths(years);
+      const yearShare = widths.slice(6, 6 + years).reduce((a, b) => a + b, 0);
+      expect({ years, columns: widths.length, narrowest: Math.min(...widths) > 0.5, total: Math.round(widths.reduce((a, b) => a + b, 0) * 1e6) / 1e6 }).toEqual({ years, columns: years + 7, narrowest: true, total: 100 });
+      expect(yearShare).toBeGreaterThanOrEqual(14 - 1e-9);
+      expect(yearShare).toBeLessThanOrEqual(50 + 1e-9);
+      if (years >= 2 && years <= 7) expect(widths[6]).toBe(7);
+    }
   });
 });

@@ -23,15 +23,12 @@ const escapeHtml = (text: string) => printable(text).replace(/[&<>"']/g, (c) => 
 const LINE_END = /\r\n|[\r\n\u000B\u2028\u2029]/;
 const htmlLines = (text: string) => text.split(LINE_END).map(escapeHtml).join('<br>');
 
-/** An amount as documentText writes it ("2 000,00", "---"): set to the right, and never broken across lines. */
-const AMOUNT = /^(?:-?\d{1,3}(?: \d{3})*,\d{2,}|---)$/;
-
 /** The cells a row prints, each merged one with how many columns it covers (the empty ones it covers left out). */
-function printedCells(row: GridRow): { text: string; first: number; span: number }[] {
+function printedCells(row: GridRow): { text: string; first: number; span: number; amount: boolean }[] {
   const printed = [];
   for (let first = 0; first < row.cells.length; ) {
     const span = Math.max(1, Math.min(row.spans?.[first] ?? 1, row.cells.length - first));
-    printed.push({ text: row.cells[first], first, span });
+    printed.push({ text: row.cells[first], first, span, amount: row.amounts?.includes(first) ?? false });
     first += span;
   }
   return printed;
@@ -39,8 +36,9 @@ function printedCells(row: GridRow): { text: string; first: number; span: number
 
 /** The header as printed: one row, or the group's title above its columns' headings and the others taking both rows. */
 function headerRows(grid: Grid): { text: string; first: number; columns: number; rows: number }[][] {
-  const group = grid.headerGroup;
-  if (!group) return [grid.header.map((text, first) => ({ text, first, columns: 1, rows: 1 }))];
+  const given = grid.headerGroup;
+  if (!given) return [grid.header.map((text, first) => ({ text, first, columns: 1, rows: 1 }))];
+  const group = { ...given, span: Math.max(1, Math.min(given.span, grid.header.length - given.first)) };
   const inGroup = (column: number) => column >= group.first && column < group.first + group.span;
   const top = grid.header.flatMap((text, first) =>
     first === group.first ? [{ text: group.title, first, columns: group.span, rows: 1 }] : inGroup(first) ? [] : [{ text, first, columns: 1, rows: 2 }],
@@ -68,7 +66,7 @@ const PAGE_STYLE = [
 export function gridHtml(grid: Grid): string {
   const cells = (row: GridRow) =>
     printedCells(row)
-      .map(({ text, span }) => `<td${span > 1 ? ` colspan="${span}"` : ''}${AMOUNT.test(text) ? ' class="amount"' : ''}>${htmlLines(text)}</td>`)
+      .map(({ text, span, amount }) => `<td${span > 1 ? ` colspan="${span}"` : ''}${amount ? ' class="amount"' : ''}>${htmlLines(text)}</td>`)
       .join('');
   return [
     '<!doctype html>',
@@ -104,8 +102,8 @@ export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
   const runs = (text: string, style: { bold: boolean; size?: number }) =>
     text.split(LINE_END).map((line, i) => new TextRun({ text: printable(line), ...style, font: 'Times New Roman', language: { value: 'uk-UA' }, ...(i > 0 ? { break: 1 } : {}) }));
   const columns = grid.widths.map((width) => Math.round((width / 100) * TEXT_WIDTH));
-  const cell = (text: string, options: { bold: boolean; first: number; span: number; rows?: number; keepNext?: boolean }) => {
-    const amount = AMOUNT.test(text);
+  const cell = (text: string, options: { bold: boolean; first: number; span: number; rows?: number; amount?: boolean; keepNext?: boolean }) => {
+    const { amount } = options;
     return new TableCell({
       columnSpan: options.span,
       ...(options.rows && options.rows > 1 ? { rowSpan: options.rows } : {}),
@@ -129,7 +127,7 @@ export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
         (row) => new TableRow({ tableHeader: true, cantSplit: true, children: row.map(({ text, first, columns, rows }) => cell(text, { bold: true, first, span: columns, rows })) }),
       ),
       ...grid.rows.map(
-        (row) => new TableRow({ cantSplit: true, children: printedCells(row).map(({ text, first, span }) => cell(text, { bold: row.kind !== 'item', first, span, keepNext: row.kind === 'section' })) }),
+        (row) => new TableRow({ cantSplit: true, children: printedCells(row).map(({ text, first, span, amount }) => cell(text, { bold: row.kind !== 'item', first, span, amount, keepNext: row.kind === 'section' })) }),
       ),
     ],
   });
