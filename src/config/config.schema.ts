@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { compile as compileProxies } from '@fastify/proxy-addr';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { connectionStringProblem } from '../event-store/esdb/esdb-mapping';
@@ -69,13 +69,11 @@ const apiTokens = z
     return tokens;
   });
 
-/** Names proxy-addr (Fastify's) gives the ranges of loopback, link-local and private (unique local) addresses. */
-const ADDRESS_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
-
 /**
  * Which proxies' X-Forwarded-For the server believes: "" none (the connection's address is the client's), a number
- * of proxies in front, or their addresses and ranges ("10.0.0.5", "10.0.0.0/8", "loopback"). Never "any": a client
- * reaching the server around the proxy could then name whatever address it liked.
+ * of proxies in front, or their addresses and ranges ("10.0.0.5", "10.0.0.0/8", "loopback"). Never "any" (nor a
+ * range of every address): any client could then name whatever address it liked. A number believes whoever
+ * connects, so it is safe only where nothing reaches the server but through the proxies.
  */
 const trustProxy = z
   .string()
@@ -87,7 +85,8 @@ const trustProxy = z
       if (hops >= 1 && hops <= 10) return hops;
     } else {
       const entries = text.split(',').map((entry) => entry.trim());
-      const wrong = entries.filter((entry) => !ADDRESS_RANGES.includes(entry) && !isAddressOrRange(entry));
+      // Read by the function Fastify reads them with, which refuses a range of every address (/0: "any" again).
+      const wrong = entries.filter((entry) => !compilesAsProxies(entry));
       if (wrong.length === 0) return entries;
     }
     ctx.addIssue({
@@ -97,11 +96,13 @@ const trustProxy = z
     return z.NEVER;
   });
 
-function isAddressOrRange(entry: string): boolean {
-  const [address, prefix, ...rest] = entry.split('/');
-  const version = isIP(address);
-  if (version === 0 || rest.length > 0) return false;
-  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+function compilesAsProxies(entry: string): boolean {
+  try {
+    compileProxies([entry]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The validated configuration, for whatever in the application needs a value of it. */
@@ -172,7 +173,8 @@ export class ConfigError extends Error {
 
 /** A connection string's password (`esdb://admin:<password>@host`) replaced by "***", for messages: they reach the logs. */
 export function withoutPassword(connection: string | undefined): string | undefined {
-  return connection?.replace(/^([^:/?#]+:\/\/[^:@/?#]*:)[^/?#]*@/, '$1***@');
+  // To the last "@": a password may hold "/", "?" or "#" (the client reads "Ab/c+d==" whole).
+  return connection?.replace(/^([^:/?#]+:\/\/[^:@/?#]*:).*@/, '$1***@');
 }
 
 /** Reads the environment; a bad value throws a ConfigError naming the variable and what it accepts. */

@@ -249,6 +249,18 @@ describe('the links in the open-data sets', () => {
     }
   });
 
+  it('behind a proxy named in TRUST_PROXY, point at the scheme and host it forwards, and refuse a scheme no link opens with', async () => {
+    const t = await startApp({ env: { TRUST_PROXY: 'loopback' } });
+    try {
+      const csv = (await t.http.get('/api/v1/opendata/programmes.csv').set({ 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'rada.example' }).expect(200)).text;
+      expect(urlsOf(csv)).toEqual([`https://rada.example/api/v1/programmes/${KOROSTEN}`]);
+      const res = await t.http.get('/api/v1/opendata/programmes.csv').set({ 'X-Forwarded-Proto': 'javascript:alert(1)//' }).expect(400);
+      expect(res.body).toMatchObject({ code: 'InvalidScheme', problems: [expect.objectContaining({ path: 'header:X-Forwarded-Proto' })] });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('point at the request’s own scheme and host when it is not', async () => {
     const t = await startApp();
     try {

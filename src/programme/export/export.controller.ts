@@ -40,6 +40,11 @@ export class ExportController {
       const message = 'a host name or address, with a port if any (or set PUBLIC_URL on the server)';
       throw new ProblemException(400, 'InvalidHost', `the Host header ${JSON.stringify(request.host)} cannot be part of a link`, [{ path: 'header:Host', code: 'InvalidHost', message }]);
     }
+    // Behind a trusted proxy the scheme is its X-Forwarded-Proto, which a client may have sent through it.
+    if (request.protocol !== 'http' && request.protocol !== 'https') {
+      const message = 'http or https (or set PUBLIC_URL on the server)';
+      throw new ProblemException(400, 'InvalidScheme', `the scheme ${JSON.stringify(request.protocol)} cannot open a link`, [{ path: 'header:X-Forwarded-Proto', code: 'InvalidScheme', message }]);
+    }
     return `${request.protocol}://${request.host}`;
   }
 
