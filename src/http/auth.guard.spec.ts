@@ -76,9 +76,15 @@ describe('AuthFailureLimiter', () => {
 });
 
 describe('clientKey', () => {
-  it('counts an IPv4 address (mapped into IPv6 too) on its own, and an IPv6 address by its /64 however it is written', () => {
-    expect(['192.0.2.1', '::ffff:192.0.2.1'].map(clientKey)).toEqual(['192.0.2.1', '::ffff:192.0.2.1']);
+  it('counts an IPv4 address on its own however IPv6 wraps it, and an IPv6 address by its /64 however it is written', () => {
+    const wrapped = ['192.0.2.1', '::ffff:192.0.2.1', '::FFFF:192.0.2.1', '0:0:0:0:0:ffff:192.0.2.1', '::ffff:c000:201', '64:ff9b::192.0.2.1', '64:ff9b::c000:201', '::192.0.2.1'];
+    expect(wrapped.map(clientKey)).toEqual(Array(wrapped.length).fill('192.0.2.1'));
     expect(['2001:db8:1:2:3:4:5:6', '2001:0DB8:0001:0002::1', '2001:db8:1:2::'].map(clientKey)).toEqual(Array(3).fill('2001:db8:1:2::/64'));
     expect(['2001:db8::1', '2001:db8::1:2:3:4:5', '::1', '::', 'fe80::1%eth0'].map(clientKey)).toEqual(['2001:db8:0:0::/64', '2001:db8:0:1::/64', '0:0:0:0::/64', '0:0:0:0::/64', 'fe80:0:0:0::/64']);
+  });
+
+  it('leaves out a port a proxy appended, and counts what is no address as itself', () => {
+    expect(['203.0.113.9:51234', '203.0.113.9:443', '[2001:db8:1:2::9]:443'].map(clientKey)).toEqual(['203.0.113.9', '203.0.113.9', '2001:db8:1:2::/64']);
+    expect([undefined, 'unknown', 'not:an:address', '999.1.1.1:80'].map(clientKey)).toEqual(['unknown', 'unknown', 'not:an:address', '999.1.1.1:80']);
   });
 });

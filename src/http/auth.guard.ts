@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { type ApiToken, type Role } from '../config/config.schema';
 import { ProblemException } from './problem';
@@ -48,21 +49,41 @@ const WINDOW_MS = 60_000;
 const ADDRESSES_KEPT = 10_000;
 
 /**
- * Who a limit counts: an IPv4 address, or an IPv6 address's /64 network, which one subscriber is commonly given
- * whole, so that its 2^64 addresses are one client, not a way to try tokens and fill the limiter's table.
+ * Who a limit counts: an IPv4 address (however IPv6 wraps it: mapped, NAT64, or written with a dotted tail), or an
+ * IPv6 address's /64 network, which one subscriber is commonly given whole, so that its 2^64 addresses are one client,
+ * not a way to try tokens and fill the limiter's table. A port a proxy appended is no part of it; what is no address
+ * at all (none, for a connection already gone) counts as itself.
  */
-export function clientKey(address: string): string {
-  if (!address.includes(':') || address.toLowerCase().startsWith('::ffff:')) return address;
-  const groupsOf = (part: string | undefined) => (part ? part.split(':') : []);
-  const [head, tail] = address.split('::');
-  const leading = groupsOf(head);
-  const trailing = groupsOf(tail);
+export function clientKey(address: string | undefined): string {
+  if (address === undefined) return 'unknown';
+  const version = isIP(address);
+  if (version === 4) return address;
+  if (version === 6) return ipv6Key(address);
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address) ?? /^\[([^\]]+)\]:\d+$/.exec(address);
+  return withPort && isIP(withPort[1]) !== 0 ? clientKey(withPort[1]) : address;
+}
+
+/** The prefixes (first 96 bits) under which IPv6 carries an IPv4 address: mapped (::ffff:0:0/96) and NAT64 (64:ff9b::/96). */
+const CARRYING_IPV4 = new Set(['0:0:0:0:0:ffff', '64:ff9b:0:0:0:0']);
+
+function ipv6Key(address: string): string {
+  let text = address.split('%')[0].toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
   // "::" stands for the zero groups that make eight (an address without it has its eight already).
-  const groups = tail === undefined ? leading : [...leading, ...Array<string>(Math.max(0, 8 - leading.length - trailing.length)).fill('0'), ...trailing];
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.replace(/^0+(?=.)/, '').toLowerCase())
-    .join(':')}::/64`;
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : 8 - left.length - right.length).fill('0'), ...right].map((group) => parseInt(group, 16));
+  const hex = groups.map((group) => group.toString(16));
+  // "::192.0.2.1" (IPv4-compatible) only as written so: "::1" is IPv6's loopback, not 0.0.0.1.
+  if (CARRYING_IPV4.has(hex.slice(0, 6).join(':')) || (dotted && hex.slice(0, 6).every((group) => group === '0'))) {
+    return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');
+  }
+  return `${hex.slice(0, 4).join(':')}::/64`;
 }
 
 /** A client that keeps sending bad tokens is slowed down long before the general rate limit. */
