@@ -209,9 +209,10 @@ export function connectionStringProblem(connectionString: string): string | unde
   // and ignores it: a misspelt option is named here instead, and the server does not start to parse it again.
   const unknown: string[] = [];
   const warn = console.warn;
-  console.warn = (message: unknown) => {
-    const key = /^Unknown option key "([^"]*)"/.exec(String(message))?.[1];
+  console.warn = (...message: unknown[]) => {
+    const key = /^Unknown option key "([^"]*)"/.exec(String(message[0]))?.[1];
     if (key !== undefined) unknown.push(key);
+    else warn(...message);
   };
   try {
     // Reporting instead of throwing would leave a wrong expected revision to this adapter: the client reports the actual one as 1 (its batchAppend passes a boolean to BigInt).
