@@ -46,6 +46,32 @@ describe('aggregate repository: load → decide → append with the revision dec
   beforeEach(() => (store = new SqliteEventStore({ filename: ':memory:' })));
   afterEach(async () => store.close());
 
+  it('runs commands queued on one stream each in a turn of its own, so that the server answers others between them', async () => {
+    // given three commands queued on one stream, and requests arriving all the while
+    const repository = new AggregateRepository(store);
+    const log: string[] = [];
+    const decide = (by: string) => (state: number): NewEvent[] => {
+      log.push(by);
+      return [{ type: 'Counted', data: { by, seen: state } }];
+    };
+    const queued = ['a', 'b', 'c'].map((by) => repository.execute('counter-turns', counter, context, decide(by)));
+    let done = false;
+    const request = () => {
+      log.push('request');
+      if (!done) setImmediate(request);
+    };
+    setImmediate(request);
+
+    // when they run
+    await Promise.all(queued);
+    done = true;
+
+    // then requests got their turns between the commands, not only after the last
+    const commands = log.filter((entry) => entry !== 'request');
+    expect(commands).toEqual(['a', 'b', 'c']);
+    expect(log.slice(log.indexOf('a'), log.indexOf('c') + 1).filter((entry) => entry === 'request').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('re-decides a command that lost the append race on the new state, and both land', async () => {
     // given two writers in two processes that both loaded the empty stream
     const [a, b] = twoProcesses(store);

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { type DomainError, domainError, isDomainError } from '../common/domain-error';
+import { nextTurn } from '../common/next-turn';
 import type { Metrics } from '../observability/metrics';
 import { WrongExpectedRevisionError } from './event-store.errors';
 import { type AppendResult, type EventMetadata, type EventStore, type JsonObject, type Position, type RecordedEvent, readWholeStream } from './event-store.port';
@@ -93,7 +94,8 @@ export class AggregateRepository {
   async load<State>(streamName: string, fold: StreamFold<State>): Promise<Loaded<State>> {
     const cached = this.cache.get(streamName) as Loaded<State> | undefined;
     let { state, revision } = cached ?? { state: fold.initial, revision: -1 };
-    const idempotent = new Map(cached?.idempotent ?? []);
+    // Copied only when a new append carries a key (the cached one is shared): not a map of every key per command.
+    let idempotent: Map<string, IdempotentAppend> | undefined;
     let batch: RecordedEvent[] = [];
     const flush = () => {
       if (batch.length === 0) return;
@@ -103,11 +105,18 @@ export class AggregateRepository {
     };
     for await (const event of readWholeStream(this.store, streamName, revision + 1)) {
       batch.push(event);
-      rememberIdempotentAppend(idempotent, event);
-      if (batch.length >= 1000) flush();
+      if (typeof event.metadata.idempotencyKey === 'string') {
+        idempotent ??= new Map(cached?.idempotent ?? []);
+        rememberIdempotentAppend(idempotent, event);
+      }
+      if (batch.length >= 1000) {
+        flush();
+        // A long history (read once, after a start) is folded a page a turn, the server answering meanwhile.
+        await nextTurn();
+      }
     }
     flush();
-    const loaded: Loaded<State> = { state, revision, idempotent };
+    const loaded: Loaded<State> = { state, revision, idempotent: idempotent ?? cached?.idempotent ?? new Map() };
     this.remember(streamName, loaded);
     return loaded;
   }
@@ -123,7 +132,12 @@ export class AggregateRepository {
     context: CommandContext,
     decide: (state: State, revision: number) => readonly NewEvent[] | DomainError,
   ): Promise<Outcome<State> | DomainError> {
-    const turn = (this.turns.get(streamName) ?? Promise.resolve()).then(() => this.decideAndAppend(streamName, fold, context, decide));
+    // Each command in a turn of its own: with the embedded store a command is all synchronous work, and queued
+    // ones chained as promise callbacks alone would run back to back, no request answered until the last.
+    const turn = (this.turns.get(streamName) ?? Promise.resolve()).then(async () => {
+      await nextTurn();
+      return this.decideAndAppend(streamName, fold, context, decide);
+    });
     const settled = turn.then(
       () => undefined,
       () => undefined,
@@ -219,8 +233,7 @@ export class AggregateRepository {
 }
 
 function rememberIdempotentAppend(map: Map<string, IdempotentAppend>, event: RecordedEvent): void {
-  const key = event.metadata.idempotencyKey;
-  if (typeof key !== 'string') return;
+  const key = event.metadata.idempotencyKey as string;
   const earlier = map.get(key);
   const firstRevision = earlier?.firstRevision ?? event.revision;
   map.set(key, {
