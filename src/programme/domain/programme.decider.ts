@@ -5,7 +5,7 @@ import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './pro
 import { exhaustive } from '../../common/exhaustive';
 import { evolve } from './programme.evolve';
 import { compareNumbers, type Direction, lineOf, type Measure, type ProgrammeContent, type Section } from './programme.types';
-import { type AmendmentRecord, compareEffective, fold, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
+import { type AmendmentRecord, compareEffective, foldFromStart, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
 
 export type Decision = ProgrammeEvent[] | DomainError;
 
@@ -75,7 +75,7 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   const before = known.filter((a) => a.effectiveFrom <= effectiveFrom);
   const after = known.filter((a) => a.effectiveFrom > effectiveFrom);
 
-  const start = fold(before);
+  const start = foldFromStart(before);
   const translated = translateChanges(data.changes, start, data.executors, effectiveFrom);
   if ('problems' in translated) {
     return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
@@ -139,7 +139,7 @@ function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimel
   const remaining = inForce(timeline).filter((a) => a.amendmentId !== target.amendmentId);
   const before = remaining.filter((a) => compareEffective(a, target) < 0);
   const after = remaining.filter((a) => compareEffective(a, target) > 0);
-  const conflicts = laterConflicts(fold(before), after);
+  const conflicts = laterConflicts(foldFromStart(before), after);
   if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, () => []);
   return [{ type: 'AmendmentRevoked', data: { amendmentId: data.amendmentId, reason: data.reason } }];
 }

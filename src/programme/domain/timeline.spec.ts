@@ -14,7 +14,7 @@ import {
 } from '../../../test/support/programme-spec';
 import { isDomainError } from '../../common/domain-error';
 import { decide } from './programme.decider';
-import { EMPTY_TIMELINE, evolveTimeline, inForce, viewAt } from './timeline';
+import { EMPTY_TIMELINE, evolveTimeline, fold, foldFromStart, inForce, viewAt } from './timeline';
 
 /**
  * A view (asOf, knownAt) folds the amendments recorded ≤ knownAt, minus those revoked ≤ knownAt, effective ≤ asOf,
@@ -181,6 +181,35 @@ describe('timeline', () => {
     it('inForce is the same function the view folds', () => {
       expect(inForce(history.timeline, { asOf: '2025-02-15' }).map((a) => a.amendmentId)).toEqual([INITIAL_AMENDMENT, 'earlier-date']);
       expect(cell(viewAt(history.timeline, { asOf: '2025-02-15' }), '1.3', 2025)).toBe(amount('310.00'));
+    });
+  });
+
+  describe('foldFromStart', () => {
+    it('folds what fold folds as amendments join at the end and in the middle and are revoked, and folds again only what moved', () => {
+      // given a programme whose amendments arrive in turn, each decided on the timeline so far
+      let { history } = given(programmeRegistered());
+      const steps = [
+        amendment({ effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00')] }),
+        amendment({ effectiveFrom: '2025-06-01', changes: [setAllocation('1.1', 2025, '80.00')] }),
+        amendment({ effectiveFrom: '2025-01-01', changes: [setAllocation('1.3', 2025, '300.00')] }),
+        revoke(amendmentIdFor('2025-03-01')),
+        amendment({ effectiveFrom: '2025-09-01', changes: [setAllocation('1.1', 2026, '90.00')] }),
+      ];
+      for (const step of steps) {
+        const decided = decide(step, history.timeline);
+        if (isDomainError(decided)) throw new Error(decided.message);
+        const before = inForce(history.timeline);
+        const folded = foldFromStart(before);
+        history = history.append(decided);
+
+        // then the fold of the whole timeline is fold's
+        const ordered = inForce(history.timeline);
+        const content = foldFromStart(ordered);
+        expect(content).toEqual(fold(ordered));
+        // and asked again, or for what stood before an amendment added at the end, it is what was folded, not folded anew
+        expect(foldFromStart(ordered)).toBe(content);
+        if (ordered.slice(0, -1).every((a, i) => a === before[i]) && ordered.length === before.length + 1) expect(foldFromStart(ordered.slice(0, -1))).toBe(folded);
+      }
     });
   });
 });

@@ -129,6 +129,36 @@ export function fold(amendments: Iterable<Pick<AmendmentRecord, 'changes'>>, sta
   return content;
 }
 
+/**
+ * The content after each amendment as the write side last folded it, with what it was folded on: the amendment
+ * before it and the content that one left. Records and contents are never changed, so the same two mean the same
+ * step. Weak: an amendment no timeline holds any more takes its entry with it.
+ */
+const steps = new WeakMap<AmendmentRecord, { readonly previous: AmendmentRecord | null; readonly start: ProgrammeContent | null; readonly content: ProgrammeContent | null }>();
+
+/**
+ * fold(ordered) from nothing, each amendment folded only where it follows something else than when last folded.
+ * Every command checks against the whole timeline folded: without this the history was folded again for each one
+ * (an amendment after 10,000 others took 45 ms to decide); now one after the last folds one amendment.
+ */
+export function foldFromStart(ordered: readonly AmendmentRecord[]): ProgrammeContent | null {
+  let content: ProgrammeContent | null = null;
+  let previous: AmendmentRecord | null = null;
+  for (const amendment of ordered) {
+    const step = steps.get(amendment);
+    if (step && step.previous === previous && step.start === content) {
+      content = step.content;
+    } else {
+      const start = content;
+      content = fold([amendment], start);
+      // One still being read (a page ended inside its append) is folded again once whole.
+      if (amendment.changes.length === amendment.changeCount) steps.set(amendment, { previous, start, content });
+    }
+    previous = amendment;
+  }
+  return content;
+}
+
 /** view(asOf, knownAt): the fold of the amendments in force. The read side caches it; tests compare the two. */
 export function viewAt(timeline: ProgrammeTimeline, axes: Axes = {}): ProgrammeContent | null {
   return fold(inForce(timeline, axes));
