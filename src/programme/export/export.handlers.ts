@@ -139,17 +139,18 @@ export class OpenDataProgrammesHandler implements IQueryHandler<OpenDataProgramm
     for (const id of this.queries.ids()) {
       const view = this.queries.view(id, { asOf: today });
       if (!view) continue;
-      const versions = this.queries.versions(id).filter((v) => v.effectiveFrom <= today);
-      const approving = versions.find((v) => v.initial);
+      const acts = this.queries.actsInForce(id, today);
+      const approving = acts.find((act) => act.initial);
+      const amendingActs = acts.filter((act) => !act.initial);
       // The act adopted last among those in force, as the amendment chain cites it: an act adopted earlier may
       // take effect later than one adopted after it.
-      const amending = versions.filter((v) => !v.initial).flatMap((v) => this.decisions.get(v.decisionId) ?? []);
+      const amending = amendingActs.flatMap((act) => this.decisions.get(act.decisionId) ?? []);
       const lastAmending = amending.reduce<(typeof amending)[number] | undefined>((last, d) => (!last || d.adoptedOn >= last.adoptedOn ? d : last), undefined);
       records.push({
         view,
         approving: approving && this.decisions.get(approving.decisionId),
         lastAmending,
-        amendmentsInForce: versions.filter((v) => !v.initial).length,
+        amendmentsInForce: amendingActs.reduce((sum, act) => sum + act.amendments, 0),
         url: `${baseUrl}/api/v1/programmes/${id}`,
       });
     }
