@@ -315,7 +315,10 @@ export class ProgrammeQueries {
   /** What a decision changed, in every programme. */
   amendmentsByDecision(decisionId: string): { programmeId: string; amendmentId: string; initial: boolean; effectiveFrom: string; recordedAt: string; revokedAt: string | null }[] {
     return this.statements
-      .get<[string], AmendmentRow>('SELECT * FROM programme_amendments WHERE decision_id = ? ORDER BY effective_from, revision')
+      // Not its changes nor metadata: an approving decision's rows carry the whole wording, for every programme it approved.
+      .get<[string], Pick<AmendmentRow, 'programme_id' | 'amendment_id' | 'initial' | 'effective_from' | 'recorded_at' | 'revoked_at'>>(
+        'SELECT programme_id, amendment_id, initial, effective_from, recorded_at, revoked_at FROM programme_amendments WHERE decision_id = ? ORDER BY effective_from, revision',
+      )
       .all(decisionId)
       .map((row) => ({
         programmeId: row.programme_id,
