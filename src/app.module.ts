@@ -114,9 +114,10 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           if (this.closing) return;
           this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
         }
-        this.runner.refolding = false;
         this.runner.start();
+        // Served once the seed is in: ready on an empty store a moment before, a client would find no programme.
         await this.seed().catch((error: unknown) => this.logger.error({ err: error }, 'the seed document could not be imported'));
+        this.runner.refolding = false;
         return;
       } catch (error) {
         if (this.closing) return;
