@@ -114,8 +114,10 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           if (this.closing) return;
           this.logger.info({ events, ms: Date.now() - started }, 'read models folded afresh');
         }
+        // Served once the seed is in (a fold just finished says it is done): ready on an empty store a moment
+        // before, a client would find no programme.
+        this.runner.refolding = true;
         this.runner.start();
-        // Served once the seed is in: ready on an empty store a moment before, a client would find no programme.
         await this.seed().catch((error: unknown) => this.logger.error({ err: error }, 'the seed document could not be imported'));
         this.runner.refolding = false;
         return;

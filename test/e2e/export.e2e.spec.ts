@@ -481,6 +481,26 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     expect((await t.http.get(`/api/v1/programmes/${programmeId}`).expect(200)).body.amendmentChain).toMatch(/від 01\.03\.2025 № 7100\)$/);
   });
 
+  it('of two acts adopted on one day, the open-data set names as last amending the one the amendment chain cites last', async () => {
+    // given A and B adopted on 2025-06-10: A amends from 07-01, B from 07-01 after it, then A again from 06-15 (dated back)
+    const programmeId = await freshCopy(t, 'open-data-same-day');
+    const a = await postDecision(t, { session: 73, number: '7300', adoptedOn: '2025-06-10' }).expect(201);
+    const b = await postDecision(t, { session: 74, number: '7400', adoptedOn: '2025-06-10' }).expect(201);
+    const cell = (amount: string) => [{ op: 'setAllocation', measure: '1.1', year: 2025, amount }];
+    await amend(t, programmeId, { decisionId: a.body.id, effectiveFrom: '2025-07-01', changes: cell('81.00') }).expect(201);
+    await amend(t, programmeId, { decisionId: b.body.id, effectiveFrom: '2025-07-01', changes: cell('82.00') }).expect(201);
+    await amend(t, programmeId, { decisionId: a.body.id, effectiveFrom: '2025-06-15', changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '83.00' }] }).expect(201);
+
+    // when
+    const rows = parse((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+
+    // then both name B, and the set counts the three amendments
+    const chain = (await t.http.get(`/api/v1/programmes/${programmeId}`).expect(200)).body.amendmentChain as string;
+    const row = rows.find((r) => r.programme_id === programmeId);
+    expect(chain).toMatch(/№ 7400\)$/);
+    expect([row?.last_amended_by_act, row?.amendments_in_force]).toEqual(['7400 2025-06-10', '3']);
+  });
+
   it('the open-data set of acts tells an act that amends one programme and approves another, programme by programme', async () => {
     // given one act amending a programme and approving another imported under it
     const amended = await freshCopy(t, 'open-data-amended');

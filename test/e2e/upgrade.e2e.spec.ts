@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
@@ -83,6 +83,35 @@ describe('starting on read models of another layout', () => {
       await t.close();
     }
   });
+});
+
+describe('starting on read models kept while the store was wiped', () => {
+  it('folds them afresh, then serves nothing, /ready included, until the seed is imported into the empty store', async () => {
+    // given the read models of a seeded server, beside an empty store
+    const kept = mkdtempSync(join(tmpdir(), 'programme-tracker-kept-'));
+    const wiped = mkdtempSync(join(tmpdir(), 'programme-tracker-wiped-'));
+    try {
+      const first = await startApp({ dataDir: kept });
+      await untilReady(first);
+      await first.close();
+      copyFileSync(join(kept, 'read-models.sqlite'), join(wiped, 'read-models.sqlite'));
+
+      // when a server starts on them
+      const t = await startApp({ dataDir: wiped });
+      try {
+        // then the first /ready that says ready comes with the seeded programme there
+        let ready = false;
+        for (let attempt = 0; attempt < 2000 && !ready; attempt++) ready = (await t.http.get('/ready')).status === 200;
+        expect(ready).toBe(true);
+        expect((await t.http.get(`/api/v1/programmes/${KOROSTEN}`)).status).toBe(200);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
+      rmSync(wiped, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
 
 describe('starting while the store does not answer', () => {

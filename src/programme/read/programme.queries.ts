@@ -332,7 +332,8 @@ export class ProgrammeQueries {
 
   /**
    * The acts whose amendments to the programme are in force on `date` (as known now): each act once, whether it
-   * approved the programme, and how many amendments it made; in the effective order of the last of them. Counted here, not from the versions: the open-data
+   * approved the programme, and how many amendments it made; in the effective order of the first of them, the
+   * order the amendment chain takes acts adopted on one day in. Counted here, not from the versions: the open-data
    * set asks this of every programme, and a long history's versions took most of a second to build.
    */
   actsInForce(programmeId: string, date: string): { decisionId: string; initial: boolean; amendments: number }[] {
@@ -340,7 +341,7 @@ export class ProgrammeQueries {
       .get<[string, string, string, string], { decision_id: string; initial: number; amendments: number }>(
         `SELECT decision_id, initial, COUNT(*) AS amendments FROM programme_amendments
          WHERE programme_id = ? AND ${IN_FORCE_AS_KNOWN} AND effective_from <= ? GROUP BY decision_id, initial
-         ORDER BY MAX(effective_from), MAX(revision)`,
+         ORDER BY MIN(effective_from || printf('#%015d', revision))`,
       )
       .all(programmeId, END_OF_TIME, END_OF_TIME, date)
       .map((row) => ({ decisionId: row.decision_id, initial: row.initial === 1, amendments: row.amendments }));
