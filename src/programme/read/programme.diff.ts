@@ -3,7 +3,7 @@ import type { KnownExecutor } from '../../executor/executors.projection';
 import { formatAmount } from '../domain/money';
 import { compareNumbers, lineOf, type Measure, type ProgrammeContent, yearsOf } from '../domain/programme.types';
 import { measureYear, programmeTotals } from '../domain/totals';
-import { formatTotals, type TotalsView } from './programme.view';
+import { formatTotals, measureView, type TotalsView } from './programme.view';
 
 /** One row of the comparative table (порівняльна таблиця): a field of a measure, було → стало. */
 export interface DiffRow {
@@ -50,20 +50,17 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
   const ids = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) =>
     compareNumbers((after.get(a) ?? before.get(a))!.number, (after.get(b) ?? before.get(b))!.number),
   );
-  const names = (m: Measure, date: string) => m.executorIds.map((id) => {
+  const nameOf = (id: string, date: string) => {
     const e = executor(id);
     return e ? nameAt(e, date) : id;
-  });
-  const allocations = (m: Measure) => Object.fromEntries(years.map((y) => [String(y), formatAmount(measureYear(m, y))]));
-  // A measure on one side only is shown whole, as the decision adds or strikes out its row of the annex.
-  const whole = (m: Measure, date: string): MeasureRecord => ({
-    title: m.title,
-    term: m.term,
-    executors: names(m, date),
-    fundingSources: m.funding.map((line) => ({ source: line.source, allocations: Object.fromEntries(years.map((y) => [String(y), formatAmount(line.allocations[String(y)] ?? null)])) })),
-    allocations: allocations(m),
-    expectedResults: m.expectedResults,
-  });
+  };
+  const names = (m: Measure, date: string) => m.executorIds.map((id) => nameOf(id, date));
+  // A measure on one side only is shown whole, as the decision adds or strikes out its row of the annex: as a view
+  // shows it, with its units named as on that side's date.
+  const whole = (m: Measure, date: string): MeasureRecord => {
+    const { title, term, executors, fundingSources, allocations, expectedResults } = measureView(m, years, (id) => ({ id, name: nameOf(id, date) }));
+    return { title, term, executors: executors.map((e) => e.name), fundingSources, allocations, expectedResults };
+  };
 
   for (const id of ids) {
     const a = before.get(id);
