@@ -61,13 +61,15 @@ export function annexGrid(view: ProgrammeView): Grid {
   const years = Object.keys(view.totals.byYear);
   const blankAmounts = years.map(() => '');
   // The annex's own headings, the years under the title of the amounts, as the importer reads them back.
-  const header = ['№ п/п', 'Назва напрямку діяльності (пріоритетні завдання)', 'Перелік заходів Програми', 'Термін виконання', 'Виконавці', 'Джерела фінансування', ...years.map((y) => `${y} рік`), 'Очікувані результати'];
-  const headerGroup = { first: 6, span: years.length, title: 'Орієнтовні обсяги фінансування (тис.грн.)' };
+  const beforeYears = ['№ п/п', 'Назва напрямку діяльності (пріоритетні завдання)', 'Перелік заходів Програми', 'Термін виконання', 'Виконавці', 'Джерела фінансування'];
+  const header = [...beforeYears, ...years.map((y) => `${y} рік`), 'Очікувані результати'];
+  const firstYear = beforeYears.length;
+  const headerGroup = { first: firstYear, span: years.length, title: 'Орієнтовні обсяги фінансування (тис.грн.)' };
   const rows: GridRow[] = [];
   const columns = header.length;
   // A total's label reads across the columns before the amounts, as the annex sets it; the programme's own total spans the years.
-  const totalLabel = { 0: 6 };
-  const amounts = years.map((_, i) => 6 + i);
+  const totalLabel = { 0: firstYear };
+  const amounts = years.map((_, i) => firstYear + i);
   for (const section of view.sections) {
     rows.push({ kind: 'section', cells: [section.number, `«${section.title}»`, '', '', '', '', ...blankAmounts, ''], spans: { 1: columns - 1 } });
     for (const direction of section.directions) {
@@ -100,7 +102,7 @@ export function annexGrid(view: ProgrammeView): Grid {
     const range = numbers.length === 1 ? numbers[0] : `${numbers[0]}-${numbers[numbers.length - 1]}`;
     rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel, amounts });
   }
-  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, 6: years.length }, amounts: [6] });
+  rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, [firstYear]: years.length }, amounts: [firstYear] });
   return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
 }
 

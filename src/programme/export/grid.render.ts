@@ -35,17 +35,20 @@ function printedCells(row: GridRow): { text: string; first: number; span: number
 }
 
 /** The header as printed: one row, or the group's title above its columns' headings and the others taking both rows. */
-function headerRows(grid: Grid): { text: string; first: number; columns: number; rows: number }[][] {
+function headerRows(grid: Grid): { text: string; first: number; span: number; rows: number }[][] {
   const given = grid.headerGroup;
-  if (!given) return [grid.header.map((text, first) => ({ text, first, columns: 1, rows: 1 }))];
+  if (!given) return [grid.header.map((text, first) => ({ text, first, span: 1, rows: 1 }))];
   const group = { ...given, span: Math.max(1, Math.min(given.span, grid.header.length - given.first)) };
   const inGroup = (column: number) => column >= group.first && column < group.first + group.span;
   const top = grid.header.flatMap((text, first) =>
-    first === group.first ? [{ text: group.title, first, columns: group.span, rows: 1 }] : inGroup(first) ? [] : [{ text, first, columns: 1, rows: 2 }],
+    first === group.first ? [{ text: group.title, first, span: group.span, rows: 1 }] : inGroup(first) ? [] : [{ text, first, span: 1, rows: 2 }],
   );
-  const below = grid.header.flatMap((text, first) => (inGroup(first) ? [{ text, first, columns: 1, rows: 1 }] : []));
+  const below = grid.header.flatMap((text, first) => (inGroup(first) ? [{ text, first, span: 1, rows: 1 }] : []));
   return [top, below];
 }
+
+/** A cell's HTML attributes for the columns and rows it covers. */
+const spanned = (span: number, rows = 1) => `${span > 1 ? ` colspan="${span}"` : ''}${rows > 1 ? ` rowspan="${rows}"` : ''}`;
 
 /**
  * How the page prints: landscape A4 as annexes are, the columns in their proportions, the header row on every
@@ -66,7 +69,7 @@ const PAGE_STYLE = [
 export function gridHtml(grid: Grid): string {
   const cells = (row: GridRow) =>
     printedCells(row)
-      .map(({ text, span, amount }) => `<td${span > 1 ? ` colspan="${span}"` : ''}${amount ? ' class="amount"' : ''}>${htmlLines(text)}</td>`)
+      .map(({ text, span, amount }) => `<td${spanned(span)}${amount ? ' class="amount"' : ''}>${htmlLines(text)}</td>`)
       .join('');
   return [
     '<!doctype html>',
@@ -78,7 +81,7 @@ export function gridHtml(grid: Grid): string {
     '<table>',
     `<colgroup>${grid.widths.map((width) => `<col style="width:${width.toFixed(2)}%">`).join('')}</colgroup>`,
     `<thead>${headerRows(grid)
-      .map((row) => `<tr>${row.map(({ text, columns, rows }) => `<th${columns > 1 ? ` colspan="${columns}"` : ''}${rows > 1 ? ` rowspan="${rows}"` : ''}>${htmlLines(text)}</th>`).join('')}</tr>`)
+      .map((row) => `<tr>${row.map(({ text, span, rows }) => `<th${spanned(span, rows)}>${htmlLines(text)}</th>`).join('')}</tr>`)
       .join('')}</thead>`,
     '<tbody>',
     ...grid.rows.map((row) => `<tr class="${row.kind}">${cells(row)}</tr>`),
@@ -124,7 +127,7 @@ export async function gridDocx(grid: Grid, at: string): Promise<Buffer> {
     layout: TableLayoutType.FIXED,
     rows: [
       ...headerRows(grid).map(
-        (row) => new TableRow({ tableHeader: true, cantSplit: true, children: row.map(({ text, first, columns, rows }) => cell(text, { bold: true, first, span: columns, rows })) }),
+        (row) => new TableRow({ tableHeader: true, cantSplit: true, children: row.map(({ text, first, span, rows }) => cell(text, { bold: true, first, span, rows })) }),
       ),
       ...grid.rows.map(
         (row) => new TableRow({ cantSplit: true, children: printedCells(row).map(({ text, first, span, amount }) => cell(text, { bold: row.kind !== 'item', first, span, amount, keepNext: row.kind === 'section' })) }),
