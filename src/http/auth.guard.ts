@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadat
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { FastifyRequest } from 'fastify';
 import { type ApiToken, type Role } from '../config/config.schema';
 import { ProblemException } from './problem';
@@ -63,27 +64,15 @@ export function clientKey(address: string | undefined): string {
   return withPort && isIP(withPort[1]) !== 0 ? clientKey(withPort[1]) : address;
 }
 
-/** The prefixes (first 96 bits) under which IPv6 carries an IPv4 address: mapped (::ffff:0:0/96) and NAT64 (64:ff9b::/96). */
-const CARRYING_IPV4 = new Set(['0:0:0:0:0:ffff', '64:ff9b:0:0:0:0']);
-
 function ipv6Key(address: string): string {
-  let text = address.split('%')[0].toLowerCase();
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number);
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  // "::" stands for the zero groups that make eight (an address without it has its eight already).
-  const groups = [...left, ...Array<string>(tail === undefined ? 0 : 8 - left.length - right.length).fill('0'), ...right].map((group) => parseInt(group, 16));
-  const hex = groups.map((group) => group.toString(16));
-  // "::192.0.2.1" (IPv4-compatible) only as written so: "::1" is IPv6's loopback, not 0.0.0.1.
-  if (CARRYING_IPV4.has(hex.slice(0, 6).join(':')) || (dotted && hex.slice(0, 6).every((group) => group === '0'))) {
-    return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');
-  }
-  return `${hex.slice(0, 4).join(':')}::/64`;
+  const parsed = ipaddr.IPv6.parse(address);
+  const { parts } = parsed;
+  // IPv4 carried in IPv6: mapped (::ffff:0:0/96, ipaddr.js reads "::a.b.c.d" so too) and NAT64 (64:ff9b::/96).
+  if (parsed.isIPv4MappedAddress() || parsed.range() === 'rfc6052') return [parts[6] >> 8, parts[6] & 255, parts[7] >> 8, parts[7] & 255].join('.');
+  return `${parts
+    .slice(0, 4)
+    .map((part) => part.toString(16))
+    .join(':')}::/64`;
 }
 
 /** A client that keeps sending bad tokens is slowed down long before the general rate limit. */
