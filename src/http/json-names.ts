@@ -1,8 +1,10 @@
+import { type JsonPlace, pathOf } from './problem';
+
 /** Where valid JSON text nests: an object (with the names it has given so far) or an array (at its index). */
 interface Level {
   readonly parent: Level | undefined;
-  /** Where the level stands in its parent: the member's name or the element's index; the root stands nowhere. */
-  readonly at: string | number | undefined;
+  /** Where the level stands: under its parent's member or element; the root is the value itself (null). */
+  readonly place: JsonPlace | null;
   /** Per name, how often this object gave it; undefined for an array. */
   readonly names: Map<string, number> | undefined;
   index: number;
@@ -11,7 +13,7 @@ interface Level {
 }
 
 /** What the names of a JSON text show: the repeats, or that it nests deeper than `deepest`, where it stops looking. */
-export type NamesCheck = { readonly repeated: (string | number)[][] } | { readonly nestedDeeperThan: number };
+export type NamesCheck = { readonly repeated: PropertyKey[][] } | { readonly nestedDeeperThan: number };
 
 /**
  * The members whose name an object of valid JSON text gives twice or more, each once, as the path to it, up to
@@ -24,7 +26,7 @@ export type NamesCheck = { readonly repeated: (string | number)[][] } | { readon
 export function checkNames(text: string, { atMost, deepest }: { atMost: number; deepest: number }): NamesCheck {
   let top: Level | undefined;
   let depth = 0;
-  const repeated: (string | number)[][] = [];
+  const repeated: PropertyKey[][] = [];
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (char === '"') {
@@ -35,15 +37,15 @@ export function checkNames(text: string, { atMost, deepest }: { atMost: number; 
         const name = JSON.parse(text.slice(i, end + 1)) as string;
         const seen = (top.names.get(name) ?? 0) + 1;
         top.names.set(name, seen);
-        if (seen === 2 && repeated.push([...pathOf(top), name]) === atMost) return { repeated };
+        if (seen === 2 && repeated.push([...pathOf(top.place), name]) === atMost) return { repeated };
         top.name = name;
         top.expectingName = false;
       }
       i = end;
     } else if (char === '{' || char === '[') {
       if (++depth > deepest) return { nestedDeeperThan: deepest };
-      const at = top === undefined ? undefined : top.names ? top.name : top.index;
-      top = { parent: top, at, names: char === '{' ? new Map() : undefined, index: 0, name: '', expectingName: char === '{' };
+      const place = top === undefined ? null : { parent: top.place, key: top.names ? top.name : top.index };
+      top = { parent: top, place, names: char === '{' ? new Map() : undefined, index: 0, name: '', expectingName: char === '{' };
     } else if (char === '}' || char === ']') {
       depth -= 1;
       top = top?.parent;
@@ -53,10 +55,4 @@ export function checkNames(text: string, { atMost, deepest }: { atMost: number; 
     }
   }
   return { repeated };
-}
-
-function pathOf(level: Level): (string | number)[] {
-  const path: (string | number)[] = [];
-  for (let at: Level | undefined = level; at?.at !== undefined; at = at.parent) path.push(at.at);
-  return path.reverse();
 }

@@ -95,6 +95,22 @@ export class ProblemException extends Error {
   }
 }
 
+/**
+ * A place in a JSON value, linked to the one that holds it (null: the value itself): a walk over a deep value makes
+ * one of these per level and the path (pathOf) only where there is something to report.
+ */
+export interface JsonPlace {
+  readonly parent: JsonPlace | null;
+  readonly key: PropertyKey;
+}
+
+/** The keys from the value down to `place`, for jsonPath. */
+export function pathOf(place: JsonPlace | null): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let at = place; at; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
 /** ["changes", 2, "measure"] → "$.changes[2].measure" */
 export function jsonPath(segments: readonly PropertyKey[] = []): string {
   return segments.reduce<string>((path, segment) => {

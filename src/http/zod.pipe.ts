@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { jsonPath, ProblemException, type ProblemItem, PROBLEMS_LISTED } from './problem';
+import { type JsonPlace, jsonPath, pathOf, ProblemException, type ProblemItem, PROBLEMS_LISTED } from './problem';
 
 /**
  * Validates a request part with its zod schema — the same schema the OpenAPI document is generated from —
@@ -87,17 +87,6 @@ export function invalidRequest(failed: readonly { part: RequestPart; problems: r
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A place in the body, linked to its parent: a path costs nothing until one is reported. */
-interface Place {
-  readonly parent: Place | null;
-  readonly key: PropertyKey;
-}
-
-const pathOf = (place: Place | null): PropertyKey[] => {
-  const path: PropertyKey[] = [];
-  for (let at = place; at; at = at.parent) path.push(at.key);
-  return path.reverse();
-};
-
 const ILL_FORMED = { code: 'ill_formed_unicode', message: 'holds half a surrogate pair (such as \\ud800), which is no character' };
 // A map such as `allocations` would drop it without a word (zod's records skip it), and no field is named so.
 const PROTO_KEY = { code: 'forbidden_key', message: 'a key named __proto__ is not taken' };
@@ -110,8 +99,8 @@ const PROTO_KEY = { code: 'forbidden_key', message: 'a key named __proto__ is no
  */
 function unreadableParts(body: unknown): { path: string; code: string; message: string }[] {
   const found: { path: string; code: string; message: string }[] = [];
-  const report = (place: Place | null, problem: { code: string; message: string }) => found.push({ path: jsonPath(pathOf(place)), ...problem });
-  const pending: [unknown, Place | null][] = [[body, null]];
+  const report = (place: JsonPlace | null, problem: { code: string; message: string }) => found.push({ path: jsonPath(pathOf(place)), ...problem });
+  const pending: [unknown, JsonPlace | null][] = [[body, null]];
   // Past what one answer lists, more would only be work: ten thousand of them under a long key once took minutes.
   for (let next = pending.pop(); next && found.length <= PROBLEMS_LISTED; next = pending.pop()) {
     const [value, place] = next;
@@ -119,9 +108,9 @@ function unreadableParts(body: unknown): { path: string; code: string; message: 
       if (LONE_SURROGATE.test(value)) report(place, ILL_FORMED);
     } else if (typeof value === 'object' && value !== null) {
       const array = Array.isArray(value);
-      const children: [unknown, Place][] = [];
+      const children: [unknown, JsonPlace][] = [];
       for (const [key, item] of Object.entries(value)) {
-        const at: Place = { parent: place, key: array ? Number(key) : key };
+        const at: JsonPlace = { parent: place, key: array ? Number(key) : key };
         if (!array && LONE_SURROGATE.test(key)) report(at, ILL_FORMED);
         else if (!array && key === '__proto__') report(at, PROTO_KEY);
         else children.push([item, at]);
