@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppModule } from './app.module';
+import { AppModule, type AppOptions } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { cacheControlFor } from './http/cache-control';
@@ -52,7 +52,7 @@ export function tokensInForce(config: Config, logger: Logger, print: (line: stri
   return tokens;
 }
 
-type AppFactoryOptions = { tokens?: readonly ApiToken[]; store?: EventStore };
+type AppFactoryOptions = Partial<Pick<AppOptions, 'tokens' | 'store' | 'onStartFailed'>>;
 
 /** The whole application as `npm start` runs it, ready to listen; tests use the same function. */
 export async function createApp(config: Config, logger: Logger, options: AppFactoryOptions = {}): Promise<NestFastifyApplication> {
@@ -96,7 +96,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, logger, lock, tokens: options.tokens ?? tokensInForce(config, logger), ...(options.store ? { store: options.store } : {}) }),
+    AppModule.register({ ...options, config, logger, lock, tokens: options.tokens ?? tokensInForce(config, logger) }),
     adapter,
     // The JSON parser set below reads the bodies (Nest's would add a form parser: the API takes JSON only).
     // abortOnError false: a module that fails to build (a data directory that cannot be created) is thrown to
@@ -281,7 +281,8 @@ function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }, 
       app.close().then(
         () => {
           logger.info({ signal }, 'stopped');
-          process.exit(0);
+          // 1 when the stop was the start failing (main.ts), 0 otherwise.
+          process.exit();
         },
         (error: unknown) => {
           process.stderr.write(`stopping on ${signal} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

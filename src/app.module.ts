@@ -59,11 +59,17 @@ export interface AppOptions {
   readonly tokens: readonly ApiToken[];
   /** Tests may bring their own store. */
   readonly store?: EventStore;
+  /**
+   * A start that fails after the server listens (the seed of a store found empty only once the read models were
+   * folded, or once the store answered): `npm start` stops with the same message as a start that fails before.
+   */
+  readonly onStartFailed?: (error: unknown) => void;
   /** Held by the caller before the app opens any data file; released when the app shuts down. */
   readonly lock: DataFilesLock;
 }
 
 const DATA_FILES_LOCK = Symbol('DATA_FILES_LOCK');
+const ON_START_FAILED = Symbol('ON_START_FAILED');
 
 /** Starts the read models when the app starts, imports the seed into an empty store, and closes everything on shutdown. */
 @Injectable()
@@ -76,6 +82,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(AnnexImporter) private readonly importer: AnnexImporter,
     @Inject(DATA_FILES_LOCK) private readonly lock: DataFilesLock,
+    @Inject(ON_START_FAILED) private readonly onStartFailed: (error: unknown) => void,
   ) {}
 
   /** The fold of the whole log under way in the background, if the start needed one. */
@@ -118,7 +125,15 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         // before, a client would find no programme.
         this.runner.refolding = true;
         this.runner.start();
-        await this.seed().catch((error: unknown) => this.logger.error({ err: error }, 'the seed document could not be imported'));
+        try {
+          await this.seed();
+        } catch (error) {
+          // As on a start with nothing to fold, where it stops the start: the API stays at 503 rather than serving
+          // a store without the programme it was configured to hold.
+          this.logger.fatal({ err: error }, 'the seed document could not be imported into the empty store');
+          this.onStartFailed(error);
+          return;
+        }
         this.runner.refolding = false;
         return;
       } catch (error) {
@@ -176,6 +191,7 @@ export class AppModule {
         { provide: Metrics, useValue: new Metrics() },
         // Taken by createApp before any data file is opened; released after they are closed.
         { provide: DATA_FILES_LOCK, useValue: options.lock },
+        { provide: ON_START_FAILED, useValue: options.onStartFailed ?? (() => undefined) },
         { provide: EVENT_STORE, useFactory: () => options.store ?? createEventStore(config, logger) },
         { provide: AggregateRepository, useFactory: (store: EventStore, metrics: Metrics) => new AggregateRepository(store, metrics), inject: [EVENT_STORE, Metrics] },
         { provide: ReadModelDb, useFactory: () => new ReadModelDb(config.readModelFile) },

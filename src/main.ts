@@ -20,7 +20,16 @@ function portFree(config: Config): Promise<void> {
 async function main(config: Config): Promise<void> {
   await portFree(config);
   const logger = createLogger(config);
-  const app = await createApp(config, logger);
+  const creating = createApp(config, logger, {
+    // Found while the app starts or after it listens: it stops the way SIGTERM stops it (once its handler is
+    // set, when the app is made), exiting 1.
+    onStartFailed: (error) => {
+      process.stderr.write(`failed to start: ${startupFailure(error, config)}\n`);
+      process.exitCode = 1;
+      void creating.then(() => process.kill(process.pid, 'SIGTERM'));
+    },
+  });
+  const app = await creating;
   await app.listen({ port: config.PORT, host: config.HOST });
   // The bound address, not the configured one: PORT=0 asks the system for a free port.
   const url = await app.getUrl();

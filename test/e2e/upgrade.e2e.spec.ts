@@ -10,6 +10,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { BUNDLED_SEED, loadConfig } from '../../src/config/config.schema';
+import { startupFailure } from '../../src/config/startup.problems';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { KOROSTEN, startApp, type TestApp, TOKENS } from '../support/app';
@@ -104,6 +105,36 @@ describe('starting on read models kept while the store was wiped', () => {
         for (let attempt = 0; attempt < 2000 && !ready; attempt++) ready = (await t.http.get('/ready')).status === 200;
         expect(ready).toBe(true);
         expect((await t.http.get(`/api/v1/programmes/${KOROSTEN}`)).status).toBe(200);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
+      rmSync(wiped, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it('stops the start, as on an empty data directory, when the seed document is gone: nothing served without the programme', async () => {
+    // given the read models of a seeded server, beside an empty store, and the seed document no longer there
+    const kept = mkdtempSync(join(tmpdir(), 'programme-tracker-kept-'));
+    const wiped = mkdtempSync(join(tmpdir(), 'programme-tracker-wiped-'));
+    try {
+      const first = await startApp({ dataDir: kept });
+      await untilReady(first);
+      await first.close();
+      copyFileSync(join(kept, 'read-models.sqlite'), join(wiped, 'read-models.sqlite'));
+      const gone = join(wiped, 'gone.txt');
+
+      // when a server starts on them
+      let failed: ((error: unknown) => void) | undefined;
+      const failure = new Promise<unknown>((resolve) => (failed = resolve));
+      const t = await startApp({ dataDir: wiped, env: { SEED_DOCUMENT: gone }, onStartFailed: (error) => failed?.(error) });
+      try {
+        // then the start fails, naming the setting, and the API never served the empty store meanwhile
+        const error = await failure;
+        expect(startupFailure(error, loadConfig({ DATA_DIR: wiped, SEED_DOCUMENT: gone }))).toContain(`SEED_DOCUMENT: ${gone} does not exist`);
+        expect((await t.http.get('/ready')).status).toBe(503);
+        expect((await t.http.get(`/api/v1/programmes/${KOROSTEN}`)).status).toBe(503);
       } finally {
         await t.close();
       }

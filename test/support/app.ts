@@ -27,7 +27,7 @@ export interface TestApp {
  * The real application (the same createApp as `npm start`) on the embedded store in a fresh directory,
  * seeded with the Korosten annex unless `seed: false`.
  */
-export async function startApp(options: { seed?: boolean; env?: Record<string, string>; dataDir?: string } = {}): Promise<TestApp> {
+export async function startApp(options: { seed?: boolean; env?: Record<string, string>; dataDir?: string; onStartFailed?: (error: unknown) => void } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'programme-tracker-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -37,7 +37,7 @@ export async function startApp(options: { seed?: boolean; env?: Record<string, s
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const app = await createApp(config, pino({ level: 'silent' }));
+  const app = await createApp(config, pino({ level: 'silent' }), options.onStartFailed ? { onStartFailed: options.onStartFailed } : {});
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
