@@ -133,21 +133,24 @@ export type ProgrammeChange =
 
 export type ProgrammeEvent = AmendmentRegistered | AmendmentRevoked | ProgrammeChange;
 
-export const CHANGE_TYPES: ReadonlySet<string> = new Set<ProgrammeChange['type']>([
-  'ProgrammeRegistered',
-  'SectionAdded',
-  'DirectionAdded',
-  'MeasureAdded',
-  'MeasureReworded',
-  'MeasureRenumbered',
-  'MeasureTermChanged',
-  'MeasureExpectedResultsChanged',
-  'MeasureRemoved',
-  'AllocationSet',
-  'ExecutorAssigned',
-  'ExecutorUnassigned',
-  'FundingSourceChanged',
-  'ProgrammePeriodExtended',
-]);
+/** Every change type as a key, so that a change added to the union and not here fails to compile: the timeline would drop its events. */
+const CHANGE_TYPE_KEYS = {
+  ProgrammeRegistered: true,
+  SectionAdded: true,
+  DirectionAdded: true,
+  MeasureAdded: true,
+  MeasureReworded: true,
+  MeasureRenumbered: true,
+  MeasureTermChanged: true,
+  MeasureExpectedResultsChanged: true,
+  MeasureRemoved: true,
+  AllocationSet: true,
+  ExecutorAssigned: true,
+  ExecutorUnassigned: true,
+  FundingSourceChanged: true,
+  ProgrammePeriodExtended: true,
+} as const satisfies Record<ProgrammeChange['type'], true>;
+
+export const CHANGE_TYPES: ReadonlySet<string> = new Set(Object.keys(CHANGE_TYPE_KEYS));
 
 export const programmeStream = (programmeId: string) => `programme-${programmeId}`;
