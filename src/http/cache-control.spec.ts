@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CACHE_CONTROL, cacheControlFor } from './cache-control';
+import { cacheControlFor } from './cache-control';
 
 const KNOWN_AT = '2025-06-01T10:00:00.000Z';
 /** The read models hold every event up to a later instant: nothing recorded by KNOWN_AT can still arrive. */
@@ -13,29 +13,29 @@ function cacheControl(route: string, query: Record<string, unknown>, heldUpTo: s
 
 describe('cacheControlFor', () => {
   it('given a view with asOf and a knownAt the read models have passed, then caches may keep it', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, LATER)).toBe(CACHE_CONTROL.pinned);
-    expect(cacheControl('/api/v1/programmes/:id/diff', { from: '2025-01-01', to: 'd-1', knownAt: KNOWN_AT }, LATER)).toBe(CACHE_CONTROL.pinned);
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, LATER)).toBe('public, max-age=86400, immutable');
+    expect(cacheControl('/api/v1/programmes/:id/diff', { from: '2025-01-01', to: 'd-1', knownAt: KNOWN_AT }, LATER)).toBe('public, max-age=86400, immutable');
   });
 
   it('given a knownAt the read models have not passed, then it is fetched again: an append in flight, or one not folded yet, may still land before it', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, KNOWN_AT)).toBe(CACHE_CONTROL.changing);
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, null)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, KNOWN_AT)).toBe('no-cache');
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, null)).toBe('no-cache');
   });
 
   it('given a date left to "today" or "now", then it is fetched again', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, LATER)).toBe(CACHE_CONTROL.changing);
-    expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, LATER)).toBe(CACHE_CONTROL.changing);
-    expect(cacheControl('/api/v1/programmes/:id/versions', { knownAt: [KNOWN_AT, KNOWN_AT] }, LATER)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, LATER)).toBe('no-cache');
+    expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, LATER)).toBe('no-cache');
+    expect(cacheControl('/api/v1/programmes/:id/versions', { knownAt: [KNOWN_AT, KNOWN_AT] }, LATER)).toBe('no-cache');
   });
 
   it('given a route no date pins, then it is fetched again', () => {
-    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe(CACHE_CONTROL.changing);
+    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe('no-cache');
   });
 
   it('given a token, a problem or a write, then nothing is kept', () => {
     const pinning = { asOf: '2025-01-01', knownAt: KNOWN_AT };
-    expect(cacheControl('/api/v1/programmes/:id', pinning, LATER, { token: true })).toBe(CACHE_CONTROL.private);
-    expect(cacheControl('/api/v1/programmes/:id', pinning, LATER, { status: 404 })).toBe(CACHE_CONTROL.none);
-    expect(cacheControl('/api/v1/programmes/:id/amendments', {}, LATER, { method: 'POST', status: 201 })).toBe(CACHE_CONTROL.none);
+    expect(cacheControl('/api/v1/programmes/:id', pinning, LATER, { token: true })).toBe('private, no-store');
+    expect(cacheControl('/api/v1/programmes/:id', pinning, LATER, { status: 404 })).toBe('no-store');
+    expect(cacheControl('/api/v1/programmes/:id/amendments', {}, LATER, { method: 'POST', status: 201 })).toBe('no-store');
   });
 });

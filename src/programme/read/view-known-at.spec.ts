@@ -96,7 +96,9 @@ describe('the latest knownAt a view can be asked for', () => {
     new ProjectionRunner(store, emptyModels, fresh.all, silent);
     const empty = new ProgrammeQueries(emptyModels.db, fresh.decisions, fresh.executors);
     const before = new Date().toISOString();
-    expect(empty.latestKnowable() >= before && empty.latestKnowable() <= new Date().toISOString()).toBe(true);
+    const latest = empty.latestKnowable();
+    expect(latest >= before).toBe(true);
+    expect(latest <= new Date().toISOString()).toBe(true);
 
     await store.close();
     readModels.close();
