@@ -40,7 +40,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * per role and prints them once, on stdout, not through the logger: logs are kept and shipped, and tokens
  * must never reach them. The logger only says that the mode is on.
  */
-export function tokensInForce(config: Config, logger: Logger, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ApiToken[] {
+function tokensInForce(config: Config, logger: Logger, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ApiToken[] {
   if (config.API_TOKENS.length > 0) return config.API_TOKENS;
   logger.warn({ mode: 'development' }, 'development mode: no API_TOKENS configured; a token per role is printed once on stdout');
   const tokens: ApiToken[] = [

@@ -50,7 +50,7 @@ import { ProjectionRunner, retryDelay } from './projections/projection.runner';
 import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
 
-export const LOGGER = Symbol('LOGGER');
+const LOGGER = Symbol('LOGGER');
 
 export interface AppOptions {
   readonly config: Config;

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { connectionStringProblem } from '../event-store/esdb/esdb-mapping';
 
-export const ROLES = ['secretariat', 'auditor'] as const;
+const ROLES = ['secretariat', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The repository root, whether this runs from `src/` (tests) or `dist/src/` (the built server). */
@@ -108,7 +108,7 @@ function compilesAsProxies(entry: string): boolean {
 /** The validated configuration, for whatever in the application needs a value of it. */
 export const CONFIG = Symbol('CONFIG');
 
-export const configSchema = z.object({
+const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer('PORT', 0, 65535).default(3000),
   HOST: z
@@ -172,7 +172,7 @@ export class ConfigError extends Error {
 }
 
 /** A connection string's password (`esdb://admin:<password>@host`) replaced by "***", for messages: they reach the logs. */
-export function withoutPassword(connection: string | undefined): string | undefined {
+function withoutPassword(connection: string | undefined): string | undefined {
   // To the last "@": a password may hold "/", "?" or "#" (the client reads "Ab/c+d==" whole).
   return connection?.replace(/^([^:/?#]+:\/\/[^:@/?#]*:).*@/, '$1***@');
 }

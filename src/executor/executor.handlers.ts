@@ -51,7 +51,7 @@ export interface ExecutorView {
   readonly retiredFrom: string | null;
 }
 
-export function executorView(executor: KnownExecutor, asOf: string | null): ExecutorView {
+function executorView(executor: KnownExecutor, asOf: string | null): ExecutorView {
   return { id: executor.id, name: nameAt(executor, asOf), names: executor.names, retiredFrom: executor.retiredFrom };
 }
 

@@ -7,7 +7,6 @@ import type { FastifyRequest } from 'fastify';
 import { type ApiToken, type Role } from '../config/config.schema';
 import { ProblemException } from './problem';
 
-export const API_TOKENS = Symbol('API_TOKENS');
 const ROLES_KEY = 'roles';
 
 /** The roles allowed to call a route; a route without it is open to anyone. */

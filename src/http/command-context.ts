@@ -16,7 +16,7 @@ const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
  * nothing else fails its precondition (412) here, before the programme is looked up, so even for one that does
  * not exist. Returns the revisions asked for (undefined: any).
  */
-export function parseIfMatch(header: string | undefined): readonly number[] | undefined {
+function parseIfMatch(header: string | undefined): readonly number[] | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;

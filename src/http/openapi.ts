@@ -8,7 +8,7 @@ export const openApiRegistry = new OpenAPIRegistry();
 
 openApiRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
-export const problemSchema = openApiRegistry.register(
+const problemSchema = openApiRegistry.register(
   'Problem',
   z.object({
     type: z.string(),

@@ -10,7 +10,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
  * Everything that leaves the API as an error is application/problem+json. What a client sent is answered
  * with a 4xx; a 5xx only ever means the server or its store failed, and is logged.
  */
-export function toProblem(error: unknown): ProblemException {
+function toProblem(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
   if (error instanceof PreconditionFailedError) {
     return new ProblemException(412, 'PreconditionFailed', `the programme is at revision ${error.actual}, not ${error.expected.join(' or ')} (If-Match)`, [

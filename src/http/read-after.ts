@@ -6,12 +6,12 @@ import { ProblemException } from './problem';
 import { sendProblem } from './problem.filter';
 
 /** A write's `position` sent back on a read: the read waits until the read models hold that write. */
-export const READ_AFTER_HEADER = 'read-after-position';
+const READ_AFTER_HEADER = 'read-after-position';
 /** "Briefly" (DESIGN §6): the read models normally follow a write within milliseconds. */
 const WAIT_MS = 2000;
 
 /** The inverse of formatPosition: "42", or "commit/prepare" for EventStoreDB's positions. */
-export function parsePosition(text: string): Position | undefined {
+function parsePosition(text: string): Position | undefined {
   const m = /^(\d{1,16})(?:\/(\d{1,16}))?$/.exec(text.trim());
   if (!m) return undefined;
   const commit = Number(m[1]);

@@ -5,7 +5,7 @@ import { AMOUNT_PATTERN, type Amount, parseAmount } from '../programme/domain/mo
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
 import './openapi';
 
-/** Shapes shared by the request schemas. */
+// Shapes shared by the request schemas.
 
 /** A calendar date: "2025-02-30" is a mistake, not 2 March. */
 function isCalendarDate(date: string): boolean {
@@ -103,7 +103,7 @@ export const idSchema = plainText(z.string().trim().min(1).max(ID_MAX_LENGTH));
 
 export const programmeIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'up to 100 lower-case letters, digits and hyphens, starting with a letter or digit, e.g. korosten-self-government-2024-2026');
+  .regex(new RegExp(`^[a-z0-9][a-z0-9-]{0,${ID_MAX_LENGTH - 1}}$`), `up to ${ID_MAX_LENGTH} lower-case letters, digits and hyphens, starting with a letter or digit, e.g. korosten-self-government-2024-2026`);
 
 /**
  * For reads that take no parameter: they refuse one as the others refuse a key they do not know, or a

@@ -86,7 +86,6 @@ export function invalidRequest(failed: readonly { part: RequestPart; problems: r
 /** Read by code points, half a pair stands alone as a surrogate (Cs); a whole pair is one character of another plane. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** A place in the body, linked to its parent: a path costs nothing until one is reported. */
 const ILL_FORMED = { code: 'ill_formed_unicode', message: 'holds half a surrogate pair (such as \\ud800), which is no character' };
 // A map such as `allocations` would drop it without a word (zod's records skip it), and no field is named so.
 const PROTO_KEY = { code: 'forbidden_key', message: 'a key named __proto__ is not taken' };

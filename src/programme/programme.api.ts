@@ -25,7 +25,7 @@ const fundingSource = z
   .object({ source: textSchema(500), allocations: z.record(z.string().regex(/^\d{4}$/, 'a year'), amountSchema) })
   .strict();
 
-export const changeSchema = z.discriminatedUnion('op', [
+const changeSchema = z.discriminatedUnion('op', [
   z
     .object({
       op: z.literal('addMeasure'),

@@ -23,13 +23,6 @@ export interface Change {
   readonly [field: string]: unknown;
 }
 
-export interface AmendmentBody {
-  readonly decisionId: string;
-  readonly effectiveFrom?: string;
-  readonly note?: string;
-  readonly changes: readonly Change[];
-}
-
 /** Imports the bundled annex as a new programme; its approving decision and executors exist after the seed. */
 export async function importAnnex(t: TestApp, programmeId: string): Promise<void> {
   await t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId, document: ANNEX }).expect(201);

@@ -382,7 +382,7 @@ function executorProblem(executorId: string, executors: Readonly<Record<string, 
 export const writtenNumber = (ref: string): string => ref.trim().replace(/\.$/, '');
 
 /** By id, or by number as written in documents ("1.3" or "1.3."). */
-export function findMeasure(content: ProgrammeContent, ref: string): Measure | undefined {
+function findMeasure(content: ProgrammeContent, ref: string): Measure | undefined {
   const number = writtenNumber(ref);
   return content.measures.find((m) => m.id === ref) ?? content.measures.find((m) => m.number === number);
 }

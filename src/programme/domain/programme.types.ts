@@ -1,7 +1,7 @@
 import { nameKey } from '../../common/name-key';
 import type { Amount } from './money';
 
-/** The programme's content at one point of its timeline. Totals are never stored: see totals.ts. */
+// The programme's content at one point of its timeline. Totals are never stored: see totals.ts.
 
 export interface Period {
   readonly from: number;

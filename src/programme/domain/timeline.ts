@@ -108,11 +108,11 @@ export function compareEffective(a: Pick<AmendmentRecord, 'effectiveFrom' | 'rev
   return a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : a.revision - b.revision;
 }
 
-export function isKnown(a: AmendmentRecord, knownAt: string | undefined): boolean {
+function isKnown(a: AmendmentRecord, knownAt: string | undefined): boolean {
   return knownAt === undefined || a.recordedAt <= knownAt;
 }
 
-export function isRevoked(a: AmendmentRecord, knownAt: string | undefined): boolean {
+function isRevoked(a: AmendmentRecord, knownAt: string | undefined): boolean {
   return a.revoked !== null && (knownAt === undefined || a.revoked.at <= knownAt);
 }
 

@@ -3,11 +3,9 @@ import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { AuditEntry } from '../read/programme.queries';
 import type { ProgrammeView } from '../read/programme.view';
 
-/**
- * Machine-readable sets: UTF-8, ISO dates, dot decimals, an empty cell for "none". The open-data sets follow
- * the Cabinet's resolution No. 835 recommendation for target programmes: name, act and dates of adoption and
- * entry into force, publisher, a link.
- */
+// Machine-readable sets: UTF-8, ISO dates, dot decimals, an empty cell for "none". The open-data sets follow
+// the Cabinet's resolution No. 835 recommendation for target programmes: name, act and dates of adoption and
+// entry into force, publisher, a link.
 
 /** The annex, one row per measure and funding source; a measure with no source yet is a row with empty amounts. */
 export function annexCsv(view: ProgrammeView): string {
@@ -51,7 +49,7 @@ const csv = (records: string[][], options: Options = {}): string => stringify(re
 const listCell = (items: readonly string[]): string => (items.length === 0 ? '' : JSON.stringify(items));
 
 /** "1878 2025-03-20": how the open-data sets name an act, as numbers alone repeat across councils and years. */
-export function actId(decision: Pick<RegisteredDecision, 'number' | 'adoptedOn'>): string {
+function actId(decision: Pick<RegisteredDecision, 'number' | 'adoptedOn'>): string {
   return `${decision.number ?? 'б/н'} ${decision.adoptedOn}`;
 }
 

@@ -10,7 +10,7 @@ export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessin
  * line break inside a cell, U+000B, is pasted in with text), nor for U+FFFE/U+FFFF or half a surrogate pair;
  * one in a cell would leave the whole Word file unreadable. Each becomes a space; the data keeps it.
  */
-export function printable(text: string): string {
+function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu, ' ');
 }
 

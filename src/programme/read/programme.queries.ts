@@ -455,7 +455,7 @@ function measuresNamed(db: Database.Database, programmeId: string, measure: stri
 }
 
 /** The audit trail in record order after a cursor: one page, or all of it. */
-export function auditPage(
+function auditPage(
   db: Database.Database,
   programmeId: string,
   filter: AuditFilter,

@@ -3,7 +3,7 @@ import { compareNumbers, type Measure, type ProgrammeContent } from '../domain/p
 import { measureYear, programmeTotals, sectionMeasures, type Totals, totalsOf } from '../domain/totals';
 import { yearsOf } from '../domain/programme.types';
 
-/** The programme as REST clients read it (DESIGN §7): amounts as decimal strings, totals derived. */
+// The programme as REST clients read it (DESIGN §7): amounts as decimal strings, totals derived.
 
 export interface TotalsView {
   readonly byYear: Record<string, string>;
