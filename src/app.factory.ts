@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -206,6 +207,11 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       // (a year, includeSubDomains) from a server under the council's own domain would bind all its sites to HTTPS.
       strictTransportSecurity: false,
     });
+    // Harvesters fetch the version lists, decisions and CSVs whole: as text they shrink about sevenfold. Answers
+    // under 1 KiB, and the Word file (a zip already), go as they are.
+    // Request bodies sent encoded stay refused (415, in the JSON parser above): clients send small JSON, and a small
+    // packed body can unpack to a large one.
+    await app.register(compress, { encodings: ['br', 'gzip', 'deflate'], globalDecompression: false });
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       await app.register(rateLimit, {
         max: config.RATE_LIMIT_PER_MINUTE,

@@ -5,7 +5,7 @@ import { todayInKyiv } from '../../src/common/clock';
 import { openApiRegistry } from '../../src/http/openapi';
 import { amountSchema } from '../../src/http/schemas';
 import { BUNDLED_SEED } from '../../src/config/config.schema';
-import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import { binary, KOROSTEN, startApp, type TestApp } from '../support/app';
 import { postDecision } from '../support/http-programmes';
 
 type Caller = 'anonymous' | 'wrong token' | 'auditor' | 'secretariat';
@@ -622,6 +622,24 @@ describe('problems, headers and operations', () => {
     // and an OPTIONS that is not a preflight (no Origin) is answered as one, not refused in plain text
     const bare = await t.http.options(P);
     expect({ status: bare.status, body: bare.text }).toEqual({ status: 204, body: '' });
+  });
+
+  it('compresses text answers for a client that accepts it (the same bytes once decoded), and leaves small answers, the Word file and clients that do not ask alone', async () => {
+    const plain = await t.http.get(P).set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // supertest decodes gzip and br itself: its text is what a client reads
+    const gzipped = await t.http.get(P).set('Accept-Encoding', 'gzip').expect(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary?.toLowerCase()).toContain('accept-encoding');
+    expect(gzipped.text).toBe(plain.text);
+    const csv = await t.http.get(`${P}/export?format=csv`).set('Accept-Encoding', 'br').expect(200);
+    expect(csv.headers['content-encoding']).toBe('br');
+    expect(csv.text).toBe((await t.http.get(`${P}/export?format=csv`).set('Accept-Encoding', 'identity').expect(200)).text);
+
+    const small = await t.http.get('/health').set('Accept-Encoding', 'gzip').expect(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    const docx = await t.http.get(`${P}/export?format=docx`).set('Accept-Encoding', 'gzip').buffer(true).parse(binary).expect(200);
+    expect(docx.headers['content-encoding']).toBeUndefined();
   });
 
   it('echoes a request id the client sends, and makes one otherwise', async () => {

@@ -1,15 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import type { Response } from 'supertest';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
-import { KOROSTEN, startApp, type TestApp } from '../support/app';
+import { binary, KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, ANNEX, BUDGET, freshCopy, measureOf, postDecision, registerDecision, registerExecutor, viewOf } from '../support/http-programmes';
-
-/** Supertest keeps binary bodies (docx) as a Buffer. */
-function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
-}
 
 /**
  * The rows of an exported HTML table (of one kind: item, section, total), header first, each cell as its text; a

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { BUNDLED_SEED, loadConfig } from '../../src/config/config.schema';
 
@@ -49,4 +49,11 @@ export async function startApp(options: { seed?: boolean; env?: Record<string, s
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Supertest keeps binary bodies (docx) as a Buffer. */
+export function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => callback(null, Buffer.concat(chunks)));
 }
