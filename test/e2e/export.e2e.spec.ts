@@ -3,6 +3,8 @@ import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { binary, KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, ANNEX, BUDGET, freshCopy, measureOf, postDecision, registerDecision, registerExecutor, viewOf } from '../support/http-programmes';
 
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /**
  * The rows of an exported HTML table (of one kind: item, section, total), header first, each cell as its text; a
  * merged cell's text in its first column and row, the others it covers empty, as a spreadsheet reads them.
@@ -155,14 +157,14 @@ describe('documents and open data', () => {
     const programmes = csvRows((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text);
     expect(programmes).toHaveLength(2);
     expect(programmes[0]).toBe(
-      'programme_id,title,community,period_from,period_to,publisher,approved_by_act,approved_on,in_force_from,last_amended_by_act,last_amended_on,amendments_in_force,total_2024,total_2025,total_2026,total,url',
+      'programme_id,title,community,period_from,period_to,publisher,approved_by_act,approved_by_decision_id,approved_on,in_force_from,last_amended_by_act,last_amended_by_decision_id,last_amended_on,amendments_in_force,total_2024,total_2025,total_2026,total,url',
     );
     expect(programmes[1]).toMatch(
-      new RegExp(`^${KOROSTEN},Програма розвитку .*,Коростенська міська рада,б/н 2024-02-22,2024-02-22,2024-02-22,1878 2025-03-20,2025-03-20,1,3887\\.30,3672\\.30,3647\\.30,11206\\.90,http://[^,]+/api/v1/programmes/${KOROSTEN}$`),
+      new RegExp(`^${KOROSTEN},Програма розвитку .*,Коростенська міська рада,б/н 2024-02-22,${UUID},2024-02-22,2024-02-22,1878 2025-03-20,${UUID},2025-03-20,1,3887\\.30,3672\\.30,3647\\.30,11206\\.90,http://[^,]+/api/v1/programmes/${KOROSTEN}$`),
     );
 
     const acts = csvRows((await t.http.get('/api/v1/opendata/amendments.csv').expect(200)).text);
-    expect(acts.slice(1).map((row) => row.split(',').slice(0, 4).concat(row.split(',').slice(8, 11)))).toEqual([
+    expect(acts.slice(1).map((row) => [row.split(',')[0], ...row.split(',').slice(2, 5), ...row.split(',').slice(9, 12)])).toEqual([
       ['б/н 2024-02-22', '', '2024-02-22', '2024-02-22', 'approval', KOROSTEN, '1'],
       ['1878 2025-03-20', '1878', '2025-03-20', '2025-03-20', 'amendment', KOROSTEN, '1'],
     ]);
@@ -491,6 +493,29 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     const row = rows.find((r) => r.programme_id === programmeId);
     expect(chain).toMatch(/№ 7400\)$/);
     expect([row?.last_amended_by_act, row?.amendments_in_force]).toEqual(['7400 2025-06-10', '3']);
+  });
+
+  it('the open-data set of acts tells apart two acts without a number adopted on one day, and dates each row by when the act amends that programme', async () => {
+    // given two unnumbered acts of one day, one of them amending from a later date than its own
+    const programmeId = await freshCopy(t, 'open-data-unnumbered');
+    const first = await postDecision(t, { session: 73, number: null, adoptedOn: '2025-05-05' }).expect(201);
+    const second = await postDecision(t, { session: 73, number: null, adoptedOn: '2025-05-05', title: 'Про внесення інших змін' }).expect(201);
+    await amend(t, programmeId, { decisionId: first.body.id, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '91.00' }] }).expect(201);
+    await amend(t, programmeId, { decisionId: second.body.id, effectiveFrom: '2026-01-01', changes: [{ op: 'setAllocation', measure: '1.1', year: 2026, amount: '92.00' }] }).expect(201);
+
+    // when
+    const rows = parse((await t.http.get('/api/v1/opendata/amendments.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+
+    // then both rows share the act id DESIGN §7 makes, and each has its own decision id and effective date
+    const ofDay = rows.filter((r) => r.programme_id === programmeId && r.act_id === 'б/н 2025-05-05').map((r) => [r.decision_id, r.adopted_on, r.effective_from]);
+    expect(ofDay.sort()).toEqual(
+      [
+        [first.body.id, '2025-05-05', '2025-05-05'],
+        [second.body.id, '2025-05-05', '2026-01-01'],
+      ].sort(),
+    );
+    const programme = (parse((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text, { columns: true }) as Record<string, string>[]).find((r) => r.programme_id === programmeId);
+    expect(programme?.last_amended_by_decision_id).toBe(second.body.id);
   });
 
   it('the open-data set of acts tells an act that amends one programme and approves another, programme by programme', async () => {

@@ -71,9 +71,11 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
     'period_to',
     'publisher',
     'approved_by_act',
+    'approved_by_decision_id',
     'approved_on',
     'in_force_from',
     'last_amended_by_act',
+    'last_amended_by_decision_id',
     'last_amended_on',
     'amendments_in_force',
     ...years.map((y) => `total_${y}`),
@@ -88,9 +90,11 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
     String(view.period.to),
     approving?.council ?? '',
     approving ? actId(approving) : '',
+    approving?.id ?? '',
     approving?.adoptedOn ?? '',
     approving?.effectiveFrom ?? '',
     lastAmending ? actId(lastAmending) : '',
+    lastAmending?.id ?? '',
     lastAmending?.adoptedOn ?? '',
     String(amendmentsInForce),
     ...years.map((y) => view.totals.byYear[y] ?? ''),
@@ -105,17 +109,23 @@ export interface ActRecord {
   readonly kind: 'approval' | 'amendment';
   readonly programmeId: string;
   readonly amendments: number;
+  /** The earliest date its amendments to the programme take effect from: an act may amend from a later date than its own. */
+  readonly effectiveFrom: string;
   readonly url: string;
 }
 
-/** One row per act and programme it approved or amended. */
+/**
+ * One row per act and programme it approved or amended. The act id (number + ISO date, DESIGN §7) is shared by two
+ * acts without a number adopted on one day; the decision id tells every act apart.
+ */
 export function amendmentsCsv(acts: readonly ActRecord[]): string {
-  const header = ['act_id', 'act_number', 'adopted_on', 'effective_from', 'publisher', 'session', 'convocation', 'title', 'kind', 'programme_id', 'amendments', 'url'];
-  const rows = acts.map(({ decision, kind, programmeId, amendments, url }) => [
+  const header = ['act_id', 'decision_id', 'act_number', 'adopted_on', 'effective_from', 'publisher', 'session', 'convocation', 'title', 'kind', 'programme_id', 'amendments', 'url'];
+  const rows = acts.map(({ decision, kind, programmeId, amendments, effectiveFrom, url }) => [
     actId(decision),
+    decision.id,
     decision.number ?? '',
     decision.adoptedOn,
-    decision.effectiveFrom,
+    effectiveFrom,
     decision.council,
     String(decision.session),
     decision.convocation,

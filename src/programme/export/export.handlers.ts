@@ -177,6 +177,8 @@ export class OpenDataAmendmentsHandler implements IQueryHandler<OpenDataAmendmen
           kind: inProgramme.some((a) => a.initial) ? 'approval' : 'amendment',
           programmeId,
           amendments: inProgramme.length,
+          // In effective order (amendmentsByDecision).
+          effectiveFrom: inProgramme[0].effectiveFrom,
           url: `${baseUrl}/api/v1/decisions/${decision.id}`,
         });
       }
