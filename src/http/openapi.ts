@@ -114,6 +114,9 @@ export function route(config: RouteConfig): void {
     ...(config.responses as Record<string, ResponseConfig>),
   };
   openApiRegistry.registerPath({
+    operationId: operationIdOf(config.method, config.path),
+    // Stated on every route: a route that declares none is open to anyone, not left to a default.
+    security: [],
     ...config,
     request: taken ? { ...config.request, headers: headers instanceof z.ZodObject ? headers.extend(taken.shape) : taken } : config.request,
     responses: Object.fromEntries(
@@ -133,6 +136,20 @@ export function route(config: RouteConfig): void {
       ]),
     ),
   });
+}
+
+/** `get /api/v1/programmes/{id}/versions/{decisionId}` → `getProgrammesByIdVersionsByDecisionId`: unique per method and path, for generated clients to name their methods by. */
+function operationIdOf(method: string, path: string): string {
+  const words = path
+    .replace(/^\/api\/v1\//, '/')
+    .split(/[/.]/)
+    .filter(Boolean)
+    .map((segment) => {
+      const parameter = /^\{(.+)\}$/.exec(segment);
+      const word = parameter ? `by-${parameter[1]}` : segment;
+      return word.replace(/(^|-)([a-z])/gi, (_, _dash: string, letter: string) => letter.toUpperCase());
+    });
+  return `${method}${words.join('')}`;
 }
 
 export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {

@@ -25,6 +25,9 @@ export const dateSchema = z
  * text. Its date must be a calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC it
  * must stay within years 0000–9999: "+010000-01-01…" would sort before every recorded time.
  */
+/** What an instant parameter takes, for descriptions that replace the schema's own. */
+export const INSTANT_FORMS = 'ISO 8601; a date alone is its midnight in UTC';
+
 export const instantSchema = z
   .string()
   .refine(
@@ -36,7 +39,7 @@ export const instantSchema = z
     'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z',
   )
   .transform((s) => new Date(s).toISOString())
-  .openapi({ type: 'string', format: 'date-time', description: 'an ISO 8601 instant; a date alone is its midnight in UTC' });
+  .openapi({ type: 'string', format: 'date-time', description: `an instant (${INSTANT_FORMS})` });
 
 /**
  * A whole number in a range. The range is checked first and ends the check: 1e30 is "at most …" once, not also

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { amountOut, jsonResponse, periodSchema, PROBLEMS, route, totalsSchema, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
-import { amountSchema, dateSchema, idSchema, instantSchema, plainText, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
+import { amountSchema, dateSchema, idSchema, INSTANT_FORMS, instantSchema, plainText, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
 
 /** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
 
@@ -100,7 +100,7 @@ export const versionParams = z.object({ id: programmeIdSchema, decisionId: idSch
 
 /** The two axes of a read (DESIGN §5), as every read that takes them names them. */
 export const asOfParameter = dateSchema.optional().describe('the date in force; default: today in Kyiv');
-export const knownAtParameter = instantSchema.optional().describe('as recorded by this instant; default: now');
+export const knownAtParameter = instantSchema.optional().describe(`as recorded by this instant (${INSTANT_FORMS}); default: now`);
 
 export const viewQuerySchema = z.object({ asOf: asOfParameter, knownAt: knownAtParameter }).strict();
 
@@ -118,8 +118,8 @@ const auditFilterFields = {
   measure: idSchema.optional().describe('a measure id, or a number the measure has carried at any time'),
   decision: idSchema.optional(),
   actor: idSchema.optional(),
-  from: instantSchema.optional().describe('recorded at or after'),
-  to: instantSchema.optional().describe('recorded before'),
+  from: instantSchema.optional().describe(`recorded at or after this instant (${INSTANT_FORMS})`),
+  to: instantSchema.optional().describe(`recorded before this instant (${INSTANT_FORMS})`),
 };
 
 const periodInOrder = <S extends z.ZodType<{ from?: string; to?: string }>>(schema: S): S =>
@@ -212,7 +212,8 @@ const versionSchema = z
     recordedAt: z.string(),
     initial: z.boolean(),
     note: z.string().nullable(),
-    totals: totalsSchema.nullable(),
+    // A union, not .nullable(): the generator would write allOf [Totals, {type: [object, null]}], which null never meets.
+    totals: z.union([totalsSchema, z.null()]),
   })
   .strict()
   .openapi('Version');

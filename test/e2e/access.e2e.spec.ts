@@ -688,6 +688,15 @@ describe('problems, headers and operations', () => {
         expect([path, operation.parameters?.map((p) => p.name)]).toEqual([path, expect.arrayContaining([header])]);
       }
     }
+    // every operation has a name of its own for generated clients, and says whether it needs a token
+    type Named = { operationId?: string; security?: unknown[] };
+    const named = Object.values(document.paths as Record<string, Record<string, Named>>).flatMap((operations) => Object.values(operations));
+    expect(new Set(named.map((o) => o.operationId)).size).toBe(named.length);
+    expect(named.filter((o) => !Array.isArray(o.security))).toEqual([]);
+    expect(document.paths['/api/v1/programmes/{id}'].get.security).toEqual([]);
+    expect(document.paths['/api/v1/programmes/{id}/audit'].get.security).toEqual([{ bearer: [] }]);
+    // a field that may be null is documented so: allOf with a type that admits null is met by no null (a $ref is an object)
+    expect(JSON.stringify(document)).not.toMatch(/"allOf":\[[^\]]*"null"/);
     // the headers a client acts on: the view's ETag, a created resource's Location
     expect(document.paths['/api/v1/programmes/{id}'].get.responses['200'].headers).toHaveProperty('ETag');
     expect(document.paths['/api/v1/decisions'].post.responses['201'].headers).toHaveProperty('Location');
