@@ -130,6 +130,13 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
         done(new ProblemException(415, 'UnsupportedContentEncoding', detail, [{ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding', message: detail }]), undefined);
         return;
       }
+      // JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read as what it is not.
+      const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        const detail = `the body is declared ${charset}; JSON is UTF-8, and the API reads it so (send charset=utf-8, or none)`;
+        done(new ProblemException(415, 'UnsupportedCharset', detail, [{ path: 'header:Content-Type', code: 'UnsupportedCharset', message: detail }]), undefined);
+        return;
+      }
       const malformed = (detail: string) => done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
       let text: string;
       try {

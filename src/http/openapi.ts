@@ -110,7 +110,7 @@ export function route(config: RouteConfig): void {
     414: problemResponse('A path segment longer than any id'),
     429: PROBLEMS[429],
     503: PROBLEMS[503],
-    ...(write ? { 415: problemResponse('A body that is not JSON, or one sent with a Content-Encoding'), 422: problemResponse('An Idempotency-Key used before for another request') } : {}),
+    ...(write ? { 415: problemResponse('A body that is not JSON, one declared in a charset other than UTF-8, or one sent with a Content-Encoding'), 422: problemResponse('An Idempotency-Key used before for another request') } : {}),
     ...(config.responses as Record<string, ResponseConfig>),
   };
   openApiRegistry.registerPath({

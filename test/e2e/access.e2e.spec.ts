@@ -304,8 +304,12 @@ describe('problems, headers and operations', () => {
     const gzipped = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(json).expect(415);
     expect(gzipped.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding' })]);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
-    // "identity" is no encoding at all
-    await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json').set('Content-Encoding', 'identity').send(json).expect(201);
+    // and a body declared in a charset other than UTF-8 is refused at its Content-Type, not read as UTF-8
+    const declaredLatin1 = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=latin1').send(json).expect(415);
+    expect(declaredLatin1.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Type', code: 'UnsupportedCharset' })]);
+    expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+    // "identity" is no encoding at all, and UTF-8 named in any case is the charset JSON has
+    await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=UTF-8').set('Content-Encoding', 'identity').send(json).expect(201);
   });
 
   it.each(['text/plain', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded'])('answers a %s body with 415 at its Content-Type, and writes nothing', async (type) => {
