@@ -27,10 +27,9 @@ import type { Progress } from './measure';
  */
 
 export const PROGRAMME = 'korosten-self-government-2024-2026';
-const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.parse('2024-03-01T00:00:00Z');
 const LAST_DAY = Date.parse('2026-12-15T00:00:00Z');
-/** Decisions amend the programme at most monthly; each amendment cites the decision of its month. */
+/** Decisions amend the programme at most monthly, adopted on the 1st; each amendment cites the decision of its month. */
 const MONTHS = 34;
 const CONTEXT: CommandContext = { correlationId: 'bench', actor: 'secretariat:bench' };
 
@@ -54,7 +53,7 @@ export async function buildHistory(amendments: number, progress: Progress, rando
   // The history runs to LAST_DAY on a clock of its own: its decisions are adopted by then, whatever the real date.
   for (let month = 0; month < MONTHS; month++) {
     const id = randomUUID();
-    const adoptedOn = isoDay(Date.UTC(2024, 2 + month, 10));
+    const adoptedOn = isoDay(Date.UTC(2024, 2 + month, 1));
     const command = { type: 'RegisterDecision' as const, today: isoDay(LAST_DAY), data: { decisionId: id, council: 'Коростенська міська рада', convocation: 'VIII', session: 32 + month, number: `${1000 + month}`, adoptedOn, title: 'Про внесення змін до Програми' } };
     const outcome = await repository.execute(decisionStream(id), decisionFold, CONTEXT, (state) => decideDecision(command, state));
     if (isDomainError(outcome)) throw new Error(outcome.message);
@@ -77,7 +76,8 @@ export async function buildHistory(amendments: number, progress: Progress, rando
     const retroactive = i % retroactiveEvery === retroactiveEvery >> 1;
     const effectiveDay = retroactive ? FIRST_DAY + Math.floor(random() * (clock - FIRST_DAY)) : clock;
     const effectiveFrom = isoDay(effectiveDay);
-    const decision = decisions[Math.min(MONTHS - 1, Math.floor((effectiveDay - FIRST_DAY) / (30.5 * DAY_MS)))];
+    // The month's decision: an amendment takes effect no earlier than its decision.
+    const decision = decisions.findLast((d) => d.effectiveFrom <= effectiveFrom) ?? decisions[0];
     const measure = end.measures[i % end.measures.length];
     const year = measure.term.from + (Math.floor(i / end.measures.length) % (measure.term.to - measure.term.from + 1));
     const amount = (Math.floor(random() * 50_000) * 1000) as Kopecks;

@@ -7,6 +7,7 @@ import {
   freshCopy,
   measureOf,
   measures,
+  postDecision,
   PROBLEM_JSON,
   problemOf,
   registerDecision,
@@ -170,6 +171,24 @@ describe('amending a programme over HTTP', () => {
       expect(await etagOf(t, programme)).toBe(etag);
       const audit = await t.http.get(`/api/v1/programmes/${programme}/audit`).query({ decision: decisionId }).set(t.as('auditor')).expect(200);
       expect(audit.body.entries).toHaveLength(1);
+    });
+
+    it('answers 409 EffectiveBeforeDecision for an amendment dated before its decision takes effect, and writes nothing; a decision registered as applying from that date takes it', async () => {
+      // given a programme and a decision adopted on 20.03.2025
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const etag = await etagOf(t, programme);
+
+      // when an amendment under it is dated a year earlier
+      const res = await amend(t, programme, { decisionId, effectiveFrom: '2024-03-20', changes: [{ op: 'setAllocation', measure: '1.1', year: 2024, amount: '80.00' }] }).expect(409);
+
+      // then it is refused at its date, and nothing is written
+      expect(problemOf(res)).toMatchObject({ code: 'EffectiveBeforeDecision', problems: [{ path: '$.effectiveFrom', code: 'EffectiveBeforeDecision' }] });
+      expect(await etagOf(t, programme)).toBe(etag);
+
+      // and a decision registered as applying from the earlier date takes the same amendment
+      const retroactive = await postDecision(t, { session: 61, number: '6100', adoptedOn: '2025-03-20', effectiveFrom: '2024-03-20' }).expect(201);
+      await amend(t, programme, { decisionId: retroactive.body.id, effectiveFrom: '2024-03-20', changes: [{ op: 'setAllocation', measure: '1.1', year: 2024, amount: '80.00' }] }).expect(201);
     });
 
     it('accepts a change whose `was` matches', async () => {

@@ -895,6 +895,22 @@ describe('programme decider', () => {
           .thenAccepted();
       });
 
+      it('nothing takes effect before its decision does (EffectiveBeforeDecision, an act of 2026 typed as amending from 2024); from that day, or later, it may', () => {
+        const decision = { id: 'd-2025-03-20', effectiveFrom: '2025-03-20' };
+        registered()
+          .when(amendment({ decision, effectiveFrom: '2024-06-01', changes: [setAllocation('1.3', 2025, '350.00')] }))
+          .thenFails('EffectiveBeforeDecision', { kind: 'conflict', problems: [{ code: 'EffectiveBeforeDecision', path: ['effectiveFrom'] }] });
+        registered()
+          .when(amendment({ decision, effectiveFrom: '2025-03-19', changes: [setAllocation('1.3', 2025, '350.00')] }))
+          .thenFails('EffectiveBeforeDecision', { kind: 'conflict' });
+        registered()
+          .when(amendment({ decision, effectiveFrom: '2025-03-20', changes: [setAllocation('1.3', 2025, '350.00')] }))
+          .thenAccepted();
+        registered()
+          .when(amendment({ decision, effectiveFrom: '2025-07-01', changes: [setAllocation('1.3', 2025, '350.00')] }))
+          .thenAccepted();
+      });
+
       it('nothing takes effect after the period’s last year (EffectiveAfterPeriod, a date typed 2205 for 2025), unless the amendment extends the period to it', () => {
         registered()
           .when(on('2027-01-01', setAllocation('1.3', 2026, '350.00')))

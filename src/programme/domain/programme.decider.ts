@@ -70,6 +70,12 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
       { code: 'EffectiveBeforeProgramme', message: `effective from ${effectiveFrom}, before ${initial.effectiveFrom}`, path: ['effectiveFrom'] },
     ]);
   }
+  // Almost always a slip in the date (an act of 2026 amending from 2024): a decision that does apply to an earlier
+  // date says so in its own effectiveFrom, which the secretariat registers (or corrects) first.
+  if (effectiveFrom < data.decision.effectiveFrom) {
+    const message = `effective from ${effectiveFrom}, before decision ${data.decision.id} takes effect (${data.decision.effectiveFrom}); a decision that applies from an earlier date is registered with that effectiveFrom`;
+    return domainError('conflict', 'EffectiveBeforeDecision', `an amendment cannot take effect before its decision: ${message}`, [{ code: 'EffectiveBeforeDecision', message, path: ['effectiveFrom'] }]);
+  }
 
   const known = inForce(timeline);
   const before = known.filter((a) => a.effectiveFrom <= effectiveFrom);
