@@ -5,3 +5,12 @@ const KYIV_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv', ye
 export function todayInKyiv(now: Date = new Date()): string {
   return KYIV_DATE.format(now);
 }
+
+const KYIV_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** An instant as a printed document gives it to a reader in Ukraine: "07.12.2026 18:25:35", Kyiv time. */
+export function kyivDateTime(instant: string): string {
+  const at = new Date(instant);
+  const [y, m, d] = todayInKyiv(at).split('-');
+  return `${d}.${m}.${y} ${KYIV_TIME.format(at)}`;
+}

@@ -79,6 +79,17 @@ describe('documents and open data', () => {
     expect(diff.headers['content-disposition']).toMatch(new RegExp(`filename="${KOROSTEN}-diff-2025-01-01-2025-06-01-known-${stamp}\\.(docx|html)"`));
   });
 
+  it('says on the page of a document as known at an instant that it is, in Kyiv time; a document as known now says nothing of it', async () => {
+    const knownAt = (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).expect(200)).body.knownAt as string;
+    const line = /за даними, внесеними станом на \d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d \(за київським часом\)/;
+    const annex = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/export`).query({ format: 'html', asOf: '2025-01-01', knownAt }).expect(200)).text;
+    expect(annex).toMatch(line);
+    const table = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export`).query({ format: 'html', from: '2025-01-01', to: '2025-06-01', knownAt }).expect(200)).text;
+    expect(table).toMatch(line);
+    const now = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export`).query({ format: 'html', from: '2025-01-01', to: '2025-06-01' }).expect(200)).text;
+    expect(now).not.toContain('за даними, внесеними');
+  });
+
   it('exports the annex as CSV: one row per measure and source, dot decimals, empty for none', async () => {
     const res = await t.http.get(`/api/v1/programmes/${KOROSTEN}/export?format=csv&asOf=2025-06-01`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);

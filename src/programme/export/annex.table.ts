@@ -1,3 +1,4 @@
+import { kyivDateTime } from '../../common/clock';
 import { documentDate } from '../../decision/domain/decision.decider';
 import { documentText } from '../domain/money';
 import type { MeasureRecord, ProgrammeDiff } from '../read/programme.diff';
@@ -57,7 +58,13 @@ const resultsText = (results: readonly string[]) => results.map((r) => `-${r}`).
 
 const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.` : `${from}-${to} рр.`);
 
-export function annexGrid(view: ProgrammeView): Grid {
+/**
+ * A document of a view as known at an instant says so on the page: printed, it has no query string, and the same
+ * date as known now may read otherwise.
+ */
+const knownAtLine = (knownAt: string | undefined) => (knownAt === undefined ? [] : [`за даними, внесеними станом на ${kyivDateTime(knownAt)} (за київським часом)`]);
+
+export function annexGrid(view: ProgrammeView, knownAt?: string): Grid {
   const years = Object.keys(view.totals.byYear);
   const blankAmounts = years.map(() => '');
   // The annex's own headings, the years under the title of the amounts, as the importer reads them back.
@@ -103,7 +110,7 @@ export function annexGrid(view: ProgrammeView): Grid {
     rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel, amounts });
   }
   rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, [firstYear]: years.length }, amounts: [firstYear] });
-  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, view.amendmentChain].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
+  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, ...knownAtLine(knownAt), view.amendmentChain].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
 }
 
 const FIELDS: Record<string, string> = {
@@ -162,10 +169,10 @@ function cellOf(field: string, value: unknown, side: 'was' | 'became'): string {
 const SIDES = [2, 3];
 
 /** `ends`: how the document names the two sides, e.g. "на 01.01.2025", "у редакції рішення … № 1878". */
-export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from: string; to: string }): Grid {
+export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from: string; to: string }, knownAt?: string): Grid {
   const years = [...new Set([...Object.keys(diff.totals.was.byYear), ...Object.keys(diff.totals.became.byYear)])].sort();
   return {
-    heading: ['Порівняльна таблиця', title, `було: ${ends.from}; стало: ${ends.to}`],
+    heading: ['Порівняльна таблиця', title, `було: ${ends.from}; стало: ${ends.to}`, ...knownAtLine(knownAt)],
     header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
     widths: [8, 26, 33, 33],
     rows: [

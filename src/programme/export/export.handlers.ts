@@ -67,9 +67,9 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
       case 'csv':
         return { contentType: 'text/csv; charset=utf-8', filename: `${filename}.csv`, body: annexCsv(view) };
       case 'html':
-        return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(annexGrid(view)) };
+        return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(annexGrid(view, knownAt)) };
       case 'docx':
-        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view), this.queries.historyRecordedAt(programmeId, knownAt) ?? view.knownAt) };
+        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view, knownAt), this.queries.historyRecordedAt(programmeId, knownAt) ?? view.knownAt) };
     }
   }
 }
@@ -87,7 +87,7 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
     const shown = this.queries.view(programmeId, { asOf: diff.to.asOf, ...(knownAt ? { knownAt } : {}) });
     if (!shown) throw new Error(`programme ${programmeId} was in force on ${diff.to.asOf} for GetDiff, and is not for its view`);
     const title = shown.title;
-    const grid = comparativeGrid(title, diff, { from: this.side(diff.from, knownAt), to: this.side(diff.to, knownAt) });
+    const grid = comparativeGrid(title, diff, { from: this.side(diff.from, knownAt), to: this.side(diff.to, knownAt) }, knownAt);
     const filename = `${programmeId}-diff-${from}-${to}${knownAtPart(knownAt)}`;
     return format === 'html'
       ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
