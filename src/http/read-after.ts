@@ -7,8 +7,6 @@ import { sendProblem } from './problem.filter';
 
 /** A write's `position` sent back on a read: the read waits until the read models hold that write. */
 const READ_AFTER_HEADER = 'read-after-position';
-/** "Briefly" (DESIGN §6): the read models normally follow a write within milliseconds. */
-const WAIT_MS = 2000;
 
 /** The inverse of formatPosition: "42", or "commit/prepare" for EventStoreDB's positions. */
 function parsePosition(text: string): Position | undefined {
@@ -37,7 +35,7 @@ export function readAfterHook(runner: ProjectionRunner, store: EventStore, logge
       problem = new ProblemException(400, 'InvalidReadAfterPosition', 'Read-After-Position must be the position a write answered, such as 42 or 42/40', [
         { code: 'InvalidReadAfterPosition', message: position ? 'no write has reached this position' : 'a position such as 42 or 42/40', path: 'header:Read-After-Position' },
       ]);
-    } else if (!(await runner.waitFor(position, WAIT_MS))) {
+    } else if (!(await runner.waitFor(position))) {
       problem = new ProblemException(503, 'ReadModelsBehind', `the read models have not reached position ${header} yet; try again shortly`, [], { 'retry-after': '1' });
     }
     if (!problem) return undefined;

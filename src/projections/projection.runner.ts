@@ -9,6 +9,11 @@ import { READ_MODEL_LAYOUT, type ReadModelDb, UNFINISHED_LAYOUT } from './read-m
 /** The checkpoint of every read model the runner feeds. */
 export const CHECKPOINT = 'read-models';
 const MAX_BATCH = 1000;
+/**
+ * How long a write waits for the read models to hold it before answering, and a read sent with its position
+ * before giving up: "briefly" (DESIGN §6), as they normally follow a write within milliseconds.
+ */
+export const READ_YOUR_WRITES_MS = 2000;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
@@ -151,7 +156,7 @@ export class ProjectionRunner {
   }
 
   /** Resolves true once the read models include `position`, false after the timeout. */
-  waitFor(position: Position, timeoutMs = 5000): Promise<boolean> {
+  waitFor(position: Position, timeoutMs = READ_YOUR_WRITES_MS): Promise<boolean> {
     if (comparePositions(this.processed, position) >= 0) return Promise.resolve(true);
     if (this.failure) return Promise.resolve(false);
     return new Promise((resolve) => {

@@ -29,7 +29,7 @@ export class ImportProgrammeHandler implements ICommandHandler<ImportProgramme> 
 
   async execute({ request, context }: ImportProgramme): Promise<WriteResponse<Imported>> {
     const result = await this.importer.import(request, context);
-    await this.runner.waitFor(result.position, 5000);
+    await this.runner.waitFor(result.position);
     return {
       body: { programmeId: result.programmeId, decisionId: result.decisionId, warnings: result.warnings, revision: result.revision, position: formatPosition(result.position) },
       replayed: result.replayed,

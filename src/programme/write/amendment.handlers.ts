@@ -89,7 +89,7 @@ abstract class ProgrammeWriter {
     });
     if (isDomainError(outcome)) throw fromDomainError(outcome);
     // Read-your-writes: answer once the read models hold this write (or after a bounded wait).
-    await this.runner.waitFor(outcome.position, 2000);
+    await this.runner.waitFor(outcome.position);
     return { body: { ...respond(outcome), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
   }
 }
