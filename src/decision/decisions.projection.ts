@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
 import { Statements } from '../projections/statements';
-import { type Decision, decisionNumber, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
+import { type Decision, decisionIdOf, decisionNumber, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
 
 export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
 
@@ -28,8 +28,8 @@ export class DecisionsProjection implements Projection {
   }
 
   apply(event: RecordedEvent): void {
-    if (!event.streamName.startsWith('decision-')) return;
-    const decisionId = event.streamName.slice('decision-'.length);
+    const decisionId = decisionIdOf(event.streamName);
+    if (decisionId === undefined) return;
     const history = this.history(decisionId);
     const next = evolve(knownAt(history, undefined) ?? initialDecision, { type: event.type, data: event.data } as DecisionEvent);
     if (next.status !== 'registered') return;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
-import { type Executor, type ExecutorEvent, evolve, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
+import { type Executor, type ExecutorEvent, evolve, executorIdOf, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
 
 export type KnownExecutor = Extract<Executor, { status: 'active' | 'retired' }>;
 
@@ -28,8 +28,8 @@ export class ExecutorsProjection implements Projection {
   }
 
   apply(event: RecordedEvent): void {
-    if (!event.streamName.startsWith('executor-')) return;
-    const executorId = event.streamName.slice('executor-'.length);
+    const executorId = executorIdOf(event.streamName);
+    if (executorId === undefined) return;
     const next = evolve(this.get(executorId) ?? initialExecutor, { type: event.type, data: event.data } as ExecutorEvent);
     if (next.status === 'unknown') return;
     const history = [...(this.all().get(executorId) ?? []), recorded(event, next)];

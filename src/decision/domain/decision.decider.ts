@@ -1,5 +1,6 @@
 import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
+import { streamCategory } from '../../common/stream-name';
 
 /** A council decision (рішення): the act that approves or amends programmes. */
 
@@ -31,7 +32,9 @@ export type Decision = { readonly status: 'unknown' } | ({ readonly status: 'reg
 
 export const initialDecision: Decision = { status: 'unknown' };
 
-export const decisionStream = (decisionId: string) => `decision-${decisionId}`;
+const decisions = streamCategory('decision');
+export const decisionStream = decisions.stream;
+export const decisionIdOf = decisions.idOf;
 
 export function decide(command: DecisionCommand, state: Decision): DecisionEvent[] | DomainError {
   switch (command.type) {

@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
 import { nameKey } from '../../common/name-key';
+import { streamCategory } from '../../common/stream-name';
 
 /**
  * An executor (виконавець): a unit or official of the council, shared by every programme. Its name can
@@ -31,7 +32,9 @@ export type Executor =
 
 export const initialExecutor: Executor = { status: 'unknown' };
 
-export const executorStream = (executorId: string) => `executor-${executorId}`;
+const executors = streamCategory('executor');
+export const executorStream = executors.stream;
+export const executorIdOf = executors.idOf;
 
 /** Every apostrophe a keyboard gives for the Ukrainian one ("сім'ї", "сім’ї", "сімʼї"). */
 const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;

@@ -1,3 +1,4 @@
+import { streamCategory } from '../../common/stream-name';
 import type { Amount } from './money';
 import type { Measure, Period, Term } from './programme.types';
 
@@ -153,4 +154,6 @@ const CHANGE_TYPE_KEYS = {
 
 export const CHANGE_TYPES: ReadonlySet<string> = new Set(Object.keys(CHANGE_TYPE_KEYS));
 
-export const programmeStream = (programmeId: string) => `programme-${programmeId}`;
+const programmes = streamCategory('programme');
+export const programmeStream = programmes.stream;
+export const programmeIdOf = programmes.idOf;

@@ -2,6 +2,9 @@ import { todayInKyiv } from '../../common/clock';
 import type { TotalsView } from './programme.view';
 import type { ProgrammeQueries } from './programme.queries';
 import type { ProjectionRunner } from '../../projections/projection.runner';
+import { decisionIdOf } from '../../decision/domain/decision.decider';
+import { executorIdOf } from '../../executor/domain/executor.decider';
+import { programmeIdOf } from '../domain/programme.events';
 
 interface Entry {
   readonly revision: number;
@@ -34,11 +37,12 @@ export class ProgrammeViewCache {
     runner.onCommitted((batch) => {
       for (const event of batch) {
         // A view also shows executor names and cites decisions: a change to either may touch every view.
-        if (event.streamName.startsWith('executor-') || event.streamName.startsWith('decision-')) {
+        if (executorIdOf(event.streamName) !== undefined || decisionIdOf(event.streamName) !== undefined) {
           this.entries.clear();
           return;
         }
-        if (event.streamName.startsWith('programme-')) this.entries.delete(event.streamName.slice('programme-'.length));
+        const programmeId = programmeIdOf(event.streamName);
+        if (programmeId !== undefined) this.entries.delete(programmeId);
       }
     });
   }

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Projection } from '../../projections/projection';
 import { actorOf } from '../../projections/recorded-history';
 import { Statements } from '../../projections/statements';
-import type { AmendmentRegistered, AmendmentRevoked, ProgrammeChange } from '../domain/programme.events';
+import { type AmendmentRegistered, type AmendmentRevoked, type ProgrammeChange, programmeIdOf } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
 import { programmeTotals, type Totals } from '../domain/totals';
 import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../domain/timeline';
@@ -196,8 +196,8 @@ export class ProgrammesProjection implements Projection {
   }
 
   apply(event: RecordedEvent): void {
-    if (!event.streamName.startsWith('programme-')) return;
-    const programmeId = event.streamName.slice('programme-'.length);
+    const programmeId = programmeIdOf(event.streamName);
+    if (programmeId === undefined) return;
     if (event.type === 'AmendmentRegistered') {
       const { changeCount } = (event as unknown as AmendmentRegistered).data;
       this.open.set(programmeId, { events: [event], expected: changeCount });
