@@ -22,7 +22,7 @@ import { jsonPath, ProblemException, PROBLEMS_LISTED } from './http/problem';
 import { checkNames } from './http/json-names';
 import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
-import { readAfterHook, refoldingHook } from './http/read-after';
+import { readAfterHook, withheldHook } from './http/read-after';
 import { PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { ProgrammeQueries } from './programme/read/programme.queries';
@@ -177,7 +177,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       sendProblem(problem, request, reply, logger);
       return reply;
     });
-    fastify.addHook('preHandler', refoldingHook(app.get(ProjectionRunner), logger));
+    fastify.addHook('preHandler', withheldHook(app.get(ProjectionRunner), logger));
     fastify.addHook('preHandler', readAfterHook(app.get(ProjectionRunner), app.get<EventStore>(EVENT_STORE), logger));
     const queries = app.get(ProgrammeQueries);
     fastify.addHook('onSend', async (request, reply, payload) => {

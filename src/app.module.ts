@@ -101,7 +101,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     // log with events), or a store that does not answer, so that nobody knows yet whether they are whole. The
     // log is folded with the indexes built once at the end, rather than row by row through the subscription.
     // In the background, so that the server listens meanwhile: /health answers, /ready and the API say 503.
-    this.runner.refolding = true;
+    this.runner.withheld = true;
     this.refold = this.prepareInBackground();
   }
 
@@ -123,7 +123,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         }
         // Served once the seed is in (a fold just finished says it is done): ready on an empty store a moment
         // before, a client would find no programme.
-        this.runner.refolding = true;
+        this.runner.withheld = true;
         this.runner.start();
         try {
           await this.seed();
@@ -134,7 +134,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           this.onStartFailed(error);
           return;
         }
-        this.runner.refolding = false;
+        this.runner.withheld = false;
         return;
       } catch (error) {
         if (this.closing) return;

@@ -50,9 +50,9 @@ export function readAfterHook(runner: ProjectionRunner, store: EventStore, logge
  * only part of it: the API answers 503 until they are whole, rather than views, directory checks and totals of a
  * partial history. Health, readiness and metrics still answer.
  */
-export function refoldingHook(runner: ProjectionRunner, logger: Logger) {
+export function withheldHook(runner: ProjectionRunner, logger: Logger) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    if (!runner.refolding || !request.url.startsWith('/api/')) return undefined;
+    if (!runner.withheld || !request.url.startsWith('/api/')) return undefined;
     const problem = runner.awaitingStore
       ? new ProblemException(503, 'StoreUnavailable', 'the event store has not answered since the server started; its read models are served once checked against it', [], { 'retry-after': '5' })
       : new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being folded afresh from the event log; try again shortly', [], { 'retry-after': '5' });

@@ -176,9 +176,9 @@ describe('projection runner', () => {
     await expect(runner.rebuild()).rejects.toThrow('disk full');
 
     // then the runner reloaded the projections (their memory may hold the failed page), says it is still
-    // refolding, and has its checkpoint at the last page it committed
+    // withheld, and has its checkpoint at the last page it committed
     expect(projection.reloads).toBe(reloads + 2);
-    expect(runner.refolding).toBe(true);
+    expect(runner.withheld).toBe(true);
     expect(runner.position.commit).toBe(1000);
     // and a runner opening these read models (a restart) finds them of no layout, and folds the log again
     const again = new ProjectionRunner(store, readModels, [projection], pino({ level: 'silent' }));
@@ -194,14 +194,14 @@ describe('projection runner', () => {
 
     // when a timer is due as the fold starts
     const seen: boolean[] = [];
-    setTimeout(() => seen.push(runner.refolding), 0);
+    setTimeout(() => seen.push(runner.withheld), 0);
     const refolding = runner.rebuild();
-    expect(runner.refolding).toBe(true);
+    expect(runner.withheld).toBe(true);
     expect(await refolding).toBe(3000);
 
     // then the timer ran while the fold was under way, and the fold is over now
     expect(seen).toEqual([true]);
-    expect(runner.refolding).toBe(false);
+    expect(runner.withheld).toBe(false);
     expect(await runner.readiness()).toMatchObject({ ready: false });
   });
 

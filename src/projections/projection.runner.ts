@@ -50,10 +50,11 @@ export class ProjectionRunner {
    */
   refoldPending = false;
   /**
-   * The read models are not to be served: a `rebuild` is under way (or failed, or stopped), so they hold only
-   * part of the log, or the server has yet to learn whether they are whole (a store that did not answer at start).
+   * The read models are not to be served (the API answers 503): a `rebuild` is under way (or failed, or stopped),
+   * so they hold only part of the log; or the server has yet to learn whether they are whole (a store that did not
+   * answer at start); or the seed of an empty store is still being imported.
    */
-  refolding = false;
+  withheld = false;
 
   /**
    * The store did not answer `checkAgainstLog`: whether the read models are whole is not known yet, and nothing
@@ -178,7 +179,7 @@ export class ProjectionRunner {
   /** Caught up with the store's head, and not stopped by a failing projection. */
   async readiness(): Promise<{ ready: boolean; lagEvents: number | null; failure?: string; refolding?: true }> {
     if (this.failure) return { ready: false, lagEvents: null, failure: this.failure.message };
-    if (this.refolding) return { ready: false, lagEvents: null, refolding: true };
+    if (this.withheld) return { ready: false, lagEvents: null, refolding: true };
     const head = await this.store.headPosition();
     const behind = comparePositions(head, this.processed) > 0;
     // The SQLite store numbers its events, so positions count them; EventStoreDB's are byte offsets: only "behind" (1) is known.
@@ -196,7 +197,7 @@ export class ProjectionRunner {
    */
   async rebuild(onProgress?: (processed: number) => void): Promise<number> {
     const { db } = this.readModels;
-    this.refolding = true;
+    this.withheld = true;
     this.stopped = false;
     let finished = false;
     try {
@@ -222,13 +223,13 @@ export class ProjectionRunner {
       return count;
     } finally {
       // A fold that failed leaves its projections' memory and tables half-built: they are reloaded (indexes
-      // included), and it stays pending — `refolding` too, so that the API goes on answering 503 until a retry.
+      // included), and it stays pending — and withheld, so that the API goes on answering 503 until a retry.
       if (!finished && !this.stopped) {
         for (const projection of this.projections) projection.createSchema(db);
         this.processed = this.readModels.checkpoint(CHECKPOINT);
       }
       // Part of the log only, until a fold finishes: a stopped one too, while the server closes.
-      this.refolding = !finished;
+      this.withheld = !finished;
     }
   }
 
