@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { NestFactory } from '@nestjs/core';
@@ -16,7 +15,8 @@ import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { cacheControlFor } from './http/cache-control';
 import { openApiDocument } from './http/openapi';
-import { AuthFailureLimiter, authenticate, clientKey, TokenTable } from './http/auth.guard';
+import { authenticate, TokenTable } from './http/auth.guard';
+import { AuthFailureLimiter, registerRateLimit } from './http/rate-limit';
 import { sendClientError } from './http/client-error';
 import { jsonPath, ProblemException, PROBLEMS_LISTED } from './http/problem';
 import { checkNames } from './http/json-names';
@@ -32,7 +32,6 @@ import { removeUnfinishedRebuild } from './projections/rebuild';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Cheap checks a load balancer or process manager makes often. /metrics is limited: a scrape renders every series. */
-const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
 /** Refuses bytes that are not UTF-8 instead of replacing them; drops a leading byte-order mark. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -219,18 +218,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // Request bodies sent encoded stay refused (415, in the JSON parser above): clients send small JSON, and a small
     // packed body can unpack to a large one.
     await app.register(compress, { encodings: ['br', 'gzip', 'deflate'], globalDecompression: false });
-    if (config.RATE_LIMIT_PER_MINUTE > 0) {
-      await app.register(rateLimit, {
-        max: config.RATE_LIMIT_PER_MINUTE,
-        timeWindow: 60_000,
-        keyGenerator: (request) => clientKey(request.ip),
-        allowList: (request) => UNLIMITED_ROUTES.has(request.url.split('?')[0]),
-        errorResponseBuilder: (_request, context) =>
-          new ProblemException(429, 'RateLimited', `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`, [], {
-            'retry-after': String(Math.ceil(context.ttl / 1000)),
-          }),
-      });
-    }
+    await registerRateLimit(app, config);
     await app.register(swagger, { mode: 'static', specification: { document: openApiDocument() as never } });
     // The page is served by its plugin, outside Nest's guard: it gets the same rule, an unknown token is a 401.
     const tokens = app.get(TokenTable);

@@ -23,7 +23,8 @@ import {
 } from './executor/executor.handlers';
 import { ExecutorsController } from './executor/executors.controller';
 import { ExecutorsProjection } from './executor/executors.projection';
-import { AuthFailureLimiter, AuthGuard, TokenTable } from './http/auth.guard';
+import { AuthGuard, TokenTable } from './http/auth.guard';
+import { AuthFailureLimiter } from './http/rate-limit';
 import { RequestValidationGuard } from './http/request-validation.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { HealthController } from './observability/health.controller';

@@ -1,4 +1,5 @@
-import { AuthFailureLimiter, authenticate, clientKey, TokenTable } from './auth.guard';
+import { authenticate, TokenTable } from './auth.guard';
+import { AuthFailureLimiter, clientKey } from './rate-limit';
 import { ProblemException } from './problem';
 
 const CLIENT = '192.0.2.1';
