@@ -1,11 +1,9 @@
 import { type Options, stringify } from 'csv-stringify/sync';
-import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { AuditEntry } from '../read/programme.queries';
 import type { ProgrammeView } from '../read/programme.view';
 
-// Machine-readable sets: UTF-8, ISO dates, dot decimals, an empty cell for "none". The open-data sets follow
-// the Cabinet's resolution No. 835 recommendation for target programmes: name, act and dates of adoption and
-// entry into force, publisher, a link.
+// Machine-readable sets: UTF-8, ISO dates, dot decimals, an empty cell for "none" (the open-data sets are in
+// open-data.csv.ts).
 
 /** The annex, one row per measure and funding source; a measure with no source yet is a row with empty amounts. */
 export function annexCsv(view: ProgrammeView): string {
@@ -40,103 +38,13 @@ export function annexCsv(view: ProgrammeView): string {
 }
 
 /** Records end in CRLF, as RFC 4180 writes them (and the spreadsheets of the secretariat expect). */
-const csv = (records: string[][], options: Options = {}): string => stringify(records, { record_delimiter: 'windows', ...options });
+export const csv = (records: string[][], options: Options = {}): string => stringify(records, { record_delimiter: 'windows', ...options });
 
 /**
  * A list in one cell as a JSON array of strings: any separator ("; ", a line break) may also stand inside an item
  * (a result typed with a semicolon), and then the list could not be read back. An empty list is an empty cell.
  */
 const listCell = (items: readonly string[]): string => (items.length === 0 ? '' : JSON.stringify(items));
-
-/** "1878 2025-03-20": how the open-data sets name an act, as numbers alone repeat across councils and years. */
-function actId(decision: Pick<RegisteredDecision, 'number' | 'adoptedOn'>): string {
-  return `${decision.number ?? 'б/н'} ${decision.adoptedOn}`;
-}
-
-export interface ProgrammeRecord {
-  readonly view: ProgrammeView;
-  readonly approving: RegisteredDecision | undefined;
-  readonly lastAmending: RegisteredDecision | undefined;
-  readonly amendmentsInForce: number;
-  readonly url: string;
-}
-
-export function programmesCsv(records: readonly ProgrammeRecord[]): string {
-  const years = [...new Set(records.flatMap((r) => Object.keys(r.view.totals.byYear)))].sort();
-  const header = [
-    'programme_id',
-    'title',
-    'community',
-    'period_from',
-    'period_to',
-    'publisher',
-    'approved_by_act',
-    'approved_by_decision_id',
-    'approved_on',
-    'in_force_from',
-    'last_amended_by_act',
-    'last_amended_by_decision_id',
-    'last_amended_on',
-    'amendments_in_force',
-    ...years.map((y) => `total_${y}`),
-    'total',
-    'url',
-  ];
-  const rows = records.map(({ view, approving, lastAmending, amendmentsInForce, url }) => [
-    view.id,
-    view.title,
-    view.community,
-    String(view.period.from),
-    String(view.period.to),
-    approving?.council ?? '',
-    approving ? actId(approving) : '',
-    approving?.id ?? '',
-    approving?.adoptedOn ?? '',
-    approving?.effectiveFrom ?? '',
-    lastAmending ? actId(lastAmending) : '',
-    lastAmending?.id ?? '',
-    lastAmending?.adoptedOn ?? '',
-    String(amendmentsInForce),
-    ...years.map((y) => view.totals.byYear[y] ?? ''),
-    view.totals.overall,
-    url,
-  ]);
-  return csv([header, ...rows]);
-}
-
-export interface ActRecord {
-  readonly decision: RegisteredDecision;
-  readonly kind: 'approval' | 'amendment';
-  readonly programmeId: string;
-  readonly amendments: number;
-  /** The earliest date its amendments to the programme take effect from: an act may amend from a later date than its own. */
-  readonly effectiveFrom: string;
-  readonly url: string;
-}
-
-/**
- * One row per act and programme it approved or amended. The act id (number + ISO date, DESIGN §7) is shared by two
- * acts without a number adopted on one day; the decision id tells every act apart.
- */
-export function amendmentsCsv(acts: readonly ActRecord[]): string {
-  const header = ['act_id', 'decision_id', 'act_number', 'adopted_on', 'effective_from', 'publisher', 'session', 'convocation', 'title', 'kind', 'programme_id', 'amendments', 'url'];
-  const rows = acts.map(({ decision, kind, programmeId, amendments, effectiveFrom, url }) => [
-    actId(decision),
-    decision.id,
-    decision.number ?? '',
-    decision.adoptedOn,
-    effectiveFrom,
-    decision.council,
-    String(decision.session),
-    decision.convocation,
-    decision.title,
-    kind,
-    programmeId,
-    String(amendments),
-    url,
-  ]);
-  return csv([header, ...rows]);
-}
 
 /**
  * The audit trail for a spreadsheet, one row per entry in record order, the decision cited beside its id. A value

@@ -7,7 +7,8 @@ import { type DiffEnd, GetDiff, mustBeKnowable, mustExist, notInForce, pointPara
 import type { ProgrammeDiff } from '../read/programme.diff';
 import { type AuditFilter, ProgrammeQueries } from '../read/programme.queries';
 import { annexGrid, comparativeGrid } from './annex.table';
-import { type ActRecord, amendmentsCsv, annexCsv, auditCsv, programmesCsv, type ProgrammeRecord } from './csv';
+import { annexCsv, auditCsv } from './csv';
+import { type ActRecord, amendmentsCsv, programmesCsv, type ProgrammeRecord } from './open-data.csv';
 import { DOCX, gridDocx, gridHtml } from './grid.render';
 
 export interface ExportedFile {
