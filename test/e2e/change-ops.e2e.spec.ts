@@ -17,7 +17,7 @@ import {
   type TotalsView,
   viewOf,
 } from '../support/http-programmes';
-import type { AuditEntry } from '../../src/programme/read/programme.queries';
+import type { AuditEntry } from '../../src/programme/read/audit.query';
 
 /**
  * The change ops that had no end-to-end test over HTTP (DESIGN §4, §5, §7): renumberMeasure, removeMeasure's

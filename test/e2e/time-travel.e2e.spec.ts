@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import type { Response } from 'supertest';
 import { KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, measureOf, type ProgrammeView, revoke, type TotalsView, viewOf } from '../support/http-programmes';
-import type { AuditEntry, VersionView } from '../../src/programme/read/programme.queries';
+import type { AuditEntry } from '../../src/programme/read/audit.query';
+import type { VersionView } from '../../src/programme/read/programme.queries';
 
 /**
  * Time travel (DESIGN §5, §6): one history of the Korosten programme, read on both axes over HTTP.

@@ -1,5 +1,5 @@
 import { type Options, stringify } from 'csv-stringify/sync';
-import type { AuditEntry } from '../read/programme.queries';
+import type { AuditEntry } from '../read/audit.query';
 import type { ProgrammeView } from '../read/programme.view';
 
 // Machine-readable sets: UTF-8, ISO dates, dot decimals, an empty cell for "none" (the open-data sets are in

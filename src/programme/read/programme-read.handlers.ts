@@ -4,7 +4,8 @@ import { todayInKyiv } from '../../common/clock';
 import { ExecutorsProjection } from '../../executor/executors.projection';
 import { ProblemException, type ProblemItem } from '../../http/problem';
 import { diffContents, type ProgrammeDiff } from './programme.diff';
-import { type AuditFilter, type EffectiveKey, ProgrammeQueries, type VersionView } from './programme.queries';
+import type { AuditFilter } from './audit.query';
+import { type EffectiveKey, ProgrammeQueries, type VersionView } from './programme.queries';
 import type { ProgrammeView } from './programme.view';
 import { ProgrammeViewCache } from './programme-view.cache';
 
