@@ -191,11 +191,20 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(programme.lastAmendment?.decisionId).toBe(decisions.A);
     });
 
-    it('before the programme was recorded at all, there is nothing to show', async () => {
+    it('before the programme was recorded at all, there is nothing to show, and every read says so at knownAt: not known yet, rather than not in force on a date', async () => {
       const approvedAt = (await versions())[0].recordedAt;
-      const res = await t.http.get(PROGRAMME).query({ asOf: '2025-06-01', knownAt: millisecondBefore(approvedAt) });
-      expect(res.status).toBe(404);
-      expect(res.body.code).toBe('ProgrammeNotInForce');
+      const before = millisecondBefore(approvedAt);
+      for (const [path, query] of [
+        [PROGRAMME, { asOf: '2025-06-01', knownAt: before }],
+        [`${PROGRAMME}/versions`, { knownAt: before }],
+        [`${PROGRAMME}/diff`, { from: '2025-01-01', to: '2025-06-01', knownAt: before }],
+        [`${PROGRAMME}/export`, { format: 'json', knownAt: before }],
+      ] as const) {
+        const res = await t.http.get(path).query(query);
+        expect([path, res.status, res.body.code, res.body.problems]).toEqual([path, 404, 'ProgrammeNotKnownYet', [expect.objectContaining({ path: 'query:knownAt' })]]);
+      }
+      // and from the instant it was recorded, it is there
+      await t.http.get(PROGRAMME).query({ asOf: '2025-06-01', knownAt: approvedAt }).expect(200);
     });
   });
 

@@ -58,7 +58,7 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
 
   async execute({ programmeId, format, asOf, knownAt }: ExportProgramme): Promise<ExportedFile> {
     mustExist(this.queries, programmeId);
-    mustBeKnowable(this.queries, knownAt);
+    mustBeKnowable(this.queries, programmeId, knownAt);
     const date = asOf ?? todayInKyiv();
     const view = this.queries.view(programmeId, { asOf: date, ...(knownAt ? { knownAt } : {}) });
     if (!view) throw notInForce(programmeId, date, pointParameters(asOf, knownAt));

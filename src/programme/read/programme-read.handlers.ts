@@ -57,15 +57,21 @@ export function mustExist(queries: ProgrammeQueries, programmeId: string): void 
 
 /**
  * What will be known at a later instant is not known yet: a view "as known" then would change with every
- * write until then, and sending its `knownAt` back would not give the same view.
+ * write until then, and sending its `knownAt` back would not give the same view. And before the programme was
+ * first recorded nothing of it was known: a 404 that says so, not that it was not in force on some date.
  */
-export function mustBeKnowable(queries: ProgrammeQueries, knownAt: string | undefined): void {
+export function mustBeKnowable(queries: ProgrammeQueries, programmeId: string, knownAt: string | undefined): void {
   if (knownAt === undefined) return;
   const latest = queries.latestKnowable();
   if (knownAt > latest) {
     throw new ProblemException(400, 'KnownAtInFuture', `knownAt ${knownAt} has not come yet (it is ${latest})`, [
       { path: 'query:knownAt', code: 'KnownAtInFuture', message: 'an instant no later than now' },
     ]);
+  }
+  const first = queries.firstRecordedAt(programmeId);
+  if (first !== undefined && knownAt < first) {
+    const detail = `programme ${programmeId} was first recorded at ${first}: at ${knownAt} nothing of it was known`;
+    throw new ProblemException(404, 'ProgrammeNotKnownYet', detail, [{ path: 'query:knownAt', code: 'ProgrammeNotKnownYet', message: `an instant at or after ${first}` }]);
   }
 }
 
@@ -101,7 +107,7 @@ export class GetProgrammeViewHandler implements IQueryHandler<GetProgrammeView> 
 
   async execute({ programmeId, asOf, knownAt }: GetProgrammeView): Promise<SerializedView> {
     mustExist(this.queries, programmeId);
-    mustBeKnowable(this.queries, knownAt);
+    mustBeKnowable(this.queries, programmeId, knownAt);
     const today = todayInKyiv();
     const date = asOf ?? today;
     if (knownAt === undefined && date === today) {
@@ -121,7 +127,7 @@ export class ListVersionsHandler implements IQueryHandler<ListVersions> {
 
   async execute({ programmeId, knownAt }: ListVersions): Promise<{ programmeId: string; versions: VersionView[] }> {
     mustExist(this.queries, programmeId);
-    mustBeKnowable(this.queries, knownAt);
+    mustBeKnowable(this.queries, programmeId, knownAt);
     return { programmeId, versions: this.queries.versions(programmeId, knownAt) };
   }
 }
@@ -132,7 +138,7 @@ export class GetVersionHandler implements IQueryHandler<GetVersion> {
 
   async execute({ programmeId, decisionId, knownAt }: GetVersion): Promise<{ version: VersionView; programme: ProgrammeView }> {
     mustExist(this.queries, programmeId);
-    mustBeKnowable(this.queries, knownAt);
+    mustBeKnowable(this.queries, programmeId, knownAt);
     const version = this.queries.versionByDecision(programmeId, decisionId, knownAt);
     if (!version) throw new ProblemException(404, 'VersionNotFound', `decision ${decisionId} made no amendment (in force${knownAt ? ' as known then' : ''}) to programme ${programmeId}`);
     // The stream revision of the amendment places the version in effective order; the answer carries one revision, the programme's.
@@ -153,7 +159,7 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
 
   async execute({ programmeId, from, to, knownAt }: GetDiff): Promise<ProgrammeDiff & { from: DiffEnd; to: DiffEnd }> {
     mustExist(this.queries, programmeId);
-    mustBeKnowable(this.queries, knownAt);
+    mustBeKnowable(this.queries, programmeId, knownAt);
     // Both ends are looked up before either is refused, so one answer names every parameter that is wrong.
     const was = this.end(programmeId, from, 'from', knownAt);
     const became = this.end(programmeId, to, 'to', knownAt);

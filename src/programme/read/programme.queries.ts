@@ -86,6 +86,11 @@ export class ProgrammeQueries {
     this.codec = new SnapshotCodec(db);
   }
 
+  /** When the programme's first append (its initial wording) was recorded. */
+  firstRecordedAt(programmeId: string): string | undefined {
+    return this.statements.get<[string], { registered_at: string }>('SELECT registered_at FROM programme_heads WHERE programme_id = ?').get(programmeId)?.registered_at;
+  }
+
   exists(programmeId: string): boolean {
     return this.statements.get('SELECT 1 FROM programme_heads WHERE programme_id = ?').get(programmeId) !== undefined;
   }
