@@ -4,7 +4,7 @@ import { type DomainError, type DomainProblem, isDomainError } from '../../src/c
 import { normalizeExecutorName } from '../../src/executor/domain/executor.decider';
 import { type Amount, parseAmount } from '../../src/programme/domain/money';
 import type { Change, ExecutorStatus, InitialMeasure, InitialWording, ProgrammeCommand } from '../../src/programme/domain/programme.commands';
-import { type Decision, decide } from '../../src/programme/domain/programme.decider';
+import { type Decided, decide } from '../../src/programme/domain/programme.decider';
 import type { AmendmentRegistered, ProgrammeEvent } from '../../src/programme/domain/programme.events';
 import type { FundingLine, Measure, ProgrammeContent, Term } from '../../src/programme/domain/programme.types';
 import { type Axes, EMPTY_TIMELINE, evolveTimeline, inForce, type ProgrammeTimeline, type StoredProgrammeEvent, viewAt } from '../../src/programme/domain/timeline';
@@ -88,7 +88,7 @@ export interface ExpectedFailure {
 }
 
 export interface When {
-  readonly result: Decision;
+  readonly result: Decided;
   /** The command is accepted with exactly these events. */
   then(expected: readonly ProgrammeEvent[]): Accepted;
   /** The command is accepted, whatever its events (for specs that look at the views after it). */

@@ -7,9 +7,9 @@ import { evolve } from './programme.evolve';
 import { compareNumbers, type Direction, lineOf, type Measure, type ProgrammeContent, type Section } from './programme.types';
 import { type AmendmentRecord, compareEffective, foldFromStart, inForce, initialAmendment, type ProgrammeTimeline } from './timeline';
 
-export type Decision = ProgrammeEvent[] | DomainError;
+export type Decided = ProgrammeEvent[] | DomainError;
 
-export function decide(command: ProgrammeCommand, timeline: ProgrammeTimeline): Decision {
+export function decide(command: ProgrammeCommand, timeline: ProgrammeTimeline): Decided {
   switch (command.type) {
     case 'RegisterProgramme':
       return registerProgramme(command.data, timeline);
@@ -24,7 +24,7 @@ export function decide(command: ProgrammeCommand, timeline: ProgrammeTimeline): 
 
 type Data<T extends ProgrammeCommand['type']> = Extract<ProgrammeCommand, { type: T }>['data'];
 
-function registerProgramme(data: Data<'RegisterProgramme'>, timeline: ProgrammeTimeline): Decision {
+function registerProgramme(data: Data<'RegisterProgramme'>, timeline: ProgrammeTimeline): Decided {
   if (timeline.amendments.length > 0) {
     return domainError('conflict', 'ProgrammeAlreadyRegistered', `programme ${data.programmeId} is already registered`);
   }
@@ -58,7 +58,7 @@ function initialChanges(programmeId: string, wording: InitialWording): { change:
   return changes;
 }
 
-function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeTimeline): Decision {
+function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeTimeline): Decided {
   const initial = initialAmendment(timeline);
   if (!initial) return domainError('not-found', 'ProgrammeNotFound', `programme ${data.programmeId} is not registered`);
   if (timeline.amendments.some((a) => a.amendmentId === data.amendmentId)) {
@@ -132,7 +132,7 @@ function amendmentHeader(
   return { type: 'AmendmentRegistered', data: { amendmentId: command.amendmentId, programmeId: command.programmeId, decisionId: command.decision.id, ...facts } };
 }
 
-function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimeline): Decision {
+function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimeline): Decided {
   if (timeline.amendments.length === 0) return domainError('not-found', 'ProgrammeNotFound', 'the programme is not registered');
   const target = timeline.amendments.find((a) => a.amendmentId === data.amendmentId);
   if (!target) return domainError('not-found', 'AmendmentNotFound', `no amendment ${data.amendmentId} in this programme`);
