@@ -167,16 +167,16 @@ export class GetDiffHandler implements IQueryHandler<GetDiff> {
       const unknown = [was, became].filter((end): end is MissingEnd => !end.found);
       throw new ProblemException(404, 'VersionNotFound', unknown.map((end) => end.detail).join('; '), unknown.map((end) => end.problem));
     }
-    const was_ = this.queries.content(programmeId, was.query);
-    const became_ = this.queries.content(programmeId, became.query);
-    if (!was_ || !became_) {
+    const wasContent = this.queries.content(programmeId, was.query);
+    const becameContent = this.queries.content(programmeId, became.query);
+    if (!wasContent || !becameContent) {
       const absent = [
-        ...(was_ ? [] : [{ asOf: was.asOf, where: pointParameters(from, knownAt, 'from') }]),
-        ...(became_ ? [] : [{ asOf: became.asOf, where: pointParameters(to, knownAt, 'to') }]),
+        ...(wasContent ? [] : [{ asOf: was.asOf, where: pointParameters(from, knownAt, 'from') }]),
+        ...(becameContent ? [] : [{ asOf: became.asOf, where: pointParameters(to, knownAt, 'to') }]),
       ];
       throw notInForce(programmeId, absent.map((end) => end.asOf), absent.flatMap((end) => end.where));
     }
-    return { from: was.describe, to: became.describe, ...diffContents(was_, became_, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
+    return { from: was.describe, to: became.describe, ...diffContents(wasContent, becameContent, (id) => this.executors.get(id, knownAt), { was: was.asOf, became: became.asOf }) };
   }
 
   /** `from`/`to` is a date (YYYY-MM-DD) or a decision id. */
