@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CommandContext, requestFingerprint } from '../event-store/aggregate.repository';
+import { idempotencyKeySchema } from './openapi';
 import { ProblemException } from './problem';
 
 /** RFC 9110's entity-tag: an opaque tag (visible characters but the quote, between quotes), W/ before a weak one. */
@@ -48,18 +49,12 @@ export function etag(revision: number): string {
 /** Who acts, on behalf of which request, and how a retry is recognised. */
 export function commandContext(request: FastifyRequest, body: unknown, options: { ifMatch?: boolean } = {}): CommandContext {
   const key = request.headers['idempotency-key'];
-  const idempotencyKey = typeof key === 'string' ? key.trim() : undefined;
-  // An empty key is a client that meant to send one and did not: taken as none, each retry would write again.
-  if (idempotencyKey === '') {
-    throw new ProblemException(400, 'InvalidIdempotencyKey', 'Idempotency-Key is empty: send a key, or leave the header out', [
-      { path: 'header:Idempotency-Key', code: 'too_small', message: 'at least one character' },
-    ]);
+  const parsed = typeof key === 'string' ? idempotencyKeySchema.safeParse(key) : undefined;
+  if (parsed && !parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw new ProblemException(400, 'InvalidIdempotencyKey', `Idempotency-Key ${issue.message}`, [{ path: 'header:Idempotency-Key', code: issue.code, message: issue.message }]);
   }
-  if (idempotencyKey && idempotencyKey.length > 200) {
-    throw new ProblemException(400, 'InvalidIdempotencyKey', 'Idempotency-Key is at most 200 characters', [
-      { path: 'header:Idempotency-Key', code: 'too_big', message: 'at most 200 characters' },
-    ]);
-  }
+  const idempotencyKey = parsed?.data;
   const ifMatchHeader = request.headers['if-match'] as string | undefined;
   // RFC 9110 has a server evaluate an If-Match it receives: one ignored would let the write a client made
   // conditional overwrite what it has not seen. Decisions and executors carry no ETag to send back.

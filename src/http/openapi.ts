@@ -75,7 +75,14 @@ export const recordedChangesSchema = z
 
 export const periodSchema = z.object({ from: z.number().int(), to: z.number().int() }).strict();
 
-const IDEMPOTENCY_KEY = z.object({ 'idempotency-key': z.string().max(200).optional().describe('a retry with the same key returns the first answer') });
+/** Checked by commandContext with this very schema. An empty key is a client that meant to send one: taken as none, each retry would write again. */
+export const idempotencyKeySchema = z
+  .string()
+  .trim()
+  .min(1, 'is empty: send a key, or leave the header out')
+  .max(200, 'is longer than 200 characters')
+  .describe('a retry with the same key returns the first answer');
+const IDEMPOTENCY_KEY = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
 const READ_AFTER_POSITION = z.object({
   'read-after-position': z.string().optional().describe('the `position` a write answered: the read waits briefly until the read models hold it (503 ReadModelsBehind if they do not)'),
 });

@@ -201,11 +201,17 @@ describe('concurrent writes to one programme over HTTP', () => {
       const programme = await freshProgramme();
       const before = await viewOf(t, programme);
 
-      for (const key of ['', '   ']) {
+      for (const [key, code] of [
+        ['', 'too_small'],
+        ['   ', 'too_small'],
+        ['k'.repeat(201), 'too_big'],
+      ]) {
         const res = await amend(t, programme, setCell('1.1', '80.00'), { 'Idempotency-Key': key });
-        expect(problemOf(res)).toMatchObject({ status: 400, code: 'InvalidIdempotencyKey', problems: [expect.objectContaining({ path: 'header:Idempotency-Key' })] });
+        expect(problemOf(res)).toMatchObject({ status: 400, code: 'InvalidIdempotencyKey', problems: [expect.objectContaining({ path: 'header:Idempotency-Key', code })] });
       }
       expect((await viewOf(t, programme)).revision).toBe(before.revision);
+      // and a key of 200 characters is taken
+      await amend(t, programme, setCell('1.1', '80.00'), { 'Idempotency-Key': 'k'.repeat(200) }).expect(201);
     });
 
     it('appends once when the same request is sent twice at the same time', async () => {
