@@ -196,7 +196,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       origin: '*',
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition', 'Allow'],
+      exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition', 'Allow'],
       maxAge: 600,
       // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.
       strictPreflight: false,

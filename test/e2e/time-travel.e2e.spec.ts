@@ -414,6 +414,22 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(pages.flat()).toEqual(entries);
     });
 
+    it('links each page to the next in a Link header (RFC 8288), keeping the filters, and the last page to none', async () => {
+      const { actor, entries } = await ours();
+      const seen: AuditEntry[] = [];
+      let res = await t.http.get(`${PROGRAMME}/audit`).set(t.as('auditor')).query({ actor, limit: 2 }).expect(200);
+      for (;;) {
+        seen.push(...(res.body.entries as AuditEntry[]));
+        const link = res.headers.link as string | undefined;
+        if (link === undefined) break;
+        const [, target] = /^<([^>]+)>; rel="next"$/.exec(link) ?? [];
+        expect(new URL(target, 'http://host').searchParams.get('actor')).toBe(actor);
+        res = await t.http.get(target).set(t.as('auditor')).expect(200);
+      }
+      expect(res.body.next).toBeNull();
+      expect(seen).toEqual(entries);
+    });
+
     it('is for auditors and the secretariat only', async () => {
       expect((await t.http.get(`${PROGRAMME}/audit`)).status).toBe(401);
       expect((await t.http.get(`${PROGRAMME}/audit`).set(t.as('secretariat'))).status).toBe(200);

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Roles } from '../../http/auth.guard';
 import { etag } from '../../http/command-context';
@@ -55,10 +55,19 @@ export class ProgrammesController {
 
   @Get(':id/audit')
   @Roles('auditor', 'secretariat')
-  audit(
+  async audit(
     @Param(new ZodPipe(programmeParams, 'params')) params: z.output<typeof programmeParams>,
     @Query(new ZodPipe(auditQuerySchema, 'query')) query: z.output<typeof auditQuerySchema>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.queries.execute(new GetAudit(params.id, query));
+    const page: { next: string | null } = await this.queries.execute(new GetAudit(params.id, query));
+    // The next page also as RFC 8288 says, for clients that follow links: this request with `after` moved on.
+    if (page.next !== null) {
+      const next = new URL(request.url, 'http://host');
+      next.searchParams.set('after', page.next);
+      void reply.header('link', `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    return page;
   }
 }
