@@ -129,8 +129,13 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         try {
           await this.seed();
         } catch (error) {
-          // As on a start with nothing to fold, where it stops the start: the API stays at 503 rather than serving
-          // a store without the programme it was configured to hold.
+          // A store that stopped answering is asked again, the seed with it, as the loop asks it for the fold.
+          if (error instanceof EventStoreUnavailableError) {
+            await this.runner.stop();
+            throw error;
+          }
+          // Otherwise as on a start with nothing to fold, where it stops the start: the API stays at 503 rather
+          // than serving a store without the programme it was configured to hold.
           this.logger.fatal({ err: error }, 'the seed document could not be imported into the empty store');
           this.onStartFailed(error);
           return;

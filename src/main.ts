@@ -26,7 +26,11 @@ async function main(config: Config): Promise<void> {
     onStartFailed: (error) => {
       process.stderr.write(`failed to start: ${startupFailure(error, config)}\n`);
       process.exitCode = 1;
-      void creating.then(() => process.kill(process.pid, 'SIGTERM'));
+      // A start that fails outright is reported by the catch below instead.
+      creating.then(
+        () => process.kill(process.pid, 'SIGTERM'),
+        () => undefined,
+      );
     },
   });
   const app = await creating;

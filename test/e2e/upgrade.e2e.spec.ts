@@ -178,6 +178,47 @@ describe('starting while the store does not answer', () => {
   }, 20_000);
 });
 
+describe('a store that stops answering while the seed is imported', () => {
+  it('is asked again, the seed with it, rather than the start failing', async () => {
+    // given an empty store that does not answer at first, and then drops the seed's first append
+    const dataDir = mkdtempSync(join(tmpdir(), 'programme-tracker-seed-dropped-'));
+    const config = loadConfig({ DATA_DIR: dataDir, SEED_DOCUMENT: BUNDLED_SEED, API_TOKENS: `secretariat:${TOKENS.secretariat},auditor:${TOKENS.auditor}`, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' });
+    const real = new SqliteEventStore({ filename: join(dataDir, 'events.sqlite') });
+    let down = true;
+    let dropped = 0;
+    const store: EventStore = Object.create(real, {
+      headPosition: { value: async () => (down ? Promise.reject(new EventStoreUnavailableError('the store does not answer')) : real.headPosition()) },
+      appendToStream: {
+        value: async (...args: Parameters<EventStore['appendToStream']>) => {
+          if (dropped === 0) {
+            dropped += 1;
+            throw new EventStoreUnavailableError('the connection dropped mid-way');
+          }
+          return real.appendToStream(...args);
+        },
+      },
+    });
+    const failures: unknown[] = [];
+
+    // when the server starts on it, and the store answers
+    const app = await createApp(config, pino({ level: 'silent' }), { store, onStartFailed: (error) => failures.push(error) });
+    await app.getHttpAdapter().getInstance().ready();
+    const t = { http: request(app.getHttpServer()) } as TestApp;
+    try {
+      down = false;
+
+      // then the seed is imported on the next try, and the start does not fail
+      await untilReady(t);
+      expect(dropped).toBe(1);
+      expect(failures).toEqual([]);
+      expect((await viewOf(t, KOROSTEN)).totals.overall).toBe('11181.90');
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
+
 /** /ready polled until 200: a fold at start runs in the background. */
 async function untilReady(t: TestApp): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
