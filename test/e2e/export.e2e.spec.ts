@@ -529,6 +529,25 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     expect(programme?.last_amended_by_decision_id).toBe(second.body.id);
   });
 
+  it('dates an act that amends one programme from two dates by the earlier, and both sets date the approving act alike', async () => {
+    // given an act whose second amendment to a programme takes effect before its first
+    const programmeId = await freshCopy(t, 'open-data-two-dates');
+    const act = await postDecision(t, { session: 74, number: '7400-2', adoptedOn: '2025-05-10' }).expect(201);
+    await amend(t, programmeId, { decisionId: act.body.id, effectiveFrom: '2025-08-01', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '93.00' }] }).expect(201);
+    await amend(t, programmeId, { decisionId: act.body.id, effectiveFrom: '2025-06-01', changes: [{ op: 'setAllocation', measure: '1.2', year: 2025, amount: '94.00' }] }).expect(201);
+
+    // when
+    const acts = parse((await t.http.get('/api/v1/opendata/amendments.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    const programmes = parse((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+
+    // then the act's row is dated by its earlier amendment, and counts both
+    const row = acts.find((r) => r.programme_id === programmeId && r.decision_id === act.body.id);
+    expect([row?.effective_from, row?.amendments]).toEqual(['2025-06-01', '2']);
+    // and the programme is in force from the date its approving act's row gives
+    const approval = acts.find((r) => r.programme_id === programmeId && r.kind === 'approval');
+    expect(programmes.find((r) => r.programme_id === programmeId)?.in_force_from).toBe(approval?.effective_from);
+  });
+
   it('the open-data set of acts tells an act that amends one programme and approves another, programme by programme', async () => {
     // given one act amending a programme and approving another imported under it
     const amended = await freshCopy(t, 'open-data-amended');

@@ -151,6 +151,8 @@ export class OpenDataProgrammesHandler implements IQueryHandler<OpenDataProgramm
       records.push({
         view,
         approving: approving && this.decisions.get(approving.decisionId),
+        // The initial wording's date, as amendments.csv dates the act's row: its decision may since have been corrected.
+        inForceFrom: approving?.effectiveFrom,
         lastAmending,
         amendmentsInForce: amendingActs.reduce((sum, act) => sum + act.amendments, 0),
         url: `${baseUrl}/api/v1/programmes/${id}`,

@@ -13,6 +13,7 @@ function actId(decision: Pick<RegisteredDecision, 'number' | 'adoptedOn'>): stri
 export interface ProgrammeRecord {
   readonly view: ProgrammeView;
   readonly approving: RegisteredDecision | undefined;
+  readonly inForceFrom: string | undefined;
   readonly lastAmending: RegisteredDecision | undefined;
   readonly amendmentsInForce: number;
   readonly url: string;
@@ -39,7 +40,7 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
     'total',
     'url',
   ];
-  const rows = records.map(({ view, approving, lastAmending, amendmentsInForce, url }) => [
+  const rows = records.map(({ view, approving, inForceFrom, lastAmending, amendmentsInForce, url }) => [
     view.id,
     view.title,
     view.community,
@@ -49,7 +50,7 @@ export function programmesCsv(records: readonly ProgrammeRecord[]): string {
     approving ? actId(approving) : '',
     approving?.id ?? '',
     approving?.adoptedOn ?? '',
-    approving?.effectiveFrom ?? '',
+    inForceFrom ?? '',
     lastAmending ? actId(lastAmending) : '',
     lastAmending?.id ?? '',
     lastAmending?.adoptedOn ?? '',

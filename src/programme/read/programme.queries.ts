@@ -341,15 +341,15 @@ export class ProgrammeQueries {
    * order the amendment chain takes acts adopted on one day in. Counted here, not from the versions: the open-data
    * set asks this of every programme, and a long history's versions took most of a second to build.
    */
-  actsInForce(programmeId: string, date: string): { decisionId: string; initial: boolean; amendments: number }[] {
+  actsInForce(programmeId: string, date: string): { decisionId: string; initial: boolean; amendments: number; effectiveFrom: string }[] {
     return this.statements
-      .get<[string, string, string, string], { decision_id: string; initial: number; amendments: number }>(
-        `SELECT decision_id, initial, COUNT(*) AS amendments FROM programme_amendments
+      .get<[string, string, string, string], { decision_id: string; initial: number; amendments: number; effective_from: string }>(
+        `SELECT decision_id, initial, COUNT(*) AS amendments, MIN(effective_from) AS effective_from FROM programme_amendments
          WHERE programme_id = ? AND ${IN_FORCE_AS_KNOWN} AND effective_from <= ? GROUP BY decision_id, initial
          ORDER BY MIN(effective_from || printf('#%015d', revision))`,
       )
       .all(programmeId, END_OF_TIME, END_OF_TIME, date)
-      .map((row) => ({ decisionId: row.decision_id, initial: row.initial === 1, amendments: row.amendments }));
+      .map((row) => ({ decisionId: row.decision_id, initial: row.initial === 1, amendments: row.amendments, effectiveFrom: row.effective_from }));
   }
 
   /**
