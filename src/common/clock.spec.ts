@@ -1,11 +1,20 @@
 import { kyivDateTime, todayInKyiv } from './clock';
 
 describe('dates and times as councils in Ukraine read them', () => {
-  it('gives an instant in Kyiv time, summer (UTC+3) and winter (UTC+2), the date turning over at its midnight, not at UTC’s', () => {
-    expect(kyivDateTime('2026-06-30T21:30:00.000Z')).toBe('01.07.2026 00:30:00');
-    expect(kyivDateTime('2026-12-07T16:25:35.308Z')).toBe('07.12.2026 18:25:35');
-    expect(kyivDateTime('2025-12-31T21:59:59Z')).toBe('31.12.2025 23:59:59');
-    expect(kyivDateTime('2025-12-31T22:00:00Z')).toBe('01.01.2026 00:00:00');
+  it('gives an instant in Kyiv time with its offset, summer (UTC+3) and winter (UTC+2), the date turning over at its midnight, not at UTC’s', () => {
+    expect(kyivDateTime('2026-06-30T21:30:00.000Z')).toBe('01.07.2026 00:30:00,000 (UTC+3)');
+    expect(kyivDateTime('2026-12-07T16:25:35.308Z')).toBe('07.12.2026 18:25:35,308 (UTC+2)');
+    expect(kyivDateTime('2025-12-31T21:59:59.999Z')).toBe('31.12.2025 23:59:59,999 (UTC+2)');
+    expect(kyivDateTime('2025-12-31T22:00:00Z')).toBe('01.01.2026 00:00:00,000 (UTC+2)');
+  });
+
+  it('tells apart the two hours the autumn change of the clocks repeats, and the spring change skips none it prints', () => {
+    // 26.10.2025: 04:00 summer time became 03:00 winter time
+    expect(kyivDateTime('2025-10-26T00:30:00Z')).toBe('26.10.2025 03:30:00,000 (UTC+3)');
+    expect(kyivDateTime('2025-10-26T01:30:00Z')).toBe('26.10.2025 03:30:00,000 (UTC+2)');
+    // 30.03.2025: 03:00 winter time became 04:00 summer time
+    expect(kyivDateTime('2025-03-30T00:59:59Z')).toBe('30.03.2025 02:59:59,000 (UTC+2)');
+    expect(kyivDateTime('2025-03-30T01:00:00Z')).toBe('30.03.2025 04:00:00,000 (UTC+3)');
   });
 
   it('says today as the date in Kyiv', () => {

@@ -6,11 +6,17 @@ export function todayInKyiv(now: Date = new Date()): string {
   return KYIV_DATE.format(now);
 }
 
-const KYIV_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const KYIV_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
 
-/** An instant as a printed document gives it to a reader in Ukraine: "07.12.2026 18:25:35", Kyiv time. */
+/**
+ * An instant as a printed document gives it to a reader in Ukraine, Kyiv time: "07.12.2026 18:25:35,308 (UTC+2)".
+ * With its milliseconds, which tell two appends apart, and its offset, as the hour after the autumn change of the
+ * clocks comes twice.
+ */
 export function kyivDateTime(instant: string): string {
   const at = new Date(instant);
   const [y, m, d] = todayInKyiv(at).split('-');
-  return `${d}.${m}.${y} ${KYIV_TIME.format(at)}`;
+  const part = Object.fromEntries(KYIV_TIME.formatToParts(at).map(({ type, value }) => [type, value]));
+  const milliseconds = String(at.getUTCMilliseconds()).padStart(3, '0');
+  return `${d}.${m}.${y} ${part.hour}:${part.minute}:${part.second},${milliseconds} (${(part.timeZoneName ?? '').replace('GMT', 'UTC')})`;
 }

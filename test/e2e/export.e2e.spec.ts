@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { kyivDateTime } from '../../src/common/clock';
 import type { ProgrammeView } from '../../src/programme/read/programme.view';
 import { binary, KOROSTEN, startApp, type TestApp } from '../support/app';
 import { amend, ANNEX, BUDGET, freshCopy, measureOf, postDecision, registerDecision, registerExecutor, viewOf } from '../support/http-programmes';
@@ -81,11 +82,11 @@ describe('documents and open data', () => {
 
   it('says on the page of a document as known at an instant that it is, in Kyiv time; a document as known now says nothing of it', async () => {
     const knownAt = (await t.http.get(`/api/v1/programmes/${KOROSTEN}`).expect(200)).body.knownAt as string;
-    const line = /за даними, внесеними станом на \d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d \(за київським часом\)/;
+    const line = `за даними, внесеними станом на ${kyivDateTime(knownAt)} за київським часом`;
     const annex = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/export`).query({ format: 'html', asOf: '2025-01-01', knownAt }).expect(200)).text;
-    expect(annex).toMatch(line);
+    expect(annex).toContain(line);
     const table = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export`).query({ format: 'html', from: '2025-01-01', to: '2025-06-01', knownAt }).expect(200)).text;
-    expect(table).toMatch(line);
+    expect(table).toContain(line);
     const now = (await t.http.get(`/api/v1/programmes/${KOROSTEN}/diff/export`).query({ format: 'html', from: '2025-01-01', to: '2025-06-01' }).expect(200)).text;
     expect(now).not.toContain('за даними, внесеними');
   });

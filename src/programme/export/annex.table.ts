@@ -62,7 +62,7 @@ const term = ({ from, to }: MeasureView['term']) => (from === to ? `${from} р.`
  * A document of a view as known at an instant says so on the page: printed, it has no query string, and the same
  * date as known now may read otherwise.
  */
-const knownAtLine = (knownAt: string | undefined) => (knownAt === undefined ? [] : [`за даними, внесеними станом на ${kyivDateTime(knownAt)} (за київським часом)`]);
+const knownAtLine = (knownAt: string | undefined) => (knownAt === undefined ? [] : [`за даними, внесеними станом на ${kyivDateTime(knownAt)} за київським часом`]);
 
 export function annexGrid(view: ProgrammeView, knownAt?: string): Grid {
   const years = Object.keys(view.totals.byYear);
