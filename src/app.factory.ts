@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import compress from '@fastify/compress';
+import { parse as parseContentType } from 'content-type';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -129,11 +130,9 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
         done(new ProblemException(415, 'UnsupportedContentEncoding', detail, [{ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding', message: detail }]), undefined);
         return;
       }
-      // JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read as what it is not.
-      const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-        const detail = `the body is declared ${charset}; JSON is UTF-8, and the API reads it so (send charset=utf-8, or none)`;
-        done(new ProblemException(415, 'UnsupportedCharset', detail, [{ path: 'header:Content-Type', code: 'UnsupportedCharset', message: detail }]), undefined);
+      const charsetProblem = jsonCharsetProblem(request.headers['content-type']);
+      if (charsetProblem) {
+        done(charsetProblem, undefined);
         return;
       }
       const malformed = (detail: string) => done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
@@ -267,6 +266,26 @@ const DEEPEST_BODY = 32;
  * closed (a client still sending a body, say), so a stop a process manager asked for ends in bounded time.
  */
 const STOP_DEADLINE_MS = 10_000;
+
+/** Charsets a JSON body may be declared in: UTF-8, and ASCII, which is UTF-8 too. */
+const JSON_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+/**
+ * JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read as what it is not (415). A
+ * Content-Type whose parameters cannot be read is a 400 at the header, rather than guessed at.
+ */
+function jsonCharsetProblem(header: string | undefined): ProblemException | undefined {
+  let charset: string | undefined;
+  try {
+    charset = parseContentType(header ?? '').parameters.charset;
+  } catch (error) {
+    const detail = `the Content-Type header cannot be read: ${(error as Error).message}`;
+    return new ProblemException(400, 'MalformedRequest', detail, [{ path: 'header:Content-Type', code: 'MalformedRequest', message: detail }]);
+  }
+  if (charset === undefined || JSON_CHARSETS.has(charset.toLowerCase())) return undefined;
+  const detail = `the body is declared ${charset}; JSON is UTF-8, and the API reads it so (send charset=utf-8, or none)`;
+  return new ProblemException(415, 'UnsupportedCharset', detail, [{ path: 'header:Content-Type', code: 'UnsupportedCharset', message: detail }]);
+}
 
 /** SIGTERM or SIGINT: stop taking requests (503), let those under way finish, close, and exit. */
 function stopOnSignals(app: NestFastifyApplication, stopping: { now: boolean }, logger: Logger): void {

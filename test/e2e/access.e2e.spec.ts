@@ -307,9 +307,18 @@ describe('problems, headers and operations', () => {
     expect(gzipped.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding' })]);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
     // and a body declared in a charset other than UTF-8 is refused at its Content-Type, not read as UTF-8
-    const declaredLatin1 = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=latin1').send(json).expect(415);
-    expect(declaredLatin1.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Type', code: 'UnsupportedCharset' })]);
+    for (const contentType of ['application/json; charset=latin1', 'application/json; charset="windows-1251"', 'application/json; q=1; CHARSET=UTF-16']) {
+      const declared = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', contentType).send(json).expect(415);
+      expect([contentType, declared.body.problems]).toEqual([contentType, [expect.objectContaining({ path: 'header:Content-Type', code: 'UnsupportedCharset' })]]);
+    }
+    // and one whose parameters cannot be read is a 400 there, not a guess
+    const unreadable = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=').send(json).expect(400);
+    expect(unreadable.body.problems).toEqual([expect.objectContaining({ path: 'header:Content-Type' })]);
     expect((await t.http.get('/api/v1/decisions').expect(200)).body).toEqual(before);
+    // while a charset named inside another parameter's quoted value is no charset, and ASCII is UTF-8
+    const other = { ...JSON.parse(json), number: '52-2' };
+    await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; profile="x;charset=latin1"').send(JSON.stringify(other)).expect(201);
+    await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=us-ascii').send(JSON.stringify({ ...other, number: '52-3' })).expect(201);
     // "identity" is no encoding at all, and UTF-8 named in any case is the charset JSON has
     await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=UTF-8').set('Content-Encoding', 'identity').send(json).expect(201);
   });
