@@ -180,6 +180,9 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     const queries = app.get(ProgrammeQueries);
     fastify.addHook('onSend', async (request, reply, payload) => {
       if (!reply.hasHeader('cache-control')) void reply.header('cache-control', cacheControlFor(request, reply, () => queries.readModelsRecordedAt()));
+      // Said of an answer sent as it is too (compress says it only of what it packs): a shared cache that kept it
+      // would otherwise give it unpacked to every client, or keep a packed one for a client that cannot unpack.
+      if (request.method === 'GET' || request.method === 'HEAD') varyOnAcceptEncoding(reply);
       return payload;
     });
     fastify.addHook('onResponse', async (request, reply) => {
@@ -266,6 +269,14 @@ const DEEPEST_BODY = 32;
  * closed (a client still sending a body, say), so a stop a process manager asked for ends in bounded time.
  */
 const STOP_DEADLINE_MS = 10_000;
+
+/** Written as @fastify/compress writes it (lower case), so that it does not add the name a second time. */
+function varyOnAcceptEncoding(reply: FastifyReply): void {
+  const vary = reply.getHeader('vary');
+  const names = (Array.isArray(vary) ? vary : vary === undefined ? [] : [String(vary)]).join(', ');
+  if (/accept-encoding/i.test(names)) return;
+  void reply.header('vary', names === '' ? 'accept-encoding' : `${names}, accept-encoding`);
+}
 
 /** Charsets a JSON body may be declared in: UTF-8, and ASCII, which is UTF-8 too. */
 const JSON_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
