@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler 
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { todayInKyiv } from '../common/clock';
-import { isDomainError } from '../common/domain-error';
+import { type DomainError, domainError, isDomainError } from '../common/domain-error';
 import { AggregateRepository, type CommandContext, deterministicId } from '../event-store/aggregate.repository';
 import { formatPosition } from '../event-store/event-store.port';
 import type { WriteResponse } from '../http/command-context';
@@ -14,7 +14,7 @@ import type { RecordedChange } from '../projections/recorded-history';
 import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
 import { DecisionsProjection, type RegisteredDecision } from './decisions.projection';
 import { decisionFold } from './decision.fold';
-import { citation, type DecisionCommand, type DecisionDetails, decide, decisionStream } from './domain/decision.decider';
+import { citation, type Decision, type DecisionCommand, type DecisionDetails, decide, decisionStream, evolve } from './domain/decision.decider';
 
 export class RegisterDecision {
   constructor(
@@ -47,8 +47,13 @@ async function runDecisionCommand(
   decisionId: string,
   context: CommandContext,
   command: DecisionCommand,
+  /** What the decision would become is checked against what lies outside its stream (the programmes' amendments). */
+  refuse: (next: Decision) => DomainError | undefined = () => undefined,
 ): Promise<WriteResponse<RegisteredDecision>> {
-  const outcome = await repository.execute(decisionStream(decisionId), decisionFold, context, (state) => decide(command, state));
+  const outcome = await repository.execute(decisionStream(decisionId), decisionFold, context, (state) => {
+    const events = decide(command, state);
+    return isDomainError(events) ? events : (refuse(events.reduce(evolve, state)) ?? events);
+  });
   if (isDomainError(outcome)) throw fromDomainError(outcome);
   if (outcome.state.status !== 'registered') throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
   await runner.waitFor(outcome.position);
@@ -89,14 +94,39 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
     @Inject(AggregateRepository) private readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+    @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
   ) {}
 
   execute({ decisionId, body, context }: CorrectDecision) {
     const current = this.decisions.get(decisionId);
     // An unknown decision is a 404 from the decider.
     if (current) refuseSameAct(this.decisions, decisionId, { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn });
-    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } });
+    const command: DecisionCommand = { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } };
+    return runDecisionCommand(this.repository, this.runner, decisionId, context, command, (next) =>
+      next.status === 'registered' ? amendmentsBefore(this.programmes, decisionId, next.effectiveFrom, body.effectiveFrom === undefined ? 'adoptedOn' : 'effectiveFrom') : undefined,
+    );
   }
+}
+
+/**
+ * No amendment takes effect before its decision does (EffectiveBeforeDecision): a correction that would move the
+ * decision's date past amendments made under it is refused, naming them. Checked against the read models, as a
+ * retirement is against assignments: a correction racing an amendment is not caught.
+ */
+function amendmentsBefore(programmes: ProgrammeQueries, decisionId: string, effectiveFrom: string, field: 'adoptedOn' | 'effectiveFrom'): DomainError | undefined {
+  const before = programmes.amendmentsByDecision(decisionId).filter((a) => a.revokedAt === null && a.effectiveFrom < effectiveFrom);
+  if (before.length === 0) return undefined;
+  return domainError(
+    'conflict',
+    'AmendmentsBeforeDecision',
+    `the decision would take effect on ${effectiveFrom}, after ${before.length} amendment(s) made under it: revoke them, or correct the decision to an earlier date`,
+    before.map((a) => ({
+      code: 'AmendmentsBeforeDecision',
+      message: `amendment ${a.amendmentId} to programme ${a.programmeId} takes effect on ${a.effectiveFrom}`,
+      path: [field],
+      details: { programmeId: a.programmeId, amendmentId: a.amendmentId, effectiveFrom: a.effectiveFrom },
+    })),
+  );
 }
 
 function withAmendments(decision: RegisteredDecision, programmes: ProgrammeQueries): DecisionResponse {

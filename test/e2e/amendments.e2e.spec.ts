@@ -191,6 +191,28 @@ describe('amending a programme over HTTP', () => {
       await amend(t, programme, { decisionId: retroactive.body.id, effectiveFrom: '2024-03-20', changes: [{ op: 'setAllocation', measure: '1.1', year: 2024, amount: '80.00' }] }).expect(201);
     });
 
+    it('refuses to correct a decision to take effect after amendments made under it (409 AmendmentsBeforeDecision, naming them), and writes nothing; an amendment revoked no longer holds it', async () => {
+      // given a decision of 20.03.2025 and an amendment under it from 01.04.2025
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const made = await amend(t, programme, { decisionId, effectiveFrom: '2025-04-01', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '81.00' }] }).expect(201);
+      const before = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body;
+
+      // when the decision is corrected to take effect later: its effective date, or its adoption date it follows
+      const moved = await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ effectiveFrom: '2025-05-01' }).expect(409);
+      const adopted = await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2025-04-15' }).expect(409);
+
+      // then each is refused at what moved it, naming the amendment, and the decision stays as it was
+      expect(problemOf(moved)).toMatchObject({ code: 'AmendmentsBeforeDecision', problems: [{ path: '$.effectiveFrom', amendmentId: made.body.amendmentId, programmeId: programme }] });
+      expect(problemOf(adopted)).toMatchObject({ code: 'AmendmentsBeforeDecision', problems: [{ path: '$.adoptedOn', amendmentId: made.body.amendmentId }] });
+      expect((await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body).toEqual(before);
+
+      // and up to the amendment's own date it is taken, as is any date once the amendment is revoked
+      await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ effectiveFrom: '2025-04-01' }).expect(201);
+      await revoke(t, programme, made.body.amendmentId, 'entered under the wrong decision').expect(201);
+      await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ effectiveFrom: '2025-05-01' }).expect(201);
+    });
+
     it('accepts a change whose `was` matches', async () => {
       // given the annex, where 1.1 has 75.00 for 2025
       const programme = await freshProgramme();
