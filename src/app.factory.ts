@@ -32,7 +32,6 @@ import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
 import { removeUnfinishedRebuild } from './projections/rebuild';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-/** Cheap checks a load balancer or process manager makes often. /metrics is limited: a scrape renders every series. */
 /** Refuses bytes that are not UTF-8 instead of replacing them; drops a leading byte-order mark. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -176,6 +176,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!existsSync(file)) throw new ConfigError([`SEED_DOCUMENT: ${file} does not exist, and the store is empty (set SEED_DOCUMENT= to start without a programme)`]);
     const programmeId = basename(file, extname(file));
     const result = await this.importer.import({ programmeId, document: readFileSync(file, 'utf8') }, { correlationId: `seed:${programmeId}`, actor: 'seed' });
+    // Longer than a request's wait: the whole annex is folded at once, on a machine still starting up.
     await this.runner.waitFor(result.position, 10_000);
     this.logger.info({ programmeId, revision: result.revision, warnings: result.warnings.length }, 'seed document imported into the empty store');
   }

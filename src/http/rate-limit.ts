@@ -8,7 +8,10 @@ import { ProblemException } from './problem';
 // Both limits the server keeps: the general one per client and minute (RATE_LIMIT_PER_MINUTE, by
 // @fastify/rate-limit), and the tighter one on failed authentications, which the plugin cannot count alone.
 
-/** Probes of a load balancer or an orchestrator, which must never be refused. */
+/**
+ * Cheap checks a load balancer or process manager makes often, which must never be refused. /metrics is limited:
+ * a scrape renders every series.
+ */
 const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
 
 /** RATE_LIMIT_PER_MINUTE requests a minute per client (clientKey); 0 turns it off. */

@@ -20,14 +20,14 @@ export const dateSchema = z
   .refine(isCalendarDate, 'not a calendar date')
   .openapi({ format: 'date' });
 
+/** What an instant parameter takes, for descriptions that replace the schema's own. */
+export const INSTANT_FORMS = 'ISO 8601; a date alone is its midnight in UTC';
+
 /**
  * An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times as
  * text. Its date must be a calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC it
  * must stay within years 0000–9999: "+010000-01-01…" would sort before every recorded time.
  */
-/** What an instant parameter takes, for descriptions that replace the schema's own. */
-export const INSTANT_FORMS = 'ISO 8601; a date alone is its midnight in UTC';
-
 export const instantSchema = z
   .string()
   .refine(
