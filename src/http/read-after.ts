@@ -55,7 +55,7 @@ export function withheldHook(runner: ProjectionRunner, logger: Logger) {
     if (!runner.withheld || !request.url.startsWith('/api/')) return undefined;
     const problem = runner.awaitingStore
       ? new ProblemException(503, 'StoreUnavailable', 'the event store has not answered since the server started; its read models are served once checked against it', [], { 'retry-after': '5' })
-      : new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being folded afresh from the event log; try again shortly', [], { 'retry-after': '5' });
+      : new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being prepared (folded afresh from the event log, or the seed imported into an empty store); try again shortly', [], { 'retry-after': '5' });
     sendProblem(problem, request, reply, logger);
     return reply;
   };

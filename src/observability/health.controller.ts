@@ -36,8 +36,10 @@ export class HealthController {
         { code: 'ProjectionFailed', message: 'a batch of events could not be written to the read models' },
       ]);
     }
-    if (projections.refolding) {
-      throw new ProblemException(503, 'NotReady', 'the read models are being folded afresh from the event log', [{ code: 'ReadModelsRebuilding', message: 'the API answers once the whole log is folded' }]);
+    if (projections.withheld) {
+      throw new ProblemException(503, 'NotReady', 'the read models are being prepared: folded afresh from the event log, or the seed document imported into an empty store', [
+        { code: 'ReadModelsRebuilding', message: 'the API answers once the whole log is folded and the seed is in' },
+      ]);
     }
     if (!projections.ready) {
       throw new ProblemException(503, 'NotReady', 'the read models are still catching up', [

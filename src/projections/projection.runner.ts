@@ -177,9 +177,9 @@ export class ProjectionRunner {
   }
 
   /** Caught up with the store's head, and not stopped by a failing projection. */
-  async readiness(): Promise<{ ready: boolean; lagEvents: number | null; failure?: string; refolding?: true }> {
+  async readiness(): Promise<{ ready: boolean; lagEvents: number | null; failure?: string; withheld?: true }> {
     if (this.failure) return { ready: false, lagEvents: null, failure: this.failure.message };
-    if (this.withheld) return { ready: false, lagEvents: null, refolding: true };
+    if (this.withheld) return { ready: false, lagEvents: null, withheld: true };
     const head = await this.store.headPosition();
     const behind = comparePositions(head, this.processed) > 0;
     // The SQLite store numbers its events, so positions count them; EventStoreDB's are byte offsets: only "behind" (1) is known.
