@@ -199,6 +199,8 @@ describe('time travel: what was in force on a date, as known at an instant', () 
         [`${PROGRAMME}/versions`, { knownAt: before }],
         [`${PROGRAMME}/diff`, { from: '2025-01-01', to: '2025-06-01', knownAt: before }],
         [`${PROGRAMME}/export`, { format: 'json', knownAt: before }],
+        [`${PROGRAMME}/versions/${decisions.A}`, { knownAt: before }],
+        [`${PROGRAMME}/diff/export`, { from: '2025-01-01', to: '2025-06-01', format: 'html', knownAt: before }],
       ] as const) {
         const res = await t.http.get(path).query(query);
         expect([path, res.status, res.body.code, res.body.problems]).toEqual([path, 404, 'ProgrammeNotKnownYet', [expect.objectContaining({ path: 'query:knownAt' })]]);
