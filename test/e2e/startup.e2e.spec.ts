@@ -88,6 +88,28 @@ describe('starting the server from its entry point', () => {
   );
 
   it(
+    'stops the same way, exiting 1, when the store is found empty only after it listens (wiped beside kept read models) and the seed document does not exist',
+    async () => {
+      // given the read models of a seeded server beside an empty store
+      const kept = dataDir();
+      const first = launch({ PORT: '0', DATA_DIR: kept });
+      await lineMatching(first, /"msg":"programme amendment tracker listening"/);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      const wiped = dataDir();
+      writeFileSync(join(wiped, 'read-models.sqlite'), readFileSync(join(kept, 'read-models.sqlite')));
+
+      // when a server starts on them with a seed document that is not there
+      const server = launch({ PORT: '0', DATA_DIR: wiped, SEED_DOCUMENT: '/no/such/annex.txt' });
+
+      // then it stops with the message a start on an empty data directory gives, and exit code 1
+      expect(await server.exited).toBe(1);
+      expect(server.stderr()).toMatch(/failed to start: Invalid configuration:\n  - SEED_DOCUMENT: \/no\/such\/annex\.txt does not exist, and the store is empty/);
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
     'stops with a message naming PORT when the port is taken, and DATA_DIR when it cannot be created',
     async () => {
       const taken = createServer();
