@@ -372,14 +372,15 @@ describe('(c) malformed requests are refused with a 4xx problem and write nothin
   /** Valid bodies, so that the one corruption each run makes is what is refused. */
   const valid = (): Record<Route, Record<string, unknown>> => ({
     '/api/v1/decisions': { council: 'Коростенська міська рада', convocation: 'VIII', session: 45, number: '2001', adoptedOn: '2025-05-01', title: 'Про внесення змін' },
-    // every detail differs from the registered decision's, so each would be corrected
+    // every detail differs from the registered decision's, so each would be corrected; its date earlier, as an
+    // amendment made under it from its date holds it there (AmendmentsBeforeDecision)
     '/api/v1/decisions/{decision}/corrections': {
       council: 'Коростенська міська рада VIII скликання',
       convocation: 'IX',
       session: 46,
       number: '2002',
-      adoptedOn: '2025-03-21',
-      effectiveFrom: '2025-03-22',
+      adoptedOn: '2025-03-18',
+      effectiveFrom: '2025-03-19',
       title: 'Про внесення змін (виправлено)',
     },
     '/api/v1/executors': { name: 'Відділ, якого ще немає' },
