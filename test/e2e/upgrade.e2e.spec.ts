@@ -89,14 +89,8 @@ describe('starting on read models of another layout', () => {
 describe('starting on read models kept while the store was wiped', () => {
   it('folds them afresh, then serves nothing, /ready included, until the seed is imported into the empty store', async () => {
     // given the read models of a seeded server, beside an empty store
-    const kept = mkdtempSync(join(tmpdir(), 'programme-tracker-kept-'));
-    const wiped = mkdtempSync(join(tmpdir(), 'programme-tracker-wiped-'));
+    const wiped = await readModelsBesideEmptyStore();
     try {
-      const first = await startApp({ dataDir: kept });
-      await untilReady(first);
-      await first.close();
-      copyFileSync(join(kept, 'read-models.sqlite'), join(wiped, 'read-models.sqlite'));
-
       // when a server starts on them
       const t = await startApp({ dataDir: wiped });
       try {
@@ -109,20 +103,14 @@ describe('starting on read models kept while the store was wiped', () => {
         await t.close();
       }
     } finally {
-      rmSync(kept, { recursive: true, force: true });
       rmSync(wiped, { recursive: true, force: true });
     }
   }, 20_000);
 
   it('stops the start, as on an empty data directory, when the seed document is gone: nothing served without the programme', async () => {
     // given the read models of a seeded server, beside an empty store, and the seed document no longer there
-    const kept = mkdtempSync(join(tmpdir(), 'programme-tracker-kept-'));
-    const wiped = mkdtempSync(join(tmpdir(), 'programme-tracker-wiped-'));
+    const wiped = await readModelsBesideEmptyStore();
     try {
-      const first = await startApp({ dataDir: kept });
-      await untilReady(first);
-      await first.close();
-      copyFileSync(join(kept, 'read-models.sqlite'), join(wiped, 'read-models.sqlite'));
       const gone = join(wiped, 'gone.txt');
 
       // when a server starts on them
@@ -139,7 +127,6 @@ describe('starting on read models kept while the store was wiped', () => {
         await t.close();
       }
     } finally {
-      rmSync(kept, { recursive: true, force: true });
       rmSync(wiped, { recursive: true, force: true });
     }
   }, 20_000);
@@ -218,6 +205,21 @@ describe('a store that stops answering while the seed is imported', () => {
     }
   }, 20_000);
 });
+
+/** A data directory holding the read models of a seeded server and no store: one whose store was wiped while they were kept. */
+async function readModelsBesideEmptyStore(): Promise<string> {
+  const kept = mkdtempSync(join(tmpdir(), 'programme-tracker-kept-'));
+  try {
+    const first = await startApp({ dataDir: kept });
+    await untilReady(first);
+    await first.close();
+    const wiped = mkdtempSync(join(tmpdir(), 'programme-tracker-wiped-'));
+    copyFileSync(join(kept, 'read-models.sqlite'), join(wiped, 'read-models.sqlite'));
+    return wiped;
+  } finally {
+    rmSync(kept, { recursive: true, force: true });
+  }
+}
 
 /** /ready polled until 200: a fold at start runs in the background. */
 async function untilReady(t: TestApp): Promise<void> {
