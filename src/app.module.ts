@@ -13,6 +13,7 @@ import { createEventStore } from './event-store/event-store.factory';
 import { EventStoreUnavailableError } from './event-store/event-store.errors';
 import type { DataFilesLock } from './config/data-files.lock';
 import { EVENT_STORE, type EventStore, START, comparePositions } from './event-store/event-store.port';
+import { programmeStream } from './programme/domain/programme.events';
 import {
   GetExecutorChangesHandler,
   GetExecutorHandler,
@@ -171,16 +172,31 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private async seed(): Promise<void> {
     const file = this.config.SEED_DOCUMENT;
-    if (file === '' || comparePositions(await this.store.headPosition(), START) !== 0) return;
+    if (file === '') return;
+    const programmeId = basename(file, extname(file));
+    if (!(await this.seedDue(programmeId))) return;
     // Checked only here: once the store holds events the seed is never read, and may be gone.
     if (!existsSync(file)) throw new ConfigError([`SEED_DOCUMENT: ${file} does not exist, and the store is empty (set SEED_DOCUMENT= to start without a programme)`]);
-    const programmeId = basename(file, extname(file));
-    const result = await this.importer.import({ programmeId, document: readFileSync(file, 'utf8') }, { correlationId: `seed:${programmeId}`, actor: 'seed' });
+    const result = await this.importer.import({ programmeId, document: readFileSync(file, 'utf8') }, { correlationId: seedCorrelation(programmeId), actor: 'seed' });
     // Longer than a request's wait: the whole annex is folded at once, on a machine still starting up.
     await this.runner.waitFor(result.position, 10_000);
     this.logger.info({ programmeId, revision: result.revision, warnings: result.warnings.length }, 'seed document imported into the empty store');
   }
+
+  /**
+   * An empty store gets the seed; so does one the seed began and did not finish — the store stopped answering
+   * between the streams an import writes (decision, executors, programme) — which the importer, deriving its ids
+   * from the document, finishes without writing anything twice.
+   */
+  private async seedDue(programmeId: string): Promise<boolean> {
+    if (comparePositions(await this.store.headPosition(), START) === 0) return true;
+    const [first] = await this.store.readAll({ after: START, maxCount: 1 });
+    return first?.metadata.$correlationId === seedCorrelation(programmeId) && (await this.store.readStream(programmeStream(programmeId), { maxCount: 1 })).length === 0;
+  }
 }
+
+/** What the seed's import records carry as their correlation id: how a log the seed began is known. */
+const seedCorrelation = (programmeId: string) => `seed:${programmeId}`;
 
 @Module({})
 export class AppModule {
