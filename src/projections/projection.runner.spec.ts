@@ -94,6 +94,28 @@ describe('projection runner', () => {
     expect(await runner.readiness()).toEqual({ ready: true, lagEvents: 0 });
   });
 
+  it('stopped while it waits to retry a failed batch, and started again, resumes from the checkpoint instead of dropping every event', async () => {
+    // given a runner whose batch failed, stopped before its retry
+    const first = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });
+    runner.start();
+    await runner.waitFor(first.position);
+    projection.failuresLeft = 1;
+    await store.appendToStream('s-1', events(4), { expectedRevision: 2 });
+    for (let i = 0; i < 40 && (await runner.readiness()).failure === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await runner.readiness()).failure).toBe('disk full');
+    await runner.stop();
+
+    // when it is started again, and more is written
+    runner.start();
+    const third = await store.appendToStream('s-1', events(2), { expectedRevision: 6 });
+
+    // then it holds every event once
+    const reached = await runner.waitFor(third.position, 2000);
+    expect(reached).toBe(true);
+    expect(projection.count()).toBe(9);
+    expect(await runner.readiness()).toEqual({ ready: true, lagEvents: 0 });
+  });
+
   it('keeps read models of its own layout on a restart, and folds the log afresh into ones of another layout', async () => {
     // given read models built from three events
     const appended = await store.appendToStream('s-1', events(3), { expectedRevision: 'no_stream' });

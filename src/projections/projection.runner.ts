@@ -33,6 +33,8 @@ interface Waiter {
  */
 export class ProjectionRunner {
   private subscription: Subscription | undefined;
+  /** The subscription of a failed batch, until the retry (or a stop) ends it. */
+  private failed: Subscription | undefined;
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
   private waiters: Waiter[] = [];
@@ -132,6 +134,8 @@ export class ProjectionRunner {
 
   start(): void {
     this.stopped = false;
+    // Stopped while it waited to retry a failure (the store gone mid-seed, say): it resumes as the retry would have.
+    if (this.failure) this.reload();
     this.subscription = this.store.subscribeToAll(
       {
         onEvent: (event) => this.enqueue(event),
@@ -149,6 +153,9 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    // One that failed a batch still delivers (its own reads did not fail): stopped, or a start would get its events twice.
+    await this.failed?.stop();
+    this.failed = undefined;
     await this.subscription?.stop();
     this.flush();
     this.subscription = undefined;
@@ -286,18 +293,23 @@ export class ProjectionRunner {
     this.logger.error({ err: error, retryInMs: delay }, 'read models stopped: a projection failed');
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters = [];
-    const subscription = this.subscription;
+    this.failed = this.subscription;
     this.subscription = undefined;
-    this.retry = setTimeout(() => void this.resume(subscription), delay);
+    this.retry = setTimeout(() => void this.resume(), delay);
   }
 
-  private async resume(failed: Subscription | undefined): Promise<void> {
-    await failed?.stop();
+  private async resume(): Promise<void> {
+    await this.failed?.stop();
+    this.failed = undefined;
     if (this.stopped) return;
+    this.start();
+  }
+
+  /** The projections' memory and the position reloaded from their tables, as a failed batch may have moved them. */
+  private reload(): void {
     for (const projection of this.projections) projection.createSchema(this.readModels.db);
     this.processed = this.readModels.checkpoint(CHECKPOINT);
     this.failure = undefined;
     this.logger.info({ position: this.processed }, 'read models resuming after a failure');
-    this.start();
   }
 }
