@@ -48,11 +48,11 @@ async function runDecisionCommand(
   context: CommandContext,
   command: DecisionCommand,
   /** What the decision would become is checked against what lies outside its stream (the programmes' amendments). */
-  refuse: (next: Decision) => DomainError | undefined = () => undefined,
+  refuse: (next: Decision, current: Decision) => DomainError | undefined = () => undefined,
 ): Promise<WriteResponse<RegisteredDecision>> {
   const outcome = await repository.execute(decisionStream(decisionId), decisionFold, context, (state) => {
     const events = decide(command, state);
-    return isDomainError(events) ? events : (refuse(events.reduce(evolve, state)) ?? events);
+    return isDomainError(events) ? events : (refuse(events.reduce(evolve, state), state) ?? events);
   });
   if (isDomainError(outcome)) throw fromDomainError(outcome);
   if (outcome.state.status !== 'registered') throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
@@ -102,8 +102,12 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
     // An unknown decision is a 404 from the decider.
     if (current) refuseSameAct(this.decisions, decisionId, { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn });
     const command: DecisionCommand = { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } };
-    return runDecisionCommand(this.repository, this.runner, decisionId, context, command, (next) =>
-      next.status === 'registered' ? amendmentsBefore(this.programmes, decisionId, next.effectiveFrom, body.effectiveFrom === undefined ? 'adoptedOn' : 'effectiveFrom') : undefined,
+    // Only a correction that moves the date later can leave an amendment before it: any other correction of a
+    // decision that was let through (by a race, or before the rule) is not held up by it.
+    return runDecisionCommand(this.repository, this.runner, decisionId, context, command, (next, was) =>
+      next.status === 'registered' && was.status === 'registered' && next.effectiveFrom > was.effectiveFrom
+        ? amendmentsBefore(this.programmes, decisionId, next.effectiveFrom, body.effectiveFrom === undefined ? 'adoptedOn' : 'effectiveFrom')
+        : undefined,
     );
   }
 }
@@ -116,10 +120,15 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
 function amendmentsBefore(programmes: ProgrammeQueries, decisionId: string, effectiveFrom: string, field: 'adoptedOn' | 'effectiveFrom'): DomainError | undefined {
   const before = programmes.amendmentsByDecision(decisionId).filter((a) => a.revokedAt === null && a.effectiveFrom < effectiveFrom);
   if (before.length === 0) return undefined;
+  const earliest = before.reduce((date, a) => (a.effectiveFrom < date ? a.effectiveFrom : date), effectiveFrom);
+  // The initial wording cannot be revoked: a decision that approved a programme keeps the date it took effect from.
+  const remedy = before.some((a) => a.initial)
+    ? `it approved a programme's initial wording, which takes effect on ${earliest} and cannot be revoked: send effectiveFrom ${earliest} with the correction`
+    : `revoke them, or correct the decision to take effect no later than ${earliest}`;
   return domainError(
     'conflict',
     'AmendmentsBeforeDecision',
-    `the decision would take effect on ${effectiveFrom}, after ${before.length} amendment(s) made under it: revoke them, or correct the decision to an earlier date`,
+    `the decision would take effect on ${effectiveFrom}, after ${before.length} amendment(s) made under it: ${remedy}`,
     before.map((a) => ({
       code: 'AmendmentsBeforeDecision',
       message: `amendment ${a.amendmentId} to programme ${a.programmeId} takes effect on ${a.effectiveFrom}`,

@@ -1,6 +1,7 @@
 import { startApp, type TestApp } from '../support/app';
 import {
   amend,
+  ANNEX,
   BUDGET,
   directionOf,
   etagOf,
@@ -211,6 +212,22 @@ describe('amending a programme over HTTP', () => {
       await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ effectiveFrom: '2025-04-01' }).expect(201);
       await revoke(t, programme, made.body.amendmentId, 'entered under the wrong decision').expect(201);
       await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ effectiveFrom: '2025-05-01' }).expect(201);
+    });
+
+    it('refuses to move a decision that approved a programme past its initial wording, telling to keep the date (the wording cannot be revoked); a correction that keeps it is taken', async () => {
+      // given a programme approved by a decision of 20.03.2025
+      const decisionId = await registerDecision(t, '2025-03-20');
+      await t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId: 'approved-2025-03-20', decisionId, document: ANNEX }).expect(201);
+
+      // when its adoption date, which its effective date follows, is corrected to a later day
+      const moved = await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2025-03-25' }).expect(409);
+
+      // then the answer says how to correct it, and that way it is taken
+      expect(moved.body).toMatchObject({ code: 'AmendmentsBeforeDecision', detail: expect.stringContaining('send effectiveFrom 2025-03-20 with the correction') });
+      const kept = await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2025-03-25', effectiveFrom: '2025-03-20' }).expect(201);
+      expect([kept.body.adoptedOn, kept.body.effectiveFrom]).toEqual(['2025-03-25', '2025-03-20']);
+      // and a correction that does not move the date is never held up
+      await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ title: 'Про затвердження Програми (виправлено)' }).expect(201);
     });
 
     it('accepts a change whose `was` matches', async () => {
