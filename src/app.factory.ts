@@ -287,7 +287,8 @@ const JSON_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 function jsonCharsetProblem(header: string | undefined): ProblemException | undefined {
   let charset: string | undefined;
   try {
-    charset = parseContentType(header ?? '').parameters.charset;
+    // RFC 9110 §5.6.6 allows empty parameters ("application/json;", ";;"), which the package (RFC 7231's) does not.
+    charset = parseContentType((header ?? '').replace(/;[ \t]*(?=;|$)/g, '')).parameters.charset;
   } catch (error) {
     const detail = `the Content-Type header cannot be read: ${(error as Error).message}`;
     return new ProblemException(400, 'MalformedRequest', detail, [{ path: 'header:Content-Type', code: 'MalformedRequest', message: detail }]);

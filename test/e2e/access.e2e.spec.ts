@@ -319,6 +319,12 @@ describe('problems, headers and operations', () => {
     const other = { ...JSON.parse(json), number: '52-2' };
     await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; profile="x;charset=latin1"').send(JSON.stringify(other)).expect(201);
     await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=us-ascii').send(JSON.stringify({ ...other, number: '52-3' })).expect(201);
+    // and empty parameters, which RFC 9110 allows, are none
+    const empties = ['application/json;', 'application/json; charset=utf-8;', 'application/json;;charset=utf-8'];
+    for (const [i, contentType] of empties.entries()) {
+      const res = await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', contentType).send(JSON.stringify({ ...other, number: `52-${4 + i}` }));
+      expect([contentType, res.status]).toEqual([contentType, 201]);
+    }
     // "identity" is no encoding at all, and UTF-8 named in any case is the charset JSON has
     await t.http.post('/api/v1/decisions').set(t.as('secretariat')).set('Content-Type', 'application/json; charset=UTF-8').set('Content-Encoding', 'identity').send(json).expect(201);
   });
