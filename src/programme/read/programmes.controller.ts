@@ -62,11 +62,12 @@ export class ProgrammesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const page: { next: string | null } = await this.queries.execute(new GetAudit(params.id, query));
-    // The next page also as RFC 8288 says, for clients that follow links: this request with `after` moved on.
+    // The next page also as RFC 8288 says, for clients that follow links: this request with `after` moved on. A
+    // reference relative to the request's own path, which holds behind a proxy that serves the API under a prefix.
     if (page.next !== null) {
       const next = new URL(request.url, 'http://host');
       next.searchParams.set('after', page.next);
-      void reply.header('link', `<${next.pathname}${next.search}>; rel="next"`);
+      void reply.header('link', `<audit${next.search}>; rel="next"`);
     }
     return page;
   }
