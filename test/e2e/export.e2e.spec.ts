@@ -549,6 +549,22 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     expect(programmes.find((r) => r.programme_id === programmeId)?.in_force_from).toBe(approval?.effective_from);
   });
 
+  it('dates a programme in force from its initial wording, also when its approving decision is since corrected to an earlier date', async () => {
+    // given a programme approved by a decision of 20.03.2025, whose date is then corrected to an earlier one
+    const approving = await postDecision(t, { session: 75, number: '7500', adoptedOn: '2025-03-20' }).expect(201);
+    await t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId: 'open-data-approved-earlier', decisionId: approving.body.id, document: ANNEX }).expect(201);
+    await t.http.post(`/api/v1/decisions/${approving.body.id}/corrections`).set(t.as('secretariat')).send({ effectiveFrom: '2025-03-01' }).expect(201);
+
+    // when
+    const programmes = parse((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    const acts = parse((await t.http.get('/api/v1/opendata/amendments.csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+
+    // then both sets give the date its initial wording takes effect from, as the programme's views do
+    expect(programmes.find((r) => r.programme_id === 'open-data-approved-earlier')?.in_force_from).toBe('2025-03-20');
+    expect(acts.find((r) => r.programme_id === 'open-data-approved-earlier' && r.kind === 'approval')?.effective_from).toBe('2025-03-20');
+    await t.http.get('/api/v1/programmes/open-data-approved-earlier').query({ asOf: '2025-03-19' }).expect(404);
+  });
+
   it('the open-data set of acts tells an act that amends one programme and approves another, programme by programme', async () => {
     // given one act amending a programme and approving another imported under it
     const amended = await freshCopy(t, 'open-data-amended');
