@@ -54,7 +54,7 @@ export function withheldHook(runner: ProjectionRunner, logger: Logger) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (!runner.withheld || !request.url.startsWith('/api/')) return undefined;
     const problem = runner.awaitingStore
-      ? new ProblemException(503, 'StoreUnavailable', 'the event store has not answered since the server started; its read models are served once checked against it', [], { 'retry-after': '5' })
+      ? new ProblemException(503, 'StoreUnavailable', 'the event store does not answer; its read models are served once checked against it', [], { 'retry-after': '5' })
       : new ProblemException(503, 'ReadModelsRebuilding', 'the read models are being prepared (folded afresh from the event log, or the seed imported into an empty store); try again shortly', [], { 'retry-after': '5' });
     sendProblem(problem, request, reply, logger);
     return reply;
