@@ -120,7 +120,8 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
 function amendmentsBefore(programmes: ProgrammeQueries, decisionId: string, effectiveFrom: string, field: 'adoptedOn' | 'effectiveFrom'): DomainError | undefined {
   const before = programmes.amendmentsByDecision(decisionId).filter((a) => a.revokedAt === null && a.effectiveFrom < effectiveFrom);
   if (before.length === 0) return undefined;
-  const earliest = before.reduce((date, a) => (a.effectiveFrom < date ? a.effectiveFrom : date), effectiveFrom);
+  // In effective order (amendmentsByDecision): the first is the earliest.
+  const earliest = before[0].effectiveFrom;
   // The initial wording cannot be revoked: a decision that approved a programme keeps the date it took effect from.
   const remedy = before.some((a) => a.initial)
     ? `it approved a programme's initial wording, which takes effect on ${earliest} and cannot be revoked: send effectiveFrom ${earliest} with the correction`

@@ -92,7 +92,7 @@ export class ProgrammeQueries {
   }
 
   exists(programmeId: string): boolean {
-    return this.statements.get('SELECT 1 FROM programme_heads WHERE programme_id = ?').get(programmeId) !== undefined;
+    return this.firstRecordedAt(programmeId) !== undefined;
   }
 
   /**
