@@ -110,8 +110,7 @@ describe('projection runner', () => {
     const third = await store.appendToStream('s-1', events(2), { expectedRevision: 6 });
 
     // then it holds every event once
-    const reached = await runner.waitFor(third.position, 2000);
-    expect(reached).toBe(true);
+    expect(await runner.waitFor(third.position, 2000)).toBe(true);
     expect(projection.count()).toBe(9);
     expect(await runner.readiness()).toEqual({ ready: true, lagEvents: 0 });
   });
