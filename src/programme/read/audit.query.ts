@@ -67,6 +67,14 @@ function measuresNamed(db: Database.Database, programmeId: string, measure: stri
     .all(programmeId, measure, number, JSON.stringify(number));
 }
 
+/** The filters that are one condition on a column each (a measure's takes more: auditPage builds it). */
+const CONDITIONS = [
+  ['decision', 'decision_id = ?'],
+  ['actor', 'actor = ?'],
+  ['from', 'recorded_at >= ?'],
+  ['to', 'recorded_at < ?'],
+] as const satisfies readonly (readonly [keyof AuditFilter, string])[];
+
 /** The audit trail in record order after a cursor: one page, or all of it. */
 export function auditPage(
   db: Database.Database,
@@ -83,21 +91,12 @@ export function auditPage(
     where.push(`(${measure} OR (kind = 'revocation' AND amendment_id IN (SELECT amendment_id FROM programme_audit WHERE programme_id = ? AND kind = 'change' AND ${measure})))`);
     args.push(measures, programmeId, measures);
   }
-  if (filter.decision) {
-    where.push('decision_id = ?');
-    args.push(filter.decision);
-  }
-  if (filter.actor) {
-    where.push('actor = ?');
-    args.push(filter.actor);
-  }
-  if (filter.from) {
-    where.push('recorded_at >= ?');
-    args.push(filter.from);
-  }
-  if (filter.to) {
-    where.push('recorded_at < ?');
-    args.push(filter.to);
+  for (const [field, condition] of CONDITIONS) {
+    const value = filter[field];
+    if (value) {
+      where.push(condition);
+      args.push(value);
+    }
   }
   // One row past the page tells whether another follows; SQLite reads LIMIT -1 as none.
   const rows = db.prepare<unknown[], AuditRow>(`SELECT * FROM programme_audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, filter.limit === undefined ? -1 : filter.limit + 1);
