@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type EventStore, readWholeLog, type RecordedEvent } from '../../src/event-store/event-store.port';
+import { programmeIdOf, type ProgrammeChange } from '../../src/programme/domain/programme.events';
+import { evolve } from '../../src/programme/domain/programme.evolve';
+import type { ProgrammeContent } from '../../src/programme/domain/programme.types';
+import { programmeTotals, type Totals } from '../../src/programme/domain/totals';
 import { rebuildFromStore } from '../../src/projections/rebuild';
 import { inTurns, startProgress } from '../measure';
 import { buildHistory, seededRandom } from '../programme-history';
@@ -25,6 +29,7 @@ export const rebuildSection: Section = {
     `into a read-model file under ${tmpdir()};`,
     `limit: SqliteEventStore.readAll of the same log in pages of ${PAGE_SIZE} (the runner's own reads, and nothing else), ${READ_PASSES} passes a turn;`,
     `floor: the same reads, each event copied as one row (its stream, revision, type and JSON) into a file opened like the rebuild's, nothing folded: what writing anything per event costs;`,
+    `fold only: the same reads, each amendment folded with the domain's evolve onto the programme before it in record order, with its totals, nothing written: what any read side that keeps totals per version costs before it writes a row;`,
     `${RUNS} turns each, taking turns.`,
   ].join('\n'),
   async run(): Promise<Figure[]> {
@@ -36,10 +41,10 @@ export const rebuildSection: Section = {
     const logger = pino({ level: 'silent' });
     // The store numbers its events 1, 2, 3…: the head position is the length of the log.
     const events = (await history.store.headPosition()).commit;
-    const progress = startProgress(RUNS * events * (2 + READ_PASSES), 'events');
+    const progress = startProgress(RUNS * events * (3 + READ_PASSES), 'events');
     try {
-      progress.phase('rebuild / readAll / copy');
-      const [rebuild, read, copy] = await inTurns(
+      progress.phase('rebuild / readAll / copy / fold');
+      const [rebuild, read, copy, folded] = await inTurns(
         RUNS,
         [
           () => rebuildFromStore(history.store, readModelFile, { logger }),
@@ -49,16 +54,23 @@ export const rebuildSection: Section = {
             return count;
           },
           () => copyLog(history.store, join(directory, 'copy.sqlite')),
+          async () => {
+            const { events: folded, versions } = await foldLog(history.store);
+            // The initial wording and every amendment: a fold that skipped some would look fast.
+            if (versions !== history.amendments + 1) throw new Error(`the fold made ${versions} versions of ${history.amendments + 1}`);
+            return folded;
+          },
         ],
         progress,
       );
       // A pass that stopped early would look fast.
-      if (rebuild.units !== RUNS * events || read.units !== RUNS * READ_PASSES * events || copy.units !== RUNS * events) {
-        throw new Error(`folded ${rebuild.units}, read ${read.units} and copied ${copy.units} events of a log of ${events}`);
+      if (rebuild.units !== RUNS * events || read.units !== RUNS * READ_PASSES * events || copy.units !== RUNS * events || folded.units !== RUNS * events) {
+        throw new Error(`rebuilt ${rebuild.units}, read ${read.units}, copied ${copy.units} and folded ${folded.units} events of a log of ${events}`);
       }
       return [
         { name: `rebuild, ${events.toLocaleString('en-US')} events`, value: rebuild.perSecond, limit: read.perSecond, unit: 'events/s', target: TARGET },
         { name: 'floor: read and copy each event', value: copy.perSecond, limit: read.perSecond, unit: 'events/s' },
+        { name: 'fold only: read and fold, nothing written', value: folded.perSecond, limit: read.perSecond, unit: 'events/s' },
       ];
     } finally {
       progress.stop();
@@ -92,4 +104,36 @@ async function copyLog(store: EventStore, file: string): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+/**
+ * The least a read side with totals per version computes: the runner's reads, each programme's appends gathered
+ * and folded in record order (a retroactive amendment lands at the end here, not where it takes effect, so this
+ * only underestimates), the totals after each; nothing is written; the totals are kept in memory, as a projection would keep them until written.
+ */
+async function foldLog(store: EventStore): Promise<{ events: number; versions: number }> {
+  const contents = new Map<string, ProgrammeContent | null>();
+  const open = new Map<string, { changes: ProgrammeChange[]; expected: number }>();
+  const totals: Totals[] = [];
+  let count = 0;
+  for await (const page of readWholeLog(store, undefined, PAGE_SIZE)) {
+    count += page.length;
+    for (const event of page) {
+      const programmeId = programmeIdOf(event.streamName);
+      if (programmeId === undefined || event.type === 'AmendmentRevoked') continue;
+      if (event.type === 'AmendmentRegistered') {
+        open.set(programmeId, { changes: [], expected: (event.data as { changeCount: number }).changeCount });
+        continue;
+      }
+      const append = open.get(programmeId);
+      if (!append) continue;
+      append.changes.push({ type: event.type, data: event.data } as ProgrammeChange);
+      if (append.changes.length < append.expected) continue;
+      open.delete(programmeId);
+      const content = append.changes.reduce<ProgrammeContent | null>((before, change) => evolve(before, change), contents.get(programmeId) ?? null);
+      contents.set(programmeId, content);
+      if (content) totals.push(programmeTotals(content));
+    }
+  }
+  return { events: count, versions: totals.length };
 }
