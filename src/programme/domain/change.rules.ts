@@ -240,3 +240,48 @@ function expected<T>(field: string, actual: T, claimed: T | undefined, show: (v:
 function problem(code: string, message: string, path?: (string | number)[], details?: Record<string, unknown>): DomainProblem {
   return { code, message, ...(path ? { path } : {}), ...(details ? { details } : {}) };
 }
+
+/**
+ * The part of the programme a change sets, for the rule that one amendment gives each part one value: its
+ * comparative table has one було/стало row for it, so a second value in the same request is a slip in the entry
+ * that would silently win. None for what a change adds anew (under an id of its own) or removes (a second removal
+ * finds no measure), nor for a number.
+ */
+export function settingOf(change: ProgrammeChange): string | undefined {
+  switch (change.type) {
+    case 'ProgrammeRegistered':
+    case 'SectionAdded':
+    case 'DirectionAdded':
+    case 'MeasureAdded':
+    case 'MeasureRemoved':
+    // Numbers are unique at every step, so two measures swap theirs through a third: 2.9 → 99, 2.10 → 2.9, 99 → 2.10.
+    case 'MeasureRenumbered':
+      return undefined;
+    case 'MeasureReworded':
+      return `${change.data.measureId} title`;
+    case 'MeasureTermChanged':
+      return `${change.data.measureId} term`;
+    case 'MeasureExpectedResultsChanged':
+      return `${change.data.measureId} expectedResults`;
+    case 'AllocationSet':
+      return `${change.data.measureId} allocations ${change.data.year} ${nameKey(change.data.source)}`;
+    case 'ExecutorAssigned':
+    case 'ExecutorUnassigned':
+      return `${change.data.measureId} executor ${change.data.executorId}`;
+    case 'FundingSourceChanged':
+      return `${change.data.measureId} fundingSource ${nameKey(change.data.from)}`;
+    case 'ProgrammePeriodExtended':
+      return 'period';
+    default:
+      return exhaustive(change);
+  }
+}
+
+export function settingRepeated(path: readonly (string | number)[], earlier: number): DomainProblem {
+  return {
+    code: 'ChangeRepeated',
+    message: `sets again what change ${earlier} of this amendment sets: an amendment gives each cell, title or term one value (its comparative table has one було/стало row for it); send the one it ends with`,
+    path,
+    details: { change: earlier },
+  };
+}

@@ -862,6 +862,43 @@ describe('programme decider', () => {
           .thenFails('AmendmentRepeated', { kind: 'conflict', problems: [{ code: 'AmendmentRepeated', path: ['changes'], details: { amendmentId: 'first' } }] });
       });
 
+      it('a repeat is AmendmentRepeated even where it no longer reads: its `was` moved by the first, its measure renumbered by it', () => {
+        const first = amendment({ id: 'first', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00', { was: '300.00' }), reword('1.3', 'Семінари')] });
+        given(programmeRegistered(), first)
+          .when(amendment({ id: 'again', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00', { was: '300.00' }), reword('1.3', 'Семінари')] }))
+          .thenFails('AmendmentRepeated', { kind: 'conflict', problems: [{ code: 'AmendmentRepeated', path: ['changes'], details: { amendmentId: 'first' } }] });
+        const renumbering = amendment({ id: 'renumbering', effectiveFrom: '2025-03-01', changes: [renumber('1.3', '1.4'), reword('1.4', 'Семінари')] });
+        given(programmeRegistered(), renumbering)
+          .when(amendment({ id: 'again', effectiveFrom: '2025-03-01', changes: [renumber('1.3', '1.4'), reword('1.4', 'Семінари')] }))
+          .thenFails('AmendmentRepeated', { kind: 'conflict', problems: [{ code: 'AmendmentRepeated', path: ['changes'], details: { amendmentId: 'renumbering' } }] });
+      });
+
+      it('a repeat with a value of its own is no repeat: it is checked where it goes (its stale `was` refused)', () => {
+        const first = amendment({ id: 'first', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00', { was: '300.00' })] });
+        given(programmeRegistered(), first)
+          .when(amendment({ id: 'other', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '360.00', { was: '300.00' })] }))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'WasMismatch', path: ['changes', 0, 'was'] }] });
+      });
+
+      it('two values for one cell, title, term or the period in one amendment are ChangeRepeated at the second, naming the first; a number may be set twice (a swap)', () => {
+        registered()
+          .when(on('2025-03-01', setAllocation('1.3', 2025, '310.00'), reword('1.2', 'Нова назва'), setAllocation('m-1.3', 2025, '320.00')))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'ChangeRepeated', path: ['changes', 2], details: { change: 0 } }] });
+        registered()
+          .when(on('2025-03-01', reword('1.2', 'А'), reword('1.2', 'Б'), extendPeriod(2027), extendPeriod(2028), changeTerm('2.2', 2024, 2025), changeTerm('2.2', 2025, 2025)))
+          .thenFails('InvalidChanges', {
+            kind: 'conflict',
+            problems: [
+              { code: 'ChangeRepeated', path: ['changes', 1], details: { change: 0 } },
+              { code: 'ChangeRepeated', path: ['changes', 3], details: { change: 2 } },
+              { code: 'ChangeRepeated', path: ['changes', 5], details: { change: 4 } },
+            ],
+          });
+        registered()
+          .when(on('2025-03-01', renumber('1.2', '1.9'), renumber('1.3', '1.2'), renumber('m-1.2', '1.3'), setAllocation('1.3', 2025, '10.00'), setAllocation('1.2', 2025, '20.00')))
+          .thenAccepted();
+      });
+
       it('the same changes from another date, by another decision, or after the first was revoked are amendments of their own', () => {
         const first = amendment({ id: 'first', effectiveFrom: '2025-03-01', changes: [setAllocation('1.3', 2025, '350.00')] });
         const same = { id: 'again', changes: [setAllocation('1.3', 2025, '350.00')] };

@@ -1,5 +1,5 @@
 import { domainError, type DomainError, type DomainProblem } from '../../common/domain-error';
-import { allocationOf, checkChange, newMeasureRules } from './change.rules';
+import { allocationOf, checkChange, newMeasureRules, settingOf, settingRepeated } from './change.rules';
 import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
 import type { AmendmentRegistered, ProgrammeChange, ProgrammeEvent } from './programme.events';
 import { exhaustive } from '../../common/exhaustive';
@@ -81,6 +81,14 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   const before = known.filter((a) => a.effectiveFrom <= effectiveFrom);
   const after = known.filter((a) => a.effectiveFrom > effectiveFrom);
 
+  // Before the changes are checked where they would go: a repeat usually fails there (its `was` found moved, its
+  // measure renumbered by the first), and the secretariat is to hear that it was entered already.
+  const repeated = repeatOf(known, data, effectiveFrom);
+  if (repeated) {
+    const message = `decision ${data.decision.id} made these changes from ${effectiveFrom} already: amendment ${repeated.amendmentId}`;
+    return domainError('conflict', 'AmendmentRepeated', message, [{ code: 'AmendmentRepeated', message, path: ['changes'], details: { amendmentId: repeated.amendmentId } }]);
+  }
+
   const start = foldFromStart(before);
   const translated = translateChanges(data.changes, start, data.executors, effectiveFrom);
   if ('problems' in translated) {
@@ -89,12 +97,6 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
 
   const outside = afterPeriod(translated.content, effectiveFrom);
   if (outside) return domainError('conflict', 'EffectiveAfterPeriod', outside.message, [outside]);
-
-  const repeated = repeatOf(known, data.decision.id, effectiveFrom, translated.events);
-  if (repeated) {
-    const message = `decision ${data.decision.id} made these changes from ${effectiveFrom} already: amendment ${repeated.amendmentId}`;
-    return domainError('conflict', 'AmendmentRepeated', message, [{ code: 'AmendmentRepeated', message, path: ['changes'], details: { amendmentId: repeated.amendmentId } }]);
-  }
 
   const conflicts = laterConflicts(translated.content, after);
   if (conflicts.length > 0) {
@@ -107,13 +109,18 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
 
 /**
  * The same decision's changes entered a second time from the same date: the usual slip at the secretariat, which
- * would double the audit trail. Compared without what each change found (`was`), which the first one moved.
- * A change that merely repeats the value on its date is not refused: an amendment entered later with an earlier
- * date may make it a change again, and its decision said so.
+ * would double the audit trail. The request is read as the earlier amendment was, against the programme just
+ * before it, so that what that one moved (a `was` it changed, a number it renumbered) does not hide the repeat;
+ * compared without what each change found (`was`), as an amendment entered later with an earlier date may have
+ * moved that too. A change that merely repeats the value on its date is not refused: such an amendment can make
+ * it a change again, and its decision said so.
  */
-function repeatOf(known: readonly AmendmentRecord[], decisionId: string, effectiveFrom: string, changes: readonly ProgrammeChange[]): AmendmentRecord | undefined {
-  const key = changesKey(changes);
-  return known.find((a) => !a.initial && a.decisionId === decisionId && a.effectiveFrom === effectiveFrom && a.changes.length === changes.length && changesKey(a.changes) === key);
+function repeatOf(known: readonly AmendmentRecord[], data: Data<'RegisterAmendment'>, effectiveFrom: string): AmendmentRecord | undefined {
+  return known.find((earlier, index) => {
+    if (earlier.initial || earlier.decisionId !== data.decision.id || earlier.effectiveFrom !== effectiveFrom) return false;
+    const again = translateChanges(data.changes, foldFromStart(known.slice(0, index)), data.executors, effectiveFrom);
+    return !('problems' in again) && changesKey(again.events) === changesKey(earlier.changes);
+  });
 }
 
 function changesKey(changes: readonly ProgrammeChange[]): string {
@@ -166,6 +173,8 @@ function translateChanges(
   let content = start;
   const byChange: ProgrammeChange[][] = [];
   const problems: DomainProblem[] = [];
+  /** What each part of the programme set so far was set by: the index of the change. */
+  const setBy = new Map<string, number>();
   changes.forEach((change, index) => {
     const path = ['changes', index];
     if (content === null) {
@@ -181,6 +190,12 @@ function translateChanges(
     if (found.length > 0) {
       problems.push(...found);
       return;
+    }
+    const earlier = result.map((event) => settingOf(event)).find((key) => key !== undefined && setBy.has(key));
+    if (earlier !== undefined) problems.push(settingRepeated(path, setBy.get(earlier) as number));
+    for (const event of result) {
+      const key = settingOf(event);
+      if (key !== undefined) setBy.set(key, index);
     }
     byChange.push(result);
     content = result.reduce<ProgrammeContent | null>(evolve, content);
