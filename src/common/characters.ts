@@ -25,3 +25,17 @@ export function mixedScriptWords(text: string): { word: string; foreign: string 
     return foreign ? [{ word, foreign: foreign.join('') }] : [];
   });
 }
+
+/**
+ * A title without the quotes documents put around it («Розвиток …», "…", „…“): a section's title is kept bare and
+ * the annex quotes it. Only an enclosing pair with no quote inside goes: «A» і «B» keeps its own.
+ */
+export function unquoted(title: string): string {
+  const inner = title.slice(1, -1);
+  return /^[«"„“]/u.test(title) && /[»"”“]$/u.test(title) && !/[«»"„“”]/u.test(inner) ? inner.trim() : title;
+}
+
+/** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х, С or М, which look the same. */
+export function latinRomanNumeral(text: string): string {
+  return text.replace(/[ІХСМ]/gu, (letter) => ({ І: 'I', Х: 'X', С: 'C', М: 'M' })[letter] as string);
+}

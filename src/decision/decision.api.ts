@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import { latinRomanNumeral } from '../common/characters';
 import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
 import { CONVOCATION, decisionNumber } from './domain/decision.decider';
 
+/** The decider's pattern as typed: each I or X may come as the Cyrillic letter that looks like it. */
+const TYPED_CONVOCATION = CONVOCATION.source.replace(/I/g, '[IІ]').replace(/X/g, '[XХ]');
+
 const details = {
   council: textSchema(300),
   // Checked by the decider, with the dates, so that one answer lists every detail that cannot be (an imported
-  // header reaches the same check); here it is the OpenAPI pattern.
-  convocation: z.string().max(100, 'a Roman numeral such as "VIII"').openapi({ pattern: CONVOCATION.source, description: 'a Roman numeral such as "VIII"' }),
+  // header reaches the same check); here it is the OpenAPI pattern. Typed on a Ukrainian keyboard ("VІІІ" with
+  // the Cyrillic І), it is read as the Latin numeral it looks like.
+  convocation: z
+    .string()
+    .max(100, 'a Roman numeral such as "VIII"')
+    .transform(latinRomanNumeral)
+    .openapi({ type: 'string', pattern: TYPED_CONVOCATION, description: 'a Roman numeral such as "VIII"; the Cyrillic І and Х a Ukrainian keyboard types are read as Latin' }),
   session: wholeNumber(1, 1000),
   number: plainText(z.string().trim().min(1).max(100))
     .transform(decisionNumber)

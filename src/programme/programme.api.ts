@@ -15,8 +15,12 @@ const newId = (what: string, numberLike: RegExp, example: string) =>
   idSchema.refine((id) => !numberLike.test(id), `an id not written like a ${what} number ("${example}"), which changes name ${what}s by too`);
 const newMeasureId = newId('measure', /^[\d.\s]+$/, '2.1');
 const newDirectionId = newId('direction', /^[\d.\s]+$/, '1');
-// Section numbers are matched as written, Latin capitals only: "civil" or "xi" can name no section by number.
-const newSectionId = newId('section', /^[IVXLC]+$/, 'VII');
+/**
+ * A section number: Latin capitals, or the Cyrillic І, Х and С a Ukrainian keyboard types for them (read as Latin,
+ * so "VІ" typed so names section VI); "civil" or "xi" can name no section by number.
+ */
+const SECTION_NUMBER = /^[IVXLCІХС]+$/u;
+const newSectionId = newId('section', SECTION_NUMBER, 'VII');
 
 const measureRef = idSchema.describe('a measure id, or its number as it stands at the effective date ("1.3")');
 const results = z.array(textSchema(2000)).max(50);
@@ -59,7 +63,7 @@ const changeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('unassignExecutor'), measure: measureRef, executor: idSchema }).strict(),
   z.object({ op: z.literal('changeFundingSource'), measure: measureRef, from: textSchema(500).optional(), to: textSchema(500) }).strict(),
   z.object({ op: z.literal('extendPeriod'), to: yearSchema, was: yearSchema.optional() }).strict(),
-  z.object({ op: z.literal('addSection'), sectionId: newSectionId.optional(), number: z.string().regex(/^[IVXLC]+$/, 'a Roman numeral'), title: textSchema(1000) }).strict(),
+  z.object({ op: z.literal('addSection'), sectionId: newSectionId.optional(), number: z.string().regex(SECTION_NUMBER, 'a Roman numeral (Latin letters; a Cyrillic І, Х or С is read as the Latin one)'), title: textSchema(1000) }).strict(),
   z
     .object({
       op: z.literal('addDirection'),

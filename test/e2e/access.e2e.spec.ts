@@ -415,6 +415,10 @@ describe('problems, headers and operations', () => {
       expect([convocation, res.body.problems]).toEqual([convocation, [expect.objectContaining({ path: '$.convocation' })]]);
     }
     for (const convocation of ['IX', 'XIV', 'XXXIX']) await postDecision(t, { session: 1, number: `${convocation}-1`, adoptedOn: '2025-01-01', convocation }).expect(201);
+    // as a Ukrainian keyboard types it, with the Cyrillic І and Х, it is the Latin numeral it looks like
+    const typed = await postDecision(t, { session: 2, number: 'typed-1', adoptedOn: '2025-01-01', convocation: 'V\u0406\u0406\u0406' }).expect(201);
+    expect(typed.body.convocation).toBe('VIII');
+    expect((await postDecision(t, { session: 2, number: 'typed-2', adoptedOn: '2025-01-01', convocation: '\u0425\u0406V' }).expect(201)).body.convocation).toBe('XIV');
   });
 
   it('lists every detail of a decision that cannot be in one answer: the convocation and both dates', async () => {

@@ -117,6 +117,58 @@ describe('amending a programme over HTTP', () => {
   });
 
   describe('refusing changes that do not fit the programme', () => {
+    it('answers 409 ChangeRepeated at the second of two values for one cell (by number and by id) and writes nothing', async () => {
+      // given the annex and a decision
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const etag = await etagOf(t, programme);
+      const measureId = measureOf(await viewOf(t, programme), '1.3').id;
+
+      // when one amendment sets 1.3/2026 twice, the second time naming the measure by its id
+      const res = await amend(t, programme, {
+        decisionId,
+        changes: [
+          { op: 'setAllocation', measure: '1.3', year: 2026, amount: '310.00' },
+          { op: 'setAllocation', measure: measureId, year: 2026, amount: '320.00' },
+        ],
+      });
+
+      // then the second is refused, naming the first, and nothing is written
+      expect(problemOf(res)).toEqual({
+        status: 409,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+        code: 'InvalidChanges',
+        problems: [expect.objectContaining({ path: '$.changes[1]', code: 'ChangeRepeated', change: 0 })],
+      });
+      expect(await etagOf(t, programme)).toBe(etag);
+    });
+
+    it('keeps a new section’s title without the quotes it was typed in and its numeral typed in Cyrillic as Latin: the annex quotes it once', async () => {
+      // given the annex (sections I–IV) and a decision
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+
+      // when section V is added as a document writes it, then a direction in it named by that numeral
+      await amend(t, programme, {
+        decisionId,
+        changes: [
+          { op: 'addSection', number: 'V', title: '«Цифрова трансформація»' },
+          { op: 'addSection', number: 'V\u0406', title: 'Відкрита громада' },
+          { op: 'addDirection', section: 'V\u0406', number: '1', title: 'Відкриті дані' },
+        ],
+      }).expect(201);
+
+      // then the view has them bare and Latin, and the printed annex quotes the title once
+      const view = await viewOf(t, programme);
+      expect(view.sections.slice(-2).map((section) => [section.number, section.title, section.directions.map((d) => d.title)])).toEqual([
+        ['V', 'Цифрова трансформація', []],
+        ['VI', 'Відкрита громада', ['Відкриті дані']],
+      ]);
+      const html = (await t.http.get(`/api/v1/programmes/${programme}/export?format=html`).expect(200)).text;
+      expect(html).toContain('«Цифрова трансформація»');
+      expect(html).not.toContain('««');
+    });
+
     it('answers 409 naming the field when a change’s `was` is not what it replaces, and writes nothing', async () => {
       // given the annex, where 1.1 has 75.00 for 2025
       const programme = await freshProgramme();

@@ -75,8 +75,11 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
   const byNumber = (model: Model) => [...model.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const termYears = (term: { from: number; to: number }) => YEARS.filter((y) => y >= term.from && y <= term.to);
 
-  /** The change a step asks for, made valid against the model (undefined when it cannot be); the model takes it too. */
-  function resolve(step: Step, model: Model): Change | undefined {
+  /**
+   * The change a step asks for, made valid against the model (undefined when it cannot be); the model takes it too.
+   * `taken`: what the amendment's earlier changes set, which it sets once (ChangeRepeated).
+   */
+  function resolve(step: Step, model: Model, taken: Set<string>): Change | undefined {
     const live = byNumber(model);
     if (step.kind === 'add') {
       const prefixes = [...new Set(live.map((n) => n.split('.')[0]))];
@@ -95,10 +98,12 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
     if (live.length === 0) return undefined;
     const number = live[step.pick % live.length];
     const measure = model.get(number) as ModelMeasure;
+    const once = (setting: string) => !taken.has(`${number} ${setting}`) && Boolean(taken.add(`${number} ${setting}`));
     switch (step.kind) {
       case 'set': {
         const years = termYears(measure.term);
         const year = years[step.yearPick % years.length];
+        if (!once(String(year))) return undefined;
         measure.allocations[String(year)] = step.amount;
         return { op: 'setAllocation', measure: number, year, amount: step.amount };
       }
@@ -106,11 +111,13 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
         model.delete(number);
         return { op: 'removeMeasure', measure: number };
       case 'reword': {
+        if (!once('title')) return undefined;
         const title = `Захід ${step.title}`.trim();
         measure.title = title;
         return { op: 'rewordMeasure', measure: number, title };
       }
       case 'term': {
+        if (!once('term')) return undefined;
         // a term must keep every allocated year: it may only reach out from the allocated span
         const allocated = YEARS.filter((y) => (measure.allocations[String(y)] ?? null) !== null);
         const earliest = allocated.length > 0 ? allocated[0] : 2026;
@@ -147,7 +154,8 @@ describe('(a) any valid sequence of amendments keeps every total the sum of its 
 
         // when the amendments are registered one a week, each valid where it takes effect
         for (const [week, steps] of history.entries()) {
-          const changes = steps.map((step) => resolve(step, model)).filter((c): c is Change => c !== undefined);
+          const taken = new Set<string>();
+          const changes = steps.map((step) => resolve(step, model, taken)).filter((c): c is Change => c !== undefined);
           if (changes.length === 0) continue;
           const effectiveFrom = new Date(Date.UTC(2024, 2, 1 + 7 * week)).toISOString().slice(0, 10);
           const res = await amend(t, programme, { decisionId, effectiveFrom, changes });
@@ -209,13 +217,16 @@ describe('(b) amendments with different effective dates give the same views what
       ),
     );
 
+  /** What a change sets: an amendment sets each once (ChangeRepeated). */
+  const settingOf = (change: Change) => (change.op === 'setAllocation' ? `${change.measure} ${change.year}` : `${change.measure} ${change.op}`);
+
   /** k amendments on distinct days after the approval (22.02.2024), up to the end of the period (31.12.2026), and a random order to register them in. */
   const plansArb = (numbers: readonly string[]) =>
     fc
       .uniqueArray(fc.integer({ min: 1, max: 1043 }), { minLength: 2, maxLength: 5 })
       .chain((days) =>
         fc.tuple(
-          fc.tuple(...days.map((day) => fc.array(changeArb(numbers), { minLength: 1, maxLength: 3 }).map((changes): Planned => ({ effectiveFrom: dayAfterApproval(day), changes })))),
+          fc.tuple(...days.map((day) => fc.uniqueArray(changeArb(numbers), { minLength: 1, maxLength: 3, selector: settingOf }).map((changes): Planned => ({ effectiveFrom: dayAfterApproval(day), changes })))),
           fc.shuffledSubarray(
             days.map((_, i) => i),
             { minLength: days.length, maxLength: days.length },

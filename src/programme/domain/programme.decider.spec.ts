@@ -765,6 +765,16 @@ describe('programme decider', () => {
         expect(sectionMeasures(outcome.view()!, 's-III').map((m) => m.number)).toEqual(['3.1']);
       });
 
+      it('a section typed as documents write it — «quoted», its numeral with the Cyrillic І — is kept bare and Latin, and found so', () => {
+        const outcome = registered()
+          .when(on('2025-03-01', addSection('\u0406\u0406\u0406', '«Залучення громади»', 's-new'), addDirection('\u0406\u0406\u0406', '3', 'Розвиток активності', 'd-new')))
+          .thenAccepted();
+        expect(outcome.events.slice(1)).toStrictEqual([
+          { type: 'SectionAdded', data: { sectionId: 's-new', number: 'III', title: 'Залучення громади' } },
+          { type: 'DirectionAdded', data: { directionId: 'd-new', sectionId: 's-new', number: '3', title: 'Розвиток активності' } },
+        ]);
+      });
+
       it('a direction can name its section by id', () => {
         registered()
           .when(on('2025-03-01', addDirection('s-II', null, 'Ще один напрям', 'd-4')))

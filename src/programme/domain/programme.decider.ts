@@ -1,3 +1,4 @@
+import { latinRomanNumeral, unquoted } from '../../common/characters';
 import { domainError, type DomainError, type DomainProblem } from '../../common/domain-error';
 import { allocationOf, checkChange, newMeasureRules, settingOf, settingRepeated } from './change.rules';
 import type { Change, ExecutorStatus, InitialWording, ProgrammeCommand } from './programme.commands';
@@ -299,7 +300,7 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
     case 'extendPeriod':
       return [{ type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } }];
     case 'addSection':
-      return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: change.number, title: change.title } }];
+      return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: latinRomanNumeral(change.number), title: unquoted(change.title) } }];
     case 'addDirection': {
       const section = findSection(content, change.section);
       if (!section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
@@ -410,7 +411,7 @@ function findMeasure(content: ProgrammeContent, ref: string): Measure | undefine
 
 /** A change names a section by id, or as the documents do, by its Roman numeral. */
 function findSection(content: ProgrammeContent, ref: string): Section | undefined {
-  return content.sections.find((s) => s.id === ref || s.number === ref);
+  return content.sections.find((s) => s.id === ref || s.number === latinRomanNumeral(ref));
 }
 
 /** By id, or by number: direction numbers are unique only within a section, so a number may name several. */

@@ -1,4 +1,4 @@
-import { codePoint, INVISIBLE, mixedScriptWords } from '../../common/characters';
+import { codePoint, INVISIBLE, latinRomanNumeral, mixedScriptWords } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
 import { decisionNumber } from '../../decision/domain/decision.decider';
 import type {
@@ -166,7 +166,7 @@ function readDecision(prelude: readonly Paragraph[]): AnnexDecisionRef | { unrea
   return {
     council: nominative(m[2]),
     session: Number(m[1]),
-    convocation: latinRoman(m[3].toUpperCase()),
+    convocation: latinRomanNumeral(m[3].toUpperCase()),
     adoptedOn,
     number: decisionNumber(m[7] ?? ''),
     line: paragraph.line,
@@ -369,7 +369,7 @@ class TableReader {
   }
 
   private openSection(row: Row, number: string, title: string): void {
-    this.section = { number: latinRoman(number), title: withoutQuotes(title), line: row.line, directions: [] };
+    this.section = { number: latinRomanNumeral(number), title: withoutQuotes(title), line: row.line, directions: [] };
     this.sections.push(this.section);
     this.direction = this.measure = null;
     if (this.section.title === '') this.fail(row, `section ${this.section.number} has no title`);
@@ -473,7 +473,7 @@ class TableReader {
   }
 
   private totalScope(row: Row, label: string): TotalScope | null {
-    const normalised = latinRoman(label);
+    const normalised = latinRomanNumeral(label);
     const range = /розділах(?:\s+([IVXLC]+)\s*[-–—]\s*([IVXLC]+))?/iu.exec(normalised);
     if (range) return { kind: 'sections', from: range[1] ?? null, to: range[2] ?? null };
     const one = /розділу(?:\s+([IVXLC]+)(?!\p{L}))?/iu.exec(normalised);
@@ -523,10 +523,6 @@ function strayMeasures(annex: Annex): AnnexProblem[] {
   });
 }
 
-/** Ukrainian typists often write Roman numerals with the Cyrillic І and Х. */
-function latinRoman(text: string): string {
-  return text.replace(/І/g, 'I').replace(/Х/g, 'X');
-}
 
 function romanValue(roman: string): number {
   const digit: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };

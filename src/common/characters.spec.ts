@@ -1,0 +1,20 @@
+import { latinRomanNumeral, unquoted } from './characters';
+
+describe('characters', () => {
+  it('unquoted: a title loses the pair of quotes documents put around it, and only that', () => {
+    expect(unquoted('«Розвиток місцевого самоврядування»')).toBe('Розвиток місцевого самоврядування');
+    expect(unquoted('„Безпечне місто“')).toBe('Безпечне місто');
+    expect(unquoted('"Цифрова громада"')).toBe('Цифрова громада');
+    expect(unquoted('«Безпечне» і «чисте» місто')).toBe('«Безпечне» і «чисте» місто');
+    expect(unquoted('«Розвиток» громади')).toBe('«Розвиток» громади');
+    expect(unquoted('Розвиток громади')).toBe('Розвиток громади');
+    expect(unquoted('«')).toBe('«');
+  });
+
+  it('latinRomanNumeral: the Cyrillic І, Х, С and М a Ukrainian keyboard types become the Latin letters they look like', () => {
+    expect(latinRomanNumeral('V\u0406\u0406\u0406')).toBe('VIII');
+    expect(latinRomanNumeral('\u0425\u0406')).toBe('XI');
+    expect(latinRomanNumeral('\u0421\u041c')).toBe('CM');
+    expect(latinRomanNumeral('VIII')).toBe('VIII');
+  });
+});
