@@ -1026,10 +1026,34 @@ describe('programme decider', () => {
           ]);
       });
 
-      it('a change after a removal in the same amendment does not find the measure', () => {
+      it('a change after a removal in the same amendment does not find the measure, and is told so', () => {
         registered()
           .when(on('2025-03-01', removeMeasure('1.3'), setAllocation('1.3', 2025, '350.00')))
-          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'MeasureNotFound', path: ['changes', 1, 'measure'] }] });
+          .thenFails('InvalidChanges', {
+            kind: 'conflict',
+            problems: [{ code: 'MeasureNotFound', path: ['changes', 1, 'measure'], message: 'no measure "1.3" in the programme on 2025-03-01: change 0 of this amendment removes it' }],
+          });
+      });
+
+      it('a measure named by a number it no longer has is told what became of it: renumbered (on through a second renumbering), removed, or added only later', () => {
+        const renumbered = amendment({ id: 'renumbered', effectiveFrom: '2025-01-01', changes: [renumber('1.3', '1.4')] });
+        const again = amendment({ id: 'again', effectiveFrom: '2025-02-01', changes: [renumber('1.4', '1.5')] });
+        const message = (outcome: { problems: readonly { message: string }[] }) => outcome.problems.map((p) => p.message);
+        expect(message(given(programmeRegistered(), renumbered, again).when(on('2025-03-01', setAllocation('1.3', 2025, '350.00'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure "1.3" in the programme on 2025-03-01: it is numbered 1.5 from 2025-02-01',
+        ]);
+        expect(message(registered().when(on('2025-03-01', renumber('1.3', '1.4'), reword('1.3', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure "1.3" in the programme on 2025-03-01: change 0 of this amendment renumbers it 1.4; the changes after it name it so, or by its id',
+        ]);
+        const removed = amendment({ id: 'removed', effectiveFrom: '2025-01-01', changes: [removeMeasure('1.3')] });
+        expect(message(given(programmeRegistered(), removed).when(on('2025-03-01', reword('1.3', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure "1.3" in the programme on 2025-03-01: measure 1.3 was removed from 2025-01-01',
+        ]);
+        const added = amendment({ id: 'added', effectiveFrom: '2025-06-01', changes: [addMeasure('1.4')] });
+        expect(message(given(programmeRegistered(), added).when(on('2025-03-01', reword('1.4', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure "1.4" in the programme on 2025-03-01: it is added only from 2025-06-01',
+        ]);
+        expect(message(registered().when(on('2025-03-01', reword('9.9', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual(['no measure "9.9" in the programme on 2025-03-01']);
       });
 
       it('lists every problem, each with the path of its change, and nothing of the valid changes between them', () => {

@@ -93,7 +93,8 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   const start = foldFromStart(before);
   const translated = translateChanges(data.changes, start, data.executors, effectiveFrom);
   if ('problems' in translated) {
-    return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, translated.problems);
+    const problems = translated.problems.map((problem) => withWhereabouts(problem, data.changes, before, after));
+    return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, problems);
   }
 
   const outside = afterPeriod(translated.content, effectiveFrom);
@@ -156,6 +157,52 @@ function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimel
   const conflicts = laterConflicts(foldFromStart(before), after);
   if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, () => []);
   return [{ type: 'AmendmentRevoked', data: { amendmentId: data.amendmentId, reason: data.reason } }];
+}
+
+/**
+ * A measure not found where a change names it, with what became of it: a secretary typing from the decision's
+ * text names a measure by the number it had, and is to learn that an earlier change of the same request, or an
+ * amendment in force by then, renumbered or removed it — or that it comes only later.
+ */
+function withWhereabouts(problem: DomainProblem, changes: readonly Change[], before: readonly AmendmentRecord[], after: readonly AmendmentRecord[]): DomainProblem {
+  const [list, index, field] = problem.path ?? [];
+  if (problem.code !== 'MeasureNotFound' || list !== 'changes' || field !== 'measure' || typeof index !== 'number') return problem;
+  const ref = (changes[index] as { measure: string }).measure;
+  const fate = inThisRequest(ref, changes.slice(0, index)) ?? inHistory(ref, before) ?? comesLater(ref, after);
+  return fate ? { ...problem, message: `${problem.message}: ${fate}` } : problem;
+}
+
+function inThisRequest(ref: string, earlier: readonly Change[]): string | undefined {
+  for (let j = earlier.length - 1; j >= 0; j--) {
+    const change = earlier[j];
+    if (change.op === 'renumberMeasure' && change.measure === ref) return `change ${j} of this amendment renumbers it ${change.number}; the changes after it name it so, or by its id`;
+    if (change.op === 'removeMeasure' && change.measure === ref) return `change ${j} of this amendment removes it`;
+  }
+  return undefined;
+}
+
+/** The last thing the amendments in force by the date did to the measure numbered `ref` (or with that id), renumbered on. */
+function inHistory(ref: string, before: readonly AmendmentRecord[]): string | undefined {
+  let fate: string | undefined;
+  let measureId: string | undefined;
+  for (const amendment of before) {
+    for (const change of amendment.changes) {
+      if (change.type === 'MeasureRenumbered' && (change.data.was === ref || change.data.measureId === measureId)) {
+        measureId = change.data.measureId;
+        fate = `it is numbered ${change.data.number} from ${amendment.effectiveFrom}`;
+      } else if (change.type === 'MeasureRemoved' && (change.data.number === ref || change.data.measureId === ref || change.data.measureId === measureId)) {
+        fate = `measure ${change.data.number} was removed from ${amendment.effectiveFrom}`;
+      } else if (change.type === 'MeasureAdded' && (change.data.number === ref || change.data.measureId === ref)) {
+        fate = measureId = undefined;
+      }
+    }
+  }
+  return fate;
+}
+
+function comesLater(ref: string, after: readonly AmendmentRecord[]): string | undefined {
+  const adding = after.find((amendment) => amendment.changes.some((c) => c.type === 'MeasureAdded' && (c.data.number === ref || c.data.measureId === ref)));
+  return adding && `it is added only from ${adding.effectiveFrom}`;
 }
 
 /** `byChange`: the events of each requested change, in request order (one change may make several). */
