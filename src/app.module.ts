@@ -44,6 +44,7 @@ import {
 } from './programme/read/programme-read.handlers';
 import { ProgrammeQueries } from './programme/read/programme.queries';
 import { ProgrammeViewCache } from './programme/read/programme-view.cache';
+import { PackedDocuments } from './programme/export/packed-documents.cache';
 import { ProgrammesController } from './programme/read/programmes.controller';
 import { ProgrammesProjection } from './programme/read/programmes.projection';
 import { RegisterAmendmentHandler, RevokeAmendmentHandler } from './programme/write/amendment.handlers';
@@ -228,6 +229,7 @@ export class AppModule {
         },
         // Declared after the runner, which creates the tables the queries read.
         { provide: ProgrammeQueries, useFactory: (db: ReadModelDb) => new ProgrammeQueries(db.db, decisions, executors), inject: [ReadModelDb, ProjectionRunner] },
+        { provide: PackedDocuments, useFactory: () => new PackedDocuments() },
         { provide: ProgrammeViewCache, useFactory: (queries: ProgrammeQueries, runner: ProjectionRunner) => new ProgrammeViewCache(queries, runner), inject: [ProgrammeQueries, ProjectionRunner] },
         {
           provide: AnnexImporter,

@@ -10,7 +10,8 @@ import { ProgrammeQueries } from '../read/programme.queries';
 import { annexGrid, comparativeGrid } from './annex.table';
 import { annexCsv, auditCsv } from './csv';
 import { type ActRecord, amendmentsCsv, programmesCsv, type ProgrammeRecord } from './open-data.csv';
-import { DOCX, gridDocx, gridHtml } from './grid.render';
+import { DOCX, gridHtml } from './grid.render';
+import { PackedDocuments } from './packed-documents.cache';
 
 export interface ExportedFile {
   readonly contentType: string;
@@ -54,7 +55,10 @@ export class OpenDataAmendments {
 
 @QueryHandler(ExportProgramme)
 export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
-  constructor(@Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries) {}
+  constructor(
+    @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
+    @Inject(PackedDocuments) private readonly documents: PackedDocuments,
+  ) {}
 
   async execute({ programmeId, format, asOf, knownAt }: ExportProgramme): Promise<ExportedFile> {
     mustExist(this.queries, programmeId);
@@ -71,7 +75,7 @@ export class ExportProgrammeHandler implements IQueryHandler<ExportProgramme> {
       case 'html':
         return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(annexGrid(view, knownAt)) };
       case 'docx':
-        return { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(annexGrid(view, knownAt), this.queries.historyRecordedAt(programmeId, knownAt) ?? view.knownAt) };
+        return { contentType: DOCX, filename: `${filename}.docx`, body: await this.documents.docx(annexGrid(view, knownAt), this.queries.historyRecordedAt(programmeId, knownAt) ?? view.knownAt) };
     }
   }
 }
@@ -82,6 +86,7 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
     @Inject(QueryBus) private readonly queryBus: QueryBus,
     @Inject(ProgrammeQueries) private readonly queries: ProgrammeQueries,
     @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+    @Inject(PackedDocuments) private readonly documents: PackedDocuments,
   ) {}
 
   async execute({ programmeId, from, to, format, knownAt }: ExportDiff): Promise<ExportedFile> {
@@ -93,7 +98,7 @@ export class ExportDiffHandler implements IQueryHandler<ExportDiff> {
     const filename = `${programmeId}-diff-${from}-${to}${knownAtPart(knownAt)}`;
     return format === 'html'
       ? { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, body: gridHtml(grid) }
-      : { contentType: DOCX, filename: `${filename}.docx`, body: await gridDocx(grid, this.queries.historyRecordedAt(programmeId, knownAt) ?? shown.knownAt) };
+      : { contentType: DOCX, filename: `${filename}.docx`, body: await this.documents.docx(grid, this.queries.historyRecordedAt(programmeId, knownAt) ?? shown.knownAt) };
   }
 
   /** A side of the comparative table as the council writes it: a decision by its citation, a date as 01.01.2025. */
