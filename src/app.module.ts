@@ -27,6 +27,7 @@ import { ExecutorsProjection } from './executor/executors.projection';
 import { AuthGuard, TokenTable } from './http/auth.guard';
 import { AuthFailureLimiter } from './http/rate-limit';
 import { RequestValidationGuard } from './http/request-validation.guard';
+import { ProblemException } from './http/problem';
 import { ProblemFilter } from './http/problem.filter';
 import { HealthController } from './observability/health.controller';
 import { Metrics } from './observability/metrics';
@@ -178,7 +179,11 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!(await this.seedDue(programmeId))) return;
     // Checked only here: once the store holds events the seed is never read, and may be gone.
     if (!existsSync(file)) throw new ConfigError([`SEED_DOCUMENT: ${file} does not exist, and the store is empty (set SEED_DOCUMENT= to start without a programme)`]);
-    const result = await this.importer.import({ programmeId, document: readFileSync(file, 'utf8') }, { correlationId: seedCorrelation(programmeId), actor: 'seed' });
+    const result = await this.importer.import({ programmeId, document: seedText(file) }, { correlationId: seedCorrelation(programmeId), actor: 'seed' }).catch((error: unknown) => {
+      // A document the importer refuses is a value to change, said with what the importer found (its lines), not a fault.
+      if (!(error instanceof ProblemException)) throw error;
+      throw new ConfigError([`SEED_DOCUMENT: ${file} cannot be imported: ${error.detail}`, ...error.problems.map((problem) => `SEED_DOCUMENT: ${problem.message}`)]);
+    });
     // Longer than a request's wait: the whole annex is folded at once, on a machine still starting up.
     await this.runner.waitFor(result.position, 10_000);
     this.logger.info({ programmeId, revision: result.revision, warnings: result.warnings.length }, 'seed document imported into the empty store');
@@ -193,6 +198,14 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (comparePositions(await this.store.headPosition(), START) === 0) return true;
     const [first] = await this.store.readAll({ after: START, maxCount: 1 });
     return first?.metadata.$correlationId === seedCorrelation(programmeId) && (await this.store.readStream(programmeStream(programmeId), { maxCount: 1 })).length === 0;
+  }
+}
+
+function seedText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`SEED_DOCUMENT: ${file} cannot be read (${(error as { code?: string }).code ?? String(error)})`]);
   }
 }
 

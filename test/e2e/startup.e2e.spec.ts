@@ -88,6 +88,28 @@ describe('starting the server from its entry point', () => {
   );
 
   it(
+    'stops with a message naming SEED_DOCUMENT and the lines the importer could not place, or the read that failed, without a stack',
+    async () => {
+      // given a seed with two amounts run together ("75 75") and a seed that is a directory
+      const dir = dataDir();
+      const bad = join(dir, 'bad-annex.txt');
+      writeFileSync(bad, readFileSync(join(__dirname, '../../examples/korosten-self-government-2024-2026.txt'), 'utf8').replace('75,00\t75,00', '75 75\t75,00'));
+      const unreadable = launch({ SEED_DOCUMENT: bad, DATA_DIR: dataDir() });
+      const directory = launch({ SEED_DOCUMENT: dir, DATA_DIR: dataDir() });
+
+      // then each stops, saying why
+      expect(await unreadable.exited).toBe(1);
+      expect(unreadable.stderr()).toMatch(/SEED_DOCUMENT: .*bad-annex\.txt cannot be imported: the document could not be read/);
+      expect(unreadable.stderr()).toMatch(/SEED_DOCUMENT: line 18: .*"75 75" is not an amount/);
+      expect(unreadable.stderr()).not.toMatch(/^\s+at /m);
+      expect(await directory.exited).toBe(1);
+      expect(directory.stderr()).toMatch(/SEED_DOCUMENT: .* cannot be read \(EISDIR\)/);
+      expect(directory.stderr()).not.toMatch(/^\s+at /m);
+    },
+    STARTUP_TIMEOUT,
+  );
+
+  it(
     'stops the same way, exiting 1, when the store is found empty only after it listens (wiped beside kept read models) and the seed document does not exist',
     async () => {
       // given the read models of a seeded server beside an empty store
