@@ -48,18 +48,18 @@ describe('configuration from the environment', () => {
   it('names every bad variable and what it accepts', () => {
     const problems = problemsOf({ PORT: 'eighty', BODY_LIMIT: 'huge', LOG_LEVEL: 'loud', RATE_LIMIT_PER_MINUTE: '-1' });
     expect(problems).toEqual([
-      expect.stringMatching(/^PORT: PORT must be a whole number \(got "eighty"\)$/),
+      expect.stringMatching(/^PORT: must be a whole number \(got "eighty"\)$/),
       expect.stringMatching(/^RATE_LIMIT_PER_MINUTE: .*whole number/),
       expect.stringMatching(/^BODY_LIMIT: .*1048576, 512kb or 1MiB/),
-      expect.stringMatching(/^LOG_LEVEL: LOG_LEVEL must be one of fatal, error/),
+      expect.stringMatching(/^LOG_LEVEL: must be one of fatal, error/),
     ]);
   });
 
   it('names an unusable store address, and an empty host or data directory', () => {
     const problems = problemsOf({ EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113', HOST: ' ', DATA_DIR: '' });
     expect(problems).toEqual([
-      expect.stringMatching(/^HOST: HOST must not be empty/),
-      expect.stringMatching(/^DATA_DIR: DATA_DIR must not be empty/),
+      expect.stringMatching(/^HOST: must not be empty/),
+      expect.stringMatching(/^DATA_DIR: must not be empty/),
       expect.stringMatching(/^EVENTSTORE_CONNECTION_STRING: .*esdb:\/\/host:2113\?tls=false \(got "http:\/\/localhost:2113"\)$/),
     ]);
   });
@@ -105,7 +105,7 @@ describe('configuration from the environment', () => {
     const warn = jest.spyOn(console, 'warn');
     try {
       expect(problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://admin:S3cr3t@a:2113,b:2113?tls=false&maxDiscoverAttemps=60' })).toEqual([
-        'EVENTSTORE_CONNECTION_STRING: EVENTSTORE_CONNECTION_STRING: the client knows no option "maxDiscoverAttemps" and would ignore it (got "esdb://admin:***@a:2113,b:2113?tls=false&maxDiscoverAttemps=60")',
+        'EVENTSTORE_CONNECTION_STRING: the client knows no option "maxDiscoverAttemps" and would ignore it (got "esdb://admin:***@a:2113,b:2113?tls=false&maxDiscoverAttemps=60")',
       ]);
       expect(warn).not.toHaveBeenCalled();
       expect(console.warn).toBe(warn);
@@ -127,18 +127,18 @@ describe('configuration from the environment', () => {
       '10.0.0.0/255.0.0.0',
     ]);
     for (const wrong of ['true', '0', '11', '10.0.0.0/33', '::1/129', '0.0.0.0/0', '::/0', '10.0.0.0/0.0.0.0', 'proxy.rada.example', '10.0.0.5,', '10.0.0.0/8/1']) {
-      expect(problemsOf({ TRUST_PROXY: wrong })).toEqual([expect.stringMatching(/^TRUST_PROXY: TRUST_PROXY is the proxies' addresses or ranges/)]);
+      expect(problemsOf({ TRUST_PROXY: wrong })).toEqual([expect.stringMatching(/^TRUST_PROXY: takes the proxies' addresses or ranges/)]);
     }
   });
 
   it('takes PUBLIC_URL without its trailing slash, and names one that is not an http(s) address', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://rada.example/tracker/' }).PUBLIC_URL).toBe('https://rada.example/tracker');
     expect(loadConfig({ PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined();
-    expect(problemsOf({ PUBLIC_URL: 'rada.example' })).toEqual([expect.stringMatching(/^PUBLIC_URL: PUBLIC_URL must be the address clients reach/)]);
+    expect(problemsOf({ PUBLIC_URL: 'rada.example' })).toEqual([expect.stringMatching(/^PUBLIC_URL: must be the address clients reach/)]);
   });
 
   it('names a host that is neither an IP address nor a host name, and takes those that are', () => {
-    expect(problemsOf({ HOST: 'not a host!!' })).toEqual([expect.stringMatching(/^HOST: HOST must be an IP address or a host name.*\(got "not a host!!"\)$/)]);
+    expect(problemsOf({ HOST: 'not a host!!' })).toEqual([expect.stringMatching(/^HOST: must be an IP address or a host name.*\(got "not a host!!"\)$/)]);
     for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'tracker.rada.example']) expect(loadConfig({ HOST: host }).HOST).toBe(host);
   });
 
@@ -146,6 +146,14 @@ describe('configuration from the environment', () => {
     const [problem] = problemsOf({ API_TOKENS: 'admin:supersecretsupersecret' });
     expect(problem).toMatch(/^API_TOKENS: .*role:token/);
     expect(problem).not.toContain('supersecret');
+  });
+
+  it('refuses one token given for both roles, whichever comes first, without echoing it; a role may have several', () => {
+    for (const tokens of ['secretariat:sharedsharedshared1,auditor:sharedsharedshared1', 'auditor:sharedsharedshared1,secretariat:sharedsharedshared1']) {
+      const [problem] = problemsOf({ API_TOKENS: tokens });
+      expect(problem).toMatch(/^API_TOKENS: one token is given for both (secretariat and auditor|auditor and secretariat); each role needs tokens of its own$/);
+    }
+    expect(loadConfig({ API_TOKENS: 'secretariat:0123456789abcdef0123,secretariat:fedcba9876543210fedc' }).API_TOKENS).toHaveLength(2);
   });
 
   it('refuses to start in production without tokens', () => {

@@ -61,7 +61,13 @@ const apiTokens = z
         return z.NEVER;
       }
       if (token.length < 16) {
-        ctx.addIssue({ code: 'custom', message: `API_TOKENS: the ${role} token must be at least 16 characters` });
+        ctx.addIssue({ code: 'custom', message: `the ${role} token must be at least 16 characters` });
+        return z.NEVER;
+      }
+      // One token under two roles would get whichever came last: a slip that must not decide who may write.
+      const other = tokens.find((known) => known.token === token && known.role !== role);
+      if (other) {
+        ctx.addIssue({ code: 'custom', message: `one token is given for both ${other.role} and ${role}; each role needs tokens of its own` });
         return z.NEVER;
       }
       tokens.push({ role: role as Role, token });
@@ -91,7 +97,7 @@ const trustProxy = z
     }
     ctx.addIssue({
       code: 'custom',
-      message: "TRUST_PROXY is the proxies' addresses or ranges (10.0.0.5,10.0.0.0/8, loopback, linklocal, uniquelocal), or how many stand in front (1 to 10)",
+      message: "TRUST_PROXY takes the proxies' addresses or ranges (10.0.0.5,10.0.0.0/8, loopback, linklocal, uniquelocal), or how many stand in front (1 to 10)",
     });
     return z.NEVER;
   });
@@ -134,7 +140,7 @@ const configSchema = z.object({
       // The same string to this client, which reads only esdb:// (KurrentDB's documents write kurrentdb://).
       const forClient = connection.replace(/^kurrentdb/, 'esdb');
       const problem = connectionStringProblem(forClient);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `EVENTSTORE_CONNECTION_STRING: ${problem}` });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
       return forClient;
     })
     .optional(),
@@ -186,7 +192,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         const variable = String(issue.path[0] ?? '');
         // Never echo tokens or passwords back, not even in an error.
         const given = variable === 'API_TOKENS' ? undefined : variable === 'EVENTSTORE_CONNECTION_STRING' ? withoutPassword(env[variable]) : env[variable];
-        return `${variable}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
+        // Every line opens with its variable, once: a message written to read alone ("HOST must be …") loses its own.
+        const message = issue.message.startsWith(`${variable} `) ? issue.message.slice(variable.length + 1) : issue.message;
+        return `${variable}: ${message}${given === undefined ? '' : ` (got "${given}")`}`;
       }),
     );
   }
