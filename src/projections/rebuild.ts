@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../config/config.schema';
+import { type Config, ConfigError } from '../config/config.schema';
 import { lockDataFiles } from '../config/data-files.lock';
 import { createEventStore } from '../event-store/event-store.factory';
 import { type EventStore, readWholeLog, START } from '../event-store/event-store.port';
@@ -34,6 +34,10 @@ export async function rebuildReadModels(
   config: Pick<Config, 'EVENTSTORE_CONNECTION_STRING' | 'DATA_DIR' | 'READ_MODEL_FILE' | 'eventStoreFile' | 'readModelFile'>,
   options: RebuildOptions,
 ): Promise<RebuildResult> {
+  // A DATA_DIR mistyped would otherwise get a new, empty store and a "rebuild" of nothing, reported as done.
+  if (!config.EVENTSTORE_CONNECTION_STRING && !existsSync(config.eventStoreFile)) {
+    throw new ConfigError([`DATA_DIR: no event store at ${config.eventStoreFile}: nothing to rebuild from (is DATA_DIR the server's?)`]);
+  }
   // Refused while a server runs on the same files: it would go on writing the read models being replaced.
   const lock = lockDataFiles(config, { store: true });
   try {

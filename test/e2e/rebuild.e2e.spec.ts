@@ -138,6 +138,12 @@ describe('rebuilding the read models from the log', () => {
     expect(total).toBeGreaterThan(SNAPSHOT_EVERY * 2);
   });
 
+  it('refuses a DATA_DIR that holds no event store, and creates nothing there', async () => {
+    const mistyped = join(dataDir, 'no-such-data');
+    await expect(rebuildReadModels(loadConfig({ DATA_DIR: mistyped }), { logger })).rejects.toThrow(/DATA_DIR: no event store at .*no-such-data.*events\.sqlite: nothing to rebuild from/);
+    expect(existsSync(mistyped)).toBe(false);
+  });
+
   it('rebuilds the server’s own read-model file in place, and the server then answers every read as before', async () => {
     // given the read models the server left behind
     expect(existsSync(config.readModelFile)).toBe(true);
