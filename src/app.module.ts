@@ -45,6 +45,7 @@ import {
 } from './programme/read/programme-read.handlers';
 import { ProgrammeQueries } from './programme/read/programme.queries';
 import { ProgrammeViewCache } from './programme/read/programme-view.cache';
+import { DocxPacker } from './programme/export/docx.packer';
 import { PackedDocuments } from './programme/export/packed-documents.cache';
 import { ProgrammesController } from './programme/read/programmes.controller';
 import { ProgrammesProjection } from './programme/read/programmes.projection';
@@ -87,6 +88,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(AnnexImporter) private readonly importer: AnnexImporter,
     @Inject(DATA_FILES_LOCK) private readonly lock: DataFilesLock,
     @Inject(ON_START_FAILED) private readonly onStartFailed: (error: unknown) => void,
+    @Inject(DocxPacker) private readonly docxPacker: DocxPacker,
   ) {}
 
   /** The fold of the whole log under way in the background, if the start needed one. */
@@ -170,6 +172,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.store.close();
     this.readModels.close();
     this.lock.release();
+    await this.docxPacker.close();
   }
 
   private async seed(): Promise<void> {
@@ -242,7 +245,8 @@ export class AppModule {
         },
         // Declared after the runner, which creates the tables the queries read.
         { provide: ProgrammeQueries, useFactory: (db: ReadModelDb) => new ProgrammeQueries(db.db, decisions, executors), inject: [ReadModelDb, ProjectionRunner] },
-        { provide: PackedDocuments, useFactory: () => new PackedDocuments() },
+        { provide: DocxPacker, useFactory: () => new DocxPacker() },
+        { provide: PackedDocuments, useFactory: (packer: DocxPacker) => new PackedDocuments((grid, at) => packer.pack(grid, at)), inject: [DocxPacker] },
         { provide: ProgrammeViewCache, useFactory: (queries: ProgrammeQueries, runner: ProjectionRunner) => new ProgrammeViewCache(queries, runner), inject: [ProgrammeQueries, ProjectionRunner] },
         {
           provide: AnnexImporter,

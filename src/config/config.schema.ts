@@ -8,7 +8,7 @@ const ROLES = ['secretariat', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The repository root, whether this runs from `src/` (tests) or `dist/src/` (the built server). */
-function packageRoot(from: string): string {
+export function packageRoot(from: string): string {
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
   return process.cwd();
 }

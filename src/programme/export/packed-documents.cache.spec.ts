@@ -1,4 +1,5 @@
 import type { Grid } from './annex.table';
+import { gridDocx } from './grid.render';
 import { PackedDocuments } from './packed-documents.cache';
 
 const grid = (title: string): Grid => ({
@@ -12,7 +13,7 @@ describe('PackedDocuments', () => {
   const at = '2025-03-20T10:00:00.000Z';
 
   it('packs a table once: the same table dated by the same instant is the same file, asked together or later', async () => {
-    const documents = new PackedDocuments();
+    const documents = new PackedDocuments(gridDocx);
     const [first, together] = await Promise.all([documents.docx(grid('Програма'), at), documents.docx(grid('Програма'), at)]);
     expect(together).toBe(first);
     expect(await documents.docx(grid('Програма'), at)).toBe(first);
@@ -20,7 +21,7 @@ describe('PackedDocuments', () => {
   });
 
   it('packs anew what differs: another table, or the same one dated by another instant', async () => {
-    const documents = new PackedDocuments();
+    const documents = new PackedDocuments(gridDocx);
     const first = await documents.docx(grid('Програма'), at);
     expect(await documents.docx(grid('Інша програма'), at)).not.toBe(first);
     expect(await documents.docx(grid('Програма'), '2025-03-21T10:00:00.000Z')).not.toBe(first);
@@ -28,7 +29,7 @@ describe('PackedDocuments', () => {
 
   it('lets the least recently used go once its bytes exceed the limit, keeping the one just used', async () => {
     // a limit below one file's size: each new file pushes out every other
-    const documents = new PackedDocuments(1);
+    const documents = new PackedDocuments(gridDocx, 1);
     const first = await documents.docx(grid('Програма'), at);
     const second = await documents.docx(grid('Інша програма'), at);
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Grid } from './annex.table';
-import { gridDocx } from './grid.render';
 
 /** Enough for the Word files of every programme a council keeps, in a few wordings each (a 520-measure annex packs to about 80 KB). */
 const LIMIT_BYTES = 32 * 1024 * 1024;
 
 /**
- * Word files already packed, by what they show. The docx library packs one on the event loop, and takes seconds for
- * a large programme (1.5–3.6 s for 521 measures, measured), while open-data clients fetch the same few files again
- * and again. The key is the table itself and the instant the file is dated by, so nothing needs to drop an entry:
+ * Word files already packed, by what they show. The docx library takes seconds for a large programme (1.5–3.6 s for
+ * 521 measures, measured), a second core's time even off the event loop, while open-data clients fetch the same
+ * few files again and again. The key is the table itself and the instant the file is dated by, so nothing needs to drop an entry:
  * a programme amended, an executor renamed or a new day makes another table and another key. The least recently
  * used go first once LIMIT_BYTES is exceeded (the last one stays, whatever its size). Requests for a file being packed wait for that one packing.
  */
@@ -16,7 +15,11 @@ export class PackedDocuments {
   private readonly entries = new Map<string, { packed: Promise<Buffer>; bytes: number }>();
   private bytes = 0;
 
-  constructor(private readonly limitBytes = LIMIT_BYTES) {}
+  /** `pack`: how a file is packed (DocxPacker's thread in the server). */
+  constructor(
+    private readonly pack: (grid: Grid, datedAt: string) => Promise<Buffer>,
+    private readonly limitBytes = LIMIT_BYTES,
+  ) {}
 
   docx(grid: Grid, datedAt: string): Promise<Buffer> {
     const key = createHash('sha256').update(datedAt).update('\n').update(JSON.stringify(grid)).digest('base64url');
@@ -27,7 +30,7 @@ export class PackedDocuments {
       this.entries.set(key, known);
       return known.packed;
     }
-    const entry = { packed: gridDocx(grid, datedAt), bytes: 0 };
+    const entry = { packed: this.pack(grid, datedAt), bytes: 0 };
     this.entries.set(key, entry);
     entry.packed.then(
       (packed) => {

@@ -1,0 +1,35 @@
+import type { Grid } from './annex.table';
+import { DocxPacker } from './docx.packer';
+import { gridDocx } from './grid.render';
+
+const grid = (title: string, rows: number): Grid => ({
+  heading: [title],
+  header: ['Захід', 'Сума'],
+  widths: [70, 30],
+  rows: Array.from({ length: rows }, (_, i) => ({ kind: 'item' as const, cells: [`Захід ${i + 1}`, '2 000,00'], amounts: [1] })),
+});
+
+describe('DocxPacker', () => {
+  const at = '2025-03-20T10:00:00.000Z';
+  let packer: DocxPacker;
+  beforeEach(() => (packer = new DocxPacker()));
+  afterEach(() => packer.close());
+
+  it('packs on its thread the very file the server would pack in place, each answer to its own request', async () => {
+    const [small, large] = await Promise.all([packer.pack(grid('Програма', 3), at), packer.pack(grid('Велика програма', 300), at)]);
+    expect(small.equals(await gridDocx(grid('Програма', 3), at))).toBe(true);
+    expect(large.equals(await gridDocx(grid('Велика програма', 300), at))).toBe(true);
+  });
+
+  it('fails a request whose table cannot be packed, naming why, and packs the next', async () => {
+    const broken = { ...grid('Програма', 1), rows: null } as unknown as Grid;
+    await expect(packer.pack(broken, at)).rejects.toThrow(/^the Word file could not be packed: TypeError/);
+    expect((await packer.pack(grid('Програма', 1), at)).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('starts a thread again after it was closed', async () => {
+    await packer.pack(grid('Програма', 1), at);
+    await packer.close();
+    expect((await packer.pack(grid('Програма', 2), at)).equals(await gridDocx(grid('Програма', 2), at))).toBe(true);
+  });
+});
