@@ -278,7 +278,17 @@ const auditPageSchema = z
   .openapi('AuditPage');
 
 const amendmentWrittenSchema = z
-  .object({ programmeId: z.string(), amendmentId: z.string(), effectiveFrom: z.string().optional(), events: z.number().int().describe('events appended'), ...WRITTEN })
+  .object({
+    programmeId: z.string(),
+    amendmentId: z.string(),
+    effectiveFrom: z.string().optional(),
+    events: z.number().int().describe('events appended'),
+    warnings: z
+      .array(z.object({ path: z.string(), code: z.string(), message: z.string() }).strict())
+      .optional()
+      .describe('what was written but may not be what was meant: NewFundingSource, an allocation under a source its measure did not have (co-funding, or a misspelt name)'),
+    ...WRITTEN,
+  })
   .strict()
   .openapi('AmendmentWritten');
 

@@ -116,6 +116,29 @@ describe('amending a programme over HTTP', () => {
     });
   });
 
+  describe('warning of what may not be what was meant', () => {
+    it('writes an allocation under a source its measure did not have as a new funding line, and warns at that change', async () => {
+      // given the annex, where 1.4 is funded from the community's budget alone
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+
+      // when one change names the budget as the measure does and another misspells it
+      const res = await amend(t, programme, {
+        decisionId,
+        changes: [
+          { op: 'setAllocation', measure: '1.4', year: 2025, amount: '60.00', fundingSource: BUDGET },
+          { op: 'setAllocation', measure: '1.4', year: 2026, amount: '60.00', fundingSource: BUDGET.replace('ської', 'ськоі') },
+        ],
+      }).expect(201);
+
+      // then both are written, and the second is named as a new funding line
+      expect(res.body.warnings).toEqual([expect.objectContaining({ path: '$.changes[1].fundingSource', code: 'NewFundingSource', message: expect.stringMatching(/^measure 1\.4 had no funding source "Бюджет Коростенськоі/) })]);
+      expect(measureOf(await viewOf(t, programme), '1.4').fundingSources).toHaveLength(2);
+      const plain = await amend(t, programme, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2026, amount: '80.00' }] }).expect(201);
+      expect(plain.body.warnings).toEqual([]);
+    });
+  });
+
   describe('refusing changes that do not fit the programme', () => {
     it('answers 409 ChangeRepeated at the second of two values for one cell (by number and by id) and writes nothing', async () => {
       // given the annex and a decision

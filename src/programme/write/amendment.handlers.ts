@@ -9,13 +9,13 @@ import { decisionFold } from '../../decision/decision.fold';
 import { executorStream } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
 import { AggregateRepository, type CommandContext, deterministicId, type Outcome } from '../../event-store/aggregate.repository';
-import { formatPosition } from '../../event-store/event-store.port';
+import { formatPosition, type RecordedEvent } from '../../event-store/event-store.port';
 import type { WriteResponse } from '../../http/command-context';
 import { fromDomainError, ProblemException } from '../../http/problem';
 import { ProjectionRunner } from '../../projections/projection.runner';
 import type { Change, ExecutorStatus, ProgrammeCommand } from '../domain/programme.commands';
 import { decide } from '../domain/programme.decider';
-import { programmeStream } from '../domain/programme.events';
+import { type AllocationSet, programmeStream } from '../domain/programme.events';
 import type { ProgrammeTimeline } from '../domain/timeline';
 import type { amendmentBodySchema, ChangeBody } from '../programme.api';
 import { programmeFold, withProgrammeMetadata } from './programme.fold';
@@ -42,6 +42,14 @@ export interface AmendmentWritten {
   readonly amendmentId: string;
   readonly effectiveFrom?: string;
   readonly events: number;
+  readonly warnings?: readonly AmendmentWarning[];
+}
+
+/** What was written but may not be what was meant, at the change it concerns. */
+export interface AmendmentWarning {
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
 }
 
 const ID_NAMESPACE = 'b7e2f0a4-9c3d-4d1e-8a6b-2f5c7e9d1a3b';
@@ -69,6 +77,29 @@ function executorsNamed(changes: readonly ChangeBody[]): string[] {
       changes.flatMap((c) => (c.op === 'addMeasure' ? c.executors : c.op === 'assignExecutor' ? [c.executor] : [])),
     ),
   ];
+}
+
+/**
+ * An allocation under a source its measure did not have adds a funding line beside the others: co-funding from
+ * another budget, or a source's name misspelt ("Коростенськоі" for "Коростенської"), which would fund the year twice.
+ * Written either way (the decision may well add a source); said, so that a slip is seen and revoked.
+ */
+function newSourceWarnings(changeEvents: readonly RecordedEvent[], changes: readonly ChangeBody[]): AmendmentWarning[] {
+  return changeEvents.flatMap((event, index) => {
+    if (event.type !== 'AllocationSet') return [];
+    const data = event.data as unknown as AllocationSet['data'];
+    if (data.existingSource) return [];
+    // Each change makes one event, so the event's place is its change's.
+    const change = changes[index] as Extract<ChangeBody, { op: 'setAllocation' }> | undefined;
+    const measure = change?.op === 'setAllocation' ? change.measure : data.measureId;
+    return [
+      {
+        path: changes.length === changeEvents.length ? `$.changes[${index}].fundingSource` : '$.changes',
+        code: 'NewFundingSource',
+        message: `measure ${measure} had no funding source "${data.source}": it is added as a new funding line beside its others; if the name is a misspelling of one of them, revoke this amendment and send the name as the measure has it`,
+      },
+    ];
+  });
 }
 
 abstract class ProgrammeWriter {
@@ -130,7 +161,7 @@ export class RegisterAmendmentHandler extends ProgrammeWriter implements IComman
       (outcome) => {
         const header = outcome.events[0];
         const data = header.data as { amendmentId: string; effectiveFrom: string };
-        return { programmeId, amendmentId: data.amendmentId, effectiveFrom: data.effectiveFrom, events: outcome.events.length };
+        return { programmeId, amendmentId: data.amendmentId, effectiveFrom: data.effectiveFrom, events: outcome.events.length, warnings: newSourceWarnings(outcome.events.slice(1), body.changes) };
       },
     );
   }
