@@ -133,7 +133,8 @@ describe('documents and open data', () => {
     // the columns in proportion: the year columns 7 % each, together the page's width
     const widths = [...html.text.matchAll(/<col style="width:([\d.]+)%">/g)].map((m) => Number(m[1]));
     expect([widths.length, widths.slice(6, 9), Math.round(widths.reduce((a, b) => a + b, 0))]).toEqual([10, [7, 7, 7], 100]);
-    expect(html.text).toContain('зі змінами, внесеними рішенням від 20.03.2025 № 1878');
+    // the chain under the title agrees with it: the programme "затверджена", where a preamble cites it "затвердженої"
+    expect(html.text).toContain('затверджена рішенням 31 сесії VIII скликання від 22.02.2024 (зі змінами, внесеними рішенням від 20.03.2025 № 1878)');
     // dated as the council's documents date things, like the decisions it cites
     expect(html.text).toContain('у редакції станом на 01.06.2025');
 

@@ -111,7 +111,9 @@ export function annexGrid(view: ProgrammeView, knownAt?: string): Grid {
     rows.push({ kind: 'total', cells: [`Всього по розділах ${range}`, '', '', '', '', '', ...years.map((y) => documentText(view.totals.byYear[y])), ''], spans: totalLabel, amounts });
   }
   rows.push({ kind: 'total', cells: ['Всього по Програмі', '', '', '', '', '', documentText(view.totals.overall), ...blankAmounts.slice(1), ''], spans: { ...totalLabel, [firstYear]: years.length }, amounts: [firstYear] });
-  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, ...knownAtLine(knownAt), view.amendmentChain].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
+  // The chain is written for a preamble ("до Програми …, затвердженої рішенням …"); under the title it agrees with it.
+  const approval = view.amendmentChain.replace(/^затвердженої /, 'затверджена ');
+  return { heading: [view.title, `у редакції станом на ${documentDate(view.asOf)}`, ...knownAtLine(knownAt), approval].filter((line) => line !== ''), header, headerGroup, widths: annexWidths(years.length), rows };
 }
 
 const FIELDS: Record<string, string> = {
