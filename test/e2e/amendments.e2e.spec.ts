@@ -68,6 +68,7 @@ describe('amending a programme over HTTP', () => {
         events: 7,
         revision: before.revision + 7,
         position: expect.stringMatching(/^\d+(\/\d+)?$/),
+        warnings: [],
       });
       expect(res.headers.etag).toBe(`"${before.revision + 7}"`);
 
@@ -420,6 +421,10 @@ describe('amending a programme over HTTP', () => {
         code: 'TimelineConflict',
         problems: [expect.objectContaining({ code: 'TimelineConflict', path: '$.changes[0]', amendmentId: later.body.amendmentId, decisionId: june, effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' })],
       });
+      // naming the later decision as the council cites it, its id left to the problem's details
+      const { number } = (await t.http.get(`/api/v1/decisions/${june}`).expect(200)).body;
+      expect(res.body.problems[0].message).toMatch(new RegExp(`^amendment ${later.body.amendmentId} \\(рішення \\d+ сесії VIII скликання від 01\\.06\\.2025 № ${number}, effective 2025-06-01\\): `));
+      expect(res.body.problems[0].message).not.toContain(june);
       // and the measure is still there in the spring
       expect(await etagOf(t, programme)).toBe(etag);
       expect(measureOf(await viewOf(t, programme, { asOf: '2025-04-01' }), '2.1').allocations['2026']).toBe('270.00');

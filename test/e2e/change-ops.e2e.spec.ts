@@ -111,6 +111,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       events: count + 1,
       revision: before.revision + count + 1,
       position: expect.stringMatching(/^\d+(\/\d+)?$/),
+      warnings: [],
     });
     expect(res.headers.etag).toBe(`"${before.revision + count + 1}"`);
   };

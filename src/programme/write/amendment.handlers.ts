@@ -3,8 +3,9 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { z } from 'zod';
-import { isDomainError } from '../../common/domain-error';
-import { decisionStream } from '../../decision/domain/decision.decider';
+import { type DomainError, isDomainError } from '../../common/domain-error';
+import { citation, decisionStream } from '../../decision/domain/decision.decider';
+import { DecisionsProjection } from '../../decision/decisions.projection';
 import { decisionFold } from '../../decision/decision.fold';
 import { executorStream } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
@@ -102,11 +103,28 @@ function newSourceWarnings(changeEvents: readonly RecordedEvent[], changes: read
   });
 }
 
+/** A decision's id in a domain message, which the secretariat is shown as the decision's citation instead. */
+const DECISION_ID = /decision ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g;
+
 abstract class ProgrammeWriter {
   constructor(
     @Inject(AggregateRepository) protected readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
   ) {}
+
+  /**
+   * The decider names decisions by id; the secretariat knows them as the council cites them ("рішення 55 сесії VIII
+   * скликання від 20.03.2025 № 1878"). Each problem keeps the id in its details, for a client to act on.
+   */
+  private citingDecisions(error: DomainError): DomainError {
+    const cite = (text: string) =>
+      text.replace(DECISION_ID, (named, decisionId: string) => {
+        const decision = this.decisions.get(decisionId);
+        return decision ? citation(decision) : named;
+      });
+    return { ...error, message: cite(error.message), problems: error.problems.map((problem) => ({ ...problem, message: cite(problem.message) })) };
+  }
 
   protected async run(
     programmeId: string,
@@ -118,7 +136,7 @@ abstract class ProgrammeWriter {
       const decided = decide(command(timeline), timeline);
       return isDomainError(decided) ? decided : withProgrammeMetadata(decided, timeline);
     });
-    if (isDomainError(outcome)) throw fromDomainError(outcome);
+    if (isDomainError(outcome)) throw fromDomainError(this.citingDecisions(outcome));
     // Read-your-writes: answer once the read models hold this write (or after a bounded wait).
     await this.runner.waitFor(outcome.position);
     return { body: { ...respond(outcome), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
