@@ -47,11 +47,23 @@ describe('ZodPipe', () => {
       ok: false,
       problems: [
         { path: 'query:asOf', code: 'invalid_type', message: 'given 2 times: send it once' },
-        { path: 'query:knownAt', code: 'invalid_type', message: expect.stringMatching(/expected string/) },
+        { path: 'query:knownAt', code: 'invalid_type', message: 'must be a string, not a number' },
       ],
     });
     expect(body.check(undefined)).toEqual({ ok: false, problems: [{ path: '$', code: 'invalid_type', message: 'there is no body: send a JSON object' }] });
     expect(body.check(null)).toEqual({ ok: false, problems: [{ path: '$', code: 'invalid_type', message: 'the body is null: send a JSON object' }] });
+  });
+
+  it('names the type a field must have as JSON does, and what was sent instead', () => {
+    const body = new ZodPipe(z.object({ year: z.number().int(), session: z.number().int(), title: z.string(), changes: z.array(z.string()), draft: z.boolean() }).strict());
+    const result = body.check({ year: 2025.5, session: '31', changes: {}, draft: 'yes' });
+    expect(result.ok ? [] : result.problems.map((p) => [p.path, p.message])).toEqual([
+      ['$.year', 'must be a whole number, not a fraction'],
+      ['$.session', 'must be a number, not a string'],
+      ['$.title', 'required: a string'],
+      ['$.changes', 'must be a JSON array, not an object'],
+      ['$.draft', 'must be true or false, not a string'],
+    ]);
   });
 });
 

@@ -56,8 +56,31 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     if (this.part === 'body' && issue.path.length === 0 && (value === undefined || value === null)) return `${value === null ? 'the body is null' : 'there is no body'}: send a JSON object`;
     const given = this.part === 'query' && issue.path.length === 1 ? (value as Record<PropertyKey, unknown> | undefined)?.[issue.path[0]] : undefined;
     if (Array.isArray(given)) return `given ${given.length} times: send it once`;
-    return issue.message;
+    const wanted = WANTED[issue.expected];
+    if (!wanted) return issue.message;
+    const sent = jsonTypeOf(value, issue.path);
+    return sent === undefined ? `required: ${wanted}` : `must be ${wanted}, not ${sent}`;
   }
+}
+
+/** Zod's type names ("expected int, received number") as a client reads JSON. */
+const WANTED: Readonly<Record<string, string>> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a JSON object',
+  array: 'a JSON array',
+};
+
+/** What the client sent at `path`, named as JSON names it ("a fraction" for 2025.5 where a whole number was wanted); undefined where nothing was. */
+function jsonTypeOf(root: unknown, path: readonly PropertyKey[]): string | undefined {
+  const value = path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), root);
+  if (value === undefined) return undefined;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a fraction';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 export type RequestPart = 'body' | 'query' | 'params';
