@@ -35,7 +35,7 @@ export function unquoted(title: string): string {
   return /^[«"„“]/u.test(title) && /[»"”“]$/u.test(title) && !/[«»"„“”]/u.test(inner) ? inner.trim() : title;
 }
 
-/** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х, С or М, which look the same. */
+/** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х or С, which look the same. */
 export function latinRomanNumeral(text: string): string {
-  return text.replace(/[ІХСМ]/gu, (letter) => ({ І: 'I', Х: 'X', С: 'C', М: 'M' })[letter] as string);
+  return text.replace(/[ІХС]/gu, (letter) => ({ І: 'I', Х: 'X', С: 'C' })[letter] as string);
 }

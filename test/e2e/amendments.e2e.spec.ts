@@ -191,6 +191,9 @@ describe('amending a programme over HTTP', () => {
       const html = (await t.http.get(`/api/v1/programmes/${programme}/export?format=html`).expect(200)).text;
       expect(html).toContain('«Цифрова трансформація»');
       expect(html).not.toContain('««');
+      // and a title of nothing but quotes is no title
+      const empty = await amend(t, programme, { decisionId, changes: [{ op: 'addSection', number: 'VII', title: '« »' }] }).expect(400);
+      expect(empty.body.problems).toEqual([expect.objectContaining({ path: '$.changes[0].title', message: 'a title, not only the quotes around one' })]);
     });
 
     it('answers 409 naming the field when a change’s `was` is not what it replaces, and writes nothing', async () => {
@@ -248,6 +251,25 @@ describe('amending a programme over HTTP', () => {
       expect(await etagOf(t, programme)).toBe(etag);
       const audit = await t.http.get(`/api/v1/programmes/${programme}/audit`).query({ decision: decisionId }).set(t.as('auditor')).expect(200);
       expect(audit.body.entries).toHaveLength(1);
+    });
+
+    it('recognises a repeat that renumbers, citing the decision; and tells a change naming the old number what became of it', async () => {
+      // given 2.3 renumbered 2.11 by a decision of 20.03.2025
+      const programme = await freshProgramme();
+      const decisionId = await registerDecision(t, '2025-03-20');
+      const { number } = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body;
+      const renumbering = { decisionId, changes: [{ op: 'renumberMeasure', measure: '2.3', number: '2.11' }] };
+      const first = (await amend(t, programme, renumbering).expect(201)).body.amendmentId as string;
+
+      // when the same amendment is sent again, and another one names 2.3
+      const again = await amend(t, programme, renumbering).expect(409);
+      const later = await amend(t, programme, { decisionId, effectiveFrom: '2025-06-01', changes: [{ op: 'rewordMeasure', measure: '2.3', title: 'Нова назва' }] }).expect(409);
+
+      // then the repeat names the first amendment and its decision as the council cites it (its id in the details)
+      expect(again.body.code).toBe('AmendmentRepeated');
+      expect(again.body.problems).toEqual([expect.objectContaining({ amendmentId: first, decisionId, message: expect.stringMatching(new RegExp(`^рішення \\d+ сесії VIII скликання від 20\\.03\\.2025 № ${number} made these changes`)) })]);
+      // and the later change hears that 2.3 is numbered 2.11 since March
+      expect(later.body.problems).toEqual([expect.objectContaining({ path: '$.changes[0].measure', code: 'MeasureNotFound', message: 'no measure "2.3" in the programme on 2025-06-01: it is numbered 2.11 from 2025-03-20' })]);
     });
 
     it('answers 409 EffectiveBeforeDecision for an amendment dated before its decision takes effect, and writes nothing; a decision registered as applying from that date takes it', async () => {

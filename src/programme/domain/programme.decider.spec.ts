@@ -1054,6 +1054,11 @@ describe('programme decider', () => {
           'no measure "1.4" in the programme on 2025-03-01: it is added only from 2025-06-01',
         ]);
         expect(message(registered().when(on('2025-03-01', reword('9.9', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual(['no measure "9.9" in the programme on 2025-03-01']);
+        // an earlier change that was itself refused removed nothing, and is not blamed
+        expect(message(registered().when(on('2025-03-01', removeMeasure('9.9'), reword('9.9', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure "9.9" in the programme on 2025-03-01',
+          'no measure "9.9" in the programme on 2025-03-01',
+        ]);
       });
 
       it('lists every problem, each with the path of its change, and nothing of the valid changes between them', () => {

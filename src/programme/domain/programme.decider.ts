@@ -75,7 +75,9 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   // date says so in its own effectiveFrom, which the secretariat registers (or corrects) first.
   if (effectiveFrom < data.decision.effectiveFrom) {
     const message = `effective from ${effectiveFrom}, before decision ${data.decision.id} takes effect (${data.decision.effectiveFrom}); a decision that applies from an earlier date is registered with that effectiveFrom`;
-    return domainError('conflict', 'EffectiveBeforeDecision', `an amendment cannot take effect before its decision: ${message}`, [{ code: 'EffectiveBeforeDecision', message, path: ['effectiveFrom'] }]);
+    return domainError('conflict', 'EffectiveBeforeDecision', `an amendment cannot take effect before its decision: ${message}`, [
+      { code: 'EffectiveBeforeDecision', message, path: ['effectiveFrom'], details: { decisionId: data.decision.id } },
+    ]);
   }
 
   const known = inForce(timeline);
@@ -87,13 +89,15 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
   const repeated = repeatOf(known, data, effectiveFrom);
   if (repeated) {
     const message = `decision ${data.decision.id} made these changes from ${effectiveFrom} already: amendment ${repeated.amendmentId}`;
-    return domainError('conflict', 'AmendmentRepeated', message, [{ code: 'AmendmentRepeated', message, path: ['changes'], details: { amendmentId: repeated.amendmentId } }]);
+    return domainError('conflict', 'AmendmentRepeated', message, [{ code: 'AmendmentRepeated', message, path: ['changes'], details: { amendmentId: repeated.amendmentId, decisionId: data.decision.id } }]);
   }
 
   const start = foldFromStart(before);
   const translated = translateChanges(data.changes, start, data.executors, effectiveFrom);
   if ('problems' in translated) {
-    const problems = translated.problems.map((problem) => withWhereabouts(problem, data.changes, before, after));
+    // A change refused here made nothing happen, so it is not what a later change's measure was lost to.
+    const refused = new Set(translated.problems.map((problem) => problem.path?.[1]));
+    const problems = translated.problems.map((problem) => withWhereabouts(problem, data.changes, refused, before, after));
     return domainError(translated.kind, 'InvalidChanges', `the changes cannot be made to the programme as it stands on ${effectiveFrom}`, problems);
   }
 
@@ -164,16 +168,23 @@ function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimel
  * text names a measure by the number it had, and is to learn that an earlier change of the same request, or an
  * amendment in force by then, renumbered or removed it — or that it comes only later.
  */
-function withWhereabouts(problem: DomainProblem, changes: readonly Change[], before: readonly AmendmentRecord[], after: readonly AmendmentRecord[]): DomainProblem {
+function withWhereabouts(
+  problem: DomainProblem,
+  changes: readonly Change[],
+  refused: ReadonlySet<unknown>,
+  before: readonly AmendmentRecord[],
+  after: readonly AmendmentRecord[],
+): DomainProblem {
   const [list, index, field] = problem.path ?? [];
   if (problem.code !== 'MeasureNotFound' || list !== 'changes' || field !== 'measure' || typeof index !== 'number') return problem;
   const ref = (changes[index] as { measure: string }).measure;
-  const fate = inThisRequest(ref, changes.slice(0, index)) ?? inHistory(ref, before) ?? comesLater(ref, after);
+  const fate = inThisRequest(ref, changes.slice(0, index), refused) ?? inHistory(ref, before) ?? comesLater(ref, after);
   return fate ? { ...problem, message: `${problem.message}: ${fate}` } : problem;
 }
 
-function inThisRequest(ref: string, earlier: readonly Change[]): string | undefined {
+function inThisRequest(ref: string, earlier: readonly Change[], refused: ReadonlySet<unknown>): string | undefined {
   for (let j = earlier.length - 1; j >= 0; j--) {
+    if (refused.has(j)) continue;
     const change = earlier[j];
     if (change.op === 'renumberMeasure' && change.measure === ref) return `change ${j} of this amendment renumbers it ${change.number}; the changes after it name it so, or by its id`;
     if (change.op === 'removeMeasure' && change.measure === ref) return `change ${j} of this amendment removes it`;

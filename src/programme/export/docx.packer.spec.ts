@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type { Grid } from './annex.table';
 import { DocxPacker } from './docx.packer';
 import { gridDocx } from './grid.render';
@@ -31,5 +32,29 @@ describe('DocxPacker', () => {
     await packer.pack(grid('Програма', 1), at);
     await packer.close();
     expect((await packer.pack(grid('Програма', 2), at)).equals(await gridDocx(grid('Програма', 2), at))).toBe(true);
+  });
+
+  /** The thread the packer is using now (private: the tests stand in for its death). */
+  const workerOf = (of: DocxPacker) => (of as unknown as { thread: { worker: Worker } }).thread.worker;
+
+  it('fails what a thread that died was packing, and packs later requests on a new thread, which the old one’s exit does not touch', async () => {
+    // given a large file being packed
+    const pending = packer.pack(grid('Велика програма', 2000), at);
+    const old = workerOf(packer);
+
+    // when its thread fails, and a request comes before the dead thread has exited
+    old.emit('error', new Error('out of memory'));
+    await expect(pending).rejects.toThrow('out of memory');
+    const fresh = packer.pack(grid('Програма', 2), at);
+    await old.terminate();
+
+    // then the new request is packed all the same
+    expect((await fresh).equals(await gridDocx(grid('Програма', 2), at))).toBe(true);
+  });
+
+  it('fails a request still being packed when it is closed', async () => {
+    const pending = packer.pack(grid('Велика програма', 2000), at);
+    await packer.close();
+    await expect(pending).rejects.toThrow(/the thread packing Word files stopped/);
   });
 });

@@ -10,47 +10,56 @@ import type { PackAnswer, PackRequest } from './docx.worker';
  * file and packing one at a time: the machine has two cores, and the other serves the requests meanwhile.
  */
 export class DocxPacker {
-  private worker: Worker | undefined;
+  private thread: Thread | undefined;
   private next = 0;
-  private readonly waiting = new Map<number, { resolve: (docx: Buffer) => void; reject: (error: Error) => void }>();
 
   pack(grid: Grid, at: string): Promise<Buffer> {
     const id = (this.next += 1);
+    const thread = this.started();
     return new Promise<Buffer>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.started().postMessage({ id, grid, at } satisfies PackRequest);
+      thread.waiting.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, grid, at } satisfies PackRequest);
     });
   }
 
   /** Ends the thread (the server stopping); files still being packed fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+    const thread = this.thread;
+    this.thread = undefined;
+    await thread?.worker.terminate();
   }
 
-  private started(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(...workerEntry());
-    // Only requests keep the process alive: a stopping server does not wait for an idle thread.
-    worker.unref();
+  private started(): Thread {
+    if (this.thread) return this.thread;
+    const thread: Thread = { worker: new Worker(...workerEntry()), waiting: new Map() };
+    const { worker, waiting } = thread;
     worker.on('message', (answer: PackAnswer) => {
-      const waiting = this.waiting.get(answer.id);
-      this.waiting.delete(answer.id);
-      if ('docx' in answer) waiting?.resolve(Buffer.from(answer.docx.buffer, answer.docx.byteOffset, answer.docx.byteLength));
-      else waiting?.reject(new Error(`the Word file could not be packed: ${answer.error}`));
+      const request = waiting.get(answer.id);
+      waiting.delete(answer.id);
+      if ('docx' in answer) request?.resolve(Buffer.from(answer.docx.buffer, answer.docx.byteOffset, answer.docx.byteLength));
+      else request?.reject(new Error(`the Word file could not be packed: ${answer.error}`));
     });
-    // A thread that died takes its files with it; the next request starts another.
+    // A thread that died takes its own files with it (those sent to a thread started since are that one's); the
+    // next request starts another.
     const failAll = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.waiting.values()) waiting.reject(error);
-      this.waiting.clear();
+      if (this.thread === thread) this.thread = undefined;
+      for (const request of waiting.values()) request.reject(error);
+      waiting.clear();
     };
     worker.on('error', failAll);
     worker.on('exit', (code) => failAll(new Error(`the thread packing Word files stopped (exit code ${code})`)));
-    this.worker = worker;
-    return worker;
+    // After the listeners, which would ref it again: the thread never keeps the process alive (the server's listener
+    // does while it serves), so a process that forgets close() still ends.
+    worker.unref();
+    this.thread = thread;
+    return thread;
   }
+}
+
+/** A worker thread and the requests sent to it that it has not answered. */
+interface Thread {
+  readonly worker: Worker;
+  readonly waiting: Map<number, { resolve: (docx: Buffer) => void; reject: (error: Error) => void }>;
 }
 
 /**

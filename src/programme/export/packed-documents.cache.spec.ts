@@ -36,4 +36,28 @@ describe('PackedDocuments', () => {
     expect(await documents.docx(grid('Інша програма'), at)).toBe(second);
     expect(await documents.docx(grid('Програма'), at)).not.toBe(first);
   });
+
+  it('keeps a file still being packed and the one just packed, letting an older one go', async () => {
+    // given a packing held open, and a limit below one file's size
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const pack = async (table: Grid, at: string) => {
+      if (table.heading[0] === 'Довга') await held;
+      return gridDocx(table, at);
+    };
+    const documents = new PackedDocuments(pack, 1);
+    const older = await documents.docx(grid('Стара'), at);
+    const long = documents.docx(grid('Довга'), at);
+
+    // when another file is packed meanwhile
+    const recent = await documents.docx(grid('Нова'), at);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // then the one being packed and the one just packed are kept, the older one packed anew
+    expect(documents.docx(grid('Довга'), at)).toBe(long);
+    expect(await documents.docx(grid('Нова'), at)).toBe(recent);
+    release?.();
+    await long;
+    expect(await documents.docx(grid('Стара'), at)).not.toBe(older);
+  });
 });

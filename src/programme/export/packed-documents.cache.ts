@@ -9,7 +9,7 @@ const LIMIT_BYTES = 32 * 1024 * 1024;
  * 521 measures, measured), a second core's time even off the event loop, while open-data clients fetch the same
  * few files again and again. The key is the table itself and the instant the file is dated by, so nothing needs to drop an entry:
  * a programme amended, an executor renamed or a new day makes another table and another key. The least recently
- * used go first once LIMIT_BYTES is exceeded (the last one stays, whatever its size). Requests for a file being packed wait for that one packing.
+ * used go first once LIMIT_BYTES is exceeded (the one just packed stays, whatever its size). Requests for a file being packed wait for that one packing.
  */
 export class PackedDocuments {
   private readonly entries = new Map<string, { packed: Promise<Buffer>; bytes: number }>();
@@ -37,7 +37,7 @@ export class PackedDocuments {
         if (this.entries.get(key) !== entry) return;
         entry.bytes = packed.length;
         this.bytes += packed.length;
-        this.evict();
+        this.evict(key);
       },
       // A packing that failed is not kept: the next request tries again (its caller has the error).
       () => {
@@ -47,12 +47,12 @@ export class PackedDocuments {
     return entry.packed;
   }
 
-  private evict(): void {
+  /** The least recently used packed files out until the rest fit, but for `kept`, the one just packed. */
+  private evict(kept: string): void {
     for (const [key, entry] of this.entries) {
-      // The one just used stays, whatever its size.
-      if (this.bytes <= this.limitBytes || this.entries.size === 1) return;
+      if (this.bytes <= this.limitBytes) return;
       // Still being packed: it counts nothing yet, and whoever waits for it gets it.
-      if (entry.bytes === 0) continue;
+      if (key === kept || entry.bytes === 0) continue;
       this.entries.delete(key);
       this.bytes -= entry.bytes;
     }

@@ -1,4 +1,4 @@
-import { codePoint, INVISIBLE, latinRomanNumeral, mixedScriptWords } from '../../common/characters';
+import { codePoint, INVISIBLE, latinRomanNumeral, mixedScriptWords, unquoted } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
 import { decisionNumber } from '../../decision/domain/decision.decider';
 import type {
@@ -369,7 +369,7 @@ class TableReader {
   }
 
   private openSection(row: Row, number: string, title: string): void {
-    this.section = { number: latinRomanNumeral(number), title: withoutQuotes(title), line: row.line, directions: [] };
+    this.section = { number: latinRomanNumeral(number), title: unquoted(title), line: row.line, directions: [] };
     this.sections.push(this.section);
     this.direction = this.measure = null;
     if (this.section.title === '') this.fail(row, `section ${this.section.number} has no title`);
@@ -503,10 +503,6 @@ class TableReader {
   }
 }
 
-function withoutQuotes(title: string): string {
-  return title.replace(/^[«"„“]\s*/u, '').replace(/\s*[»"”“]$/u, '');
-}
-
 /**
  * A measure numbered for another section ("3.9" among section I's 1.1, 1.2…, or 4.1–4.3 read into section III
  * when section IV's heading slipped into another column) is read where it stands, with a warning: a document may
@@ -522,7 +518,6 @@ function strayMeasures(annex: Annex): AnnexProblem[] {
       .map((m) => ({ line: m.lines[0], message: `measure ${m.number} is read into section ${section.number}, whose other measures are numbered ${prefix}.…: check that its section heading is where it should be` }));
   });
 }
-
 
 function romanValue(roman: string): number {
   const digit: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };

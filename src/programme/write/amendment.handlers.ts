@@ -86,18 +86,15 @@ function executorsNamed(changes: readonly ChangeBody[]): string[] {
  * Written either way (the decision may well add a source); said, so that a slip is seen and revoked.
  */
 function newSourceWarnings(changeEvents: readonly RecordedEvent[], changes: readonly ChangeBody[]): AmendmentWarning[] {
+  // Each change makes one event (programme.decider.ts), so an event's place is its change's.
   return changeEvents.flatMap((event, index) => {
-    if (event.type !== 'AllocationSet') return [];
-    const data = event.data as unknown as AllocationSet['data'];
-    if (data.existingSource) return [];
-    // Each change makes one event, so the event's place is its change's.
-    const change = changes[index] as Extract<ChangeBody, { op: 'setAllocation' }> | undefined;
-    const measure = change?.op === 'setAllocation' ? change.measure : data.measureId;
+    if (event.type !== 'AllocationSet' || (event.data as unknown as AllocationSet['data']).existingSource) return [];
+    const { measure, fundingSource } = changes[index] as Extract<ChangeBody, { op: 'setAllocation' }>;
     return [
       {
-        path: changes.length === changeEvents.length ? `$.changes[${index}].fundingSource` : '$.changes',
+        path: `$.changes[${index}].fundingSource`,
         code: 'NewFundingSource',
-        message: `measure ${measure} had no funding source "${data.source}": it is added as a new funding line beside its others; if the name is a misspelling of one of them, revoke this amendment and send the name as the measure has it`,
+        message: `measure ${measure} had no funding source "${fundingSource}": it is added as a new funding line beside its others; if the name is a misspelling of one of them, revoke this amendment and send the name as the measure has it`,
       },
     ];
   });
