@@ -33,7 +33,7 @@ export const PROBLEMS = {
   412: problemResponse('If-Match names a stale revision'),
   413: problemResponse('Body too large'),
   429: problemResponse('Rate limit'),
-  503: problemResponse('The store cannot be reached, the read models are being folded afresh or are behind a Read-After-Position, or the server is stopping'),
+  503: problemResponse('The store cannot be reached, the read models are being folded afresh or are behind a Read-After-Position, the server is stopping, or (Word files) as many are being packed as wait at once'),
 } as const;
 
 /** For writes that are not conditional (If-Match is refused with a 400): every problem but the stale revision. */

@@ -191,7 +191,9 @@ export const programmeViewSchema = z
     knownAt: z.string().describe('an instant at which this was what was known: sent back, it reproduces the view'),
     revision: z.number().int().describe('the stream revision known then (the ETag)'),
     lastAmendment: z.object({ amendmentId: z.string(), decisionId: z.string(), effectiveFrom: z.string(), recordedAt: z.string() }).strict().nullable(),
-    amendmentChain: z.string().describe('for the next decision’s preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)"'),
+    amendmentChain: z
+      .string()
+      .describe('for the next decision’s preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)"; the decisions with an amendment in force on asOf (one adopted but taking effect later joins from its effectiveFrom: ask with asOf that date)'),
     sections: z.array(
       z
         .object({

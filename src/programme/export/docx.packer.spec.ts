@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Grid } from './annex.table';
-import { DocxPacker } from './docx.packer';
+import { DocxPacker, MAX_WAITING } from './docx.packer';
 import { gridDocx } from './grid.render';
 
 const grid = (title: string, rows: number): Grid => ({
@@ -56,5 +56,12 @@ describe('DocxPacker', () => {
     const pending = packer.pack(grid('Велика програма', 2000), at);
     await packer.close();
     await expect(pending).rejects.toThrow(/the thread packing Word files stopped/);
+  });
+
+  it('answers 503 DocumentsBusy, with Retry-After, to a file asked while MAX_WAITING are waiting, and packs again once they are done', async () => {
+    const waiting = Array.from({ length: MAX_WAITING }, (_, i) => packer.pack(grid(`Програма ${i}`, 500), at));
+    await expect(packer.pack(grid('Ще одна', 1), at)).rejects.toMatchObject({ status: 503, code: 'DocumentsBusy', headers: { 'retry-after': '5' } });
+    await Promise.all(waiting);
+    expect((await packer.pack(grid('Ще одна', 1), at)).subarray(0, 2).toString()).toBe('PK');
   });
 });

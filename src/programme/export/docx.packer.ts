@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../../config/config.schema';
+import { ProblemException } from '../../http/problem';
 import type { Grid } from './annex.table';
 import type { PackAnswer, PackRequest } from './docx.worker';
 
@@ -9,13 +10,20 @@ import type { PackAnswer, PackRequest } from './docx.worker';
  * measures, measured), which on the event loop would hold up every other request. One thread, started at the first
  * file and packing one at a time: the machine has two cores, and the other serves the requests meanwhile.
  */
+/** Files sent to the thread and not yet packed, the one being packed included. */
+export const MAX_WAITING = 4;
+
 export class DocxPacker {
   private thread: Thread | undefined;
   private next = 0;
 
   pack(grid: Grid, at: string): Promise<Buffer> {
-    const id = (this.next += 1);
     const thread = this.started();
+    // Each may take seconds: a queue longer than this would only make clients wait longer than they would retry.
+    if (thread.waiting.size >= MAX_WAITING) {
+      return Promise.reject(new ProblemException(503, 'DocumentsBusy', `${thread.waiting.size} Word files are being packed; try again shortly`, [], { 'retry-after': '5' }));
+    }
+    const id = (this.next += 1);
     return new Promise<Buffer>((resolve, reject) => {
       thread.waiting.set(id, { resolve, reject });
       thread.worker.postMessage({ id, grid, at } satisfies PackRequest);
