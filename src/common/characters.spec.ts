@@ -8,11 +8,17 @@ describe('characters', () => {
     expect(unquoted('«Безпечне» і «чисте» місто')).toBe('«Безпечне» і «чисте» місто');
     expect(unquoted('«Розвиток» громади')).toBe('«Розвиток» громади');
     expect(unquoted('Розвиток громади')).toBe('Розвиток громади');
-    expect(unquoted('«')).toBe('«');
+    expect(unquoted('«')).toBe('');
     // nothing but the quotes: nothing is left, which a title's schema refuses
     expect([unquoted('«»'), unquoted('« »'), unquoted('""')]).toEqual(['', '', '']);
-    // a quote at one end only is no pair
+    // a quote within the title is not one at its ends
     expect(unquoted('Програма «Безпечне місто»')).toBe('Програма «Безпечне місто»');
+    // the outer pair of nested quotes goes
+    expect(unquoted('«Програма „Розвиток самоврядування“»')).toBe('Програма „Розвиток самоврядування“');
+    expect(unquoted('«Програма «Розвиток»»')).toBe('Програма «Розвиток»');
+    // a quote left unpaired at one end goes too
+    expect(unquoted('«Розвиток місцевого самоврядування')).toBe('Розвиток місцевого самоврядування');
+    expect(unquoted('Розвиток місцевого самоврядування»')).toBe('Розвиток місцевого самоврядування');
   });
 
   it('latinRomanNumeral: the Cyrillic І, Х and С a Ukrainian keyboard types become the Latin letters they look like', () => {

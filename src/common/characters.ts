@@ -28,11 +28,29 @@ export function mixedScriptWords(text: string): { word: string; foreign: string 
 
 /**
  * A title without the quotes documents put around it («Розвиток …», "…", „…“): a section's title is kept bare and
- * the annex quotes it. Only an enclosing pair with no quote inside goes: «A» і «B» keeps its own.
+ * the annex quotes it. An enclosing pair goes when it encloses the whole title — «Програма „Розвиток“» and
+ * «Програма «Розвиток»» lose the outer pair, «A» і «B» keeps its own — and so does a quote left unpaired at one end
+ * («Розвиток …, a slip in a document).
  */
 export function unquoted(title: string): string {
+  const opens = /^[«"„“]/u.test(title);
+  const closes = /[»"”“]$/u.test(title);
+  if (opens && closes && title.length >= 2 && enclosesWhole(title)) return title.slice(1, -1).trim();
+  if (opens && !/[»"”“]/u.test(title.slice(1))) return title.slice(1).trim();
+  if (closes && !/[«"„“]/u.test(title.slice(0, -1))) return title.slice(0, -1).trim();
+  return title;
+}
+
+/** Whether the first and last characters are one pair: the guillemets between them nest and close before the end. */
+function enclosesWhole(title: string): boolean {
   const inner = title.slice(1, -1);
-  return /^[«"„“]/u.test(title) && /[»"”“]$/u.test(title) && !/[«»"„“”]/u.test(inner) ? inner.trim() : title;
+  if (title[0] !== '«') return !/[«»"„“”]/u.test(inner);
+  let depth = 0;
+  for (const character of inner) {
+    if (character === '«') depth += 1;
+    else if (character === '»' && (depth -= 1) < 0) return false;
+  }
+  return depth === 0;
 }
 
 /** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х or С, which look the same. */

@@ -55,15 +55,23 @@ describe('ZodPipe', () => {
   });
 
   it('names the type a field must have as JSON does, and what was sent instead', () => {
-    const body = new ZodPipe(z.object({ year: z.number().int(), session: z.number().int(), title: z.string(), changes: z.array(z.string()), draft: z.boolean() }).strict());
-    const result = body.check({ year: 2025.5, session: '31', changes: {}, draft: 'yes' });
+    const body = new ZodPipe(
+      z.object({ year: z.number().int(), to: z.number().int(), session: z.number().int(), title: z.string(), number: z.string(), changes: z.array(z.string()), allocations: z.record(z.string(), z.string()), draft: z.boolean() }).strict(),
+    );
+    const result = body.check({ year: 2025.5, to: Infinity, session: '31', number: 1.5, changes: {}, allocations: [], draft: 'yes' });
     expect(result.ok ? [] : result.problems.map((p) => [p.path, p.message])).toEqual([
       ['$.year', 'must be a whole number, not a fraction'],
+      ['$.to', 'a number too large to hold: send a number of a sensible size'],
       ['$.session', 'must be a number, not a string'],
       ['$.title', 'required: a string'],
+      ['$.number', 'must be a string, not a number'],
       ['$.changes', 'must be a JSON array, not an object'],
+      ['$.allocations', 'must be a JSON object, not an array'],
       ['$.draft', 'must be true or false, not a string'],
     ]);
+    // a query or path value is a string whenever it is there
+    const query = new ZodPipe(z.object({ from: z.string() }).strict(), 'query');
+    expect(query.check({})).toEqual({ ok: false, problems: [{ path: 'query:from', code: 'invalid_type', message: 'required' }] });
   });
 });
 

@@ -50,7 +50,12 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     return { ok: false, problems: [...unreadable, ...schemaProblems.filter((problem) => problem.code !== 'unrecognized_keys' || !reported.has(problem.path))] };
   }
 
-  /** Zod's own words, but where they name a type the client did not mean to send: a parameter given twice, no body. */
+  /**
+   * A wrong type said as a client reads JSON ("must be a whole number, not a fraction"), not in zod's terms
+   * ("expected int, received number"); and where zod would name a type the client did not mean to send, what it
+   * did mean: a parameter given twice, no body at all. Query and path values are always strings, so one of them
+   * missing is just "required".
+   */
   private messageOf(issue: z.core.$ZodIssue, value: unknown): string {
     if (issue.code !== 'invalid_type') return issue.message;
     if (this.part === 'body' && issue.path.length === 0 && (value === undefined || value === null)) return `${value === null ? 'the body is null' : 'there is no body'}: send a JSON object`;
@@ -58,28 +63,35 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     if (Array.isArray(given)) return `given ${given.length} times: send it once`;
     const wanted = WANTED[issue.expected];
     if (!wanted) return issue.message;
-    const sent = jsonTypeOf(value, issue.path);
-    return sent === undefined ? `required: ${wanted}` : `must be ${wanted}, not ${sent}`;
+    const sent = jsonTypeOf(value, issue.path, issue.expected);
+    if (sent === undefined) return this.part === 'body' ? `required: ${wanted}` : 'required';
+    return sent === TOO_LARGE ? `${TOO_LARGE}: send ${wanted} of a sensible size` : `must be ${wanted}, not ${sent}`;
   }
 }
 
-/** Zod's type names ("expected int, received number") as a client reads JSON. */
+const TOO_LARGE = 'a number too large to hold';
+
+/** Zod's type names as a client reads JSON. */
 const WANTED: Readonly<Record<string, string>> = {
   int: 'a whole number',
   number: 'a number',
   string: 'a string',
   boolean: 'true or false',
   object: 'a JSON object',
+  record: 'a JSON object',
   array: 'a JSON array',
 };
 
-/** What the client sent at `path`, named as JSON names it ("a fraction" for 2025.5 where a whole number was wanted); undefined where nothing was. */
-function jsonTypeOf(root: unknown, path: readonly PropertyKey[]): string | undefined {
+/**
+ * What the client sent at `path`, named as JSON names it; undefined where nothing was. A number is "a fraction"
+ * only where a whole number was wanted, and one JSON.parse read as Infinity (1e400) is too large to be held.
+ */
+function jsonTypeOf(root: unknown, path: readonly PropertyKey[], expected: string): string | undefined {
   const value = path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), root);
   if (value === undefined) return undefined;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a fraction';
+  if (typeof value === 'number') return !Number.isFinite(value) ? TOO_LARGE : expected === 'int' && !Number.isInteger(value) ? 'a fraction' : 'a number';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 

@@ -193,7 +193,7 @@ export const programmeViewSchema = z
     lastAmendment: z.object({ amendmentId: z.string(), decisionId: z.string(), effectiveFrom: z.string(), recordedAt: z.string() }).strict().nullable(),
     amendmentChain: z
       .string()
-      .describe('for the next decision’s preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)"; the decisions with an amendment in force on asOf (one adopted but taking effect later joins from its effectiveFrom: ask with asOf that date)'),
+      .describe('for the next decision’s preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)"; the decisions with an amendment in force on asOf (one adopted but taking effect later joins from its amendment’s effectiveFrom: ask with asOf that date)'),
     sections: z.array(
       z
         .object({

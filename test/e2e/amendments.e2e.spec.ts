@@ -282,7 +282,8 @@ describe('amending a programme over HTTP', () => {
       const res = await amend(t, programme, { decisionId, effectiveFrom: '2024-03-20', changes: [{ op: 'setAllocation', measure: '1.1', year: 2024, amount: '80.00' }] }).expect(409);
 
       // then it is refused at its date, and nothing is written
-      expect(problemOf(res)).toMatchObject({ code: 'EffectiveBeforeDecision', problems: [{ path: '$.effectiveFrom', code: 'EffectiveBeforeDecision' }] });
+      expect(problemOf(res)).toMatchObject({ code: 'EffectiveBeforeDecision', problems: [{ path: '$.effectiveFrom', code: 'EffectiveBeforeDecision', decisionId }] });
+      expect(res.body.problems[0].message).toMatch(/before рішення \d+ сесії VIII скликання від 20\.03\.2025 № .* takes effect \(2025-03-20\)/);
       expect(await etagOf(t, programme)).toBe(etag);
 
       // and a decision registered as applying from the earlier date takes the same amendment

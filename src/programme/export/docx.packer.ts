@@ -5,14 +5,14 @@ import { ProblemException } from '../../http/problem';
 import type { Grid } from './annex.table';
 import type { PackAnswer, PackRequest } from './docx.worker';
 
+/** Files sent to the thread and not yet packed, the one being packed included. */
+export const MAX_WAITING = 4;
+
 /**
  * Packs Word files on a worker thread: the docx library takes seconds for a large programme (1.5–3.6 s for 521
  * measures, measured), which on the event loop would hold up every other request. One thread, started at the first
  * file and packing one at a time: the machine has two cores, and the other serves the requests meanwhile.
  */
-/** Files sent to the thread and not yet packed, the one being packed included. */
-export const MAX_WAITING = 4;
-
 export class DocxPacker {
   private thread: Thread | undefined;
   private next = 0;
@@ -21,7 +21,7 @@ export class DocxPacker {
     const thread = this.started();
     // Each may take seconds: a queue longer than this would only make clients wait longer than they would retry.
     if (thread.waiting.size >= MAX_WAITING) {
-      return Promise.reject(new ProblemException(503, 'DocumentsBusy', `${thread.waiting.size} Word files are being packed; try again shortly`, [], { 'retry-after': '5' }));
+      return Promise.reject(new ProblemException(503, 'DocumentsBusy', `${thread.waiting.size} Word files are waiting to be packed (one under way); try again shortly`, [], { 'retry-after': '5' }));
     }
     const id = (this.next += 1);
     return new Promise<Buffer>((resolve, reject) => {

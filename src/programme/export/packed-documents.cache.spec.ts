@@ -60,4 +60,17 @@ describe('PackedDocuments', () => {
     await long;
     expect(await documents.docx(grid('Стара'), at)).not.toBe(older);
   });
+
+  it('keeps no failed packing: the same file asked again is packed again', async () => {
+    // given a packing that fails once (a busy packer), then succeeds
+    let failures = 1;
+    const documents = new PackedDocuments(async (table, datedAt) => {
+      if (failures-- > 0) throw new Error('busy');
+      return gridDocx(table, datedAt);
+    });
+
+    // then the first ask fails, and the next is packed
+    await expect(documents.docx(grid('Програма'), at)).rejects.toThrow('busy');
+    expect((await documents.docx(grid('Програма'), at)).subarray(0, 2).toString()).toBe('PK');
+  });
 });

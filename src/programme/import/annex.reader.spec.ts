@@ -127,6 +127,13 @@ describe('readAnnex', () => {
       );
     });
 
+    it('reads a section title without the quotes around it, as the API keeps one: nested, unpaired, or two quoted names kept whole', () => {
+      const titleOf = (line: string) => annexOf(readAnnex(korosten.replace('«Розвиток місцевого самоврядування»\t', `${line}\t`))).sections[0].title;
+      expect(titleOf('«Програма „Розвиток місцевого самоврядування“»')).toBe('Програма „Розвиток місцевого самоврядування“');
+      expect(titleOf('«Розвиток місцевого самоврядування')).toBe('Розвиток місцевого самоврядування');
+      expect(titleOf('«Розвиток» і «самоврядування»')).toBe('«Розвиток» і «самоврядування»');
+    });
+
     it('then it reads 21 measures, numbered without the trailing dot', () => {
       expect(measuresOf(annex).map((m) => m.number)).toEqual([
         '1.1', '1.2', '1.3', '1.4',
