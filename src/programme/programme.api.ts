@@ -64,6 +64,7 @@ const changeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('unassignExecutor'), measure: measureRef, executor: idSchema }).strict(),
   z.object({ op: z.literal('changeFundingSource'), measure: measureRef, from: textSchema(500).optional(), to: textSchema(500) }).strict(),
   z.object({ op: z.literal('extendPeriod'), to: yearSchema, was: yearSchema.optional() }).strict(),
+  z.object({ op: z.literal('renameProgramme'), title: textSchema(1000), was: z.string().optional() }).strict(),
   z.object({ op: z.literal('addSection'), sectionId: newSectionId.optional(), number: z.string().regex(SECTION_NUMBER, 'a Roman numeral (Latin letters; a Cyrillic І, Х or С is read as the Latin one)'), title: textSchema(1000).refine((title) => unquoted(title) !== '', 'a title, not only the quotes around one') }).strict(),
   z
     .object({

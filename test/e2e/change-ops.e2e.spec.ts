@@ -50,7 +50,7 @@ const REGIONAL_BUDGET = 'Бюджет Житомирської області';
 /** The fields of an audit line that say what changed. */
 type Line = Pick<AuditEntry, 'kind' | 'decisionId' | 'effectiveFrom' | 'measureId' | 'measureNumber' | 'field' | 'fundingSource' | 'was' | 'became'>;
 
-describe('change ops over HTTP: renumber, expected results, unassign, funding source, period, section, direction', () => {
+describe('change ops over HTTP: renumber, expected results, unassign, funding source, period, programme title, section, direction', () => {
   let t: TestApp;
   const freshProgramme = () => freshCopy(t, 'change-ops');
 
@@ -584,6 +584,35 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       ]);
       await nothingWritten(programme, etag, decisionId);
       expect((await viewOf(t, programme)).period).toEqual({ from: 2024, to: 2026 });
+    });
+  });
+
+  describe('renameProgramme', () => {
+    it('given the period extended to 2027, when the same decision renames the programme to match, then its title is the new one from that date and the old before it, the audit has title was → became, and a stale `was` is refused writing nothing', async () => {
+      // given the annex "…на 2024-2026 роки"
+      const programme = await freshProgramme();
+      const before = await viewOf(t, programme);
+      const decisionId = await registerDecision(t, MARCH);
+      const renamed = before.title.replace('2024-2026', '2024-2027');
+
+      // when a stale `was` is sent, then it is refused at its path, writing nothing
+      const etag = await etagOf(t, programme);
+      refused(await amend(t, programme, { decisionId, changes: [{ op: 'renameProgramme', title: renamed, was: 'Інша програма' }] }), [{ path: '$.changes[0].was', code: 'WasMismatch' }]);
+      await nothingWritten(programme, etag, decisionId);
+
+      // when the decision extends the period and renames the programme, stating its former title
+      const res = await amend(t, programme, { decisionId, changes: [{ op: 'extendPeriod', to: 2027 }, { op: 'renameProgramme', title: renamed, was: before.title }] });
+
+      // then the title is the new one from March, the old one the day before, in the view and in the open data
+      accepted(res, programme, before, 2, MARCH);
+      expect((await viewOf(t, programme)).title).toBe(renamed);
+      expect((await viewOf(t, programme, { asOf: DAY_BEFORE })).title).toBe(before.title);
+      expect((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text).toContain(renamed);
+      // and the audit line names the programme's title, no measure
+      expect(await auditOf(programme, { decision: decisionId })).toEqual([
+        change(decisionId, MARCH, { field: 'period.to', was: 2026, became: 2027 }),
+        change(decisionId, MARCH, { field: 'title', was: before.title, became: renamed }),
+      ]);
     });
   });
 

@@ -65,6 +65,8 @@ export function checkChange(content: ProgrammeContent | null, change: ProgrammeC
       );
     case 'FundingSourceChanged':
       return withMeasure(content, change.data.measureId, (m) => fundingSourceRules(m, change.data.from, change.data.to));
+    case 'ProgrammeRenamed':
+      return expected('title', content.title, change.data.expectedWas);
     case 'ProgrammePeriodExtended':
       return [
         ...expected('to', content.period.to, change.data.expectedWas),
@@ -272,6 +274,8 @@ export function settingOf(change: ProgrammeChange): string | undefined {
       return `${change.data.measureId} fundingSource ${nameKey(change.data.from)}`;
     case 'ProgrammePeriodExtended':
       return 'period';
+    case 'ProgrammeRenamed':
+      return 'title';
     default:
       return exhaustive(change);
   }

@@ -43,6 +43,7 @@ export type Change =
   | { readonly op: 'unassignExecutor'; readonly measure: MeasureRef; readonly executor: string }
   | { readonly op: 'changeFundingSource'; readonly measure: MeasureRef; readonly from?: string; readonly to: string }
   | { readonly op: 'extendPeriod'; readonly to: number; readonly was?: number }
+  | { readonly op: 'renameProgramme'; readonly title: string; readonly was?: string }
   | { readonly op: 'addSection'; readonly sectionId: string; readonly number: string; readonly title: string }
   | { readonly op: 'addDirection'; readonly directionId: string; readonly section: string; readonly number: string | null; readonly title: string };
 

@@ -905,6 +905,9 @@ describe('programme decider', () => {
             ],
           });
         registered()
+          .when(on('2025-03-01', { op: 'renameProgramme', title: 'Програма на 2024-2027 роки' }, { op: 'renameProgramme', title: 'Програма на 2024-2028 роки' }))
+          .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'ChangeRepeated', path: ['changes', 1], details: { change: 0 } }] });
+        registered()
           .when(on('2025-03-01', renumber('1.2', '1.9'), renumber('1.3', '1.2'), renumber('m-1.2', '1.3'), setAllocation('1.3', 2025, '10.00'), setAllocation('1.2', 2025, '20.00')))
           .thenAccepted();
       });

@@ -357,6 +357,8 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
   switch (change.op) {
     case 'extendPeriod':
       return [{ type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } }];
+    case 'renameProgramme':
+      return [{ type: 'ProgrammeRenamed', data: { title: change.title, was: content.title, ...optional('expectedWas', change.was) } }];
     case 'addSection':
       return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: latinRomanNumeral(change.number), title: unquoted(change.title) } }];
     case 'addDirection': {
@@ -373,7 +375,7 @@ function changeToEvents(change: Change, content: ProgrammeContent, executors: Re
 
 /** A change to a measure the programme has on the change's date: found by id, or by the number it has then. */
 function measureChangeToEvents(
-  change: Exclude<Change, { op: 'extendPeriod' | 'addSection' | 'addDirection' | 'addMeasure' }>,
+  change: Exclude<Change, { op: 'extendPeriod' | 'renameProgramme' | 'addSection' | 'addDirection' | 'addMeasure' }>,
   content: ProgrammeContent,
   executors: Readonly<Record<string, ExecutorStatus>>,
   date: string,

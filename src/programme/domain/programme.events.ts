@@ -115,6 +115,12 @@ export interface ProgrammePeriodExtended {
   readonly data: { readonly to: number; readonly was: number; readonly expectedWas?: number };
 }
 
+/** The programme's own title, as a decision words it anew (an extended period is usually in its name). */
+export interface ProgrammeRenamed {
+  readonly type: 'ProgrammeRenamed';
+  readonly data: { readonly title: string; readonly was: string; readonly expectedWas?: string };
+}
+
 /** What an amendment changes: each one is folded by `evolve`. */
 export type ProgrammeChange =
   | ProgrammeRegistered
@@ -130,7 +136,8 @@ export type ProgrammeChange =
   | ExecutorAssigned
   | ExecutorUnassigned
   | FundingSourceChanged
-  | ProgrammePeriodExtended;
+  | ProgrammePeriodExtended
+  | ProgrammeRenamed;
 
 export type ProgrammeEvent = AmendmentRegistered | AmendmentRevoked | ProgrammeChange;
 
@@ -150,6 +157,7 @@ const CHANGE_TYPE_KEYS = {
   ExecutorUnassigned: true,
   FundingSourceChanged: true,
   ProgrammePeriodExtended: true,
+  ProgrammeRenamed: true,
 } as const satisfies Record<ProgrammeChange['type'], true>;
 
 export const CHANGE_TYPES: ReadonlySet<string> = new Set(Object.keys(CHANGE_TYPE_KEYS));

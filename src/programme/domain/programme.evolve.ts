@@ -55,6 +55,8 @@ export function evolve(content: ProgrammeContent | null, change: ProgrammeChange
     }
     case 'ProgrammePeriodExtended':
       return { ...content, period: { ...content.period, to: change.data.to } };
+    case 'ProgrammeRenamed':
+      return { ...content, title: change.data.title };
     default:
       return exhaustive(change);
   }

@@ -86,6 +86,8 @@ function linesOf(content: ProgrammeContent | null, change: ProgrammeChange): Aud
       return [line(change.data.measureId, 'fundingSource', change.data.from, change.data.to)];
     case 'ProgrammePeriodExtended':
       return [line(null, 'period.to', change.data.was, change.data.to)];
+    case 'ProgrammeRenamed':
+      return [line(null, 'title', change.data.was, change.data.title)];
     default:
       return exhaustive(change);
   }
