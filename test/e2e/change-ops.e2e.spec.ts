@@ -608,6 +608,12 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       expect((await viewOf(t, programme)).title).toBe(renamed);
       expect((await viewOf(t, programme, { asOf: DAY_BEFORE })).title).toBe(before.title);
       expect((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text).toContain(renamed);
+      // and the comparative table from the day before has the title row, було → стало
+      const diff = (await t.http.get(`/api/v1/programmes/${programme}/diff`).query({ from: DAY_BEFORE, to: MARCH }).expect(200)).body;
+      expect(diff.rows).toContainEqual(expect.objectContaining({ measureId: null, field: 'title', was: before.title, became: renamed }));
+      const table = (await t.http.get(`/api/v1/programmes/${programme}/diff/export`).query({ from: DAY_BEFORE, to: MARCH, format: 'html' }).expect(200)).text;
+      // its heading names the programme as it became; only the title row's було names it as it was
+      expect([table.includes(renamed), table.includes(before.title)]).toEqual([true, true]);
       // and the audit line names the programme's title, no measure
       expect(await auditOf(programme, { decision: decisionId })).toEqual([
         change(decisionId, MARCH, { field: 'period.to', was: 2026, became: 2027 }),
