@@ -16,9 +16,18 @@ describe('characters', () => {
     // the outer pair of nested quotes goes
     expect(unquoted('«Програма „Розвиток самоврядування“»')).toBe('Програма „Розвиток самоврядування“');
     expect(unquoted('«Програма «Розвиток»»')).toBe('Програма «Розвиток»');
-    // a quote left unpaired at one end goes too
+    // a quote left unpaired at one end goes too, whatever quoted names follow
     expect(unquoted('«Розвиток місцевого самоврядування')).toBe('Розвиток місцевого самоврядування');
     expect(unquoted('Розвиток місцевого самоврядування»')).toBe('Розвиток місцевого самоврядування');
+    expect(unquoted('«Програма „Безпечна громада“')).toBe('Програма „Безпечна громада“');
+    expect(unquoted('«Розвиток „місцевого“ самоврядування')).toBe('Розвиток „місцевого“ самоврядування');
+    // ”…” typed on both sides, around the whole title or a name in it
+    expect(unquoted('”Безпечна громада”')).toBe('Безпечна громада');
+    expect(unquoted('Підтримка КП ”Коростеньтепло”')).toBe('Підтримка КП ”Коростеньтепло”');
+    expect(unquoted('”A” і ”B”')).toBe('”A” і ”B”');
+    expect(unquoted('„Безпечне місто”')).toBe('Безпечне місто');
+    // an outer pair of another kind around a quoted name
+    expect(unquoted('"Програма «Розвиток»"')).toBe('Програма «Розвиток»');
   });
 
   it('latinRomanNumeral: the Cyrillic І, Х and С a Ukrainian keyboard types become the Latin letters they look like', () => {

@@ -27,24 +27,32 @@ export function mixedScriptWords(text: string): { word: string; foreign: string 
 }
 
 /**
+ * Each opening quote Ukrainian documents use, with the closing quotes that answer it: «…», „…“ (or „…”), “…”,
+ * "…", and ”…” typed on both sides (КП ”Коростеньтепло”).
+ */
+const PARTNERS: Readonly<Record<string, string>> = { '«': '»', '„': '“”', '“': '”“', '"': '"', '”': '”', '‟': '”' };
+
+/**
  * A title without the quotes documents put around it («Розвиток …», "…", „…“): a section's title is kept bare and
- * the annex quotes it. An enclosing pair goes when it encloses the whole title — «Програма „Розвиток“» and
- * «Програма «Розвиток»» lose the outer pair, «A» і «B» keeps its own — and so does a quote left unpaired at one end
- * («Розвиток …, a slip in a document).
+ * the annex quotes it. A pair goes when it encloses the whole title — «Програма „Розвиток“» and «Програма
+ * «Розвиток»» lose the outer pair, «A» і «B» and ”A” і ”B” keep theirs — and so does a quote left unpaired at one
+ * end («Розвиток …, a slip in a document) when nothing in the title answers it.
  */
 export function unquoted(title: string): string {
-  const opens = /^[«"„“]/u.test(title);
-  const closes = /[»"”“]$/u.test(title);
-  if (opens && closes && title.length >= 2 && enclosesWhole(title)) return title.slice(1, -1).trim();
-  if (opens && !/[»"”“]/u.test(title.slice(1))) return title.slice(1).trim();
-  if (closes && !/[«"„“]/u.test(title.slice(0, -1))) return title.slice(0, -1).trim();
+  const first = title[0] ?? '';
+  const last = title[title.length - 1] ?? '';
+  const closing = PARTNERS[first];
+  if (closing !== undefined && title.length >= 2 && closing.includes(last) && enclosesWhole(title)) return title.slice(1, -1).trim();
+  if (closing !== undefined && ![...title.slice(1)].some((character) => closing.includes(character))) return title.slice(1).trim();
+  const answered = Object.entries(PARTNERS).some(([opening, closings]) => closings.includes(last) && title.slice(0, -1).includes(opening));
+  if (last !== first && Object.values(PARTNERS).some((closings) => closings.includes(last)) && !answered) return title.slice(0, -1).trim();
   return title;
 }
 
-/** Whether the first and last characters are one pair: the guillemets between them nest and close before the end. */
+/** Whether the first and last characters are one pair: guillemets between them nest and close before the end; other quotes do not recur. */
 function enclosesWhole(title: string): boolean {
   const inner = title.slice(1, -1);
-  if (title[0] !== '«') return !/[«»"„“”]/u.test(inner);
+  if (title[0] !== '«') return ![...inner].some((character) => character === title[0] || PARTNERS[title[0]].includes(character));
   let depth = 0;
   for (const character of inner) {
     if (character === '«') depth += 1;

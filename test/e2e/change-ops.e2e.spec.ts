@@ -608,6 +608,11 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
       expect((await viewOf(t, programme)).title).toBe(renamed);
       expect((await viewOf(t, programme, { asOf: DAY_BEFORE })).title).toBe(before.title);
       expect((await t.http.get('/api/v1/opendata/programmes.csv').expect(200)).text).toContain(renamed);
+      const listed = (await t.http.get('/api/v1/programmes').expect(200)).body as { id: string; title: string }[];
+      expect(listed.find((p) => p.id === programme)?.title).toBe(renamed);
+      const annex = (await t.http.get(`/api/v1/programmes/${programme}/export`).query({ format: 'html' }).expect(200)).text;
+      const annexBefore = (await t.http.get(`/api/v1/programmes/${programme}/export`).query({ format: 'html', asOf: DAY_BEFORE }).expect(200)).text;
+      expect([annex.includes(renamed), annexBefore.includes(renamed), annexBefore.includes(before.title)]).toEqual([true, false, true]);
       // and the comparative table from the day before has the title row, було → стало
       const diff = (await t.http.get(`/api/v1/programmes/${programme}/diff`).query({ from: DAY_BEFORE, to: MARCH }).expect(200)).body;
       expect(diff.rows).toContainEqual(expect.objectContaining({ measureId: null, field: 'title', was: before.title, became: renamed }));

@@ -372,6 +372,10 @@ export function extendPeriod(to: number, options: WasOption<number> = {}): Chang
   return { op: 'extendPeriod', to, ...options };
 }
 
+export function renameProgramme(title: string, options: WasOption<string> = {}): Change {
+  return { op: 'renameProgramme', title, ...options };
+}
+
 export function addSection(number: string, title: string, sectionId = `s-${number}`): Change {
   return { op: 'addSection', sectionId, number, title };
 }

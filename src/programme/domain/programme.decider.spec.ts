@@ -26,6 +26,7 @@ import {
   programmeRegistered,
   REGIONAL,
   removeMeasure,
+  renameProgramme,
   renumber,
   revoke,
   reword,
@@ -749,6 +750,27 @@ describe('programme decider', () => {
         registered()
           .when(on('2025-03-01', extendPeriod(2027, { was: 2025 })))
           .thenFails('InvalidChanges', { kind: 'conflict', problems: [{ code: 'WasMismatch', path: ['changes', 0, 'was'], details: { field: 'to', actual: 2026, claimed: 2025 } }] });
+      });
+    });
+
+    describe('renameProgramme', () => {
+      it('records the new title and the one it replaced, in force from its date', () => {
+        const before = smallWording().title;
+        const outcome = registered()
+          .when(on('2025-03-01', renameProgramme('Програма на 2024-2027 роки', { was: before })))
+          .then([amendmentHeader('2025-03-01', 1), { type: 'ProgrammeRenamed', data: { title: 'Програма на 2024-2027 роки', was: before, expectedWas: before } }]);
+        expect(outcome.view()?.title).toBe('Програма на 2024-2027 роки');
+        expect(outcome.view({ asOf: '2025-02-28' })?.title).toBe(before);
+      });
+
+      it('a retroactive rename under a later one whose `was` it would falsify is a TimelineConflict; revoking a rename brings the old title back', () => {
+        const before = smallWording().title;
+        const later = amendment({ id: 'a-june', effectiveFrom: '2025-06-01', changes: [renameProgramme('Програма (червень)', { was: before })] });
+        given(programmeRegistered(), later)
+          .when(on('2025-03-01', renameProgramme('Програма (березень)')))
+          .thenFails('TimelineConflict', { kind: 'conflict', conflictingAmendments: ['a-june'], problems: [{ code: 'TimelineConflict', details: expect.objectContaining({ amendmentId: 'a-june', rule: 'WasMismatch' }) }] });
+        const revoked = given(programmeRegistered(), later).when(revoke('a-june')).thenAccepted();
+        expect(revoked.view()?.title).toBe(before);
       });
     });
 
