@@ -250,12 +250,10 @@ function translateChanges(
       problems.push(...found);
       return;
     }
-    const earlier = result.map((event) => settingOf(event)).find((key) => key !== undefined && setBy.has(key));
+    const settings = result.map(settingOf).filter((key) => key !== undefined);
+    const earlier = settings.find((key) => setBy.has(key));
     if (earlier !== undefined) problems.push(settingRepeated(path, setBy.get(earlier) as number));
-    for (const event of result) {
-      const key = settingOf(event);
-      if (key !== undefined) setBy.set(key, index);
-    }
+    for (const key of settings) setBy.set(key, index);
     byChange.push(result);
     content = result.reduce<ProgrammeContent | null>(evolve, content);
   });

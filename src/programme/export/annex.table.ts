@@ -79,7 +79,8 @@ export function annexGrid(view: ProgrammeView, knownAt?: string): Grid {
   const totalLabel = { 0: firstYear };
   const amounts = years.map((_, i) => firstYear + i);
   for (const section of view.sections) {
-    rows.push({ kind: 'section', cells: [section.number, `«${unquoted(section.title)}»`, '', '', '', '', ...blankAmounts, ''], spans: { 1: columns - 1 } });
+    const quoted = `«${unquoted(section.title)}»`;
+    rows.push({ kind: 'section', cells: [section.number, quoted, '', '', '', '', ...blankAmounts, ''], spans: { 1: columns - 1 } });
     for (const direction of section.directions) {
       direction.measures.forEach((measure, i) => {
         // As the council's annexes do (and the importer reads): each further source of a measure on a row of its own, with its own amounts.
@@ -103,7 +104,7 @@ export function annexGrid(view: ProgrammeView, knownAt?: string): Grid {
         }
       });
     }
-    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} «${unquoted(section.title)}»`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''], spans: totalLabel, amounts });
+    rows.push({ kind: 'total', cells: [`Всього по розділу ${section.number} ${quoted}`, '', '', '', '', '', ...years.map((y) => documentText(section.totals.byYear[y])), ''], spans: totalLabel, amounts });
   }
   const numbers = view.sections.map((s) => s.number);
   if (numbers.length > 0) {
