@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Logger } from 'pino';
 import { type ApiToken, CONFIG, type Config, ConfigError } from './config/config.schema';
@@ -180,8 +180,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (file === '') return;
     const programmeId = basename(file, extname(file));
     if (!(await this.seedDue(programmeId))) return;
-    // Checked only here: once the store holds events the seed is never read, and may be gone.
-    if (!existsSync(file)) throw new ConfigError([`SEED_DOCUMENT: ${file} does not exist, and the store is empty (set SEED_DOCUMENT= to start without a programme)`]);
+    // Read only here: once the store holds events the seed is never read, and may be gone.
     const result = await this.importer.import({ programmeId, document: seedText(file) }, { correlationId: seedCorrelation(programmeId), actor: 'seed' }).catch((error: unknown) => {
       // A document the importer refuses is a value to change, said with what the importer found (its lines), not a fault.
       if (!(error instanceof ProblemException)) throw error;
@@ -208,7 +207,9 @@ function seedText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError([`SEED_DOCUMENT: ${file} cannot be read (${(error as { code?: string }).code ?? String(error)})`]);
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new ConfigError([`SEED_DOCUMENT: ${file} does not exist, and the store is empty (set SEED_DOCUMENT= to start without a programme)`]);
+    throw new ConfigError([`SEED_DOCUMENT: ${file} cannot be read (${code ?? String(error)})`]);
   }
 }
 
