@@ -1079,6 +1079,13 @@ describe('programme decider', () => {
           'no measure "1.4" in the programme on 2025-03-01: it is added only from 2025-06-01',
         ]);
         expect(message(registered().when(on('2025-03-01', reword('9.9', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual(['no measure "9.9" in the programme on 2025-03-01']);
+        // a number written as documents write it ("1.3.") is followed as the number it is
+        expect(message(given(programmeRegistered(), renumbered).when(on('2025-03-01', setAllocation('1.3.', 2025, '350.00'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure "1.3." in the programme on 2025-03-01: it is numbered 1.4 from 2025-01-01',
+        ]);
+        expect(message(registered().when(on('2025-03-01', removeMeasure('1.3.'), reword(' 1.3', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
+          'no measure " 1.3" in the programme on 2025-03-01: change 0 of this amendment removes it',
+        ]);
         // an earlier change that was itself refused removed nothing, and is not blamed
         expect(message(registered().when(on('2025-03-01', removeMeasure('9.9'), reword('9.9', 'Семінари'))).thenFails('InvalidChanges', { kind: 'conflict' }))).toEqual([
           'no measure "9.9" in the programme on 2025-03-01',

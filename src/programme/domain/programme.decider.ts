@@ -177,7 +177,8 @@ function withWhereabouts(
 ): DomainProblem {
   const [list, index, field] = problem.path ?? [];
   if (problem.code !== 'MeasureNotFound' || list !== 'changes' || field !== 'measure' || typeof index !== 'number') return problem;
-  const ref = (changes[index] as { measure: string }).measure;
+  // "1.3." and " 1.3" name measure 1.3, as findMeasure reads them.
+  const ref = writtenNumber((changes[index] as { measure: string }).measure);
   const fate = inThisRequest(ref, changes.slice(0, index), refused) ?? inHistory(ref, before) ?? comesLater(ref, after);
   return fate ? { ...problem, message: `${problem.message}: ${fate}` } : problem;
 }
@@ -186,8 +187,8 @@ function inThisRequest(ref: string, earlier: readonly Change[], refused: Readonl
   for (let j = earlier.length - 1; j >= 0; j--) {
     if (refused.has(j)) continue;
     const change = earlier[j];
-    if (change.op === 'renumberMeasure' && change.measure === ref) return `change ${j} of this amendment renumbers it ${change.number}; the changes after it name it so, or by its id`;
-    if (change.op === 'removeMeasure' && change.measure === ref) return `change ${j} of this amendment removes it`;
+    if (change.op === 'renumberMeasure' && writtenNumber(change.measure) === ref) return `change ${j} of this amendment renumbers it ${change.number}; the changes after it name it so, or by its id`;
+    if (change.op === 'removeMeasure' && writtenNumber(change.measure) === ref) return `change ${j} of this amendment removes it`;
   }
   return undefined;
 }
