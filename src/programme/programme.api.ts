@@ -237,6 +237,7 @@ const diffSchema = z
         .object({
           measureId: z.string().nullable(),
           number: z.string().nullable(),
+          numberWas: z.string().optional().describe('a renumbered measure’s number on the було side, on each of its rows'),
           field: z.string().describe('"title", "allocations.2025", "executors", …'),
           was: z.unknown().describe('було (null: not there); for field "measure", a measure removed shown whole: {title, term, executors (names), fundingSources, allocations, expectedResults}'),
           became: z.unknown().describe('стало (null: not there); for field "measure", a measure added shown whole, as under "was"'),

@@ -182,7 +182,7 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
     rows: [
       ...diff.rows.map((row) => ({
         kind: 'item' as const,
-        cells: [row.number ?? '', fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was, 'was'), cellOf(row.field, row.became, 'became')],
+        cells: [row.numberWas === undefined ? (row.number ?? '') : `${row.numberWas} → ${row.number}`, fieldLabel(row.field, row.fundingSource), cellOf(row.field, row.was, 'was'), cellOf(row.field, row.became, 'became')],
         ...(row.field.startsWith('allocations.') ? { amounts: SIDES } : {}),
       })),
       ...years.map((year) => ({

@@ -9,6 +9,11 @@ import { formatTotals, measureView, type TotalsView } from './programme.view';
 export interface DiffRow {
   readonly measureId: string | null;
   readonly number: string | null;
+  /**
+   * A renumbered measure's number on the було side, on each of its rows: the стало number alone could be another
+   * measure's, one the same decision struck out or renumbered, whose rows stand beside these.
+   */
+  readonly numberWas?: string;
   readonly field: string;
   readonly was: unknown;
   readonly became: unknown;
@@ -68,17 +73,21 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
     if (!a && b) rows.push({ measureId: id, number: b.number, field: 'measure', was: null, became: whole(b, dates.became) });
     else if (a && !b) rows.push({ measureId: id, number: a.number, field: 'measure', was: whole(a, dates.was), became: null });
     else if (a && b) {
-      const fields: [string, unknown, unknown][] = [
+      const label = a.number === b.number ? { number: b.number } : { number: b.number, numberWas: a.number };
+      // [field, було, стало, whether it changed: by default, whether the two differ]
+      const fields: [string, unknown, unknown, boolean?][] = [
         ['number', a.number, b.number],
         ['title', a.title, b.title],
         ['term', a.term, b.term],
-        ['executors', names(a, dates.was), names(b, dates.became)],
+        // Compared by unit, named by date: a unit renamed in the directory is the same unit, and no decision changed
+        // who carries the measure out.
+        ['executors', names(a, dates.was), names(b, dates.became), JSON.stringify(a.executorIds) !== JSON.stringify(b.executorIds)],
         ['fundingSources', a.funding.map((f) => f.source), b.funding.map((f) => f.source)],
         ...years.map((y): [string, unknown, unknown] => [`allocations.${y}`, formatAmount(measureYear(a, y)), formatAmount(measureYear(b, y))]),
         ['expectedResults', a.expectedResults, b.expectedResults],
       ];
-      for (const [field, x, y] of fields) if (JSON.stringify(x) !== JSON.stringify(y)) rows.push({ measureId: id, number: b.number, field, was: x, became: y });
-      rows.push(...sourceRows(a, b, years));
+      for (const [field, x, y, changed = JSON.stringify(x) !== JSON.stringify(y)] of fields) if (changed) rows.push({ measureId: id, ...label, field, was: x, became: y });
+      rows.push(...sourceRows(a, b, years, label));
     }
   }
   return { rows, totals: { was: formatTotals(programmeTotals(was)), became: formatTotals(programmeTotals(became)) } };
@@ -88,7 +97,7 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
  * Money moved between the funding sources of a co-funded measure leaves its sums alone: a row per source, per year its
  * amount differs. A source on one side only gets rows too (— → amount), so a co-funding added by a decision shows its share.
  */
-function sourceRows(was: Measure, became: Measure, years: readonly number[]): DiffRow[] {
+function sourceRows(was: Measure, became: Measure, years: readonly number[], label: Pick<DiffRow, 'number' | 'numberWas'>): DiffRow[] {
   if (was.funding.length < 2 && became.funding.length < 2) return [];
   const rows: DiffRow[] = [];
   const gone = was.funding.filter((line) => !lineOf(became.funding, line.source));
@@ -98,7 +107,7 @@ function sourceRows(was: Measure, became: Measure, years: readonly number[]): Di
     for (const year of years) {
       const x = formatAmount(before?.allocations[String(year)] ?? null);
       const y = formatAmount(after?.allocations[String(year)] ?? null);
-      if (x !== y) rows.push({ measureId: became.id, number: became.number, field: `allocations.${year}`, fundingSource: line.source, was: x, became: y });
+      if (x !== y) rows.push({ measureId: became.id, ...label, field: `allocations.${year}`, fundingSource: line.source, was: x, became: y });
     }
   }
   return rows;
