@@ -121,8 +121,8 @@ export const diffQuerySchema = z.object({ from: pointSchema, to: pointSchema, kn
 
 /** What an audit trail can be narrowed to; a page of it (JSON) and the whole of it (CSV) take the same. */
 const auditFilterFields = {
-  measure: idSchema.optional().describe('a measure id, or a number the measure has carried at any time'),
-  decision: idSchema.optional(),
+  measure: idSchema.optional().describe('a measure id, or a number the measure has carried at any time (404 when no measure of the programme has had it)'),
+  decision: idSchema.optional().describe('a decision id (404 when the register has no such decision)'),
   actor: idSchema.optional(),
   from: instantSchema.optional().describe(`recorded at or after this instant (${INSTANT_FORMS})`),
   to: instantSchema.optional().describe(`recorded before this instant (${INSTANT_FORMS})`),
@@ -267,8 +267,8 @@ const auditPageSchema = z
           measureNumber: z.string().nullable(),
           field: z.string().nullable(),
           fundingSource: z.string().nullable(),
-          was: z.unknown(),
-          became: z.unknown(),
+          was: z.unknown().describe('what the change replaced (null: nothing); for field "measure", a measure removed shown whole, its units as {id, name} by their names on the line’s date'),
+          became: z.unknown().describe('what the change set (null: nothing); for field "measure", a measure added shown whole, as under "was"'),
           reason: z.string().nullable().describe('a revocation’s reason'),
           executor: z
             .object({ id: z.string(), name: z.string() })

@@ -314,7 +314,7 @@ describe('change ops over HTTP: renumber, expected results, unassign, funding so
             number: '2.1',
             title: measure.title,
             term: measure.term,
-            executors: measure.executors.map((e) => e.id),
+            executors: measure.executors.map(({ id, name }) => ({ id, name })),
             fundingSources: measure.fundingSources,
             expectedResults: measure.expectedResults,
           },

@@ -397,6 +397,25 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       ]);
     });
 
+    it('a decision the register does not have, or a measure no id or number of the programme names, is 404 naming the filter, not an empty trail', async () => {
+      const unknown = async (query: Record<string, string>, route = 'audit') => (await t.http.get(`${PROGRAMME}/${route}`).set(t.as('auditor')).query(query).expect(404)).body;
+      expect(await unknown({ decision: 'no-such-decision' })).toMatchObject({ code: 'DecisionNotFound', problems: [{ path: 'query:decision', code: 'DecisionNotFound' }] });
+      expect(await unknown({ measure: '9.9' })).toMatchObject({ code: 'MeasureNotFound', problems: [{ path: 'query:measure', code: 'MeasureNotFound' }] });
+      // both at once are both named; the CSV of the trail takes its filters alike
+      expect((await unknown({ measure: '9.9', decision: 'no-such-decision' })).problems.map((p: { path: string }) => p.path)).toEqual(['query:measure', 'query:decision']);
+      expect(await unknown({ measure: '9.9' }, 'audit/export')).toMatchObject({ code: 'MeasureNotFound' });
+      // a decision that exists but did not amend this programme is a filter like any other
+      const other = await registerDecision(60, '2001', '2025-07-01');
+      expect((await audit({ decision: other })).entries).toEqual([]);
+    });
+
+    it('a measure added or removed names its units, as of the line’s date', async () => {
+      const approval = (await audit({ measure: '1.2' })).entries[0];
+      const units = (approval.became as { executors: { id: string; name: string }[] }).executors;
+      expect(units.length).toBeGreaterThan(0);
+      expect(units).toEqual(measureOf(await view({ asOf: approval.effectiveFrom }), '1.2').executors.map(({ id, name }) => ({ id, name })));
+    });
+
     it('a period that ends before it starts is 400, naming `to`', async () => {
       const res = await t.http.get(`${PROGRAMME}/audit`).set(t.as('auditor')).query({ from: between.CandRevocation, to: between.AandB }).expect(400);
       expect(res.body.problems).toEqual([expect.objectContaining({ path: 'query:to' })]);

@@ -3,7 +3,7 @@ import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { todayInKyiv } from '../../common/clock';
 import { citation, documentDate } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
-import { type DiffEnd, GetDiff, mustBeKnowable, mustExist, notInForce, pointParameters } from '../read/programme-read.handlers';
+import { type DiffEnd, GetDiff, mustBeKnowable, mustExist, mustNameTrail, notInForce, pointParameters } from '../read/programme-read.handlers';
 import type { ProgrammeDiff } from '../read/programme.diff';
 import type { AuditFilter } from '../read/audit.query';
 import { ProgrammeQueries } from '../read/programme.queries';
@@ -117,6 +117,7 @@ export class ExportAuditHandler implements IQueryHandler<ExportAudit> {
 
   async execute({ programmeId, filter }: ExportAudit): Promise<ExportedFile> {
     mustExist(this.queries, programmeId);
+    mustNameTrail(this.queries, programmeId, filter);
     const { entries } = this.queries.audit(programmeId, filter);
     // A trail of thousands of lines cites a few decisions: each is read (its history parsed) and cited once.
     const citations = new Map<string, string>();

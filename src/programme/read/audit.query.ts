@@ -56,7 +56,7 @@ interface AuditRow {
  * any time — as added, or renumbered to it — so that the number a view shows today finds a measure whose
  * earlier lines were recorded under its old number.
  */
-function measuresNamed(db: Database.Database, programmeId: string, measure: string): string[] {
+export function measuresNamed(db: Database.Database, programmeId: string, measure: string): string[] {
   const number = writtenNumber(measure);
   return db
     .prepare<[string, string, string, string], string>(
@@ -103,8 +103,10 @@ export function auditPage(
   const page = rows.slice(0, filter.limit);
   return {
     entries: page.map((row) => {
-      const was: unknown = row.was === null ? null : JSON.parse(row.was);
-      const became: unknown = row.became === null ? null : JSON.parse(row.became);
+      // A measure added or removed is stored with its units' ids, which an auditor cannot read: each is named as of the line's date.
+      const named = (value: unknown) => (row.field === 'measure' && value !== null ? withUnitNames(value as MeasureRecordLine, (id) => executorName(id, row.effective_from)) : value);
+      const was = named(row.was === null ? null : JSON.parse(row.was));
+      const became = named(row.became === null ? null : JSON.parse(row.became));
       // The line holds the unit's id, which an auditor cannot read; its name is looked up as of the line's date.
       const executorId = row.field === 'executors' ? ((became ?? was) as string) : null;
       return {
@@ -127,4 +129,14 @@ export function auditPage(
     }),
     next: rows.length > page.length ? String(page[page.length - 1].seq) : null,
   };
+}
+
+/** A measure as audit.rows.ts records it when added or removed (or, from a removal written by other means, its number and title only). */
+interface MeasureRecordLine {
+  readonly executors?: readonly string[];
+}
+
+function withUnitNames(record: MeasureRecordLine, name: (executorId: string) => string): unknown {
+  if (!record.executors) return record;
+  return { ...record, executors: record.executors.map((id) => ({ id, name: name(id) })) };
 }

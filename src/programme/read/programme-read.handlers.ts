@@ -55,6 +55,18 @@ export function mustExist(queries: ProgrammeQueries, programmeId: string): void 
   if (!queries.exists(programmeId)) throw new ProblemException(404, 'ProgrammeNotFound', `no programme ${programmeId}`);
 }
 
+/** An audit filter naming a decision or a measure that is nowhere: 404, not an empty trail (ProgrammeQueries.unknownAuditFilters). */
+export function mustNameTrail(queries: ProgrammeQueries, programmeId: string, filter: AuditFilter): void {
+  const unknown = queries.unknownAuditFilters(programmeId, filter);
+  if (unknown.length === 0) return;
+  const problems = unknown.map((name) =>
+    name === 'measure'
+      ? { path: 'query:measure', code: 'MeasureNotFound', message: `no measure of programme ${programmeId} has had this id or number` }
+      : { path: 'query:decision', code: 'DecisionNotFound', message: 'no decision with this id in the register' },
+  );
+  throw new ProblemException(404, problems.length === 1 ? problems[0].code : 'NotFound', problems.map((p) => `${p.path.slice('query:'.length)}: ${p.message}`).join('; '), problems);
+}
+
 /**
  * What will be known at a later instant is not known yet: a view "as known" then would change with every
  * write until then, and sending its `knownAt` back would not give the same view. And before the programme was
@@ -220,6 +232,7 @@ export class GetAuditHandler implements IQueryHandler<GetAudit> {
 
   async execute({ programmeId, filter }: GetAudit) {
     mustExist(this.queries, programmeId);
+    mustNameTrail(this.queries, programmeId, filter);
     return { programmeId, ...this.queries.audit(programmeId, filter) };
   }
 }
