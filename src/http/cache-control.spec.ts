@@ -17,19 +17,19 @@ describe('cacheControlFor', () => {
     expect(cacheControl('/api/v1/programmes/:id/diff', { from: '2025-01-01', to: 'd-1', knownAt: KNOWN_AT }, LATER)).toBe('public, max-age=86400, immutable');
   });
 
-  it('given a knownAt the read models have not passed, then it is fetched again: an append in flight, or one not folded yet, may still land before it', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, KNOWN_AT)).toBe('no-cache');
-    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, null)).toBe('no-cache');
+  it('given a knownAt the read models have not passed, then it is not kept: an append in flight, or one not folded yet, may still land before it', () => {
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, KNOWN_AT)).toBe('no-store');
+    expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, null)).toBe('no-store');
   });
 
-  it('given a date left to "today" or "now", then it is fetched again', () => {
-    expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, LATER)).toBe('no-cache');
-    expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, LATER)).toBe('no-cache');
-    expect(cacheControl('/api/v1/programmes/:id/versions', { knownAt: [KNOWN_AT, KNOWN_AT] }, LATER)).toBe('no-cache');
+  it('given a date left to "today" or "now", then it is not kept', () => {
+    expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, LATER)).toBe('no-store');
+    expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, LATER)).toBe('no-store');
+    expect(cacheControl('/api/v1/programmes/:id/versions', { knownAt: [KNOWN_AT, KNOWN_AT] }, LATER)).toBe('no-store');
   });
 
-  it('given a route no date pins, then it is fetched again', () => {
-    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe('no-cache');
+  it('given a route no date pins, then it is not kept', () => {
+    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe('no-store');
   });
 
   it('given a token, a problem or a write, then nothing is kept', () => {

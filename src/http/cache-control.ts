@@ -3,12 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /**
  * What a browser, a portal's proxy or a CDN may keep. A view pinned on both axes — every date it depends on given,
  * `knownAt` among them — never changes: history known by an instant stays as it was. Anything else may change with
- * the next write (or the next day in Kyiv), and the ETag is a revision, not the content, so there is no 304 to
- * revalidate with: such answers are fetched again each time. What needs a token, and every problem, is not kept.
+ * the next write (or the next day in Kyiv, or a unit renamed), and is not kept at all: the view's ETag is its
+ * revision (for If-Match), which those changes leave as it was, so a cache that kept the answer and revalidated it
+ * would find the new body under the old ETag and could answer 304 to a client holding the old one. What needs a
+ * token, and every problem, is not kept either.
  */
 export const CACHE_CONTROL = {
   pinned: 'public, max-age=86400, immutable',
-  changing: 'no-cache',
+  changing: 'no-store',
   private: 'private, no-store',
   none: 'no-store',
 } as const;
