@@ -220,7 +220,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // packed body can unpack to a large one.
     await app.register(compress, { encodings: ['br', 'gzip', 'deflate'], globalDecompression: false });
     await registerRateLimit(app, config);
-    await app.register(swagger, { mode: 'static', specification: { document: openApiDocument() as never } });
+    await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(config.PUBLIC_URL) as never } });
     // The page is served by its plugin, outside Nest's guard: it gets the same rule, an unknown token is a 401.
     const tokens = app.get(TokenTable);
     const limiter = app.get(AuthFailureLimiter);

@@ -159,7 +159,11 @@ function operationIdOf(method: string, path: string): string {
   return `${method}${words.join('')}`;
 }
 
-export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+/**
+ * `publicUrl`: where clients reach the server (PUBLIC_URL), so that a proxy's path prefix stays in the address
+ * generated clients and the page's "Try it out" call; without it, the root of the host the page came from.
+ */
+export function openApiDocument(publicUrl?: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   return new OpenApiGeneratorV31(openApiRegistry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -172,6 +176,6 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
         'Any path answers 405 with `Allow` for a method it does not take. Reads of programmes need no token; a token sent that the server does not know is a 401 on any route.',
       ].join('\n\n'),
     },
-    servers: [{ url: '/' }],
+    servers: [{ url: publicUrl ?? '/' }],
   });
 }

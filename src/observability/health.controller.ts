@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { CONFIG, type Config } from '../config/config.schema';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { openApiDocument } from '../http/openapi';
 import { ProblemException } from '../http/problem';
@@ -9,13 +10,16 @@ import { Metrics } from './metrics';
 /** Public, outside /api/v1: liveness, readiness, Prometheus and the OpenAPI document. */
 @Controller()
 export class HealthController {
-  private readonly document = openApiDocument();
+  private readonly document: ReturnType<typeof openApiDocument>;
 
   constructor(
+    @Inject(CONFIG) config: Config,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(Metrics) private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.document = openApiDocument(config.PUBLIC_URL);
+  }
 
   @Get('health')
   health() {

@@ -246,11 +246,14 @@ describe('the annex in a new wording, for a measure paid from two sources', () =
 describe('the links in the open-data sets', () => {
   const urlsOf = (csv: string) => csvRows(csv).slice(1).filter(Boolean).map((row) => row.split(',').at(-1));
 
-  it('point at PUBLIC_URL when it is set, whatever Host the request names', async () => {
+  it('point at PUBLIC_URL when it is set, whatever Host the request names, as the OpenAPI document does', async () => {
     const t = await startApp({ env: { PUBLIC_URL: 'https://rada.example/tracker/' } });
     try {
       const csv = (await t.http.get('/api/v1/opendata/programmes.csv').set('Host', 'evil.example').expect(200)).text;
       expect(urlsOf(csv)).toEqual([`https://rada.example/tracker/api/v1/programmes/${KOROSTEN}`]);
+      // and so does the OpenAPI document, for generated clients and the page's "Try it out", on both its addresses
+      expect((await t.http.get('/docs-json').expect(200)).body.servers).toEqual([{ url: 'https://rada.example/tracker' }]);
+      expect((await t.http.get('/docs/json').expect(200)).body.servers).toEqual([{ url: 'https://rada.example/tracker' }]);
     } finally {
       await t.close();
     }
