@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
-import { cacheControlFor } from './http/cache-control';
+import { CACHE_CONTROL, cacheControlFor } from './http/cache-control';
 import { openApiDocument } from './http/openapi';
 import { authenticate, TokenTable } from './http/auth.guard';
 import { AuthFailureLimiter, registerRateLimit } from './http/rate-limit';
@@ -87,7 +87,11 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // before the hooks run: the request id and CORS headers are set here, or a browser could not read the problem.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const [code, detail] = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ['PathTooLong', `a path segment is longer than any id (${ID_MAX_LENGTH} characters)`] : ['MalformedUrl', 'the URL is not valid'];
-      void reply.header('x-request-id', request.id).header('access-control-allow-origin', '*');
+      void reply
+        .header('x-request-id', request.id)
+        .header('access-control-allow-origin', '*')
+        .header('access-control-expose-headers', EXPOSED_HEADERS.join(', '))
+        .header('cache-control', CACHE_CONTROL.none);
       sendProblem(new ProblemException(error.statusCode ?? 400, code, detail, [{ path: 'url', code, message: detail }]), request, reply, logger);
     },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -197,7 +201,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       origin: '*',
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition', 'Allow'],
+      exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
       // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.
       strictPreflight: false,
@@ -270,6 +274,21 @@ const DEEPEST_BODY = 32;
 const STOP_DEADLINE_MS = 10_000;
 
 /** Written as @fastify/compress writes it (lower case), so that it does not add the name a second time. */
+/** What a page on another origin may read of an answer: what a client acts on, the rate limit's state included. */
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Link',
+  'Retry-After',
+  'X-Request-Id',
+  'Idempotent-Replayed',
+  'Content-Disposition',
+  'Allow',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+];
+
 function varyOnAcceptEncoding(reply: FastifyReply): void {
   const vary = reply.getHeader('vary');
   const names = (Array.isArray(vary) ? vary : vary === undefined ? [] : [String(vary)]).join(', ');

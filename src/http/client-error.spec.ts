@@ -27,13 +27,14 @@ async function answerTo(error: Error & { code?: string }, options: { responseUnd
 }
 
 describe('what Node’s HTTP parser refuses', () => {
-  it('raw bytes in the request line: a 400 problem at the URL, readable from another origin, and the connection closed', async () => {
+  it('raw bytes in the request line: a 400 problem at the URL, readable from another origin, not kept, and the connection closed', async () => {
     const answer = await answerTo(Object.assign(new Error('Parse Error: Invalid method encountered'), { code: 'HPE_INVALID_METHOD' }));
     const [head, body] = answer.split('\r\n\r\n');
     expect(head.split('\r\n')).toEqual([
       'HTTP/1.1 400 Bad Request',
       'Content-Type: application/problem+json; charset=utf-8',
       `Content-Length: ${Buffer.byteLength(body)}`,
+      'Cache-Control: no-store',
       'Access-Control-Allow-Origin: *',
       'Connection: close',
     ]);

@@ -31,6 +31,8 @@ export function sendClientError(error: Error & { code?: string }, socket: Socket
         `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}`,
         `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
         `Content-Length: ${Buffer.byteLength(body)}`,
+        // Like every problem: a 414 or 431 is cacheable by default (RFC 9110 §15.1), and a proxy's copy would outlive the mistake.
+        'Cache-Control: no-store',
         'Access-Control-Allow-Origin: *',
         'Connection: close',
         '',

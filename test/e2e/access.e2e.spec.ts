@@ -641,7 +641,7 @@ describe('problems, headers and operations', () => {
 
     const read = await t.http.get(P).set('Origin', origin).expect(200);
     expect(read.headers['access-control-allow-origin']).toBe('*');
-    expect(read.headers['access-control-expose-headers']?.toLowerCase().split(',').map((h: string) => h.trim())).toEqual(expect.arrayContaining(['etag', 'x-request-id', 'allow', 'link']));
+    expect(read.headers['access-control-expose-headers']?.toLowerCase().split(',').map((h: string) => h.trim())).toEqual(expect.arrayContaining(['etag', 'x-request-id', 'allow', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']));
     expect(read.headers['cross-origin-resource-policy']).toBe('cross-origin');
 
     // and an OPTIONS that is not a preflight (no Origin) is answered as one, not refused in plain text

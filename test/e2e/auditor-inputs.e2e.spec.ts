@@ -132,21 +132,27 @@ describe('what an auditor sends: instants, pages, parameters and URLs a read can
       });
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers['x-request-id']).toBe(res.body.requestId);
+      // and like every problem, it is not kept, and the page may read its request id
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['access-control-expose-headers']).toMatch(/\bX-Request-Id\b/);
     });
 
     it('headers larger than the server reads: 431, as problem+json that a browser on another origin can read', async () => {
       const res = await t.http.get(BASE).set('X-Padding', 'x'.repeat(20_000));
       expect(problemOf(res)).toEqual({ status: 431, contentType: expect.stringMatching(PROBLEM_JSON), code: 'HeadersTooLarge', problems: [expect.objectContaining({ path: 'url' })] });
       expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['cache-control']).toBe('no-store');
     });
 
     it('a malformed percent-escape: 400, as problem+json', async () => {
-      expect(problemOf(await t.http.get('/api/v1/programmes/%E0%A4%A'))).toEqual({
+      const res = await t.http.get('/api/v1/programmes/%E0%A4%A');
+      expect(problemOf(res)).toEqual({
         status: 400,
         contentType: expect.stringMatching(PROBLEM_JSON),
         code: 'MalformedUrl',
         problems: [expect.objectContaining({ path: 'url' })],
       });
+      expect(res.headers['cache-control']).toBe('no-store');
     });
   });
 
