@@ -111,12 +111,16 @@ export function pathOf(place: JsonPlace | null): PropertyKey[] {
   return path.reverse();
 }
 
+/** A name as long as a body (or a URL) would make each problem at it as long: its start is enough to find it. */
+export function shownName(name: string): string {
+  return name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name;
+}
+
 /** ["changes", 2, "measure"] → "$.changes[2].measure" */
 export function jsonPath(segments: readonly PropertyKey[] = []): string {
   return segments.reduce<string>((path, segment) => {
     if (typeof segment === 'number') return `${path}[${segment}]`;
-    // A name as long as a body would make each problem at it as long: its start is enough to find it.
-    const name = String(segment).length > NAME_SHOWN ? `${String(segment).slice(0, NAME_SHOWN)}…` : String(segment);
+    const name = shownName(String(segment));
     return /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
   }, '$');
 }

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { type JsonPlace, jsonPath, pathOf, ProblemException, type ProblemItem, PROBLEMS_LISTED } from './problem';
+import { type JsonPlace, jsonPath, pathOf, ProblemException, type ProblemItem, PROBLEMS_LISTED, shownName } from './problem';
 
 /**
  * Validates a request part with its zod schema — the same schema the OpenAPI document is generated from —
@@ -40,7 +40,7 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     // A key the schema does not know is a problem at that key, one per key, not at the object holding them.
     const schemaProblems = issues.flatMap((issue) =>
       (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
-        path: this.part === 'body' ? jsonPath(path) : `${this.part}:${path.join('.') || '(all)'}`,
+        path: this.part === 'body' ? jsonPath(path) : `${this.part}:${partPath(path)}`,
         code: issue.code,
         message: issue.code === 'unrecognized_keys' ? (this.part === 'body' ? 'not a field this body takes' : 'not a parameter this request takes') : this.messageOf(issue, value),
       })),
@@ -154,4 +154,10 @@ function unreadableParts(body: unknown): { path: string; code: string; message: 
     }
   }
   return found;
+}
+
+/** A query or path parameter's place: its name, shortened as a body's field names are, and `""` for a name left empty (`?=x`). */
+function partPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(all)';
+  return path.map((segment) => shownName(String(segment)) || '""').join('.');
 }

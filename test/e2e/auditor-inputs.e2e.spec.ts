@@ -119,6 +119,12 @@ describe('what an auditor sends: instants, pages, parameters and URLs a read can
         problems: [expect.objectContaining({ path: 'query:knownAt', code: 'unrecognized_keys' })],
       });
     });
+
+    it('a parameter with a name as long as a URL is named by its start, as a body’s field is; one with no name is named ""', async () => {
+      const long = 'b'.repeat(5000);
+      const res = await t.http.get(`${BASE}?${long}=1&=x`).expect(400);
+      expect(res.body.problems.map((p: { path: string }) => p.path)).toEqual([`query:${'b'.repeat(200)}…`, 'query:""']);
+    });
   });
 
   describe('a URL the router cannot take', () => {
