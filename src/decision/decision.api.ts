@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { latinRomanNumeral } from '../common/characters';
-import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
+import { dateOut, instantOut, jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
 import { CONVOCATION, decisionNumber } from './domain/decision.decider';
 
@@ -50,8 +50,8 @@ const registered = {
   convocation: z.string(),
   session: z.number().int(),
   number: z.string().nullable(),
-  adoptedOn: z.string(),
-  effectiveFrom: z.string(),
+  adoptedOn: dateOut,
+  effectiveFrom: dateOut,
   title: z.string(),
 };
 
@@ -62,7 +62,7 @@ const decisionSchema = z
     ...registered,
     citation: z.string().describe('how documents cite it: "рішення 31 сесії VIII скликання від 22.02.2024 № 123"'),
     amendments: z.array(
-      z.object({ programmeId: z.string(), amendmentId: z.string(), initial: z.boolean(), effectiveFrom: z.string(), recordedAt: z.string(), revokedAt: z.string().nullable() }).strict(),
+      z.object({ programmeId: z.string(), amendmentId: z.string(), initial: z.boolean(), effectiveFrom: dateOut, recordedAt: instantOut, revokedAt: instantOut.nullable() }).strict(),
     ),
   })
   .strict()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
+import { dateOut, jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, textSchema } from '../http/schemas';
 
 export const executorBodySchema = z.object({ name: textSchema(500) }).strict().openapi('ExecutorRequest');
@@ -10,9 +10,9 @@ export const executorsQuerySchema = z.object({ asOf: dateSchema.optional() }).st
 
 const executor = {
   id: z.string(),
-  name: z.string().describe('the name valid on asOf (the latest without it)'),
-  names: z.array(z.object({ name: z.string(), effectiveFrom: z.string().nullable().describe('null: from the start') }).strict()),
-  retiredFrom: z.string().nullable(),
+  name: z.string().describe('the name valid on asOf (without it, today in Kyiv); a write answers with the latest'),
+  names: z.array(z.object({ name: z.string(), effectiveFrom: dateOut.nullable().describe('null: from the start') }).strict()),
+  retiredFrom: dateOut.nullable(),
 };
 const executorSchema = z.object(executor).strict().openapi('Executor');
 const executorWrittenSchema = z.object({ ...executor, ...WRITTEN }).strict().openapi('ExecutorWritten');

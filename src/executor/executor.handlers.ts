@@ -45,7 +45,7 @@ export class GetExecutor {
 
 export interface ExecutorView {
   readonly id: string;
-  /** The name valid on asOf (the latest without it). */
+  /** The name valid on asOf (null, as a write answers: the latest). */
   readonly name: string;
   readonly names: KnownExecutor['names'];
   readonly retiredFrom: string | null;

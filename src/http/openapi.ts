@@ -51,12 +51,22 @@ export const WRITTEN = {
   position: z.string().describe('the position of the write in the log: send it back as Read-After-Position'),
 };
 
-/** An amount in thousand UAH as a decimal string; null where there is none. */
-export const amountOut = z.string().nullable().openapi({ example: '2000.00' });
+/*
+ * What answers write, with the formats and patterns a generated client types them by; the conformance test
+ * (test/e2e/access.e2e.spec.ts) checks every answer against them.
+ */
+/** A calendar date, "2025-03-20". */
+export const dateOut = z.iso.date();
+/** An instant, ISO 8601 in UTC to the millisecond. */
+export const instantOut = z.iso.datetime();
+/** An amount in thousand UAH as a decimal string, 2 to 5 decimals (a kopeck is 0.00001 of a thousand). */
+const totalOut = z.string().regex(/^\d+\.\d{2,5}$/);
+/** An amount; null where there is none. */
+export const amountOut = totalOut.nullable().openapi({ example: '2000.00' });
 
 export const totalsSchema = openApiRegistry.register(
   'Totals',
-  z.object({ byYear: z.record(z.string(), z.string().openapi({ example: '3887.30' })), overall: z.string().openapi({ example: '11181.90' }) }).strict(),
+  z.object({ byYear: z.record(z.string(), totalOut.openapi({ example: '3887.30' })), overall: totalOut.openapi({ example: '11181.90' }) }).strict(),
 );
 
 /** Every change recorded to a decision or an executor, in record order: when, who, and the event with what it replaced. */
@@ -64,7 +74,7 @@ export const recordedChangesSchema = z
   .array(
     z
       .object({
-        recordedAt: z.string(),
+        recordedAt: instantOut,
         actor: z.string().nullable(),
         type: z.string().describe('the event, e.g. DecisionDetailsCorrected, ExecutorRenamed'),
         data: z.record(z.string(), z.unknown()).describe('what it recorded, with `was` where it replaced something'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { unquoted } from '../common/characters';
-import { amountOut, jsonResponse, periodSchema, PROBLEMS, route, totalsSchema, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
+import { amountOut, dateOut, instantOut, jsonResponse, periodSchema, PROBLEMS, route, totalsSchema, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { amountSchema, dateSchema, idSchema, INSTANT_FORMS, instantSchema, plainText, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
 
 /** Request schemas of the programme routes: they validate, and the OpenAPI document is generated from them. */
@@ -171,7 +171,7 @@ const measureView = z
         .object({
           id: z.string(),
           name: z.string().describe('as on asOf'),
-          retiredFrom: z.string().optional().describe('only for a unit retired by asOf, which the measure still names'),
+          retiredFrom: dateOut.optional().describe('only for a unit retired by asOf, which the measure still names'),
         })
         .strict(),
     ),
@@ -188,10 +188,10 @@ export const programmeViewSchema = z
     title: z.string(),
     community: z.string(),
     period: periodSchema,
-    asOf: z.string(),
-    knownAt: z.string().describe('an instant at which this was what was known: sent back, it reproduces the view'),
+    asOf: dateOut,
+    knownAt: instantOut.describe('an instant at which this was what was known: sent back, it reproduces the view'),
     revision: z.number().int().describe('the stream revision known then (the ETag)'),
-    lastAmendment: z.object({ amendmentId: z.string(), decisionId: z.string(), effectiveFrom: z.string(), recordedAt: z.string() }).strict().nullable(),
+    lastAmendment: z.object({ amendmentId: z.string(), decisionId: z.string(), effectiveFrom: dateOut, recordedAt: instantOut }).strict().nullable(),
     amendmentChain: z
       .string()
       .describe('for the next decision’s preamble: "затвердженої рішенням … (зі змінами, внесеними рішеннями …)"; the decisions with an amendment in force on asOf (one adopted but taking effect later joins from its amendment’s effectiveFrom: ask with asOf that date)'),
@@ -216,8 +216,8 @@ const versionSchema = z
     amendmentId: z.string(),
     decisionId: z.string(),
     decision: z.string().nullable().describe('the decision’s citation'),
-    effectiveFrom: z.string(),
-    recordedAt: z.string(),
+    effectiveFrom: dateOut,
+    recordedAt: instantOut,
     initial: z.boolean(),
     note: z.string().nullable(),
     // A union, not .nullable(): the generator would write allOf [Totals, {type: [object, null]}], which null never meets.
@@ -226,7 +226,7 @@ const versionSchema = z
   .strict()
   .openapi('Version');
 
-const diffEnd = z.object({ asOf: z.string(), decisionId: z.string().nullable() }).strict();
+const diffEnd = z.object({ asOf: dateOut, decisionId: z.string().nullable() }).strict();
 
 const diffSchema = z
   .object({
@@ -258,11 +258,11 @@ const auditPageSchema = z
         .object({
           cursor: z.string(),
           kind: z.enum(['change', 'revocation']),
-          recordedAt: z.string(),
+          recordedAt: instantOut,
           actor: z.string().nullable(),
           amendmentId: z.string(),
           decisionId: z.string(),
-          effectiveFrom: z.string(),
+          effectiveFrom: dateOut,
           measureId: z.string().nullable(),
           measureNumber: z.string().nullable(),
           field: z.string().nullable(),
@@ -286,7 +286,7 @@ const amendmentWrittenSchema = z
   .object({
     programmeId: z.string(),
     amendmentId: z.string(),
-    effectiveFrom: z.string().optional(),
+    effectiveFrom: dateOut.optional(),
     events: z.number().int().describe('events appended'),
     warnings: z
       .array(z.object({ path: z.string(), code: z.string(), message: z.string() }).strict())
