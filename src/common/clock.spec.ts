@@ -1,4 +1,4 @@
-import { kyivDateTime, todayInKyiv } from './clock';
+import { kyivDateTime, kyivMidnight, todayInKyiv } from './clock';
 
 describe('dates and times as councils in Ukraine read them', () => {
   it('gives an instant in Kyiv time with its offset, summer (UTC+3) and winter (UTC+2), the date turning over at its midnight, not at UTC’s', () => {
@@ -15,6 +15,21 @@ describe('dates and times as councils in Ukraine read them', () => {
     // 30.03.2025: 03:00 winter time became 04:00 summer time
     expect(kyivDateTime('2025-03-30T00:59:59Z')).toBe('30.03.2025 02:59:59,000 (UTC+2)');
     expect(kyivDateTime('2025-03-30T01:00:00Z')).toBe('30.03.2025 04:00:00,000 (UTC+3)');
+  });
+
+  it('begins a date at its midnight in Kyiv, winter (UTC+2) and summer (UTC+3), on the days the clocks change too', () => {
+    expect(kyivMidnight('2026-12-08').toISOString()).toBe('2026-12-07T22:00:00.000Z');
+    expect(kyivMidnight('2026-07-01').toISOString()).toBe('2026-06-30T21:00:00.000Z');
+    // the clocks change at 03:00 or 04:00: the midnight before keeps the offset of the day before
+    expect(kyivMidnight('2025-03-30').toISOString()).toBe('2025-03-29T22:00:00.000Z');
+    expect(kyivMidnight('2025-03-31').toISOString()).toBe('2025-03-30T21:00:00.000Z');
+    expect(kyivMidnight('2025-10-26').toISOString()).toBe('2025-10-25T21:00:00.000Z');
+    expect(kyivMidnight('2025-10-27').toISOString()).toBe('2025-10-26T22:00:00.000Z');
+    // and each is the instant the date turns over in Kyiv
+    for (const date of ['2026-12-08', '2025-03-30', '2025-03-31', '2025-10-26', '2025-10-27']) {
+      const midnight = kyivMidnight(date).getTime();
+      expect([todayInKyiv(new Date(midnight - 1)) < date, todayInKyiv(new Date(midnight))]).toEqual([true, date]);
+    }
   });
 
   it('says today as the date in Kyiv', () => {

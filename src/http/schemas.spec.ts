@@ -1,4 +1,4 @@
-import { programmeIdSchema, wholeNumber, yearSchema } from './schemas';
+import { instantSchema, programmeIdSchema, wholeNumber, yearSchema } from './schemas';
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => (result.success ? [] : (result.error?.issues.map((i) => i.message) ?? []));
 
@@ -29,5 +29,29 @@ describe('programmeIdSchema', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0].message).toMatch(/^up to 100 /);
     expect(programmeIdSchema.safeParse('a'.repeat(100)).success).toBe(true);
+  });
+});
+
+describe('instantSchema', () => {
+  const read = (text: string) => instantSchema.safeParse(text);
+
+  it('reads an instant with its offset as the store writes instants: UTC, to the millisecond', () => {
+    expect(read('2025-03-01T12:00:00+02:00').data).toBe('2025-03-01T10:00:00.000Z');
+    expect(read('2025-03-01T10:00Z').data).toBe('2025-03-01T10:00:00.000Z');
+  });
+
+  it('takes "t" and "z" in lower case, as RFC 3339 does', () => {
+    expect(read('2025-03-01t10:00:00.5z').data).toBe('2025-03-01T10:00:00.500Z');
+  });
+
+  it('reads a date alone as its midnight in Kyiv, the calendar asOf keeps, not in UTC', () => {
+    expect(read('2026-12-08').data).toBe('2026-12-07T22:00:00.000Z');
+    expect(read('2026-07-01').data).toBe('2026-06-30T21:00:00.000Z');
+  });
+
+  it('refuses a day the calendar does not have, a time without an offset, and a year past 9999 in UTC', () => {
+    for (const text of ['2026-11-31', '2026-11-31T00:00:00Z', '2025-03-01T10:00:00', '9999-12-31T23:00:00-05:00', 'yesterday']) {
+      expect([text, read(text).error?.issues.map((issue) => issue.message)]).toEqual([text, [expect.stringContaining('calendar date')]]);
+    }
   });
 });

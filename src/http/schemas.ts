@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codePoint, INVISIBLE, mixedScriptWords } from '../common/characters';
+import { kyivMidnight } from '../common/clock';
 import { FIRST_PROGRAMME_YEAR } from '../decision/domain/decision.decider';
 import { AMOUNT_PATTERN, type Amount, parseAmount } from '../programme/domain/money';
 // Extends zod with `.openapi()`, used below, whichever module loads these schemas first.
@@ -21,24 +22,33 @@ export const dateSchema = z
   .openapi({ format: 'date' });
 
 /** What an instant parameter takes, for descriptions that replace the schema's own. */
-export const INSTANT_FORMS = 'ISO 8601; a date alone is its midnight in UTC';
+export const INSTANT_FORMS = 'ISO 8601 with an offset or Z; a date alone is its midnight in Kyiv';
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * An instant; normalised to the store's own format (UTC, milliseconds) so it compares with recorded times as
- * text. Its date must be a calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC it
- * must stay within years 0000–9999: "+010000-01-01…" would sort before every recorded time.
+ * An instant as the store writes its own (UTC, milliseconds), so that it compares with recorded times as text; or
+ * undefined. RFC 3339 lets "t" and "z" be lower case. A date alone is its midnight in Kyiv, as `asOf` keeps Kyiv's
+ * calendar. Its date must be a calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC
+ * it must stay within years 0000–9999: "+010000-01-01…" would sort before every recorded time.
  */
+function readInstant(text: string): string | undefined {
+  const written = text.toUpperCase();
+  if (!INSTANT.test(written) || !isCalendarDate(written.slice(0, 10))) return undefined;
+  const at = DATE_ALONE.test(written) ? kyivMidnight(written) : new Date(written);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const instant = at.toISOString();
+  return /^\d{4}-/.test(instant) ? instant : undefined;
+}
+
 export const instantSchema = z
   .string()
-  .refine(
-    (s) =>
-      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) &&
-      !Number.isNaN(Date.parse(s)) &&
-      isCalendarDate(s.slice(0, 10)) &&
-      /^\d{4}-/.test(new Date(s).toISOString()),
-    'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z',
-  )
-  .transform((s) => new Date(s).toISOString())
+  .transform((text, ctx) => {
+    const instant = readInstant(text);
+    if (instant === undefined) ctx.addIssue({ code: 'custom', message: 'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z' });
+    return instant ?? z.NEVER;
+  })
   .openapi({ type: 'string', format: 'date-time', description: `an instant (${INSTANT_FORMS})` });
 
 /**
