@@ -225,7 +225,7 @@ function numberFree(content: ProgrammeContent, number: string, except?: string):
 
 function withMeasure(content: ProgrammeContent, measureId: string, rules: (m: Measure) => DomainProblem[]): DomainProblem[] {
   const measure = content.measures.find((m) => m.id === measureId);
-  return measure ? rules(measure) : [problem('MeasureNotFound', `measure ${measureId} is not in the programme at this date`, ['measure'])];
+  return measure ? rules(measure) : [problem('MeasureNotFound', `measure ${measureId} is not in the programme at this date`, ['measure'], { measureId })];
 }
 
 function expected<T>(field: string, actual: T, claimed: T | undefined, show: (v: T) => unknown = (v) => v): DomainProblem[] {

@@ -1311,7 +1311,14 @@ describe('programme decider', () => {
         .thenFails('TimelineConflict', {
           kind: 'conflict',
           conflictingAmendments: ['a-fund'],
-          problems: [{ code: 'TimelineConflict', details: { amendmentId: 'a-fund', effectiveFrom: '2025-06-01', rule: 'MeasureNotFound' } }],
+          // the measure named by the number its decision used, as the events know it only by id
+          problems: [
+            {
+              code: 'TimelineConflict',
+              message: 'amendment a-fund (decision d@2025-06-01, effective 2025-06-01): measure 1.4 is not in the programme at this date',
+              details: { amendmentId: 'a-fund', effectiveFrom: '2025-06-01', rule: 'MeasureNotFound', measureId: 'm-1.4' },
+            },
+          ],
         });
     });
 
@@ -1409,7 +1416,7 @@ describe('programme decider', () => {
     it('removing 1.3 from 2024-12-01 conflicts with the allocation of 14.05.2025', () => {
       given(korosten.registered(), korosten.amendment({ id: 'a-1990', effectiveFrom: '2025-05-14', changes: [setAllocation('1.3', 2025, '350.00')] }))
         .when(korosten.amendment({ effectiveFrom: '2024-12-01', changes: [removeMeasure('1.3')] }))
-        .thenFails('TimelineConflict', { kind: 'conflict', conflictingAmendments: ['a-1990'] });
+        .thenFails('TimelineConflict', { kind: 'conflict', conflictingAmendments: ['a-1990'], problems: [{ code: 'TimelineConflict', message: expect.stringMatching(/: measure 1\.3 is not in the programme at this date$/) }] });
     });
 
     it('2.7 has no money ("---"): `was: null` holds, `was: "0.00"` does not', () => {

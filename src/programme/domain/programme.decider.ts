@@ -106,7 +106,7 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
 
   const conflicts = laterConflicts(translated.content, after);
   if (conflicts.length > 0) {
-    return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, (conflict) => ['changes', breakingChange(start, translated.byChange, after, conflict.amendment)]);
+    return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, known, (conflict) => ['changes', breakingChange(start, translated.byChange, after, conflict.amendment)]);
   }
 
   const header = amendmentHeader(data, { effectiveFrom, note: data.note ?? null, initial: false, changeCount: translated.events.length });
@@ -159,7 +159,7 @@ function revokeAmendment(data: Data<'RevokeAmendment'>, timeline: ProgrammeTimel
   const before = remaining.filter((a) => compareEffective(a, target) < 0);
   const after = remaining.filter((a) => compareEffective(a, target) > 0);
   const conflicts = laterConflicts(foldFromStart(before), after);
-  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, () => []);
+  if (conflicts.length > 0) return timelineConflict(conflicts, `revoking amendment ${target.amendmentId}`, inForce(timeline), () => []);
   return [{ type: 'AmendmentRevoked', data: { amendmentId: data.amendmentId, reason: data.reason } }];
 }
 
@@ -327,8 +327,11 @@ function breakingChange(start: ProgrammeContent | null, byChange: readonly Progr
   return broken - 1;
 }
 
-/** `pathOf`: where in the request a conflict comes from — the change that breaks it, or a revocation as a whole. */
-function timelineConflict(conflicts: readonly Conflict[], what: string, pathOf: (conflict: Conflict) => (string | number)[]): DomainError {
+/**
+ * `known`: the timeline in force as it stands, in effective order; `pathOf`: where in the request a conflict comes
+ * from — the change that breaks it, or a revocation as a whole.
+ */
+function timelineConflict(conflicts: readonly Conflict[], what: string, known: readonly AmendmentRecord[], pathOf: (conflict: Conflict) => (string | number)[]): DomainError {
   return domainError(
     'conflict',
     'TimelineConflict',
@@ -341,11 +344,29 @@ function timelineConflict(conflicts: readonly Conflict[], what: string, pathOf: 
       return distinct.map((p) => ({
         code: 'TimelineConflict',
         path,
-        message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${p.message}`,
-        details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code },
+        message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${numbered(p, known, amendment)}`,
+        // What the rule found (the measure it looked for, the values it compared), and which amendment it broke.
+        details: { ...p.details, amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code },
       }));
     }),
   );
+}
+
+/**
+ * A measure a later amendment no longer finds is named by the number it had where that amendment takes effect, as
+ * the amendment's decision names it: its events hold only the id.
+ */
+function numbered(problem: DomainProblem, known: readonly AmendmentRecord[], later: AmendmentRecord): string {
+  const measureId = problem.details?.measureId;
+  if (problem.code !== 'MeasureNotFound' || typeof measureId !== 'string') return problem.message;
+  let number: string | undefined;
+  for (const amendment of known) {
+    if (amendment === later) break;
+    for (const change of amendment.changes) {
+      if ((change.type === 'MeasureAdded' || change.type === 'MeasureRenumbered') && change.data.measureId === measureId) number = change.data.number;
+    }
+  }
+  return number === undefined ? problem.message : `measure ${number} is not in the programme at this date`;
 }
 
 type Translated = ProgrammeChange[] | { problems: DomainProblem[] };
