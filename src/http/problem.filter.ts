@@ -63,8 +63,8 @@ function wrongMethod(problem: ProblemException, request: FastifyRequest): Proble
   return new ProblemException(405, 'MethodNotAllowed', detail, [{ path: 'method', code: 'MethodNotAllowed', message: detail }], { allow: allowed.join(', ') });
 }
 
-/** 503s the server gives by design (stopping, folding, behind a position, not ready yet): states, not failures. */
-const STATES = new Set(['ServerStopping', 'ReadModelsRebuilding', 'ReadModelsBehind', 'NotReady']);
+/** 503s the server gives by design (stopping, folding, behind a position, not ready yet, Word files queued): states, not failures. */
+const STATES = new Set(['ServerStopping', 'ReadModelsRebuilding', 'ReadModelsBehind', 'NotReady', 'DocumentsBusy']);
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = wrongMethod(toProblem(error), request);
