@@ -273,7 +273,6 @@ const DEEPEST_BODY = 32;
  */
 const STOP_DEADLINE_MS = 10_000;
 
-/** Written as @fastify/compress writes it (lower case), so that it does not add the name a second time. */
 /** What a page on another origin may read of an answer: what a client acts on, the rate limit's state included. */
 const EXPOSED_HEADERS = [
   'ETag',
@@ -289,6 +288,7 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-Reset',
 ];
 
+/** Written as @fastify/compress writes it (lower case), so that it does not add the name a second time. */
 function varyOnAcceptEncoding(reply: FastifyReply): void {
   const vary = reply.getHeader('vary');
   const names = (Array.isArray(vary) ? vary : vary === undefined ? [] : [String(vary)]).join(', ');

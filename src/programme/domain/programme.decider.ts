@@ -106,7 +106,7 @@ function registerAmendment(data: Data<'RegisterAmendment'>, timeline: ProgrammeT
 
   const conflicts = laterConflicts(translated.content, after);
   if (conflicts.length > 0) {
-    return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, known, (conflict) => ['changes', breakingChange(start, translated.byChange, after, conflict.amendment)]);
+    return timelineConflict(conflicts, `an amendment effective ${effectiveFrom}`, known, (conflict) => ['changes', breakingChange(start, translated.events, after, conflict.amendment)]);
   }
 
   const header = amendmentHeader(data, { effectiveFrom, note: data.note ?? null, initial: false, changeCount: translated.events.length });
@@ -217,8 +217,11 @@ function comesLater(ref: string, after: readonly AmendmentRecord[]): string | un
   return adding && `it is added only from ${adding.effectiveFrom}`;
 }
 
-/** `byChange`: the events of each requested change, in request order (one change may make several). */
-type Translation = { events: ProgrammeChange[]; byChange: ProgrammeChange[][]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
+/**
+ * `events`: one per requested change, in request order, so that an event's place is its change's (the write's
+ * warnings point at changes by it).
+ */
+type Translation = { events: ProgrammeChange[]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
 
 /**
  * Turns the requested changes into events against the programme as it stands at the effective date,
@@ -231,7 +234,7 @@ function translateChanges(
   effectiveFrom: string,
 ): Translation {
   let content = start;
-  const byChange: ProgrammeChange[][] = [];
+  const events: ProgrammeChange[] = [];
   const problems: DomainProblem[] = [];
   /** What each part of the programme set so far was set by: the index of the change. */
   const setBy = new Map<string, number>();
@@ -241,25 +244,28 @@ function translateChanges(
       problems.push({ code: 'ProgrammeNotInForce', message: `the programme is not in force on ${effectiveFrom}`, path });
       return;
     }
-    const result = changeToEvents(change, content, executors, effectiveFrom);
-    if (!Array.isArray(result)) {
-      problems.push(...result.problems.map((p) => ({ ...p, path: [...path, ...(p.path ?? [])] })));
+    const located = (found: readonly DomainProblem[]) => found.map((p) => ({ ...p, path: [...path, ...(p.path ?? [])] }));
+    const event = changeToEvent(change, content, executors, effectiveFrom);
+    if ('problems' in event) {
+      problems.push(...located(event.problems));
       return;
     }
-    const found = checkInOrder(content, result.map((event) => ({ change: event, path })));
+    const found = checkChange(content, event);
     if (found.length > 0) {
-      problems.push(...found);
+      problems.push(...located(found));
       return;
     }
-    const settings = result.map(settingOf).filter((key) => key !== undefined);
-    const earlier = settings.find((key) => setBy.has(key));
-    if (earlier !== undefined) problems.push(settingRepeated(path, setBy.get(earlier) as number));
-    for (const key of settings) setBy.set(key, index);
-    byChange.push(result);
-    content = result.reduce<ProgrammeContent | null>(evolve, content);
+    const setting = settingOf(event);
+    if (setting !== undefined) {
+      const earlier = setBy.get(setting);
+      if (earlier !== undefined) problems.push(settingRepeated(path, earlier));
+      setBy.set(setting, index);
+    }
+    events.push(event);
+    content = evolve(content, event);
   });
   if (problems.length > 0 || content === null) return { kind: 'conflict', problems };
-  return { events: byChange.flat(), byChange, content };
+  return { events, content };
 }
 
 /** Checks changes in order, folding each valid one so the next sees it. */
@@ -312,13 +318,13 @@ function laterConflicts(start: ProgrammeContent | null, later: readonly Amendmen
  * do not. A search by halves keeps that so without assuming more changes break more; it runs only on a refusal. Every
  * problem of `later` is reported there, though a further change may break it in another way too.
  */
-function breakingChange(start: ProgrammeContent | null, byChange: readonly ProgrammeChange[][], after: readonly AmendmentRecord[], later: AmendmentRecord): number {
+function breakingChange(start: ProgrammeContent | null, events: readonly ProgrammeChange[], after: readonly AmendmentRecord[], later: AmendmentRecord): number {
   const breaks = (count: number) => {
-    const content = byChange.slice(0, count).flat().reduce<ProgrammeContent | null>(evolve, start);
+    const content = events.slice(0, count).reduce<ProgrammeContent | null>(evolve, start);
     return laterConflicts(content, after.slice(0, after.indexOf(later) + 1)).some((c) => c.amendment === later);
   };
   let valid = 0;
-  let broken = byChange.length;
+  let broken = events.length;
   while (broken - valid > 1) {
     const middle = (valid + broken) >>> 1;
     if (breaks(middle)) broken = middle;
@@ -369,32 +375,33 @@ function numbered(problem: DomainProblem, known: readonly AmendmentRecord[], lat
   return number === undefined ? problem.message : `measure ${number} is not in the programme at this date`;
 }
 
-type Translated = ProgrammeChange[] | { problems: DomainProblem[] };
+/** A requested change's one event, or what is wrong with it. */
+type Translated = ProgrammeChange | { problems: DomainProblem[] };
 
 const fail = (code: string, message: string, path: (string | number)[]): { problems: DomainProblem[] } => ({ problems: [{ code, message, path }] });
 
-function changeToEvents(change: Change, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
+function changeToEvent(change: Change, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
   switch (change.op) {
     case 'extendPeriod':
-      return [{ type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } }];
+      return { type: 'ProgrammePeriodExtended', data: { to: change.to, was: content.period.to, ...optional('expectedWas', change.was) } };
     case 'renameProgramme':
-      return [{ type: 'ProgrammeRenamed', data: { title: change.title, was: content.title, ...optional('expectedWas', change.was) } }];
+      return { type: 'ProgrammeRenamed', data: { title: change.title, was: content.title, ...optional('expectedWas', change.was) } };
     case 'addSection':
-      return [{ type: 'SectionAdded', data: { sectionId: change.sectionId, number: latinRomanNumeral(change.number), title: unquoted(change.title) } }];
+      return { type: 'SectionAdded', data: { sectionId: change.sectionId, number: latinRomanNumeral(change.number), title: unquoted(change.title) } };
     case 'addDirection': {
       const section = findSection(content, change.section);
       if (!section) return fail('SectionNotFound', `no section "${change.section}" on ${date}`, ['section']);
-      return [{ type: 'DirectionAdded', data: { directionId: change.directionId, sectionId: section.id, number: change.number, title: change.title } }];
+      return { type: 'DirectionAdded', data: { directionId: change.directionId, sectionId: section.id, number: change.number, title: change.title } };
     }
     case 'addMeasure':
       return addMeasure(change, content, executors, date);
     default:
-      return measureChangeToEvents(change, content, executors, date);
+      return measureChangeToEvent(change, content, executors, date);
   }
 }
 
 /** A change to a measure the programme has on the change's date: found by id, or by the number it has then. */
-function measureChangeToEvents(
+function measureChangeToEvent(
   change: Exclude<Change, { op: 'extendPeriod' | 'renameProgramme' | 'addSection' | 'addDirection' | 'addMeasure' }>,
   content: ProgrammeContent,
   executors: Readonly<Record<string, ExecutorStatus>>,
@@ -405,20 +412,18 @@ function measureChangeToEvents(
   const measureId = measure.id;
   switch (change.op) {
     case 'rewordMeasure':
-      return [{ type: 'MeasureReworded', data: { measureId, title: change.title, was: measure.title, ...optional('expectedWas', change.was) } }];
+      return { type: 'MeasureReworded', data: { measureId, title: change.title, was: measure.title, ...optional('expectedWas', change.was) } };
     case 'renumberMeasure':
-      return [{ type: 'MeasureRenumbered', data: { measureId, number: change.number, was: measure.number, ...optional('expectedWas', change.was) } }];
+      return { type: 'MeasureRenumbered', data: { measureId, number: change.number, was: measure.number, ...optional('expectedWas', change.was) } };
     case 'changeTerm':
-      return [{ type: 'MeasureTermChanged', data: { measureId, term: change.term, was: measure.term, ...optional('expectedWas', change.was) } }];
+      return { type: 'MeasureTermChanged', data: { measureId, term: change.term, was: measure.term, ...optional('expectedWas', change.was) } };
     case 'changeExpectedResults':
-      return [
-        {
-          type: 'MeasureExpectedResultsChanged',
-          data: { measureId, expectedResults: change.expectedResults, was: measure.expectedResults, ...optional('expectedWas', change.was) },
-        },
-      ];
+      return {
+        type: 'MeasureExpectedResultsChanged',
+        data: { measureId, expectedResults: change.expectedResults, was: measure.expectedResults, ...optional('expectedWas', change.was) },
+      };
     case 'removeMeasure':
-      return [{ type: 'MeasureRemoved', data: { measureId, number: measure.number, title: measure.title } }];
+      return { type: 'MeasureRemoved', data: { measureId, number: measure.number, title: measure.title } };
     case 'setAllocation': {
       const source = change.fundingSource === undefined ? soleSource(measure) : sourceNamed(measure, change.fundingSource);
       if (source === undefined) {
@@ -426,18 +431,18 @@ function measureChangeToEvents(
       }
       const was = allocationOf(measure, source, change.year);
       const existingSource = lineOf(measure.funding, source) ? { existingSource: true as const } : {};
-      return [{ type: 'AllocationSet', data: { measureId, year: change.year, source, amount: change.amount, was, ...optional('expectedWas', change.was), ...existingSource } }];
+      return { type: 'AllocationSet', data: { measureId, year: change.year, source, amount: change.amount, was, ...optional('expectedWas', change.was), ...existingSource } };
     }
     case 'assignExecutor': {
       const unusable = executorProblem(change.executor, executors, ['executor']);
-      return unusable ?? [{ type: 'ExecutorAssigned', data: { measureId, executorId: change.executor } }];
+      return unusable ?? { type: 'ExecutorAssigned', data: { measureId, executorId: change.executor } };
     }
     case 'unassignExecutor':
-      return [{ type: 'ExecutorUnassigned', data: { measureId, executorId: change.executor } }];
+      return { type: 'ExecutorUnassigned', data: { measureId, executorId: change.executor } };
     case 'changeFundingSource': {
       const from = change.from === undefined ? soleSource(measure) : sourceNamed(measure, change.from);
       if (from === undefined) return fail('FundingSourceRequired', `measure ${measure.number} has several funding sources: say which one changes`, ['from']);
-      return [{ type: 'FundingSourceChanged', data: { measureId, from, to: change.to } }];
+      return { type: 'FundingSourceChanged', data: { measureId, from, to: change.to } };
     }
     default:
       return exhaustive(change);
@@ -453,7 +458,7 @@ function addMeasure(change: Extract<Change, { op: 'addMeasure' }>, content: Prog
   if (typeof placed !== 'string' || unusable.length > 0) {
     return { problems: [...(typeof placed === 'string' ? [] : placed.problems), ...unusable, ...newMeasureRules(content, { measureId, number, title, term, funding })] };
   }
-  return [{ type: 'MeasureAdded', data: { measureId, directionId: placed, number, title, term, executorIds: [...new Set(change.executors)], funding, expectedResults } }];
+  return { type: 'MeasureAdded', data: { measureId, directionId: placed, number, title, term, executorIds: [...new Set(change.executors)], funding, expectedResults } };
 }
 
 /** The direction a new measure joins: named (within a section, if given), or that of the measures numbered like it. */
