@@ -61,7 +61,13 @@ function enclosesWhole(title: string): boolean {
   return depth === 0;
 }
 
+/** The Cyrillic letters a Ukrainian keyboard types for Roman digits, and the Latin ones they look like. */
+const CYRILLIC_ROMAN: Readonly<Record<string, string>> = { І: 'I', Х: 'X', С: 'C' };
+
+/** One digit of a Roman numeral up to C as typed (a section's, a convocation's): Latin, or a Cyrillic look-alike latinRomanNumeral reads. */
+export const ROMAN_DIGIT = `[IVXLC${Object.keys(CYRILLIC_ROMAN).join('')}]`;
+
 /** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х or С, which look the same. */
 export function latinRomanNumeral(text: string): string {
-  return text.replace(/[ІХС]/gu, (letter) => ({ І: 'I', Х: 'X', С: 'C' })[letter] as string);
+  return text.replace(new RegExp(`[${Object.keys(CYRILLIC_ROMAN).join('')}]`, 'gu'), (letter) => CYRILLIC_ROMAN[letter]);
 }

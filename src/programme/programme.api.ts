@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unquoted } from '../common/characters';
+import { ROMAN_DIGIT, unquoted } from '../common/characters';
 import { amountOut, dateOut, instantOut, jsonResponse, periodSchema, PROBLEMS, route, totalsSchema, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { amountSchema, dateSchema, idSchema, INSTANT_FORMS, instantSchema, plainText, programmeIdSchema, termSchema, textSchema, yearSchema } from '../http/schemas';
 
@@ -20,7 +20,7 @@ const newDirectionId = newId('direction', /^[\d.\s]+$/, '1');
  * A section number: Latin capitals, or the Cyrillic І, Х and С a Ukrainian keyboard types for them (read as Latin,
  * so "VІ" typed so names section VI); "civil" or "xi" can name no section by number.
  */
-const SECTION_NUMBER = /^[IVXLCІХС]+$/u;
+const SECTION_NUMBER = new RegExp(`^${ROMAN_DIGIT}+$`, 'u');
 const newSectionId = newId('section', SECTION_NUMBER, 'VII');
 
 const measureRef = idSchema.describe('a measure id, or its number as it stands at the effective date ("1.3")');

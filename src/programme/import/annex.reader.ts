@@ -1,4 +1,4 @@
-import { codePoint, INVISIBLE, latinRomanNumeral, mixedScriptWords, unquoted } from '../../common/characters';
+import { codePoint, INVISIBLE, latinRomanNumeral, mixedScriptWords, ROMAN_DIGIT, unquoted } from '../../common/characters';
 import { type Amount, formatAmount, type Kopecks, parseAmount, totalOf } from '../domain/money';
 import { decisionNumber } from '../../decision/domain/decision.decider';
 import type {
@@ -153,8 +153,10 @@ function paragraphsOf(lines: readonly string[], tidy: (text: string) => string):
   return paragraphs.map((p) => ({ line: p.line, text: rejoinHyphenated(p.parts.join(' ')) }));
 }
 
-const DECISION =
-  /до\s+рішення\s+(\d+)\s+сесії\s+(.+?\s+ради)\s+([IVXLCІХ]+)\s+скликання\s+від\s+(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:р\.?|року)?\s*(?:№\s*(.*))?$/iu;
+const DECISION = new RegExp(
+  String.raw`до\s+рішення\s+(\d+)\s+сесії\s+(.+?\s+ради)\s+(${ROMAN_DIGIT}+)\s+скликання\s+від\s+(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:р\.?|року)?\s*(?:№\s*(.*))?$`,
+  'iu',
+);
 
 /** The decision the header cites; null where it cites none, `unread` where it cites one in a form not read. */
 function readDecision(prelude: readonly Paragraph[]): AnnexDecisionRef | { unread: AnnexProblem } | null {
@@ -337,7 +339,7 @@ interface StatedTotal {
 }
 
 const TOTAL = /^(?:Всього|Разом)\s/iu;
-const SECTION = /^([IVXLCІХ]+)\.?(?:\s+(.+))?$/u;
+const SECTION = new RegExp(String.raw`^(${ROMAN_DIGIT}+)\.?(?:\s+(.+))?$`, 'u');
 const DIRECTION_NUMBER = /^(\d+)\.?$/;
 const MEASURE = /^(\d+(?:\.\d+)+)\.?\s*(.*)$/u;
 const TERM = /^(\d{4})\s*(?:[-–—]\s*(\d{4}))?\s*(?:рр?\.?|роки|рік)?$/u;
