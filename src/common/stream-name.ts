@@ -6,3 +6,8 @@ export function streamCategory(category: string): { readonly stream: (id: string
   const prefix = `${category}-`;
   return { stream: (id) => `${prefix}${id}`, idOf: (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : undefined) };
 }
+
+/** The category of any stream's name (a metric's label): what comes before the first hyphen. */
+export function categoryOf(streamName: string): string {
+  return streamName.split('-')[0];
+}

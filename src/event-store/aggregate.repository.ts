@@ -5,6 +5,7 @@ import { nextTurn } from '../common/next-turn';
 import type { Metrics } from '../observability/metrics';
 import { WrongExpectedRevisionError } from './event-store.errors';
 import { type AppendResult, type EventMetadata, type EventStore, type JsonObject, type Position, type RecordedEvent, readWholeStream } from './event-store.port';
+import { categoryOf } from '../common/stream-name';
 
 /** How an aggregate's state is folded from its stored events (whole appends at a time). */
 export interface StreamFold<State> {
@@ -184,7 +185,7 @@ export class AggregateRepository {
           ...event.metadata,
         },
       }));
-      const category = streamName.split('-')[0];
+      const category = categoryOf(streamName);
       try {
         const result = await this.store.appendToStream(streamName, events, {
           expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,

@@ -43,7 +43,7 @@ export class TokenTable {
   }
 }
 
-export const ANONYMOUS: Caller = { role: null, actor: 'anonymous' };
+const ANONYMOUS: Caller = { role: null, actor: 'anonymous' };
 
 @Injectable()
 export class AuthGuard implements CanActivate {

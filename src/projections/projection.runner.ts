@@ -13,7 +13,7 @@ const MAX_BATCH = 1000;
  * How long a write waits for the read models to hold it before answering, and a read sent with its position
  * before giving up: "briefly" (DESIGN §6), as they normally follow a write within milliseconds.
  */
-export const READ_YOUR_WRITES_MS = 2000;
+const READ_YOUR_WRITES_MS = 2000;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
