@@ -9,7 +9,7 @@ import { CHECKPOINT } from '../../projections/projection.runner';
 import { Statements } from '../../projections/statements';
 import { compareEffective, fold } from '../domain/timeline';
 import { programmeTotals, type Totals } from '../domain/totals';
-import { type AmendmentRow, toRecord, totalsOfRow } from './programmes.projection';
+import { type AmendmentRow, toRecord, totalsOfRow } from './programme.tables';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
 import { type AuditEntry, type AuditFilter, auditPage, measuresNamed } from './audit.query';
 import { SnapshotCodec } from './snapshot.codec';

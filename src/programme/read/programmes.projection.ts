@@ -4,12 +4,14 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Projection } from '../../projections/projection';
 import { actorOf } from '../../projections/recorded-history';
 import { Statements } from '../../projections/statements';
-import { type AmendmentRegistered, type AmendmentRevoked, type ProgrammeChange, programmeIdOf } from '../domain/programme.events';
+import { type AmendmentRegistered, type AmendmentRevoked, programmeIdOf } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
-import { programmeTotals, type Totals } from '../domain/totals';
+import { programmeTotals } from '../domain/totals';
 import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../domain/timeline';
-import { type AuditChange, auditChanges } from './audit.rows';
-import { SNAPSHOT_MEASURES_TABLE, SnapshotCodec } from './snapshot.codec';
+import { auditChanges } from './audit.rows';
+import { AuditWriter } from './audit.writer';
+import { type AmendmentRow, PROGRAMME_INDEXES, PROGRAMME_TABLES, toRecord } from './programme.tables';
+import { SnapshotCodec } from './snapshot.codec';
 
 /**
  * At least every N-th version (in effective order) keeps a full snapshot, so that any view folds fewer than
@@ -37,109 +39,6 @@ interface ProgrammeMemory {
   horizon: AmendmentRecord | undefined;
 }
 
-const TABLES = `
-  CREATE TABLE IF NOT EXISTS programme_heads (
-    programme_id TEXT PRIMARY KEY,
-    revision INTEGER NOT NULL,
-    registered_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS programme_amendments (
-    programme_id TEXT NOT NULL,
-    amendment_id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    last_revision INTEGER NOT NULL,
-    effective_from TEXT NOT NULL,
-    decision_id TEXT NOT NULL,
-    note TEXT,
-    initial INTEGER NOT NULL,
-    recorded_at TEXT NOT NULL,
-    position_commit INTEGER NOT NULL,
-    position_prepare INTEGER NOT NULL,
-    metadata TEXT NOT NULL,
-    changes TEXT NOT NULL,
-    revoked_at TEXT,
-    revoked_reason TEXT,
-    revoked_revision INTEGER,
-    totals TEXT,
-    -- Keyed in append order: a rebuild then only ever adds at the end of the tree.
-    PRIMARY KEY (programme_id, revision)
-  );
-  CREATE TABLE IF NOT EXISTS programme_snapshots (
-    programme_id TEXT NOT NULL,
-    effective_from TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    known_from TEXT NOT NULL,
-    known_to TEXT,
-    -- The programme with its measures as keys into programme_measures (snapshot.codec.ts).
-    content TEXT NOT NULL,
-    PRIMARY KEY (programme_id, effective_from, revision, known_from)
-  );
-  -- What was known at each instant, a row per append (amendment or revocation): the stream revision it
-  -- reached, and the horizon — the greatest (effective_from, revision) recorded by then. Nothing beyond the
-  -- horizon is in force as known then, so a view's scans stop there instead of running through everything
-  -- recorded later.
-  CREATE TABLE IF NOT EXISTS programme_knowledge (
-    programme_id TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    horizon_effective_from TEXT NOT NULL,
-    horizon_revision INTEGER NOT NULL,
-    PRIMARY KEY (programme_id, recorded_at)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS programme_audit (
-    -- Rows are never deleted, so the rowid alone rises with every insert: no AUTOINCREMENT bookkeeping.
-    seq INTEGER PRIMARY KEY,
-    programme_id TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    actor TEXT,
-    amendment_id TEXT NOT NULL,
-    decision_id TEXT NOT NULL,
-    effective_from TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    measure_id TEXT,
-    measure_number TEXT,
-    field TEXT,
-    funding_source TEXT,
-    was TEXT,
-    became TEXT,
-    reason TEXT
-  );
-  CREATE TABLE IF NOT EXISTS programme_open_appends (programme_id TEXT PRIMARY KEY, events TEXT NOT NULL);
-  ${SNAPSHOT_MEASURES_TABLE}
-`;
-
-/** The indexes only the queries need: a rebuild creates them once, after loading the rows. */
-const INDEXES = `
-  -- A view scans the amendments after its snapshot: the record-time columns in the index let it skip those
-  -- not in force at its knownAt without reading their rows.
-  CREATE INDEX IF NOT EXISTS programme_amendments_effective ON programme_amendments (programme_id, effective_from, revision, recorded_at, revoked_at);
-  CREATE INDEX IF NOT EXISTS programme_amendments_decision ON programme_amendments (decision_id);
-  -- The amendment chain: each decision's first amendment in force, found in the index alone.
-  CREATE INDEX IF NOT EXISTS programme_amendments_by_decision ON programme_amendments (programme_id, decision_id, effective_from, revision, recorded_at, revoked_at);
-  CREATE INDEX IF NOT EXISTS programme_audit_programme ON programme_audit (programme_id, seq);
-`;
-
-export interface AmendmentRow {
-  programme_id: string;
-  amendment_id: string;
-  revision: number;
-  last_revision: number;
-  effective_from: string;
-  decision_id: string;
-  note: string | null;
-  initial: number;
-  recorded_at: string;
-  position_commit: number;
-  position_prepare: number;
-  metadata: string;
-  changes: string;
-  revoked_at: string | null;
-  revoked_reason: string | null;
-  revoked_revision: number | null;
-  totals: string | null;
-}
-
 /**
  * The programme read models: heads (list, ETag), amendments with their totals in effective order
  * (versions), bitemporal snapshots (as-of and known-at views) and the audit trail. Folded with the
@@ -153,14 +52,16 @@ export class ProgrammesProjection implements Projection {
   private readonly open = new Map<string, { events: RecordedEvent[]; expected: number }>();
   private statements!: Statements;
   private codec!: SnapshotCodec;
+  private auditTrail!: AuditWriter;
   private readonly heads = new Map<string, { revision: number; registeredAt: string; updatedAt: string }>();
 
   createSchema(db: Database.Database, options: { deferIndexes?: boolean } = {}): void {
     this.db = db;
     this.statements = new Statements(db);
     this.codec = new SnapshotCodec(db);
-    db.exec(TABLES);
-    if (!options.deferIndexes) db.exec(INDEXES);
+    this.auditTrail = new AuditWriter(this.statements);
+    db.exec(PROGRAMME_TABLES);
+    if (!options.deferIndexes) db.exec(PROGRAMME_INDEXES);
     // What was kept in memory is reloaded from the tables (after a restart, a rebuild or a rolled-back batch).
     this.memory.clear();
     this.heads.clear();
@@ -172,7 +73,7 @@ export class ProgrammesProjection implements Projection {
   }
 
   createIndexes(db: Database.Database): void {
-    db.exec(INDEXES);
+    db.exec(PROGRAMME_INDEXES);
   }
 
   /**
@@ -248,7 +149,7 @@ export class ProgrammesProjection implements Projection {
     if (!memory.horizon || compareEffective(record, memory.horizon) > 0) memory.horizon = record;
     this.known(programmeId, memory, record.recordedAt, last.revision);
     if (audited) this.extend(programmeId, memory, audited.after, record.recordedAt);
-    this.audit(programmeId, record, (audited ?? auditChanges(this.refold(programmeId, memory, index, record.recordedAt), record.changes)).lines);
+    this.auditTrail.changes(programmeId, record, (audited ?? auditChanges(this.refold(programmeId, memory, index, record.recordedAt), record.changes)).lines);
     this.touch(programmeId, last.revision, record.recordedAt);
   }
 
@@ -268,10 +169,7 @@ export class ProgrammesProjection implements Projection {
     this.known(programmeId, memory, event.created, event.revision);
     if (memory.snapshots.delete(target.amendmentId)) this.supersede(programmeId, target, event.created);
     this.refold(programmeId, memory, index, event.created);
-    this.statements.get(
-      `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind, reason)
-       VALUES (?, ?, ?, ?, ?, ?, 'revocation', ?)`,
-    ).run(programmeId, event.created, actorOf(event.metadata), amendmentId, target.decisionId, target.effectiveFrom, reason);
+    this.auditTrail.revocation(programmeId, target, { at: event.created, actor: actorOf(event.metadata), reason });
     this.touch(programmeId, event.revision, event.created);
   }
 
@@ -372,31 +270,6 @@ export class ProgrammesProjection implements Projection {
     return content;
   }
 
-  private audit(programmeId: string, record: AmendmentRecord, lines: readonly AuditChange[]): void {
-    const insert = this.statements.get(
-      `INSERT INTO programme_audit (programme_id, recorded_at, actor, amendment_id, decision_id, effective_from, kind,
-        measure_id, measure_number, field, funding_source, was, became)
-       VALUES (?, ?, ?, ?, ?, ?, 'change', ?, ?, ?, ?, ?, ?)`,
-    );
-    const actor = actorOf(record.metadata);
-    for (const line of lines) {
-      insert.run(
-        programmeId,
-        record.recordedAt,
-        actor,
-        record.amendmentId,
-        record.decisionId,
-        record.effectiveFrom,
-        line.measureId,
-        line.measureNumber,
-        line.field,
-        line.fundingSource ?? null,
-        JSON.stringify(line.was ?? null),
-        JSON.stringify(line.became ?? null),
-      );
-    }
-  }
-
   /** Heads are written once per batch (in beforeCommit): only a programme's last append in it matters. */
   private touch(programmeId: string, revision: number, at: string): void {
     const pending = this.heads.get(programmeId);
@@ -447,28 +320,6 @@ export class ProgrammesProjection implements Projection {
 
 function totalsJson(content: ProgrammeContent | null): string | null {
   return content && JSON.stringify(programmeTotals(content));
-}
-
-export function toRecord(row: AmendmentRow): AmendmentRecord {
-  const changes = JSON.parse(row.changes) as ProgrammeChange[];
-  return {
-    amendmentId: row.amendment_id,
-    decisionId: row.decision_id,
-    effectiveFrom: row.effective_from,
-    note: row.note,
-    initial: row.initial === 1,
-    revision: row.revision,
-    recordedAt: row.recorded_at,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    changes,
-    // A row is written once its whole append has been read.
-    changeCount: changes.length,
-    revoked: row.revoked_at === null ? null : { at: row.revoked_at, reason: row.revoked_reason ?? '', revision: row.revoked_revision ?? -1 },
-  };
-}
-
-export function totalsOfRow(row: Pick<AmendmentRow, 'totals'>): Totals | null {
-  return row.totals === null ? null : (JSON.parse(row.totals) as Totals);
 }
 
 function insertionIndex(ordered: readonly AmendmentRecord[], record: AmendmentRecord): number {
