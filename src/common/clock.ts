@@ -15,10 +15,9 @@ const KYIV_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Kyiv', ho
  */
 export function kyivDateTime(instant: string): string {
   const at = new Date(instant);
-  const [y, m, d] = todayInKyiv(at).split('-');
   const part = Object.fromEntries(KYIV_TIME.formatToParts(at).map(({ type, value }) => [type, value]));
   const milliseconds = String(at.getUTCMilliseconds()).padStart(3, '0');
-  return `${d}.${m}.${y} ${part.hour}:${part.minute}:${part.second},${milliseconds} (${(part.timeZoneName ?? '').replace('GMT', 'UTC')})`;
+  return `${documentDate(todayInKyiv(at))} ${part.hour}:${part.minute}:${part.second},${milliseconds} (${(part.timeZoneName ?? '').replace('GMT', 'UTC')})`;
 }
 
 /**
@@ -39,4 +38,10 @@ function kyivOffsetMs(at: Date): number {
   const offset = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(name);
   if (!offset) return 0;
   return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0)) * 60_000;
+}
+
+/** "22.02.2024": a date as the council's documents write it. */
+export function documentDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}.${m}.${y}`;
 }

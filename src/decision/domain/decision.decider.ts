@@ -1,6 +1,7 @@
 import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
 import { streamCategory } from '../../common/stream-name';
+import { documentDate } from '../../common/clock';
 
 /** A council decision (рішення): the act that approves or amends programmes. */
 
@@ -158,12 +159,6 @@ export function evolve(state: Decision, event: DecisionEvent): Decision {
     default:
       return exhaustive(event);
   }
-}
-
-/** "22.02.2024": a date as the council's documents write it. */
-export function documentDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
 }
 
 /** "рішення 31 сесії VIII скликання від 22.02.2024 № 123": how documents cite a decision. */

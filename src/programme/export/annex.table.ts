@@ -1,6 +1,6 @@
 import { unquoted } from '../../common/characters';
 import { kyivDateTime } from '../../common/clock';
-import { documentDate } from '../../decision/domain/decision.decider';
+import { documentDate } from '../../common/clock';
 import { documentText } from '../domain/money';
 import type { MeasureRecord, ProgrammeDiff } from '../read/programme.diff';
 import type { MeasureView, ProgrammeView } from '../read/programme.view';
