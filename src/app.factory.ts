@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import compress from '@fastify/compress';
-import { parse as parseContentType } from 'content-type';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -19,8 +18,8 @@ import { openApiDocument } from './http/openapi';
 import { authenticate, TokenTable } from './http/auth.guard';
 import { AuthFailureLimiter, registerRateLimit } from './http/rate-limit';
 import { sendClientError } from './http/client-error';
-import { jsonPath, ProblemException, PROBLEMS_LISTED } from './http/problem';
-import { checkNames } from './http/json-names';
+import { ProblemException } from './http/problem';
+import { parseJsonBody } from './http/json-body.parser';
 import { ID_MAX_LENGTH } from './http/schemas';
 import { sendProblem } from './http/problem.filter';
 import { readAfterHook } from './http/read-after';
@@ -33,8 +32,6 @@ import { type DataFilesLock, lockDataFiles } from './config/data-files.lock';
 import { removeUnfinishedRebuild } from './projections/rebuild';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-/** Refuses bytes that are not UTF-8 instead of replacing them; drops a leading byte-order mark. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Without configured tokens (and outside production, which refuses to start) the server makes one token
@@ -116,60 +113,8 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // The API reads JSON only: Fastify's built-in text/plain parser would hand a string to the body schemas (a 400
     // about the body's shape) where any other type gets a 415 naming the Content-Type.
     fastify.removeContentTypeParser('text/plain');
-    // JSON.parse's own message says where a body stops being JSON. A key "__proto__" is read as an ordinary key
-    // (it sets no prototype), which the body pipe then refuses at its path (ZodPipe), instead of the whole body
-    // being called "not valid JSON". A byte-order mark, which some editors and shells write, is no part of it (the
-    // decoder drops it). Bytes that are not UTF-8 are said to be so: read as a string, they became replacement
-    // characters and Fastify then said the body's size did not match its Content-Length.
     fastify.removeContentTypeParser('application/json');
-    fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-      // No route takes the request: its answer is the 404 or 405 for the path and method, whatever the body holds.
-      if (request.is404) {
-        done(null, undefined);
-        return;
-      }
-      const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-      if (encoding && encoding !== 'identity') {
-        const detail = `the body is sent ${encoding}-encoded; the API reads it as sent, unencoded`;
-        done(new ProblemException(415, 'UnsupportedContentEncoding', detail, [{ path: 'header:Content-Encoding', code: 'UnsupportedContentEncoding', message: detail }]), undefined);
-        return;
-      }
-      const charsetProblem = jsonCharsetProblem(request.headers['content-type']);
-      if (charsetProblem) {
-        done(charsetProblem, undefined);
-        return;
-      }
-      const malformed = (detail: string) => done(new ProblemException(400, 'MalformedRequest', detail, [{ path: '$', code: 'MalformedRequest', message: detail }]), undefined);
-      let text: string;
-      try {
-        text = UTF8.decode(body as Buffer);
-      } catch {
-        malformed('the body is not UTF-8 text, which JSON must be');
-        return;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        malformed(text === '' ? 'the body is empty, and its Content-Type says JSON' : `the body is not JSON: ${(error as Error).message}`);
-        return;
-      }
-      // A body of thousands of repeats is not answered with thousands of problems: the first ones say what to mend.
-      const names = checkNames(text, { atMost: PROBLEMS_LISTED + 1, deepest: DEEPEST_BODY });
-      if ('nestedDeeperThan' in names) {
-        const detail = `the body nests deeper than ${DEEPEST_BODY} levels; no request of this API nests more than 6`;
-        done(new ProblemException(400, 'NestedTooDeep', detail, [{ path: '$', code: 'NestedTooDeep', message: detail }]), undefined);
-        return;
-      }
-      const { repeated } = names;
-      if (repeated.length > 0) {
-        const problems = repeated.slice(0, PROBLEMS_LISTED).map((path) => ({ path: jsonPath(path), code: 'RepeatedName', message: 'given twice in one object: JSON would keep only the last' }));
-        const detail = repeated.length > PROBLEMS_LISTED ? `the body gives more than ${PROBLEMS_LISTED} fields twice in one object; the first ${PROBLEMS_LISTED} are listed` : `the body gives ${problems.length} field(s) twice in one object`;
-        done(new ProblemException(400, 'RepeatedName', detail, problems), undefined);
-        return;
-      }
-      done(null, parsed);
-    });
+    fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
     const metrics = app.get(Metrics);
 
     fastify.addHook('onRequest', async (request, reply) => {
@@ -266,8 +211,6 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
 const STOP_GRACE_MS = 300;
 /** Generous for any client on any link: a request that takes longer is a stalled one, holding its connection. */
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Far past any body of this API (an amendment's allocations are its 6th level): deeper text is no request, only work for the server. */
-const DEEPEST_BODY = 32;
 /**
  * How long requests under way may take to finish once the listener is closed: past it, their connections are
  * closed (a client still sending a body, say), so a stop a process manager asked for ends in bounded time.
@@ -295,27 +238,6 @@ function varyOnAcceptEncoding(reply: FastifyReply): void {
   const names = (Array.isArray(vary) ? vary : vary === undefined ? [] : [String(vary)]).join(', ');
   if (/accept-encoding/i.test(names)) return;
   void reply.header('vary', names === '' ? 'accept-encoding' : `${names}, accept-encoding`);
-}
-
-/** Charsets a JSON body may be declared in: UTF-8, and ASCII, which is UTF-8 too. */
-const JSON_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
-
-/**
- * JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read as what it is not (415). A
- * Content-Type whose parameters cannot be read is a 400 at the header, rather than guessed at.
- */
-function jsonCharsetProblem(header: string | undefined): ProblemException | undefined {
-  let charset: string | undefined;
-  try {
-    // RFC 9110 §5.6.6 allows empty parameters ("application/json;", ";;"), which the package (RFC 7231's) does not.
-    charset = parseContentType((header ?? '').replace(/;[ \t]*(?=;|$)/g, '')).parameters.charset;
-  } catch (error) {
-    const detail = `the Content-Type header cannot be read: ${(error as Error).message}`;
-    return new ProblemException(400, 'MalformedRequest', detail, [{ path: 'header:Content-Type', code: 'MalformedRequest', message: detail }]);
-  }
-  if (charset === undefined || JSON_CHARSETS.has(charset.toLowerCase())) return undefined;
-  const detail = `the body is declared ${charset}; JSON is UTF-8, and the API reads it so (send charset=utf-8, or none)`;
-  return new ProblemException(415, 'UnsupportedCharset', detail, [{ path: 'header:Content-Type', code: 'UnsupportedCharset', message: detail }]);
 }
 
 /** SIGTERM or SIGINT: stop taking requests (503), let those under way finish, close, and exit. */
