@@ -5,8 +5,7 @@ import type { z } from 'zod';
 import { todayInKyiv } from '../common/clock';
 import { type DomainError, domainError, isDomainError } from '../common/domain-error';
 import { AggregateRepository, type CommandContext, deterministicId } from '../event-store/aggregate.repository';
-import { formatPosition } from '../event-store/event-store.port';
-import type { WriteResponse } from '../http/command-context';
+import { answerWhenProjected, type WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
 import { ProgrammeQueries } from '../programme/read/programme.queries';
 import { ProjectionRunner } from '../projections/projection.runner';
@@ -56,8 +55,7 @@ async function runDecisionCommand(
   });
   if (isDomainError(outcome)) throw fromDomainError(outcome);
   if (outcome.state.status !== 'registered') throw new ProblemException(404, 'DecisionNotFound', `no decision ${decisionId}`);
-  await runner.waitFor(outcome.position);
-  return { body: { ...outcome.state, revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+  return answerWhenProjected(runner, outcome, outcome.state);
 }
 
 /**

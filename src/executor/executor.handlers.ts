@@ -2,8 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { isDomainError } from '../common/domain-error';
 import { AggregateRepository, type CommandContext } from '../event-store/aggregate.repository';
-import { formatPosition } from '../event-store/event-store.port';
-import type { WriteResponse } from '../http/command-context';
+import { answerWhenProjected, type WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
 import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
@@ -66,8 +65,7 @@ abstract class ExecutorWriter {
     const outcome = await this.repository.execute(executorStream(executorId), executorFold, context, (state) => decide(command, state));
     if (isDomainError(outcome)) throw fromDomainError(outcome);
     if (outcome.state.status === 'unknown') throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
-    await this.runner.waitFor(outcome.position);
-    return { body: { ...executorView(outcome.state, null), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+    return answerWhenProjected(this.runner, outcome, executorView(outcome.state, null));
   }
 }
 

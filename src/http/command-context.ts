@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CommandContext, requestFingerprint } from '../event-store/aggregate.repository';
 import { idempotencyKeySchema } from './openapi';
 import { ProblemException } from './problem';
+import { formatPosition, type Position } from '../event-store/event-store.port';
+import type { ProjectionRunner } from '../projections/projection.runner';
 
 /** RFC 9110's entity-tag: an opaque tag (visible characters but the quote, between quotes), W/ before a weak one. */
 const ENTITY_TAG = '(?:W/)?"[\\x21\\x23-\\x7e]*"';
@@ -75,6 +77,15 @@ export function commandContext(request: FastifyRequest, body: unknown, options: 
 export interface WriteResponse<T> {
   readonly body: T & { readonly revision: number; readonly position: string };
   readonly replayed: boolean;
+}
+
+/**
+ * A write's answer, read-your-writes (DESIGN §6): given once the read models hold the write (or after a bounded
+ * wait), with the stream revision (If-Match) and the log position (Read-After-Position) it reached.
+ */
+export async function answerWhenProjected<T>(runner: Pick<ProjectionRunner, 'waitFor'>, written: { revision: number; position: Position; replayed: boolean }, body: T): Promise<WriteResponse<T>> {
+  await runner.waitFor(written.position);
+  return { body: { ...body, revision: written.revision, position: formatPosition(written.position) }, replayed: written.replayed };
 }
 
 export function replayed<T>(reply: FastifyReply, response: WriteResponse<T>): WriteResponse<T>['body'] {

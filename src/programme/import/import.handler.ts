@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../../event-store/aggregate.repository';
-import { formatPosition } from '../../event-store/event-store.port';
-import type { WriteResponse } from '../../http/command-context';
+import { answerWhenProjected, type WriteResponse } from '../../http/command-context';
 import { ProjectionRunner } from '../../projections/projection.runner';
 import type { AnnexProblem } from './annex.model';
 import { AnnexImporter, type ImportRequest } from './annex.importer';
@@ -29,10 +28,6 @@ export class ImportProgrammeHandler implements ICommandHandler<ImportProgramme> 
 
   async execute({ request, context }: ImportProgramme): Promise<WriteResponse<Imported>> {
     const result = await this.importer.import(request, context);
-    await this.runner.waitFor(result.position);
-    return {
-      body: { programmeId: result.programmeId, decisionId: result.decisionId, warnings: result.warnings, revision: result.revision, position: formatPosition(result.position) },
-      replayed: result.replayed,
-    };
+    return answerWhenProjected(this.runner, result, { programmeId: result.programmeId, decisionId: result.decisionId, warnings: result.warnings });
   }
 }

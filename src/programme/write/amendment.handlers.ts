@@ -10,8 +10,8 @@ import { decisionFold } from '../../decision/decision.fold';
 import { executorStream } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
 import { AggregateRepository, type CommandContext, deterministicId, type Outcome } from '../../event-store/aggregate.repository';
-import { formatPosition, type RecordedEvent } from '../../event-store/event-store.port';
-import type { WriteResponse } from '../../http/command-context';
+import type { RecordedEvent } from '../../event-store/event-store.port';
+import { answerWhenProjected, type WriteResponse } from '../../http/command-context';
 import { fromDomainError, ProblemException } from '../../http/problem';
 import { ProjectionRunner } from '../../projections/projection.runner';
 import type { Change, ExecutorStatus, ProgrammeCommand } from '../domain/programme.commands';
@@ -134,9 +134,7 @@ abstract class ProgrammeWriter {
       return isDomainError(decided) ? decided : withProgrammeMetadata(decided, timeline);
     });
     if (isDomainError(outcome)) throw fromDomainError(this.citingDecisions(outcome));
-    // Read-your-writes: answer once the read models hold this write (or after a bounded wait).
-    await this.runner.waitFor(outcome.position);
-    return { body: { ...respond(outcome), revision: outcome.revision, position: formatPosition(outcome.position) }, replayed: outcome.replayed };
+    return answerWhenProjected(this.runner, outcome, respond(outcome));
   }
 }
 
