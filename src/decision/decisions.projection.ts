@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
 import { Statements } from '../projections/statements';
-import { type Decision, decisionIdOf, decisionNumber, type DecisionEvent, evolve, initialDecision } from './domain/decision.decider';
+import { type Decision, decisionIdOf, decisionNumber, decisionEventOf, evolve, initialDecision } from './domain/decision.decider';
 
 export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
 
@@ -30,8 +30,10 @@ export class DecisionsProjection implements Projection {
   apply(event: RecordedEvent): void {
     const decisionId = decisionIdOf(event.streamName);
     if (decisionId === undefined) return;
+    const decisionEvent = decisionEventOf(event);
+    if (decisionEvent === undefined) return;
     const history = this.history(decisionId);
-    const next = evolve(knownAt(history, undefined) ?? initialDecision, { type: event.type, data: event.data } as DecisionEvent);
+    const next = evolve(knownAt(history, undefined) ?? initialDecision, decisionEvent);
     if (next.status !== 'registered') return;
     this.statements
       .get(`INSERT INTO decisions (id, adopted_on, registered_at, history) VALUES (?, ?, ?, ?)

@@ -1,4 +1,5 @@
 import { domainError, isDomainError } from '../common/domain-error';
+import { eventReader } from '../common/event-types';
 import { AggregateRepository, eventByEvent, type NewEvent, PreconditionFailedError } from './aggregate.repository';
 import { WrongExpectedRevisionError } from './event-store.errors';
 import type { EventStore, ReadStreamOptions } from './event-store.port';
@@ -6,7 +7,7 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 /** A counter aggregate: enough to see who decided on which revision. */
 type Counted = { type: 'Counted'; data: { by: string; seen: number } };
-const counter = eventByEvent<number, Counted>(0, (n) => n + 1);
+const counter = eventByEvent<number, Counted>(0, (n) => n + 1, eventReader<Counted>({ Counted: true }));
 const count = (by: string, decisions: string[]) => (state: number): NewEvent[] => {
   decisions.push(`${by}@${state}`);
   return [{ type: 'Counted', data: { by, seen: state } }];

@@ -244,9 +244,19 @@ function rememberIdempotentAppend(map: Map<string, IdempotentAppend>, event: Rec
   });
 }
 
-/** A fold for deciders whose `evolve` takes one event at a time and ignores store details. */
-export function eventByEvent<State, Event extends { type: string; data: unknown }>(initial: State, evolve: (state: State, event: Event) => State): StreamFold<State> {
-  return { initial, evolve: (state, events) => events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as Event), state) };
+/**
+ * A fold for deciders whose `evolve` takes one event at a time and ignores store details; `eventOf` reads a stored
+ * event as one of the aggregate's, passing by a type it does not know (eventReader).
+ */
+export function eventByEvent<State, Event>(initial: State, evolve: (state: State, event: Event) => State, eventOf: (stored: RecordedEvent) => Event | undefined): StreamFold<State> {
+  return {
+    initial,
+    evolve: (state, events) =>
+      events.reduce((s, stored) => {
+        const event = eventOf(stored);
+        return event === undefined ? s : evolve(s, event);
+      }, state),
+  };
 }
 
 export function keyReused(): DomainError {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import { changesOf, knownAt, type Recorded, type RecordedChange, recorded } from '../projections/recorded-history';
-import { type Executor, type ExecutorEvent, evolve, executorIdOf, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
+import { type Executor, evolve, executorEventOf, executorIdOf, initialExecutor, nameAt, normalizeExecutorName } from './domain/executor.decider';
 
 export type KnownExecutor = Extract<Executor, { status: 'active' | 'retired' }>;
 
@@ -30,7 +30,9 @@ export class ExecutorsProjection implements Projection {
   apply(event: RecordedEvent): void {
     const executorId = executorIdOf(event.streamName);
     if (executorId === undefined) return;
-    const next = evolve(this.get(executorId) ?? initialExecutor, { type: event.type, data: event.data } as ExecutorEvent);
+    const executorEvent = executorEventOf(event);
+    if (executorEvent === undefined) return;
+    const next = evolve(this.get(executorId) ?? initialExecutor, executorEvent);
     if (next.status === 'unknown') return;
     const history = [...(this.all().get(executorId) ?? []), recorded(event, next)];
     this.db.prepare('INSERT INTO executors (id, history) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET history = excluded.history').run(executorId, JSON.stringify(history));

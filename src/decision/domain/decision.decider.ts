@@ -2,6 +2,7 @@ import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
 import { streamCategory } from '../../common/stream-name';
 import { documentDate } from '../../common/clock';
+import { eventReader } from '../../common/event-types';
 
 /** A council decision (рішення): the act that approves or amends programmes. */
 
@@ -23,6 +24,9 @@ export interface DecisionDetails {
 export type DecisionEvent =
   | { readonly type: 'DecisionRegistered'; readonly data: { readonly decisionId: string } & DecisionDetails }
   | { readonly type: 'DecisionDetailsCorrected'; readonly data: { readonly decisionId: string; readonly corrected: Partial<DecisionDetails>; readonly was: Partial<DecisionDetails> } };
+
+/** A stored event as a decision event, or undefined for a type this code does not know (eventReader). */
+export const decisionEventOf = eventReader<DecisionEvent>({ DecisionRegistered: true, DecisionDetailsCorrected: true });
 
 /** `today`: the date in Kyiv when the command is decided; a decision cannot have been adopted after it. */
 export type DecisionCommand =

@@ -3,6 +3,7 @@ import { domainError, type DomainError } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
 import { nameKey } from '../../common/name-key';
 import { streamCategory } from '../../common/stream-name';
+import { eventReader } from '../../common/event-types';
 
 /**
  * An executor (виконавець): a unit or official of the council, shared by every programme. Its name can
@@ -14,6 +15,9 @@ export type ExecutorEvent =
   | { readonly type: 'ExecutorRenamed'; readonly data: { readonly executorId: string; readonly name: string; readonly was: string; readonly effectiveFrom: string } }
   /** `was`: the date of the retirement this one corrects. */
   | { readonly type: 'ExecutorRetired'; readonly data: { readonly executorId: string; readonly effectiveFrom: string; readonly was?: string } };
+
+/** A stored event as an executor event, or undefined for a type this code does not know (eventReader). */
+export const executorEventOf = eventReader<ExecutorEvent>({ ExecutorRegistered: true, ExecutorRenamed: true, ExecutorRetired: true });
 
 export type ExecutorCommand =
   | { readonly type: 'RegisterExecutor'; readonly data: { readonly executorId: string; readonly name: string } }

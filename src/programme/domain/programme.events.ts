@@ -1,6 +1,7 @@
 import { streamCategory } from '../../common/stream-name';
 import type { Amount } from './money';
 import type { Measure, Period, Term } from './programme.types';
+import { eventReader } from '../../common/event-types';
 
 /**
  * The events of a programme stream. An append is one amendment (`AmendmentRegistered` followed by its
@@ -141,8 +142,10 @@ export type ProgrammeChange =
 
 export type ProgrammeEvent = AmendmentRegistered | AmendmentRevoked | ProgrammeChange;
 
-/** Every change type as a key, so that a change added to the union and not here fails to compile: the timeline would drop its events. */
-const CHANGE_TYPE_KEYS = {
+/** A stored event as a programme event, or undefined for a type this code does not know (eventReader). */
+export const programmeEventOf = eventReader<ProgrammeEvent>({
+  AmendmentRegistered: true,
+  AmendmentRevoked: true,
   ProgrammeRegistered: true,
   SectionAdded: true,
   DirectionAdded: true,
@@ -158,9 +161,7 @@ const CHANGE_TYPE_KEYS = {
   FundingSourceChanged: true,
   ProgrammePeriodExtended: true,
   ProgrammeRenamed: true,
-} as const satisfies Record<ProgrammeChange['type'], true>;
-
-export const CHANGE_TYPES: ReadonlySet<string> = new Set(Object.keys(CHANGE_TYPE_KEYS));
+});
 
 const programmes = streamCategory('programme');
 export const programmeStream = programmes.stream;

@@ -1,5 +1,4 @@
-import type { ProgrammeChange, ProgrammeEvent } from './programme.events';
-import { CHANGE_TYPES } from './programme.events';
+import { type ProgrammeChange, programmeEventOf } from './programme.events';
 import { evolve } from './programme.evolve';
 import type { ProgrammeContent } from './programme.types';
 
@@ -64,7 +63,8 @@ export function evolveTimeline(timeline: ProgrammeTimeline, events: Iterable<Sto
 
   for (const stored of events) {
     revision = stored.revision;
-    const event = { type: stored.type, data: stored.data } as ProgrammeEvent;
+    const event = programmeEventOf(stored);
+    if (event === undefined) continue;
     if (event.type === 'AmendmentRegistered') {
       close();
       const { amendmentId, decisionId, effectiveFrom, note, initial, changeCount } = event.data;
@@ -88,7 +88,7 @@ export function evolveTimeline(timeline: ProgrammeTimeline, events: Iterable<Sto
       close();
       const i = indexOf(event.data.amendmentId);
       if (i !== undefined) amendments[i] = { ...amendments[i], revoked: { at: stored.created, reason: event.data.reason, revision: stored.revision } };
-    } else if (open && CHANGE_TYPES.has(event.type)) {
+    } else if (open) {
       open.changes.push(event);
     }
   }

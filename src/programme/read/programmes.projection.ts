@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Projection } from '../../projections/projection';
 import { actorOf } from '../../projections/recorded-history';
 import { Statements } from '../../projections/statements';
-import { type AmendmentRegistered, type AmendmentRevoked, programmeIdOf } from '../domain/programme.events';
+import { type AmendmentRegistered, type AmendmentRevoked, programmeEventOf, programmeIdOf } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
 import { programmeTotals } from '../domain/totals';
 import { type AmendmentRecord, compareEffective, EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../domain/timeline';
@@ -68,7 +68,8 @@ export class ProgrammesProjection implements Projection {
     this.open.clear();
     for (const row of db.prepare<[], { programme_id: string; events: string }>('SELECT * FROM programme_open_appends').all()) {
       const events = JSON.parse(row.events) as RecordedEvent[];
-      this.open.set(row.programme_id, { events, expected: (events[0] as unknown as AmendmentRegistered).data.changeCount });
+      // An open append starts with its header (apply).
+      this.open.set(row.programme_id, { events, expected: (events[0].data as AmendmentRegistered['data']).changeCount });
     }
   }
 
@@ -96,17 +97,18 @@ export class ProgrammesProjection implements Projection {
     this.heads.clear();
   }
 
-  apply(event: RecordedEvent): void {
-    const programmeId = programmeIdOf(event.streamName);
+  apply(stored: RecordedEvent): void {
+    const programmeId = programmeIdOf(stored.streamName);
     if (programmeId === undefined) return;
-    if (event.type === 'AmendmentRegistered') {
-      const { changeCount } = (event as unknown as AmendmentRegistered).data;
-      this.open.set(programmeId, { events: [event], expected: changeCount });
-    } else if (event.type === 'AmendmentRevoked') {
-      this.revoke(programmeId, event);
+    const event = programmeEventOf(stored);
+    if (event?.type === 'AmendmentRegistered') {
+      this.open.set(programmeId, { events: [stored], expected: event.data.changeCount });
+    } else if (event?.type === 'AmendmentRevoked') {
+      this.revoke(programmeId, stored, event.data);
       return;
     } else {
-      this.open.get(programmeId)?.events.push(event);
+      // A change, or one of a type this code does not know: it counts towards its append, and the timeline passes it by.
+      this.open.get(programmeId)?.events.push(stored);
     }
     const open = this.open.get(programmeId);
     if (open && open.events.length === open.expected + 1) {
@@ -153,9 +155,8 @@ export class ProgrammesProjection implements Projection {
     this.touch(programmeId, last.revision, record.recordedAt);
   }
 
-  private revoke(programmeId: string, event: RecordedEvent): void {
+  private revoke(programmeId: string, event: RecordedEvent, { amendmentId, reason }: AmendmentRevoked['data']): void {
     const memory = this.load(programmeId);
-    const { amendmentId, reason } = (event as unknown as AmendmentRevoked).data;
     const index = memory.ordered.findIndex((a) => a.amendmentId === amendmentId);
     if (index < 0) return;
     const [target] = memory.ordered.splice(index, 1);

@@ -16,7 +16,7 @@ import { fromDomainError, ProblemException } from '../../http/problem';
 import { ProjectionRunner } from '../../projections/projection.runner';
 import type { Change, ExecutorStatus, ProgrammeCommand } from '../domain/programme.commands';
 import { decide } from '../domain/programme.decider';
-import { type AllocationSet, programmeStream } from '../domain/programme.events';
+import { programmeEventOf, programmeStream } from '../domain/programme.events';
 import type { ProgrammeTimeline } from '../domain/timeline';
 import type { amendmentBodySchema, ChangeBody } from '../programme.api';
 import { programmeFold, withProgrammeMetadata } from './programme.fold';
@@ -87,8 +87,9 @@ function executorsNamed(changes: readonly ChangeBody[]): string[] {
  */
 function newSourceWarnings(changeEvents: readonly RecordedEvent[], changes: readonly ChangeBody[]): AmendmentWarning[] {
   // Each change makes one event (programme.decider.ts, translateChanges), so an event's place is its change's.
-  return changeEvents.flatMap((event, index) => {
-    if (event.type !== 'AllocationSet' || (event.data as unknown as AllocationSet['data']).existingSource) return [];
+  return changeEvents.flatMap((stored, index) => {
+    const event = programmeEventOf(stored);
+    if (event?.type !== 'AllocationSet' || event.data.existingSource) return [];
     const { measure, fundingSource } = changes[index] as Extract<ChangeBody, { op: 'setAllocation' }>;
     return [
       {
