@@ -83,11 +83,17 @@ export function timelineConflict(conflicts: readonly Conflict[], what: string, k
         code: 'TimelineConflict',
         path,
         message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${numbered(p, known, amendment)}`,
-        // What the rule found (the measure it looked for, the values it compared), and which amendment it broke.
-        details: { ...p.details, amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code },
+        // Which amendment it broke, and by which rule; for a measure that amendment no longer finds, the measure's id.
+        details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code, ...missingMeasure(p) },
       }));
     }),
   );
+}
+
+/** The id of the measure a MeasureNotFound problem looked for; other rules' details stay their own (a refused request's new ids among them). */
+function missingMeasure(problem: DomainProblem): { measureId?: string } {
+  const measureId = problem.details?.measureId;
+  return problem.code === 'MeasureNotFound' && typeof measureId === 'string' ? { measureId } : {};
 }
 
 /**

@@ -1248,9 +1248,11 @@ describe('programme decider', () => {
     });
 
     it('taking a number before a later renumbering to it is a TimelineConflict', () => {
-      given(programmeRegistered(), amendment({ id: 'a-renumber', effectiveFrom: '2025-01-01', changes: [renumber('1.3', '1.5')] }))
+      const refused = given(programmeRegistered(), amendment({ id: 'a-renumber', effectiveFrom: '2025-01-01', changes: [renumber('1.3', '1.5')] }))
         .when(amendment({ effectiveFrom: '2024-06-01', changes: [addMeasure('1.5', { term: { from: 2024, to: 2026 } })] }))
         .thenFails('TimelineConflict', { kind: 'conflict', conflictingAmendments: ['a-renumber'], problems: [{ code: 'TimelineConflict', details: { rule: 'MeasureNumberTaken' } }] });
+      // the rule's own details (the new measure's id, which was never stored) are not the conflict's
+      expect(refused.problems[0].details).toEqual({ amendmentId: 'a-renumber', decisionId: expect.any(String), effectiveFrom: '2025-01-01', rule: 'MeasureNumberTaken' });
     });
 
     it('an amendment on the same date as one recorded earlier folds after it: it sees that amendment’s changes', () => {
