@@ -67,7 +67,9 @@ const CYRILLIC_ROMAN: Readonly<Record<string, string>> = { І: 'I', Х: 'X', С:
 /** One digit of a Roman numeral up to C as typed (a section's, a convocation's): Latin, or a Cyrillic look-alike latinRomanNumeral reads. */
 export const ROMAN_DIGIT = `[IVXLC${Object.keys(CYRILLIC_ROMAN).join('')}]`;
 
+const CYRILLIC_ROMAN_LETTER = new RegExp(`[${Object.keys(CYRILLIC_ROMAN).join('')}]`, 'gu');
+
 /** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х or С, which look the same. */
 export function latinRomanNumeral(text: string): string {
-  return text.replace(new RegExp(`[${Object.keys(CYRILLIC_ROMAN).join('')}]`, 'gu'), (letter) => CYRILLIC_ROMAN[letter]);
+  return text.replace(CYRILLIC_ROMAN_LETTER, (letter) => CYRILLIC_ROMAN[letter]);
 }

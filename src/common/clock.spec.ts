@@ -25,8 +25,14 @@ describe('dates and times as councils in Ukraine read them', () => {
     expect(kyivMidnight('2025-03-31').toISOString()).toBe('2025-03-30T21:00:00.000Z');
     expect(kyivMidnight('2025-10-26').toISOString()).toBe('2025-10-25T21:00:00.000Z');
     expect(kyivMidnight('2025-10-27').toISOString()).toBe('2025-10-26T22:00:00.000Z');
+    // in 1981–1984 (Moscow time, UTC+3, +4 in summer) the clocks changed at midnight itself: 1 April began at 01:00
+    // summer time, as 00:00 was skipped; 1 October at 00:00 winter time, as 24:00 summer time became 23:00 of 30 September
+    expect(kyivMidnight('1981-04-01').toISOString()).toBe('1981-03-31T21:00:00.000Z');
+    expect(kyivMidnight('1981-10-01').toISOString()).toBe('1981-09-30T21:00:00.000Z');
+    // before 1924 Kyiv kept its local mean time, 2:02:04 ahead of UTC
+    expect(kyivMidnight('1900-01-01').toISOString()).toBe('1899-12-31T21:57:56.000Z');
     // and each is the instant the date turns over in Kyiv
-    for (const date of ['2026-12-08', '2025-03-30', '2025-03-31', '2025-10-26', '2025-10-27']) {
+    for (const date of ['2026-12-08', '2025-03-30', '2025-03-31', '2025-10-26', '2025-10-27', '1981-04-01', '1981-10-01', '1900-01-01']) {
       const midnight = kyivMidnight(date).getTime();
       expect([todayInKyiv(new Date(midnight - 1)) < date, todayInKyiv(new Date(midnight))]).toEqual([true, date]);
     }

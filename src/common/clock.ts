@@ -22,22 +22,22 @@ export function kyivDateTime(instant: string): string {
 
 /**
  * The instant a date begins in Kyiv, "2026-12-08" → 2026-12-07T22:00:00.000Z: what an auditor typing a date for an
- * instant means by it, on the calendar the council keeps. Kyiv's clocks change at 03:00 or 04:00, never at midnight,
- * so the offset found for the midnight is its own.
+ * instant means by it, on the calendar the council keeps.
  */
 export function kyivMidnight(date: string): Date {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  // The offset near the midnight, then at it: one step corrects a date whose UTC midnight falls past a change of clocks.
+  // The offset near the midnight, then at it: the second step matters where the clocks changed at midnight itself
+  // (1981–1984), so that UTC's midnight and Kyiv's fall on either side of the change.
   const near = utcMidnight - kyivOffsetMs(new Date(utcMidnight));
   return new Date(utcMidnight - kyivOffsetMs(new Date(near)));
 }
 
-/** How far Kyiv's clocks are ahead of UTC at an instant ("GMT+2" → 2 h). */
+/** How far Kyiv's clocks are ahead of UTC at an instant ("GMT+2" → 2 h; before 1924, local mean time "GMT+2:02:04"). */
 function kyivOffsetMs(at: Date): number {
   const name = KYIV_TIME.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const offset = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(name);
+  const offset = /^GMT([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(name);
   if (!offset) return 0;
-  return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0)) * 60_000;
+  return (offset[1] === '-' ? -1 : 1) * ((Number(offset[2]) * 60 + Number(offset[3] ?? 0)) * 60 + Number(offset[4] ?? 0)) * 1000;
 }
 
 /** "22.02.2024": a date as the council's documents write it. */

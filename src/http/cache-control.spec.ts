@@ -6,7 +6,7 @@ const KNOWN_AT = '2025-06-01T10:00:00.000Z';
 const LATER = '2025-06-01T10:00:00.001Z';
 
 function cacheControl(route: string, query: Record<string, unknown>, heldUpTo: string | null, options: { status?: number; method?: string; token?: boolean } = {}) {
-  const request = { method: options.method ?? 'GET', headers: options.token ? { authorization: 'Bearer x' } : {}, routeOptions: { url: route }, query } as unknown as FastifyRequest;
+  const request = { method: options.method ?? 'GET', url: route, headers: options.token ? { authorization: 'Bearer x' } : {}, routeOptions: { url: route }, query } as unknown as FastifyRequest;
   const reply = { statusCode: options.status ?? 200 } as FastifyReply;
   return cacheControlFor(request, reply, () => heldUpTo);
 }
@@ -22,6 +22,12 @@ describe('cacheControlFor', () => {
     expect(cacheControl('/api/v1/programmes/:id', { asOf: '2025-01-01', knownAt: KNOWN_AT }, null)).toBe('no-store');
   });
 
+  it('given a knownAt as a date alone, then it is read as the view reads it, its midnight in Kyiv (22:00 UTC the day before, in winter)', () => {
+    const pinning = { asOf: '2025-01-01', knownAt: '2025-12-08' };
+    expect(cacheControl('/api/v1/programmes/:id', pinning, '2025-12-07T22:00:00.001Z')).toBe('public, max-age=86400, immutable');
+    expect(cacheControl('/api/v1/programmes/:id', pinning, '2025-12-07T22:00:00.000Z')).toBe('no-store');
+  });
+
   it('given a date left to "today" or "now", then it is not kept', () => {
     expect(cacheControl('/api/v1/programmes/:id', { knownAt: KNOWN_AT }, LATER)).toBe('no-store');
     expect(cacheControl('/api/v1/programmes/:id/export', { asOf: '2025-01-01' }, LATER)).toBe('no-store');
@@ -30,6 +36,11 @@ describe('cacheControlFor', () => {
 
   it('given a route no date pins, then it is not kept', () => {
     expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe('no-store');
+  });
+
+  it('given a read outside the API (the docs page, its assets, health), then it may be kept and asked again: no ETag there is a revision', () => {
+    expect(cacheControl('/docs/static/swagger-ui.css', {}, LATER)).toBe('no-cache');
+    expect(cacheControl('/health', {}, LATER)).toBe('no-cache');
   });
 
   it('given a token, a problem or a write, then nothing is kept', () => {

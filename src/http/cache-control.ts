@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readInstant } from './schemas';
 
 /**
  * What a browser, a portal's proxy or a CDN may keep. A view pinned on both axes — every date it depends on given,
@@ -11,6 +12,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const CACHE_CONTROL = {
   pinned: 'public, max-age=86400, immutable',
   changing: 'no-store',
+  /** Outside the API (the docs page and its assets, health, metrics) no ETag is a revision: kept, and asked again each time. */
+  outside: 'no-cache',
   private: 'private, no-store',
   none: 'no-store',
 } as const;
@@ -35,7 +38,10 @@ export function cacheControlFor(request: FastifyRequest, reply: FastifyReply, he
   if (request.headers.authorization !== undefined) return CACHE_CONTROL.private;
   const pinnedBy = PINNED_BY.get(request.routeOptions.url ?? '');
   const query = request.query as Record<string, unknown>;
+  if (!request.url.startsWith('/api/')) return CACHE_CONTROL.outside;
   if (!pinnedBy || !pinnedBy.every((name) => typeof query[name] === 'string')) return CACHE_CONTROL.changing;
   const held = heldUpTo();
-  return held !== null && Date.parse(query.knownAt as string) < Date.parse(held) ? CACHE_CONTROL.pinned : CACHE_CONTROL.changing;
+  // Read as the view reads it (a date alone is its midnight in Kyiv, not in UTC).
+  const knownAt = readInstant(query.knownAt as string);
+  return held !== null && 'instant' in knownAt && Date.parse(knownAt.instant) < Date.parse(held) ? CACHE_CONTROL.pinned : CACHE_CONTROL.changing;
 }

@@ -49,9 +49,19 @@ describe('instantSchema', () => {
     expect(read('2026-07-01').data).toBe('2026-06-30T21:00:00.000Z');
   });
 
-  it('refuses a day the calendar does not have, a time without an offset, and a year past 9999 in UTC', () => {
-    for (const text of ['2026-11-31', '2026-11-31T00:00:00Z', '2025-03-01T10:00:00', '9999-12-31T23:00:00-05:00', 'yesterday']) {
-      expect([text, read(text).error?.issues.map((issue) => issue.message)]).toEqual([text, [expect.stringContaining('calendar date')]]);
-    }
+  it('says what is wrong: a day the calendar does not have, a time without an offset, a year past 9999 in UTC, an hour no clock has, no instant at all', () => {
+    const problems = Object.fromEntries(
+      ['2026-11-31', '2026-11-31T00:00:00Z', '2025-03-01T10:00:00', '9999-12-31T23:00:00-05:00', '0000-01-01', '2025-03-01T25:00Z', 'yesterday'].map((text) => [text, read(text).error?.issues.map((issue) => issue.message)]),
+    );
+    expect(problems).toEqual({
+      '2026-11-31': ['not a calendar date'],
+      '2026-11-31T00:00:00Z': ['not a calendar date'],
+      '2025-03-01T10:00:00': [expect.stringMatching(/^an instant with its offset or Z/)],
+      '9999-12-31T23:00:00-05:00': ['an instant from year 0000 to 9999 in UTC'],
+      // its midnight in Kyiv is still the year before in UTC
+      '0000-01-01': ['an instant from year 0000 to 9999 in UTC'],
+      '2025-03-01T25:00Z': [expect.stringMatching(/^not a time of day/)],
+      yesterday: [expect.stringMatching(/^an ISO 8601 instant/)],
+    });
   });
 });

@@ -24,32 +24,39 @@ export const dateSchema = z
 /** What an instant parameter takes, for descriptions that replace the schema's own. */
 export const INSTANT_FORMS = 'ISO 8601 with an offset or Z; a date alone is its midnight in Kyiv';
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+/** RFC 3339 lets "t" and "z" be lower case; the offset may also be written without its colon (+0200), and the seconds left out. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2}))?$/;
 const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
+const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt][\d:.]+$/;
 
 /**
  * An instant as the store writes its own (UTC, milliseconds), so that it compares with recorded times as text; or
- * undefined. RFC 3339 lets "t" and "z" be lower case. A date alone is its midnight in Kyiv, as `asOf` keeps Kyiv's
- * calendar. Its date must be a calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC
- * it must stay within years 0000–9999: "+010000-01-01…" would sort before every recorded time.
+ * what is wrong with it. A date alone is its midnight in Kyiv, as `asOf` keeps Kyiv's calendar. Its date must be a
+ * calendar date (Date.parse would read "2026-11-31T00:00Z" as 1 December), and in UTC it must stay within years
+ * 0000–9999: "+010000-01-01…" would sort before every recorded time.
  */
-function readInstant(text: string): string | undefined {
-  const written = text.toUpperCase();
-  if (!INSTANT.test(written) || !isCalendarDate(written.slice(0, 10))) return undefined;
-  const at = DATE_ALONE.test(written) ? kyivMidnight(written) : new Date(written);
-  if (Number.isNaN(at.getTime())) return undefined;
+export function readInstant(text: string): { instant: string } | { problem: string } {
+  if (!INSTANT.test(text)) {
+    return WITHOUT_OFFSET.test(text)
+      ? { problem: 'an instant with its offset or Z, e.g. 2025-03-01T10:00:00Z or 2025-03-01T12:00:00+02:00' }
+      : { problem: 'an ISO 8601 instant, e.g. 2025-03-01T10:00:00Z, or a date alone (its midnight in Kyiv)' };
+  }
+  if (!isCalendarDate(text.slice(0, 10))) return { problem: 'not a calendar date' };
+  const at = DATE_ALONE.test(text) ? kyivMidnight(text) : new Date(text.toUpperCase());
+  if (Number.isNaN(at.getTime())) return { problem: 'not a time of day, or an offset no clock has' };
   const instant = at.toISOString();
-  return /^\d{4}-/.test(instant) ? instant : undefined;
+  return /^\d{4}-/.test(instant) ? { instant } : { problem: 'an instant from year 0000 to 9999 in UTC' };
 }
 
 export const instantSchema = z
   .string()
   .transform((text, ctx) => {
-    const instant = readInstant(text);
-    if (instant === undefined) ctx.addIssue({ code: 'custom', message: 'an ISO 8601 instant on a calendar date, e.g. 2025-03-01T10:00:00Z' });
-    return instant ?? z.NEVER;
+    const read = readInstant(text);
+    if ('problem' in read) ctx.addIssue({ code: 'custom', message: read.problem });
+    return 'instant' in read ? read.instant : z.NEVER;
   })
-  .openapi({ type: 'string', format: 'date-time', description: `an instant (${INSTANT_FORMS})` });
+  // A pattern, not format date-time: a date alone, an offset without its colon and a time without seconds are taken too.
+  .openapi({ type: 'string', pattern: INSTANT.source, description: `an instant (${INSTANT_FORMS})` });
 
 /**
  * A whole number in a range. The range is checked first and ends the check: 1e30 is "at most …" once, not also

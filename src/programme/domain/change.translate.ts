@@ -14,7 +14,7 @@ import { compareNumbers, type Direction, lineOf, type Measure, type ProgrammeCon
  * `events`: one per requested change, in request order, so that an event's place is its change's (the write's
  * warnings point at changes by it).
  */
-export type Translation = { events: ProgrammeChange[]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
+type Translation = { events: ProgrammeChange[]; content: ProgrammeContent } | { kind: 'conflict'; problems: DomainProblem[] };
 
 /**
  * Turns the requested changes into events against the programme as it stands at the effective date,

@@ -178,7 +178,8 @@ export function comparativeGrid(title: string, diff: ProgrammeDiff, ends: { from
   return {
     heading: ['Порівняльна таблиця', title, `було: ${ends.from}; стало: ${ends.to}`, ...knownAtLine(knownAt)],
     header: ['№ заходу', 'Що змінюється', 'Було', 'Стало'],
-    widths: [8, 26, 33, 33],
+    // The № column holds "2.9 → 2.10" for a renumbered measure on one line.
+    widths: [11, 25, 32, 32],
     rows: [
       ...diff.rows.map((row) => ({
         kind: 'item' as const,

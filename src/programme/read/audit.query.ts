@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { writtenNumber } from '../domain/change.translate';
 
-// The audit trail as auditors read it (its rows are written by programmes.projection.ts, their lines made by
-// audit.rows.ts): filters, the measure a number names, cursor pages.
+// The audit trail as auditors read it (its rows written by audit.writer.ts, their lines made by audit.rows.ts):
+// filters, the measure a number names, cursor pages.
 
 export interface AuditFilter {
   readonly measure?: string;

@@ -81,6 +81,11 @@ describe('the comparative table (diffContents)', () => {
     expect(diffContents(same, content(measure('m-1', '1.1')), directory, DATES).rows).toEqual([]);
   });
 
+  it('the same units in another order (one unassigned and assigned again) are no change', () => {
+    const was = content(measure('m-1', '1.1', { executorIds: ['unit', 'other'] }));
+    expect(diffContents(was, content(measure('m-1', '1.1', { executorIds: ['other', 'unit'] })), directory, DATES).rows).toEqual([]);
+  });
+
   it('a unit assigned between the two dates is a row, the units named as on each side’s date', () => {
     const { rows } = diffContents(content(measure('m-1', '1.1')), content(measure('m-1', '1.1', { executorIds: ['unit', 'other'] })), directory, DATES);
     expect(rows).toEqual([

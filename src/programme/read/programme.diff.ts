@@ -81,7 +81,7 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
         ['term', a.term, b.term],
         // Compared by unit, named by date: a unit renamed in the directory is the same unit, and no decision changed
         // who carries the measure out.
-        ['executors', names(a, dates.was), names(b, dates.became), JSON.stringify(a.executorIds) !== JSON.stringify(b.executorIds)],
+        ['executors', names(a, dates.was), names(b, dates.became), !sameUnits(a.executorIds, b.executorIds)],
         ['fundingSources', a.funding.map((f) => f.source), b.funding.map((f) => f.source)],
         ...years.map((y): [string, unknown, unknown] => [`allocations.${y}`, formatAmount(measureYear(a, y)), formatAmount(measureYear(b, y))]),
         ['expectedResults', a.expectedResults, b.expectedResults],
@@ -91,6 +91,11 @@ export function diffContents(was: ProgrammeContent, became: ProgrammeContent, ex
     }
   }
   return { rows, totals: { was: formatTotals(programmeTotals(was)), became: formatTotals(programmeTotals(became)) } };
+}
+
+/** The same units, in whatever order: one unassigned and assigned again by a later decision is no change. */
+function sameUnits(was: readonly string[], became: readonly string[]): boolean {
+  return was.length === became.length && was.every((id) => became.includes(id));
 }
 
 /**

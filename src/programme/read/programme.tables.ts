@@ -3,8 +3,8 @@ import type { Totals } from '../domain/totals';
 import type { AmendmentRecord } from '../domain/timeline';
 import { SNAPSHOT_MEASURES_TABLE } from './snapshot.codec';
 
-// The programme read models' tables (written by programmes.projection.ts, read by programme.queries.ts and
-// audit.query.ts), and an amendment's row read back as the domain's record.
+// The programme read models' tables (written by programmes.projection.ts, the audit trail's by audit.writer.ts; read
+// by programme.queries.ts and audit.query.ts), and an amendment's row read back as the domain's record.
 
 export const PROGRAMME_TABLES = `
   CREATE TABLE IF NOT EXISTS programme_heads (

@@ -86,7 +86,7 @@ function executorsNamed(changes: readonly ChangeBody[]): string[] {
  * Written either way (the decision may well add a source); said, so that a slip is seen and revoked.
  */
 function newSourceWarnings(changeEvents: readonly RecordedEvent[], changes: readonly ChangeBody[]): AmendmentWarning[] {
-  // Each change makes one event (programme.decider.ts, translateChanges), so an event's place is its change's.
+  // Each change makes one event (change.translate.ts, translateChanges), so an event's place is its change's.
   return changeEvents.flatMap((stored, index) => {
     const event = programmeEventOf(stored);
     if (event?.type !== 'AllocationSet' || event.data.existingSource) return [];
