@@ -14,7 +14,7 @@ import { AppModule, type AppOptions } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { CACHE_CONTROL, cacheControlFor } from './http/cache-control';
-import { openApiDocument } from './http/openapi';
+import { OPENAPI_DOCUMENT, type OpenApiDocument } from './http/openapi';
 import { authenticate, TokenTable } from './http/auth.guard';
 import { AuthFailureLimiter, registerRateLimit } from './http/rate-limit';
 import { sendClientError } from './http/client-error';
@@ -170,7 +170,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     // packed body can unpack to a large one.
     await app.register(compress, { encodings: ['br', 'gzip', 'deflate'], globalDecompression: false });
     await registerRateLimit(app, config);
-    await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(config.PUBLIC_URL) as never } });
+    await app.register(swagger, { mode: 'static', specification: { document: app.get<symbol, OpenApiDocument>(OPENAPI_DOCUMENT) as never } });
     // The page is served by its plugin, outside Nest's guard: it gets the same rule, an unknown token is a 401.
     const tokens = app.get(TokenTable);
     const limiter = app.get(AuthFailureLimiter);

@@ -50,6 +50,7 @@ import { ProjectionRunner } from './projections/projection.runner';
 import { createProjections } from './projections/projections.factory';
 import { ReadModelDb } from './projections/read-model.db';
 import { DATA_FILES_LOCK, Lifecycle, LOGGER, ON_START_FAILED } from './app.lifecycle';
+import { OPENAPI_DOCUMENT, openApiDocument } from './http/openapi';
 
 export interface AppOptions {
   readonly config: Config;
@@ -79,6 +80,7 @@ export class AppModule {
       controllers: [DecisionsController, ExecutorsController, AmendmentsController, ProgrammesController, ExportController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: OPENAPI_DOCUMENT, useValue: openApiDocument(config.PUBLIC_URL) },
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: new Metrics() },
         // Taken by createApp before any data file is opened; released after they are closed.

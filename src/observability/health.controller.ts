@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CONFIG, type Config } from '../config/config.schema';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { openApiDocument } from '../http/openapi';
+import { OPENAPI_DOCUMENT, type OpenApiDocument } from '../http/openapi';
 import { ProblemException } from '../http/problem';
 import { ProjectionRunner } from '../projections/projection.runner';
 import { Metrics } from './metrics';
@@ -10,16 +9,12 @@ import { Metrics } from './metrics';
 /** Public, outside /api/v1: liveness, readiness, Prometheus and the OpenAPI document. */
 @Controller()
 export class HealthController {
-  private readonly document: ReturnType<typeof openApiDocument>;
-
   constructor(
-    @Inject(CONFIG) config: Config,
+    @Inject(OPENAPI_DOCUMENT) private readonly document: OpenApiDocument,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(Metrics) private readonly metrics: Metrics,
-  ) {
-    this.document = openApiDocument(config.PUBLIC_URL);
-  }
+  ) {}
 
   @Get('health')
   health() {
