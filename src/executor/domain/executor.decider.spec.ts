@@ -1,5 +1,6 @@
 import { deciderSpec } from '../../../test/support/decider-spec';
 import {
+  statusOn,
   decide,
   evolve,
   type Executor,
@@ -155,6 +156,13 @@ describe('executor decider', () => {
     it('keeps different units apart', () => {
       expect(normalizeExecutorName('Відділ внутрішньої політики')).not.toBe(normalizeExecutorName('Відділ з питань внутрішньої політики'));
     });
+  });
+
+  it('can carry a measure from a date before its retirement, not from the retirement on (statusOn)', () => {
+    const state = [registered, retired('2025-06-01')].reduce(evolve, initialExecutor);
+    expect([statusOn(state, '2025-05-31'), statusOn(state, '2025-06-01'), statusOn(state, '2026-01-01')]).toEqual(['active', 'retired', 'retired']);
+    expect(statusOn(evolve(initialExecutor, registered), '2030-01-01')).toBe('active');
+    expect(statusOn(initialExecutor, '2025-01-01')).toBe('unknown');
   });
 
   it('lives in the stream executor-<id>', () => {

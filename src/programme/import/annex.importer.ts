@@ -3,7 +3,7 @@ import { todayInKyiv } from '../../common/clock';
 import { type DomainError, isDomainError } from '../../common/domain-error';
 import { decide as decideDecision, decisionStream, type DecisionCommand, initialDecision } from '../../decision/domain/decision.decider';
 import { decisionFold } from '../../decision/decision.fold';
-import { decide as decideExecutor, executorIdFor, executorStream, nameAt, normalizeExecutorName } from '../../executor/domain/executor.decider';
+import { decide as decideExecutor, executorIdFor, executorStream, nameAt, normalizeExecutorName, statusOn } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
 import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { KnownExecutor } from '../../executor/executors.projection';
@@ -147,7 +147,7 @@ export class AnnexImporter {
       const holder = this.directory.holderOf(name);
       byName.set(normalized, holder ? { id: holder.id, known: true, name } : { id: executorIdFor(name), known: false, name });
       if (!holder) continue;
-      if (holder.retiredFrom !== null && holder.retiredFrom <= effectiveFrom) {
+      if (statusOn(holder, effectiveFrom) === 'retired') {
         const message = `line ${line}: "${name}" is executor ${holder.id}, retired from ${holder.retiredFrom}`;
         retired.push({ path: '$.document', code: 'ExecutorRetired', message, line, executorId: holder.id });
         continue;

@@ -7,7 +7,7 @@ import { type DomainError, isDomainError } from '../../common/domain-error';
 import { citation, decisionStream } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
 import { decisionFold } from '../../decision/decision.fold';
-import { executorStream } from '../../executor/domain/executor.decider';
+import { executorStream, statusOn } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
 import { AggregateRepository, type CommandContext, deterministicId, type Outcome } from '../../event-store/aggregate.repository';
 import type { RecordedEvent } from '../../event-store/event-store.port';
@@ -148,12 +148,10 @@ export class RegisterAmendmentHandler extends ProgrammeWriter implements IComman
         { path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first (POST /api/v1/decisions)' },
       ]);
     }
-    // An executor retired from a date can still be assigned by an amendment effective before it.
     const effectiveFrom = body.effectiveFrom ?? decision.effectiveFrom;
     const executors: Record<string, ExecutorStatus> = {};
     for (const executorId of executorsNamed(body.changes)) {
-      const { state } = await this.repository.load(executorStream(executorId), executorFold);
-      executors[executorId] = state.status === 'retired' && state.retiredFrom !== null && state.retiredFrom > effectiveFrom ? 'active' : state.status;
+      executors[executorId] = statusOn((await this.repository.load(executorStream(executorId), executorFold)).state, effectiveFrom);
     }
     const amendmentId = context.idempotencyKey ? deterministicId(programmeStream(programmeId), context.idempotencyKey, -1) : randomUUID();
     const changes = withIds(body.changes, amendmentId);
