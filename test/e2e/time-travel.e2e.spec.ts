@@ -247,6 +247,8 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       const res = await t.http.get(`${PROGRAMME}/versions/${decisions.C}`);
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('VersionNotFound');
+      // and it says why: the decision did amend the programme, and its amendment was revoked
+      expect(res.body.detail).toBe(`every amendment decision ${decisions.C} made to programme ${KOROSTEN} was revoked (the last at ${await revokedAt()}); the audit trail (audit?decision=${decisions.C}) gives the reasons`);
 
       // nor an end for a comparative table, which says why rather than doubting the decision amended anything
       const diff = await t.http.get(`${PROGRAMME}/diff`).query({ from: decisions.B, to: decisions.C }).expect(404);

@@ -103,13 +103,23 @@ export class GetVersionHandler implements IQueryHandler<GetVersion> {
     mustExist(this.queries, programmeId);
     mustBeKnowable(this.queries, programmeId, knownAt);
     const version = this.queries.versionByDecision(programmeId, decisionId, knownAt);
-    if (!version) throw new ProblemException(404, 'VersionNotFound', `decision ${decisionId} made no amendment (in force${knownAt ? ' as known then' : ''}) to programme ${programmeId}`);
+    if (!version) throw new ProblemException(404, 'VersionNotFound', this.noVersion(programmeId, decisionId, knownAt));
     // The stream revision of the amendment places the version in effective order; the answer carries one revision, the programme's.
     const { revision, ...shown } = version;
     const programme = this.queries.view(programmeId, { asOf: version.effectiveFrom, upTo: { effectiveFrom: version.effectiveFrom, revision }, ...(knownAt ? { knownAt } : {}) });
     if (!programme) throw notInForce(programmeId, version.effectiveFrom);
     // The programme after the version, as known at knownAt: the stored totals are those known now.
     return { version: { ...shown, totals: programme.totals }, programme };
+  }
+
+  /** An auditor asking for a decision whose amendments were all revoked is told so, and where the reasons are. */
+  private noVersion(programmeId: string, decisionId: string, knownAt: string | undefined): string {
+    const known = (at: string | null): at is string => at !== null && (knownAt === undefined || at <= knownAt);
+    const made = this.queries.amendmentsByDecision(decisionId).filter((a) => a.programmeId === programmeId && known(a.recordedAt));
+    const revokedAt = made.map((a) => a.revokedAt).filter(known);
+    if (made.length === 0 || revokedAt.length < made.length) return `decision ${decisionId} made no amendment (in force${knownAt ? ' as known then' : ''}) to programme ${programmeId}`;
+    const last = revokedAt.reduce((a, b) => (a > b ? a : b));
+    return `every amendment decision ${decisionId} made to programme ${programmeId} was revoked${knownAt ? ' as known then' : ''} (the last at ${last}); the audit trail (audit?decision=${decisionId}) gives the reasons`;
   }
 }
 
