@@ -239,7 +239,7 @@ function expected<T>(field: string, actual: T, claimed: T | undefined, show: (v:
   ];
 }
 
-function problem(code: string, message: string, path?: (string | number)[], details?: Record<string, unknown>): DomainProblem {
+export function problem(code: string, message: string, path?: (string | number)[], details?: Record<string, unknown>): DomainProblem {
   return { code, message, ...(path ? { path } : {}), ...(details ? { details } : {}) };
 }
 

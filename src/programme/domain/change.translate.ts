@@ -1,7 +1,7 @@
 import { latinRomanNumeral, unquoted } from '../../common/characters';
 import type { DomainProblem } from '../../common/domain-error';
 import { exhaustive } from '../../common/exhaustive';
-import { allocationOf, checkChange, newMeasureRules, settingOf, settingRepeated } from './change.rules';
+import { allocationOf, checkChange, newMeasureRules, problem, settingOf, settingRepeated } from './change.rules';
 import type { Change, ExecutorStatus } from './programme.commands';
 import type { ProgrammeChange } from './programme.events';
 import { evolve } from './programme.evolve';
@@ -64,7 +64,7 @@ export function translateChanges(
 /** A requested change's one event, or what is wrong with it. */
 type Translated = ProgrammeChange | { problems: DomainProblem[] };
 
-const fail = (code: string, message: string, path: (string | number)[]): { problems: DomainProblem[] } => ({ problems: [{ code, message, path }] });
+const fail = (code: string, message: string, path: (string | number)[]): { problems: DomainProblem[] } => ({ problems: [problem(code, message, path)] });
 
 function changeToEvent(change: Change, content: ProgrammeContent, executors: Readonly<Record<string, ExecutorStatus>>, date: string): Translated {
   switch (change.op) {
