@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type EventStore, readWholeLog, type RecordedEvent } from '../../src/event-store/event-store.port';
-import { programmeIdOf, type ProgrammeChange } from '../../src/programme/domain/programme.events';
+import { programmeEventOf, programmeIdOf, type ProgrammeChange } from '../../src/programme/domain/programme.events';
 import { evolve } from '../../src/programme/domain/programme.evolve';
 import type { ProgrammeContent } from '../../src/programme/domain/programme.types';
 import { programmeTotals, type Totals } from '../../src/programme/domain/totals';
@@ -118,16 +118,17 @@ async function foldLog(store: EventStore): Promise<{ events: number; versions: n
   let count = 0;
   for await (const page of readWholeLog(store, undefined, PAGE_SIZE)) {
     count += page.length;
-    for (const event of page) {
-      const programmeId = programmeIdOf(event.streamName);
-      if (programmeId === undefined || event.type === 'AmendmentRevoked') continue;
+    for (const stored of page) {
+      const programmeId = programmeIdOf(stored.streamName);
+      const event = programmeEventOf(stored);
+      if (programmeId === undefined || event === undefined || event.type === 'AmendmentRevoked') continue;
       if (event.type === 'AmendmentRegistered') {
-        open.set(programmeId, { changes: [], expected: (event.data as { changeCount: number }).changeCount });
+        open.set(programmeId, { changes: [], expected: event.data.changeCount });
         continue;
       }
       const append = open.get(programmeId);
       if (!append) continue;
-      append.changes.push({ type: event.type, data: event.data } as ProgrammeChange);
+      append.changes.push(event);
       if (append.changes.length < append.expected) continue;
       open.delete(programmeId);
       const content = append.changes.reduce<ProgrammeContent | null>((before, change) => evolve(before, change), contents.get(programmeId) ?? null);

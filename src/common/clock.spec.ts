@@ -25,7 +25,7 @@ describe('dates and times as councils in Ukraine read them', () => {
     expect(kyivMidnight('2025-03-31').toISOString()).toBe('2025-03-30T21:00:00.000Z');
     expect(kyivMidnight('2025-10-26').toISOString()).toBe('2025-10-25T21:00:00.000Z');
     expect(kyivMidnight('2025-10-27').toISOString()).toBe('2025-10-26T22:00:00.000Z');
-    // in 1981–1984 (Moscow time, UTC+3, +4 in summer) the clocks changed at midnight itself: 1 April began at 01:00
+    // in 1981 (Moscow time, UTC+3, +4 in summer) the clocks changed at midnight itself: 1 April began at 01:00
     // summer time, as 00:00 was skipped; 1 October at 00:00 winter time, as 24:00 summer time became 23:00 of 30 September
     expect(kyivMidnight('1981-04-01').toISOString()).toBe('1981-03-31T21:00:00.000Z');
     expect(kyivMidnight('1981-10-01').toISOString()).toBe('1981-09-30T21:00:00.000Z');

@@ -27,7 +27,7 @@ export function kyivDateTime(instant: string): string {
 export function kyivMidnight(date: string): Date {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
   // The offset near the midnight, then at it: the second step matters where the clocks changed at midnight itself
-  // (1981–1984), so that UTC's midnight and Kyiv's fall on either side of the change.
+  // (in 1924, 1930, 1941 and 1981–84, for one), so that UTC's midnight and Kyiv's fall on either side of the change.
   const near = utcMidnight - kyivOffsetMs(new Date(utcMidnight));
   return new Date(utcMidnight - kyivOffsetMs(new Date(near)));
 }

@@ -6,11 +6,14 @@ import type { Metrics } from '../observability/metrics';
 import { WrongExpectedRevisionError } from './event-store.errors';
 import { type AppendResult, type EventMetadata, type EventStore, type JsonObject, type Position, type RecordedEvent, readWholeStream } from './event-store.port';
 import { categoryOf } from '../common/stream-name';
+import type { EventReader } from '../common/event-types';
 
 /** How an aggregate's state is folded from its stored events (whole appends at a time). */
 export interface StreamFold<State> {
   readonly initial: State;
   evolve(state: State, events: readonly RecordedEvent[]): State;
+  /** Whether an event type is one of the aggregate's: a stream holding another is not decided on (WrittenByLaterVersion). */
+  readonly knows?: (type: string) => boolean;
 }
 
 export interface Loaded<State> {
@@ -19,6 +22,8 @@ export interface Loaded<State> {
   readonly revision: number;
   /** Idempotency-Key → the append it made. */
   readonly idempotent: ReadonlyMap<string, IdempotentAppend>;
+  /** The first event type in the stream the fold does not know (written by a later version of the server). */
+  readonly unknownType?: string;
 }
 
 interface IdempotentAppend {
@@ -98,6 +103,7 @@ export class AggregateRepository {
     // Copied only when a new append carries a key (the cached one is shared): not a map of every key per command.
     let idempotent: Map<string, IdempotentAppend> | undefined;
     let batch: RecordedEvent[] = [];
+    let unknownType = cached?.unknownType;
     const flush = () => {
       if (batch.length === 0) return;
       state = fold.evolve(state, batch);
@@ -106,6 +112,7 @@ export class AggregateRepository {
     };
     for await (const event of readWholeStream(this.store, streamName, revision + 1)) {
       batch.push(event);
+      if (unknownType === undefined && fold.knows && !fold.knows(event.type)) unknownType = event.type;
       if (typeof event.metadata.idempotencyKey === 'string') {
         idempotent ??= new Map(cached?.idempotent ?? []);
         rememberIdempotentAppend(idempotent, event);
@@ -117,7 +124,7 @@ export class AggregateRepository {
       }
     }
     flush();
-    const loaded: Loaded<State> = { state, revision, idempotent: idempotent ?? cached?.idempotent ?? new Map() };
+    const loaded: Loaded<State> = { state, revision, idempotent: idempotent ?? cached?.idempotent ?? new Map(), ...(unknownType === undefined ? {} : { unknownType }) };
     this.remember(streamName, loaded);
     return loaded;
   }
@@ -161,6 +168,7 @@ export class AggregateRepository {
       const loaded = await this.load(streamName, fold);
       const replay = await this.replayOf(streamName, loaded, context);
       if (replay) return replay;
+      if (loaded.unknownType !== undefined) return writtenByLaterVersion(streamName, loaded.unknownType);
       const decided = decide(loaded.state, loaded.revision);
       // RFC 9110 §13.2.1: a precondition is ignored where the answer would not be a 2xx before the request's
       // content is looked at, so an unknown programme or amendment stays a 404. A refusal of the content (a
@@ -246,17 +254,27 @@ function rememberIdempotentAppend(map: Map<string, IdempotentAppend>, event: Rec
 
 /**
  * A fold for deciders whose `evolve` takes one event at a time and ignores store details; `eventOf` reads a stored
- * event as one of the aggregate's, passing by a type it does not know (eventReader).
+ * event as one of the aggregate's (eventReader).
  */
-export function eventByEvent<State, Event>(initial: State, evolve: (state: State, event: Event) => State, eventOf: (stored: RecordedEvent) => Event | undefined): StreamFold<State> {
+export function eventByEvent<State, Event>(initial: State, evolve: (state: State, event: Event) => State, eventOf: EventReader<Event>): StreamFold<State> {
   return {
     initial,
+    knows: eventOf.knows,
     evolve: (state, events) =>
       events.reduce((s, stored) => {
         const event = eventOf(stored);
         return event === undefined ? s : evolve(s, event);
       }, state),
   };
+}
+
+/**
+ * A stream holding an event this version does not know (a later version wrote it, then the server was rolled back):
+ * a decision without it could contradict it, so none is made until the version that knows it runs again.
+ */
+function writtenByLaterVersion(streamName: string, type: string): DomainError {
+  const message = `${streamName} holds a ${type} event, which this version of the server does not know: a later version wrote it, and nothing is decided on this stream without it; run that version`;
+  return domainError('conflict', 'WrittenByLaterVersion', message, [{ code: 'WrittenByLaterVersion', message }]);
 }
 
 export function keyReused(): DomainError {

@@ -36,9 +36,9 @@ const PINNED_BY = new Map<string, readonly string[]>([
 export function cacheControlFor(request: FastifyRequest, reply: FastifyReply, heldUpTo: () => string | null): string {
   if (reply.statusCode >= 400 || (request.method !== 'GET' && request.method !== 'HEAD')) return CACHE_CONTROL.none;
   if (request.headers.authorization !== undefined) return CACHE_CONTROL.private;
+  if (!request.url.startsWith('/api/')) return CACHE_CONTROL.outside;
   const pinnedBy = PINNED_BY.get(request.routeOptions.url ?? '');
   const query = request.query as Record<string, unknown>;
-  if (!request.url.startsWith('/api/')) return CACHE_CONTROL.outside;
   if (!pinnedBy || !pinnedBy.every((name) => typeof query[name] === 'string')) return CACHE_CONTROL.changing;
   const held = heldUpTo();
   // Read as the view reads it (a date alone is its midnight in Kyiv, not in UTC).

@@ -6,7 +6,8 @@ import { START } from '../event-store/event-store.port';
 
 /**
  * The layout of the read-model tables, kept in the file's `user_version`. Raise it with any change to a
- * projection's tables or to what their rows hold: a server that opens a file of another layout (an upgrade, a
+ * projection's tables or to what their rows hold, and with any new event type a projection reads: a version that
+ * did not know the type passed it by (eventReader), so read models it left behind lack it until refolded: a server that opens a file of another layout (an upgrade, a
  * downgrade) folds the log into fresh tables instead of writing rows that the old tables do not fit, or
  * serving rows written the old way beside new ones. 3: audit lines of added and removed measures carry the
  * whole measure. 4: snapshots name their measures by key into programme_measures. 5: the fold finds a funding

@@ -38,8 +38,8 @@ export const initialExecutor: Executor = { status: 'unknown' };
 
 /** Whether the unit can carry a measure from `date`: one retired from a later date is still active then. */
 export function statusOn(executor: Executor, date: string): 'active' | 'retired' | 'unknown' {
-  if (executor.status !== 'retired') return executor.status;
-  return executor.retiredFrom !== null && executor.retiredFrom > date ? 'active' : 'retired';
+  if (executor.status === 'unknown') return 'unknown';
+  return executor.retiredFrom === null || executor.retiredFrom > date ? 'active' : 'retired';
 }
 
 const executors = streamCategory('executor');

@@ -83,17 +83,21 @@ export function timelineConflict(conflicts: readonly Conflict[], what: string, k
         code: 'TimelineConflict',
         path,
         message: `amendment ${amendment.amendmentId} (decision ${amendment.decisionId}, effective ${amendment.effectiveFrom}): ${numbered(p, known, amendment)}`,
-        // Which amendment it broke, and by which rule; for a measure that amendment no longer finds, the measure's id.
-        details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code, ...missingMeasure(p) },
+        // Which amendment it broke, by which rule, and what the rule found.
+        details: { amendmentId: amendment.amendmentId, decisionId: amendment.decisionId, effectiveFrom: amendment.effectiveFrom, rule: p.code, ...found(p) },
       }));
     }),
   );
 }
 
-/** The id of the measure a MeasureNotFound problem looked for; other rules' details stay their own (a refused request's new ids among them). */
-function missingMeasure(problem: DomainProblem): { measureId?: string } {
-  const measureId = problem.details?.measureId;
-  return problem.code === 'MeasureNotFound' && typeof measureId === 'string' ? { measureId } : {};
+/**
+ * What a rule found that a later amendment broke on: the measure it no longer finds, the value its `was` named and
+ * the one it met. Not the measure holding a number (MeasureNumberTaken), which may be the refused request's own
+ * new measure, whose id was never stored.
+ */
+function found(problem: DomainProblem): Readonly<Record<string, unknown>> {
+  if (problem.code === 'MeasureNotFound' || problem.code === 'WasMismatch') return problem.details ?? {};
+  return {};
 }
 
 /**

@@ -1231,7 +1231,8 @@ describe('programme decider', () => {
         .thenFails('TimelineConflict', {
           kind: 'conflict',
           conflictingAmendments: ['a-later'],
-          problems: [{ code: 'TimelineConflict', details: { amendmentId: 'a-later', rule: 'WasMismatch' } }],
+          // with what the later `was` named and what it would now meet
+          problems: [{ code: 'TimelineConflict', details: { amendmentId: 'a-later', rule: 'WasMismatch', field: 'amount', actual: '350.00', claimed: '300.00' } }],
         });
     });
 

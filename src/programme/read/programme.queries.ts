@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { citation } from '../../decision/domain/decision.decider';
 import type { DecisionsProjection } from '../../decision/decisions.projection';
-import { nameAt } from '../../executor/domain/executor.decider';
+import { nameAt, statusOn } from '../../executor/domain/executor.decider';
 import type { ExecutorsProjection } from '../../executor/executors.projection';
 import type { ProgrammeChange } from '../domain/programme.events';
 import type { ProgrammeContent } from '../domain/programme.types';
@@ -277,7 +277,7 @@ export class ProgrammeQueries {
       executor: (id) => {
         const executor = this.executors.get(id, query.knownAt);
         if (!executor) return { id, name: id };
-        const retired = executor.retiredFrom !== null && executor.retiredFrom <= asOf;
+        const retired = statusOn(executor, asOf) === 'retired';
         return { id, name: nameAt(executor, asOf), ...(retired ? { retiredFrom: executor.retiredFrom as string } : {}) };
       },
     });

@@ -16,7 +16,7 @@ import { fromDomainError, ProblemException } from '../../http/problem';
 import { ProjectionRunner } from '../../projections/projection.runner';
 import type { Change, ExecutorStatus, ProgrammeCommand } from '../domain/programme.commands';
 import { decide } from '../domain/programme.decider';
-import { programmeEventOf, programmeStream } from '../domain/programme.events';
+import { type AmendmentRegistered, programmeEventOf, programmeStream } from '../domain/programme.events';
 import type { ProgrammeTimeline } from '../domain/timeline';
 import type { amendmentBodySchema, ChangeBody } from '../programme.api';
 import { programmeFold, withProgrammeMetadata } from './programme.fold';
@@ -171,9 +171,9 @@ export class RegisterAmendmentHandler extends ProgrammeWriter implements IComman
         },
       }),
       (outcome) => {
-        const header = outcome.events[0];
-        const data = header.data as { amendmentId: string; effectiveFrom: string };
-        return { programmeId, amendmentId: data.amendmentId, effectiveFrom: data.effectiveFrom, events: outcome.events.length, warnings: newSourceWarnings(outcome.events.slice(1), body.changes) };
+        // The append just written begins with its header.
+        const { amendmentId: written, effectiveFrom } = (outcome.events[0].data as AmendmentRegistered['data']);
+        return { programmeId, amendmentId: written, effectiveFrom, events: outcome.events.length, warnings: newSourceWarnings(outcome.events.slice(1), body.changes) };
       },
     );
   }

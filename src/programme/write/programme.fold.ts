@@ -1,9 +1,9 @@
 import type { NewEvent, StreamFold } from '../../event-store/aggregate.repository';
-import type { ProgrammeEvent } from '../domain/programme.events';
+import { type ProgrammeEvent, programmeEventOf } from '../domain/programme.events';
 import { EMPTY_TIMELINE, evolveTimeline, type ProgrammeTimeline } from '../domain/timeline';
 
 /** The programme aggregate's state is its timeline, folded a whole append at a time. */
-export const programmeFold: StreamFold<ProgrammeTimeline> = { initial: EMPTY_TIMELINE, evolve: evolveTimeline };
+export const programmeFold: StreamFold<ProgrammeTimeline> = { initial: EMPTY_TIMELINE, evolve: evolveTimeline, knows: programmeEventOf.knows };
 
 /**
  * Every event of an amendment carries its amendmentId, decisionId and effectiveFrom (DESIGN §3); a revocation
