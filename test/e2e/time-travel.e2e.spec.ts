@@ -140,6 +140,13 @@ describe('time travel: what was in force on a date, as known at an instant', () 
       expect(measureOf(await view({ asOf: '2025-01-14' }), '1.3').title).toMatch(/^Послуги з організації семінарів, конференцій, тренінгів, проведення офіційних заходів, урочистих подій/);
       expect(measureOf(await view({ asOf: '2025-01-15' }), '1.3').title).toBe(TITLE_1_3);
     });
+
+    it('after the period has run its course the programme is read as its period left it, not a 404', async () => {
+      const { asOf: _end, ...ended } = await view({ asOf: '2026-12-31' });
+      const { asOf, ...later } = await view({ asOf: '2099-01-01' });
+      expect(asOf).toBe('2099-01-01');
+      expect(later).toEqual(ended);
+    });
   });
 
   describe('record time (knownAt)', () => {
