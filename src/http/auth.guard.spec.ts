@@ -18,6 +18,6 @@ describe('authenticate', () => {
       }
     })() as ProblemException;
     expect(answer).toBeInstanceOf(ProblemException);
-    expect([answer.status, answer.headers]).toEqual([429, { 'retry-after': '40' }]);
+    expect([answer.status, answer.headers]).toEqual([429, { 'retry-after': '40', 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '40' }]);
   });
 });

@@ -78,8 +78,12 @@ export class AuthGuard implements CanActivate {
 export function authenticate(header: string, client: string, tokens: TokenTable, limiter: AuthFailureLimiter): Caller {
   const blockedFor = limiter.blockedFor(client);
   if (blockedFor > 0) {
+    // The general limit's headers, set for every request, would say there are requests to spare: these are this limit's.
     throw new ProblemException(429, 'TooManyFailedAuthentications', `too many failed authentications from this address; retry in ${blockedFor} s`, [], {
       'retry-after': String(blockedFor),
+      'x-ratelimit-limit': String(limiter.perMinute),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(blockedFor),
     });
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -64,7 +64,7 @@ export class AuthFailureLimiter {
   private readonly failures = new Map<string, { count: number; since: number }>();
 
   constructor(
-    private readonly perMinute: number,
+    readonly perMinute: number,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -797,6 +797,8 @@ describe('limits', () => {
       expect(res.status).toBe(429);
       expect(res.body.code).toBe('TooManyFailedAuthentications');
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      // and its rate-limit headers are those of the limit it hit, not the general one's requests to spare
+      expect([res.headers['x-ratelimit-limit'], res.headers['x-ratelimit-remaining'], res.headers['x-ratelimit-reset']]).toEqual(['10', '0', res.headers['retry-after']]);
       await t.http.get('/api/v1/programmes').expect(200);
     } finally {
       await t.close();
