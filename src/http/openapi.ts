@@ -100,6 +100,12 @@ const READ_AFTER_POSITION = z.object({
 const header = (description: string) => ({ description, schema: { type: 'string' as const } });
 const REQUEST_ID = { 'X-Request-Id': header('the request id (sent by the client, or made by the server); it is also the events’ $correlationId') };
 const RETRY_AFTER = { 'Retry-After': header('seconds to wait before trying again') };
+/** Sent with every answer of the API while the rate limit is on (RATE_LIMIT_PER_MINUTE; a 429 for failed authentications says that limit's). */
+const RATE_LIMIT = {
+  'X-RateLimit-Limit': header('requests a client may make in the window'),
+  'X-RateLimit-Remaining': header('requests left in the window'),
+  'X-RateLimit-Reset': header('seconds until the window starts anew'),
+};
 const CACHE = {
   'Cache-Control': header('"public, max-age=86400, immutable" for a view pinned by asOf and a knownAt the read models have passed; "no-store" for other public reads of the API (they may change without a new revision, which is what the ETag names); "private, no-store" with a token; "no-store" for problems and writes'),
 };
@@ -113,8 +119,8 @@ export const withHeaders = <R extends ResponseConfig>(response: R, headers: Reco
 });
 
 /**
- * Registers a route with what any route may answer whatever it declares — a token it does not know (401), a
- * path segment longer than any id (414), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
+ * Registers a route with what any route may answer whatever it declares — a token it does not know (401), a method it
+ * does not take (405), a request too slow (408) or too large in its URL (414) or headers (431), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
  * every answer carries; for a read of the API, `Read-After-Position`; for a write, what every write takes and may
  * answer: `Idempotency-Key`, a body that is not JSON or is sent encoded (415), a key reused for another request (422).
  */
@@ -124,7 +130,10 @@ export function route(config: RouteConfig): void {
   const headers = config.request?.headers;
   const responses: Record<string, ResponseConfig> = {
     401: problemResponse('A token the server does not know: refused on every route, one that needs none too'),
+    405: problemResponse('A method the path does not take (Allow names those it does)'),
+    408: problemResponse('A request that did not arrive in 30 seconds'),
     414: problemResponse('A path segment longer than any id'),
+    431: problemResponse('A request line and headers larger than 16 KiB'),
     429: PROBLEMS[429],
     503: PROBLEMS[503],
     ...(write ? { 415: problemResponse('A body that is not JSON, one declared in a charset other than UTF-8, or one sent with a Content-Encoding'), 422: problemResponse('An Idempotency-Key used before for another request') } : {}),
@@ -144,6 +153,7 @@ export function route(config: RouteConfig): void {
           headers: {
             ...REQUEST_ID,
             ...CACHE,
+            ...RATE_LIMIT,
             ...(status === '429' || status === '503' ? RETRY_AFTER : {}),
             ...(status === '412' ? CURRENT_ETAG : {}),
             ...(write && status.startsWith('2') ? REPLAYED : {}),
