@@ -12,9 +12,9 @@ import { decide } from '../src/programme/domain/programme.decider';
 import { type AllocationSet, type AmendmentRegistered, type ProgrammeEvent, programmeStream } from '../src/programme/domain/programme.events';
 import { evolve } from '../src/programme/domain/programme.evolve';
 import type { ProgrammeContent } from '../src/programme/domain/programme.types';
-import { EMPTY_TIMELINE, evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../src/programme/domain/timeline';
+import { evolveTimeline, fold, inForce, type ProgrammeTimeline } from '../src/programme/domain/timeline';
 import { AnnexImporter, EMPTY_DIRECTORY } from '../src/programme/import/annex.importer';
-import { withProgrammeMetadata } from '../src/programme/write/programme.fold';
+import { programmeFold, withProgrammeMetadata } from '../src/programme/write/programme.fold';
 import type { Progress } from './measure';
 
 /**
@@ -61,7 +61,7 @@ export async function buildHistory(amendments: number, progress: Progress, rando
   }
 
   const stream = programmeStream(PROGRAMME);
-  const loaded = await repository.load(stream, { initial: EMPTY_TIMELINE, evolve: evolveTimeline });
+  const loaded = await repository.load(stream, programmeFold);
   let timeline: ProgrammeTimeline = loaded.state;
   let revision = loaded.revision;
   /** The programme after the last amendment in effective order: what a new, non-retroactive amendment replaces. */

@@ -113,7 +113,8 @@ async function copyLog(store: EventStore, file: string): Promise<number> {
  */
 async function foldLog(store: EventStore): Promise<{ events: number; versions: number }> {
   const contents = new Map<string, ProgrammeContent | null>();
-  const open = new Map<string, { changes: ProgrammeChange[]; expected: number }>();
+  /** `read`: the append's events after its header, a type this code does not know among them (the projection counts it so). */
+  const open = new Map<string, { changes: ProgrammeChange[]; read: number; expected: number }>();
   const totals: Totals[] = [];
   let count = 0;
   for await (const page of readWholeLog(store, undefined, PAGE_SIZE)) {
@@ -121,15 +122,16 @@ async function foldLog(store: EventStore): Promise<{ events: number; versions: n
     for (const stored of page) {
       const programmeId = programmeIdOf(stored.streamName);
       const event = programmeEventOf(stored);
-      if (programmeId === undefined || event === undefined || event.type === 'AmendmentRevoked') continue;
-      if (event.type === 'AmendmentRegistered') {
-        open.set(programmeId, { changes: [], expected: event.data.changeCount });
+      if (programmeId === undefined || event?.type === 'AmendmentRevoked') continue;
+      if (event?.type === 'AmendmentRegistered') {
+        open.set(programmeId, { changes: [], read: 0, expected: event.data.changeCount });
         continue;
       }
       const append = open.get(programmeId);
       if (!append) continue;
-      append.changes.push(event);
-      if (append.changes.length < append.expected) continue;
+      append.read += 1;
+      if (event) append.changes.push(event);
+      if (append.read < append.expected) continue;
       open.delete(programmeId);
       const content = append.changes.reduce<ProgrammeContent | null>((before, change) => evolve(before, change), contents.get(programmeId) ?? null);
       contents.set(programmeId, content);

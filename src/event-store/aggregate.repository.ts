@@ -13,7 +13,7 @@ export interface StreamFold<State> {
   readonly initial: State;
   evolve(state: State, events: readonly RecordedEvent[]): State;
   /** Whether an event type is one of the aggregate's: a stream holding another is not decided on (WrittenByLaterVersion). */
-  readonly knows?: (type: string) => boolean;
+  readonly knows: (type: string) => boolean;
 }
 
 export interface Loaded<State> {
@@ -112,7 +112,7 @@ export class AggregateRepository {
     };
     for await (const event of readWholeStream(this.store, streamName, revision + 1)) {
       batch.push(event);
-      if (unknownType === undefined && fold.knows && !fold.knows(event.type)) unknownType = event.type;
+      if (unknownType === undefined && !fold.knows(event.type)) unknownType = event.type;
       if (typeof event.metadata.idempotencyKey === 'string') {
         idempotent ??= new Map(cached?.idempotent ?? []);
         rememberIdempotentAppend(idempotent, event);
@@ -168,7 +168,8 @@ export class AggregateRepository {
       const loaded = await this.load(streamName, fold);
       const replay = await this.replayOf(streamName, loaded, context);
       if (replay) return replay;
-      if (loaded.unknownType !== undefined) return writtenByLaterVersion(streamName, loaded.unknownType);
+      const laterVersion = writtenByLaterVersion(streamName, loaded);
+      if (laterVersion) return laterVersion;
       const decided = decide(loaded.state, loaded.revision);
       // RFC 9110 §13.2.1: a precondition is ignored where the answer would not be a 2xx before the request's
       // content is looked at, so an unknown programme or amendment stays a 404. A refusal of the content (a
@@ -270,10 +271,12 @@ export function eventByEvent<State, Event>(initial: State, evolve: (state: State
 
 /**
  * A stream holding an event this version does not know (a later version wrote it, then the server was rolled back):
- * a decision without it could contradict it, so none is made until the version that knows it runs again.
+ * a decision without it could contradict it, so none is made on it, nor on another stream by what it holds (an
+ * amendment under such a decision, naming such a unit), until the version that knows it runs again.
  */
-function writtenByLaterVersion(streamName: string, type: string): DomainError {
-  const message = `${streamName} holds a ${type} event, which this version of the server does not know: a later version wrote it, and nothing is decided on this stream without it; run that version`;
+export function writtenByLaterVersion(streamName: string, loaded: Pick<Loaded<unknown>, 'unknownType'>): DomainError | undefined {
+  if (loaded.unknownType === undefined) return undefined;
+  const message = `${streamName} holds a ${loaded.unknownType} event, which this version of the server does not know: a later version wrote it, and nothing is decided by this stream without it until the server's operator runs that version again`;
   return domainError('conflict', 'WrittenByLaterVersion', message, [{ code: 'WrittenByLaterVersion', message }]);
 }
 

@@ -119,8 +119,8 @@ export const withHeaders = <R extends ResponseConfig>(response: R, headers: Reco
 });
 
 /**
- * Registers a route with what any route may answer whatever it declares — a token it does not know (401), a method it
- * does not take (405), a request too slow (408) or too large in its URL (414) or headers (431), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
+ * Registers a route with what any route may answer whatever it declares — a token it does not know (401), a request
+ * too slow (408) or too large in its URL (414) or headers (431), the rate limit (429), an unavailable store or read models being folded afresh (503) — and the headers
  * every answer carries; for a read of the API, `Read-After-Position`; for a write, what every write takes and may
  * answer: `Idempotency-Key`, a body that is not JSON or is sent encoded (415), a key reused for another request (422).
  */
@@ -130,7 +130,6 @@ export function route(config: RouteConfig): void {
   const headers = config.request?.headers;
   const responses: Record<string, ResponseConfig> = {
     401: problemResponse('A token the server does not know: refused on every route, one that needs none too'),
-    405: problemResponse('A method the path does not take (Allow names those it does)'),
     408: problemResponse('A request that did not arrive in 30 seconds'),
     414: problemResponse('A path segment longer than any id'),
     431: problemResponse('A request line and headers larger than 16 KiB'),
@@ -151,9 +150,10 @@ export function route(config: RouteConfig): void {
         {
           ...response,
           headers: {
-            ...REQUEST_ID,
+            // Node's parser answers 408 and 431 before there is a request (no id); the router, 414 before the rate limit's hook.
+            ...(status === '408' || status === '431' ? {} : REQUEST_ID),
             ...CACHE,
-            ...RATE_LIMIT,
+            ...(['408', '414', '431'].includes(status) ? {} : RATE_LIMIT),
             ...(status === '429' || status === '503' ? RETRY_AFTER : {}),
             ...(status === '412' ? CURRENT_ETAG : {}),
             ...(write && status.startsWith('2') ? REPLAYED : {}),

@@ -5,11 +5,11 @@ import type { Position } from '../event-store/event-store.port';
 import { START } from '../event-store/event-store.port';
 
 /**
- * The layout of the read-model tables, kept in the file's `user_version`. Raise it with any change to a
- * projection's tables or to what their rows hold, and with any new event type a projection reads: a version that
- * did not know the type passed it by (eventReader), so read models it left behind lack it until refolded: a server that opens a file of another layout (an upgrade, a
- * downgrade) folds the log into fresh tables instead of writing rows that the old tables do not fit, or
- * serving rows written the old way beside new ones. 3: audit lines of added and removed measures carry the
+ * The layout of the read-model tables, kept in the file's `user_version`. A server that opens a file of another
+ * layout (an upgrade, a downgrade) folds the log into fresh tables instead of writing rows that the old tables do
+ * not fit, or serving rows written the old way beside new ones. Raise it with any change to a projection's tables
+ * or to what their rows hold, and with any new event type a projection reads: a version that did not know the type
+ * passed it by (eventReader), and the read models it left behind lack it until refolded. 3: audit lines of added and removed measures carry the
  * whole measure. 4: snapshots name their measures by key into programme_measures. 5: the fold finds a funding
  * source whatever case and spacing name it (snapshots of a source spelt two ways hold one line now). 6: decisions
  * and executors keep who made each change, and the change.

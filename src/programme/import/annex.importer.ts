@@ -7,7 +7,7 @@ import { decide as decideExecutor, executorIdFor, executorStream, nameAt, normal
 import { executorFold } from '../../executor/executor.fold';
 import type { RegisteredDecision } from '../../decision/decisions.projection';
 import type { KnownExecutor } from '../../executor/executors.projection';
-import { AggregateRepository, type CommandContext, keyReused, type NewEvent, type StreamFold } from '../../event-store/aggregate.repository';
+import { AggregateRepository, type CommandContext, keyReused, type NewEvent, type StreamFold, writtenByLaterVersion } from '../../event-store/aggregate.repository';
 import type { Position } from '../../event-store/event-store.port';
 import { fromDomainError, ProblemException, type ProblemItem } from '../../http/problem';
 import type { InitialWording, ProgrammeCommand } from '../domain/programme.commands';
@@ -162,7 +162,10 @@ export class AnnexImporter {
   /** A decision named by id must exist; otherwise the one in the document's header is registered (once). */
   private async decisionFor(request: ImportRequest, { decision: header, unreadDecision, titleAsCited }: Annex) {
     if (request.decisionId) {
-      const { state } = await this.repository.load(decisionStream(request.decisionId), decisionFold);
+      const loaded = await this.repository.load(decisionStream(request.decisionId), decisionFold);
+      const laterVersion = writtenByLaterVersion(decisionStream(request.decisionId), loaded);
+      if (laterVersion) throw fromDomainError(laterVersion);
+      const { state } = loaded;
       if (state.status !== 'registered') {
         throw new ProblemException(404, 'DecisionNotFound', `no decision ${request.decisionId}`, [{ path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first, or leave decisionId out to take it from the document' }]);
       }
@@ -188,7 +191,10 @@ export class AnnexImporter {
       return { facts: { id: registered.id, effectiveFrom: registered.effectiveFrom }, register: undefined, warnings: differs ? [warning] : [] };
     }
     const decisionId = uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
-    const { state } = await this.repository.load(decisionStream(decisionId), decisionFold);
+    const loaded = await this.repository.load(decisionStream(decisionId), decisionFold);
+    const laterVersion = writtenByLaterVersion(decisionStream(decisionId), loaded);
+    if (laterVersion) throw fromDomainError(laterVersion);
+    const { state } = loaded;
     const register: DecisionCommand | undefined =
       state.status === 'registered'
         ? undefined

@@ -9,7 +9,7 @@ import { DecisionsProjection } from '../../decision/decisions.projection';
 import { decisionFold } from '../../decision/decision.fold';
 import { executorStream, statusOn } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
-import { AggregateRepository, type CommandContext, deterministicId, type Outcome } from '../../event-store/aggregate.repository';
+import { AggregateRepository, type CommandContext, deterministicId, type Outcome, writtenByLaterVersion } from '../../event-store/aggregate.repository';
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import { answerWhenProjected, type WriteResponse } from '../../http/command-context';
 import { fromDomainError, ProblemException } from '../../http/problem';
@@ -129,8 +129,11 @@ abstract class ProgrammeWriter {
     context: CommandContext,
     command: (timeline: ProgrammeTimeline) => ProgrammeCommand,
     respond: (outcome: Outcome<ProgrammeTimeline>) => AmendmentWritten,
+    /** A refusal found in the other streams the command is decided by; answered after an idempotent replay, as the decider's are. */
+    refusal?: DomainError,
   ): Promise<WriteResponse<AmendmentWritten>> {
     const outcome = await this.repository.execute(programmeStream(programmeId), programmeFold, context, (timeline) => {
+      if (refusal) return refusal;
       const decided = decide(command(timeline), timeline);
       return isDomainError(decided) ? decided : withProgrammeMetadata(decided, timeline);
     });
@@ -142,7 +145,8 @@ abstract class ProgrammeWriter {
 @CommandHandler(RegisterAmendment)
 export class RegisterAmendmentHandler extends ProgrammeWriter implements ICommandHandler<RegisterAmendment> {
   async execute({ programmeId, body, context }: RegisterAmendment) {
-    const decision = (await this.repository.load(decisionStream(body.decisionId), decisionFold)).state;
+    const decisionLoaded = await this.repository.load(decisionStream(body.decisionId), decisionFold);
+    const decision = decisionLoaded.state;
     if (decision.status !== 'registered') {
       throw new ProblemException(404, 'DecisionNotFound', `no decision ${body.decisionId}`, [
         { path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first (POST /api/v1/decisions)' },
@@ -150,8 +154,12 @@ export class RegisterAmendmentHandler extends ProgrammeWriter implements IComman
     }
     const effectiveFrom = body.effectiveFrom ?? decision.effectiveFrom;
     const executors: Record<string, ExecutorStatus> = {};
+    // A decision or unit whose stream holds what a later version wrote is not decided by (WrittenByLaterVersion).
+    let laterVersion = writtenByLaterVersion(decisionStream(decision.id), decisionLoaded);
     for (const executorId of executorsNamed(body.changes)) {
-      executors[executorId] = statusOn((await this.repository.load(executorStream(executorId), executorFold)).state, effectiveFrom);
+      const loaded = await this.repository.load(executorStream(executorId), executorFold);
+      laterVersion ??= writtenByLaterVersion(executorStream(executorId), loaded);
+      executors[executorId] = statusOn(loaded.state, effectiveFrom);
     }
     const amendmentId = context.idempotencyKey ? deterministicId(programmeStream(programmeId), context.idempotencyKey, -1) : randomUUID();
     const changes = withIds(body.changes, amendmentId);
@@ -172,9 +180,10 @@ export class RegisterAmendmentHandler extends ProgrammeWriter implements IComman
       }),
       (outcome) => {
         // The append just written begins with its header.
-        const { amendmentId: written, effectiveFrom } = (outcome.events[0].data as AmendmentRegistered['data']);
+        const { amendmentId: written, effectiveFrom } = outcome.events[0].data as AmendmentRegistered['data'];
         return { programmeId, amendmentId: written, effectiveFrom, events: outcome.events.length, warnings: newSourceWarnings(outcome.events.slice(1), body.changes) };
       },
+      laterVersion,
     );
   }
 }
