@@ -5,7 +5,7 @@ import { documentDate } from '../../common/clock';
 import { citation } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
 import { type DiffEnd, GetDiff } from '../read/programme-read.handlers';
-import { mustBeKnowable, mustExist, mustNameTrail, notInForce, pointParameters } from '../read/read.preconditions';
+import { mustBeKnowable, mustExist, notInForce, pointParameters, trailFound } from '../read/read.preconditions';
 import type { ProgrammeDiff } from '../read/programme.diff';
 import type { AuditFilter } from '../read/audit.query';
 import { ProgrammeQueries } from '../read/programme.queries';
@@ -119,8 +119,7 @@ export class ExportAuditHandler implements IQueryHandler<ExportAudit> {
 
   async execute({ programmeId, filter }: ExportAudit): Promise<ExportedFile> {
     mustExist(this.queries, programmeId);
-    mustNameTrail(this.queries, programmeId, filter);
-    const { entries } = this.queries.audit(programmeId, filter);
+    const { entries } = trailFound(programmeId, this.queries.audit(programmeId, filter));
     // A trail of thousands of lines cites a few decisions: each is read (its history parsed) and cited once.
     const citations = new Map<string, string>();
     const citationOf = (decisionId: string) => {

@@ -75,17 +75,23 @@ const CONDITIONS = [
   ['to', 'recorded_at < ?'],
 ] as const satisfies readonly (readonly [keyof AuditFilter, string])[];
 
-/** The audit trail in record order after a cursor: one page, or all of it. */
+export interface AuditPage {
+  readonly entries: AuditEntry[];
+  readonly next: string | null;
+}
+
+/** The audit trail in record order after a cursor: one page, or all of it. `measureIds`: the ids filter.measure names (measuresNamed). */
 export function auditPage(
   db: Database.Database,
   programmeId: string,
   filter: AuditFilter,
+  measureIds: readonly string[] | undefined,
   executorName: (executorId: string, asOf: string) => string,
-): { entries: AuditEntry[]; next: string | null } {
+): AuditPage {
   const where = ['programme_id = ?', 'seq > ?'];
   const args: unknown[] = [programmeId, filter.after ?? 0];
-  if (filter.measure) {
-    const measures = JSON.stringify(measuresNamed(db, programmeId, filter.measure));
+  if (measureIds) {
+    const measures = JSON.stringify(measureIds);
     // A revocation names no measure, but it undoes the changes of its amendment: it belongs to that measure's trail.
     const measure = 'measure_id IN (SELECT value FROM json_each(?))';
     where.push(`(${measure} OR (kind = 'revocation' AND amendment_id IN (SELECT amendment_id FROM programme_audit WHERE programme_id = ? AND kind = 'change' AND ${measure})))`);

@@ -8,7 +8,7 @@ import type { AuditFilter } from './audit.query';
 import { type EffectiveKey, ProgrammeQueries, type VersionView } from './programme.queries';
 import type { ProgrammeView } from './programme.view';
 import { ProgrammeViewCache } from './programme-view.cache';
-import { mustBeKnowable, mustExist, mustNameTrail, notInForce, pointParameters } from './read.preconditions';
+import { mustBeKnowable, mustExist, notInForce, pointParameters, trailFound } from './read.preconditions';
 
 export class ListProgrammes {}
 export class GetProgrammeView {
@@ -193,7 +193,6 @@ export class GetAuditHandler implements IQueryHandler<GetAudit> {
 
   async execute({ programmeId, filter }: GetAudit) {
     mustExist(this.queries, programmeId);
-    mustNameTrail(this.queries, programmeId, filter);
-    return { programmeId, ...this.queries.audit(programmeId, filter) };
+    return { programmeId, ...trailFound(programmeId, this.queries.audit(programmeId, filter)) };
   }
 }

@@ -11,7 +11,7 @@ import { compareEffective, fold } from '../domain/timeline';
 import { programmeTotals, type Totals } from '../domain/totals';
 import { type AmendmentRow, toRecord, totalsOfRow } from './programme.tables';
 import { type AmendmentRef, formatTotals, type ProgrammeView, programmeView, type TotalsView } from './programme.view';
-import { type AuditEntry, type AuditFilter, auditPage, measuresNamed } from './audit.query';
+import { type AuditFilter, auditPage, type AuditPage, measuresNamed } from './audit.query';
 import { SnapshotCodec } from './snapshot.codec';
 
 /** Past every instant the store can record: "everything known". */
@@ -302,24 +302,20 @@ export class ProgrammeQueries {
     return `${approved} (зі змінами, внесеними ${amending.length === 1 ? 'рішенням' : 'рішеннями'} ${dated.join(', ')})`;
   }
 
-  audit(programmeId: string, filter: AuditFilter): { entries: AuditEntry[]; next: string | null } {
+  /**
+   * The audit trail the filter takes; or the filters that name nothing the trail could hold: a decision the register
+   * does not have, a measure by an id or number no measure of the programme has had. A typing slip would otherwise
+   * read as "nothing was changed". A decision that exists but did not amend this programme is a filter like any other.
+   */
+  audit(programmeId: string, filter: AuditFilter): AuditPage | { readonly unknownFilters: readonly ('measure' | 'decision')[] } {
+    const measureIds = filter.measure === undefined ? undefined : measuresNamed(this.db, programmeId, filter.measure);
+    const unknownFilters = [...(measureIds?.length === 0 ? (['measure'] as const) : []), ...(filter.decision !== undefined && !this.decisions.get(filter.decision) ? (['decision'] as const) : [])];
+    if (unknownFilters.length > 0) return { unknownFilters };
     // A unit the directory does not know is shown by its id, as the view and the comparative table show it.
-    return auditPage(this.db, programmeId, filter, (executorId, asOf) => {
+    return auditPage(this.db, programmeId, filter, measureIds, (executorId, asOf) => {
       const executor = this.executors.get(executorId);
       return executor ? nameAt(executor, asOf) : executorId;
     });
-  }
-
-  /**
-   * The audit filters that name nothing the programme's trail could hold: a decision the register does not have, a
-   * measure by an id or number no measure of the programme has had. A typing slip would otherwise read as "nothing
-   * was changed". A decision that exists but did not amend this programme is a filter like any other.
-   */
-  unknownAuditFilters(programmeId: string, filter: Pick<AuditFilter, 'measure' | 'decision'>): ('measure' | 'decision')[] {
-    return [
-      ...(filter.measure !== undefined && measuresNamed(this.db, programmeId, filter.measure).length === 0 ? (['measure'] as const) : []),
-      ...(filter.decision !== undefined && !this.decisions.get(filter.decision) ? (['decision'] as const) : []),
-    ];
   }
 
   /** The programme whose initial wording was imported with this Idempotency-Key. */

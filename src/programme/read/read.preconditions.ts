@@ -1,5 +1,5 @@
 import { ProblemException } from '../../http/problem';
-import type { AuditFilter } from './audit.query';
+import type { AuditPage } from './audit.query';
 import type { ProgrammeQueries } from './programme.queries';
 
 // What a read of a programme requires before it is answered, shared by the read and export handlers: each says
@@ -9,11 +9,10 @@ export function mustExist(queries: ProgrammeQueries, programmeId: string): void 
   if (!queries.exists(programmeId)) throw new ProblemException(404, 'ProgrammeNotFound', `no programme ${programmeId}`);
 }
 
-/** An audit filter naming a decision or a measure that is nowhere: 404, not an empty trail (ProgrammeQueries.unknownAuditFilters). */
-export function mustNameTrail(queries: ProgrammeQueries, programmeId: string, filter: AuditFilter): void {
-  const unknown = queries.unknownAuditFilters(programmeId, filter);
-  if (unknown.length === 0) return;
-  const problems = unknown.map((name) =>
+/** The audit trail, or a 404 for a filter naming a decision or a measure that is nowhere, not an empty trail (ProgrammeQueries.audit). */
+export function trailFound(programmeId: string, answer: ReturnType<ProgrammeQueries['audit']>): AuditPage {
+  if (!('unknownFilters' in answer)) return answer;
+  const problems = answer.unknownFilters.map((name) =>
     name === 'measure'
       ? { path: 'query:measure', code: 'MeasureNotFound', message: `no measure of programme ${programmeId} has had this id or number` }
       : { path: 'query:decision', code: 'DecisionNotFound', message: 'no decision with this id in the register' },
