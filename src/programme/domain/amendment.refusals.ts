@@ -114,5 +114,5 @@ function numbered(problem: DomainProblem, known: readonly AmendmentRecord[], lat
       if ((change.type === 'MeasureAdded' || change.type === 'MeasureRenumbered') && change.data.measureId === measureId) number = change.data.number;
     }
   }
-  return number === undefined ? problem.message : `measure ${number} is not in the programme at this date`;
+  return number === undefined ? problem.message : problem.message.replace(`measure ${measureId}`, `measure ${number}`);
 }
