@@ -1,4 +1,4 @@
-import { latinRomanNumeral, unquoted } from './characters';
+import { latinRomanNumeral, romanAsTyped, unquoted } from './characters';
 
 describe('characters', () => {
   it('unquoted: a title loses the pair of quotes documents put around it, and only that', () => {
@@ -35,5 +35,11 @@ describe('characters', () => {
     expect(latinRomanNumeral('\u0425\u0406')).toBe('XI');
     expect(latinRomanNumeral('\u0421\u0425')).toBe('CX');
     expect(latinRomanNumeral('VIII')).toBe('VIII');
+  });
+
+  it('romanAsTyped: a pattern of Latin numerals takes the same Cyrillic look-alikes, each read back by latinRomanNumeral', () => {
+    const typed = new RegExp(romanAsTyped('^X{0,3}(IX|IV|V?I{0,3})C?$'), 'u');
+    for (const numeral of ['VIII', 'V\u0406\u0406\u0406', '\u0425\u0406\u0425', 'IXC', 'IX\u0421']) expect([numeral, typed.test(numeral), typed.test(latinRomanNumeral(numeral))]).toEqual([numeral, true, true]);
+    expect(typed.test('VIIII')).toBe(false);
   });
 });

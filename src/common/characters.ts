@@ -63,11 +63,21 @@ function enclosesWhole(title: string): boolean {
 
 /** The Cyrillic letters a Ukrainian keyboard types for Roman digits, and the Latin ones they look like. */
 const CYRILLIC_ROMAN: Readonly<Record<string, string>> = { І: 'I', Х: 'X', С: 'C' };
+const CYRILLIC_LETTERS = Object.keys(CYRILLIC_ROMAN).join('');
 
 /** One digit of a Roman numeral up to C as typed (a section's, a convocation's): Latin, or a Cyrillic look-alike latinRomanNumeral reads. */
-export const ROMAN_DIGIT = `[IVXLC${Object.keys(CYRILLIC_ROMAN).join('')}]`;
+export const ROMAN_DIGIT = `[IVXLC${CYRILLIC_LETTERS}]`;
 
-const CYRILLIC_ROMAN_LETTER = new RegExp(`[${Object.keys(CYRILLIC_ROMAN).join('')}]`, 'gu');
+/**
+ * A pattern of Latin Roman numerals (with no character classes of its own) as typed: each I, X or C may come as the
+ * Cyrillic letter that looks like it, which latinRomanNumeral reads.
+ */
+export function romanAsTyped(pattern: string): string {
+  const cyrillicOf = Object.fromEntries(Object.entries(CYRILLIC_ROMAN).map(([cyrillic, latin]) => [latin, cyrillic]));
+  return pattern.replace(/[IXC]/g, (latin) => `[${latin}${cyrillicOf[latin]}]`);
+}
+
+const CYRILLIC_ROMAN_LETTER = new RegExp(`[${CYRILLIC_LETTERS}]`, 'gu');
 
 /** A Roman numeral in Latin letters: Ukrainian typists often write one with the Cyrillic І, Х or С, which look the same. */
 export function latinRomanNumeral(text: string): string {

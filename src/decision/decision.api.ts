@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { latinRomanNumeral } from '../common/characters';
+import { latinRomanNumeral, romanAsTyped } from '../common/characters';
 import { dateOut, instantOut, jsonResponse, PROBLEMS, recordedChangesSchema, route, UNCONDITIONAL_PROBLEMS, withHeaders, WRITTEN } from '../http/openapi';
 import { dateSchema, idSchema, plainText, textSchema, wholeNumber } from '../http/schemas';
 import { CONVOCATION, decisionNumber } from './domain/decision.decider';
 
 /** The decider's pattern as typed: each I or X may come as the Cyrillic letter that looks like it. */
-const TYPED_CONVOCATION = CONVOCATION.source.replace(/I/g, '[IІ]').replace(/X/g, '[XХ]');
+const TYPED_CONVOCATION = romanAsTyped(CONVOCATION.source);
 
 const details = {
   council: textSchema(300),
