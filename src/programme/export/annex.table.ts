@@ -1,6 +1,5 @@
 import { unquoted } from '../../common/characters';
-import { kyivDateTime } from '../../common/clock';
-import { documentDate } from '../../common/clock';
+import { documentDate, kyivDateTime } from '../../common/clock';
 import { documentText } from '../domain/money';
 import type { MeasureRecord, ProgrammeDiff } from '../read/programme.diff';
 import type { MeasureView, ProgrammeView } from '../read/programme.view';

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { todayInKyiv } from '../../common/clock';
-import { documentDate } from '../../common/clock';
+import { documentDate, todayInKyiv } from '../../common/clock';
 import { citation } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
 import { type DiffEnd, GetDiff } from '../read/programme-read.handlers';
