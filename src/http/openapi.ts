@@ -179,15 +179,15 @@ function operationIdOf(method: string, path: string): string {
   return `${method}${words.join('')}`;
 }
 
-/**
- * `publicUrl`: where clients reach the server (PUBLIC_URL), so that a proxy's path prefix stays in the address
- * generated clients and the page's "Try it out" call; without it, the root of the host the page came from.
- */
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 /** The document, made once per app (AppModule) and served both at /docs-json and by the page's plugin. */
 export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
 
+/**
+ * `publicUrl`: where clients reach the server (PUBLIC_URL), so that a proxy's path prefix stays in the address
+ * generated clients and the page's "Try it out" call; without it, the root of the host the page came from.
+ */
 export function openApiDocument(publicUrl?: string): OpenApiDocument {
   return new OpenApiGeneratorV31(openApiRegistry.definitions).generateDocument({
     openapi: '3.1.0',
