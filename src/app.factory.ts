@@ -14,6 +14,7 @@ import { AppModule, type AppOptions } from './app.module';
 import type { ApiToken, Config } from './config/config.schema';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { CACHE_CONTROL, cacheControlFor } from './http/cache-control';
+import { CONTENT_VALIDATED_ROUTES, contentETag, noneMatchNames } from './http/content-etag';
 import { OPENAPI_DOCUMENT, type OpenApiDocument } from './http/openapi';
 import { authenticate, TokenTable } from './http/auth.guard';
 import { AuthFailureLimiter, registerRateLimit } from './http/rate-limit';
@@ -132,7 +133,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
       // Said of an answer sent as it is too (compress says it only of what it packs): a shared cache that kept it
       // would otherwise give it unpacked to every client, or keep a packed one for a client that cannot unpack.
       if (request.method === 'GET' || request.method === 'HEAD') varyOnAcceptEncoding(reply);
-      return payload;
+      return answerUnchanged(request, reply, payload);
     });
     fastify.addHook('onResponse', async (request, reply) => {
       metrics.requestDuration.observe(
@@ -231,6 +232,25 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-Remaining',
   'X-RateLimit-Reset',
 ];
+
+/**
+ * A read whose ETag names its content (content-etag.ts) gets it, and a 304 with no body when If-None-Match names it.
+ * Run before compression (registered after this hook), so that the tag is of the body itself. @fastify/etag does
+ * this for every answer, and would answer 304 to a view's ETag, which is its revision and outlives changes of its
+ * body (cache-control.ts).
+ */
+function answerUnchanged(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  const validated = (request.method === 'GET' || request.method === 'HEAD') && reply.statusCode === 200 && CONTENT_VALIDATED_ROUTES.has(request.routeOptions.url ?? '');
+  if (!validated || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return payload;
+  const etag = contentETag(payload);
+  void reply.header('etag', etag);
+  if (!noneMatchNames(request.headers['if-none-match'], etag)) return payload;
+  // The fields of the body (RFC 9110 §15.4.5): the client has them with the body it holds.
+  void reply.code(304).removeHeader('content-type').removeHeader('content-disposition');
+  // No body, and no Content-Length but the 200's (RFC 9110 §8.6): Fastify sends none for no payload on a GET, and
+  // its HEAD route counts the payload it is given, so a HEAD keeps the body, which it never sends.
+  return request.method === 'HEAD' ? payload : null;
+}
 
 /** Written as @fastify/compress writes it (lower case), so that it does not add the name a second time. */
 function varyOnAcceptEncoding(reply: FastifyReply): void {

@@ -35,7 +35,13 @@ describe('cacheControlFor', () => {
   });
 
   it('given a route no date pins, then it is not kept', () => {
-    expect(cacheControl('/api/v1/opendata/programmes.csv', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe('no-store');
+    expect(cacheControl('/api/v1/decisions', { knownAt: KNOWN_AT, asOf: '2025-01-01' }, LATER)).toBe('no-store');
+  });
+
+  it('given an open-data set, whose ETag names its content, then it may be kept and asked again; with a token, not kept', () => {
+    expect(cacheControl('/api/v1/opendata/programmes.csv', {}, LATER)).toBe('no-cache');
+    expect(cacheControl('/api/v1/opendata/amendments.csv', {}, null)).toBe('no-cache');
+    expect(cacheControl('/api/v1/opendata/amendments.csv', {}, LATER, { token: true })).toBe('private, no-store');
   });
 
   it('given a read outside the API (the docs page and document, health), then it may be kept and asked again: no ETag there is a revision', () => {

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CONTENT_VALIDATED_ROUTES } from './content-etag';
 import { readInstant } from './schemas';
 
 /**
@@ -7,13 +8,16 @@ import { readInstant } from './schemas';
  * the next write (or the next day in Kyiv, or a unit renamed), and is not kept at all: the view's ETag is its
  * revision (for If-Match), which those changes leave as it was, so a cache that kept the answer and revalidated it
  * would find the new body under the old ETag and could answer 304 to a client holding the old one. What needs a
- * token, and every problem, is not kept either.
+ * token, and every problem, is not kept either. The open-data sets carry an ETag of their content instead, and may
+ * be kept and asked again.
  */
 export const CACHE_CONTROL = {
   pinned: 'public, max-age=86400, immutable',
   changing: 'no-store',
   /** Outside the API (the docs page and its assets, health, metrics) no ETag is a revision: kept, and asked again each time. */
   outside: 'no-cache',
+  /** The open-data sets: their ETag names their content (content-etag.ts), so a cache may keep them and ask again each time. */
+  contentValidated: 'no-cache',
   private: 'private, no-store',
   none: 'no-store',
 } as const;
@@ -37,6 +41,7 @@ export function cacheControlFor(request: FastifyRequest, reply: FastifyReply, he
   if (reply.statusCode >= 400 || (request.method !== 'GET' && request.method !== 'HEAD')) return CACHE_CONTROL.none;
   if (request.headers.authorization !== undefined) return CACHE_CONTROL.private;
   if (!request.url.startsWith('/api/')) return CACHE_CONTROL.outside;
+  if (CONTENT_VALIDATED_ROUTES.has(request.routeOptions.url ?? '')) return CACHE_CONTROL.contentValidated;
   const pinnedBy = PINNED_BY.get(request.routeOptions.url ?? '');
   const query = request.query as Record<string, unknown>;
   if (!pinnedBy || !pinnedBy.every((name) => typeof query[name] === 'string')) return CACHE_CONTROL.changing;

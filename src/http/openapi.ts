@@ -107,7 +107,7 @@ const RATE_LIMIT = {
   'X-RateLimit-Reset': header('seconds until the window starts anew'),
 };
 const CACHE = {
-  'Cache-Control': header('"public, max-age=86400, immutable" for a view pinned by asOf and a knownAt the read models have passed; "no-store" for other public reads of the API (they may change without a new revision, which is what the ETag names); "private, no-store" with a token; "no-store" for problems and writes'),
+  'Cache-Control': header('"public, max-age=86400, immutable" for a view pinned by asOf and a knownAt the read models have passed; "no-store" for other public reads of the API (they may change without a new revision, which is what the ETag names); "no-cache" for the open-data sets (their ETag names their content: ask again with If-None-Match); "private, no-store" with a token; "no-store" for problems and writes'),
 };
 const CURRENT_ETAG = { ETag: header('for a stale revision, the programme’s current one, to decide again against and retry with (a weak or unknown ETag is refused before the programme is looked up, without one)') };
 const REPLAYED = { 'Idempotent-Replayed': header('"true" when this is the first answer given again to a retry with the same Idempotency-Key') };

@@ -587,3 +587,64 @@ describe('on programmes of their own: the annex as CSV, the comparative table of
     ]);
   });
 });
+
+describe('an open-data set asked for again', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp()));
+  afterAll(async () => t.close());
+  // Each request of the test client comes from a port of its own, which the sets' links would name.
+  const get = (url: string) => t.http.get(url).set('Host', 'tracker.local');
+
+  it('answers 304 with no body while the set is unchanged, and the set under a new ETag once an amendment changes it', async () => {
+    for (const url of ['/api/v1/opendata/programmes.csv', '/api/v1/opendata/amendments.csv']) {
+      const first = await get(url).expect(200);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^W\/"[\w-]+"$/);
+      // a cache may keep it, as long as it asks again
+      expect(first.headers['cache-control']).toBe('no-cache');
+      expect((await get(url).expect(200)).headers.etag).toBe(etag);
+
+      const unchanged = await get(url).set('If-None-Match', etag).set('Accept-Encoding', 'gzip').expect(304);
+      expect(unchanged.text ?? '').toBe('');
+      expect(unchanged.headers).toMatchObject({ etag, 'cache-control': 'no-cache', vary: 'accept-encoding' });
+      // a Content-Length on a 304 may only be the 200's (RFC 9110 §8.6)
+      expect(unchanged.headers['content-length']).toBeUndefined();
+      expect([unchanged.headers['content-type'], unchanged.headers['content-disposition']]).toEqual([undefined, undefined]);
+      const head = await t.http.head(url).set('Host', 'tracker.local').set('If-None-Match', `W/"another", ${etag.slice(2)}`).expect(304);
+      expect(head.headers['content-length']).toBe(String(Buffer.byteLength(first.text)));
+      await get(url).set('If-None-Match', '*').expect(304);
+      expect((await get(url).set('If-None-Match', 'W/"another"').expect(200)).text).toBe(first.text);
+    }
+
+    const before = await get('/api/v1/opendata/amendments.csv').expect(200);
+    const totalsBefore = await get('/api/v1/opendata/programmes.csv').expect(200);
+    const decisionId = await registerDecision(t, '2025-03-20');
+    await amend(t, KOROSTEN, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '100.00' }] }).expect(201);
+    for (const [url, old] of [['/api/v1/opendata/amendments.csv', before], ['/api/v1/opendata/programmes.csv', totalsBefore]] as const) {
+      const changed = await get(url).set('If-None-Match', old.headers.etag as string).expect(200);
+      expect(changed.text).not.toBe(old.text);
+      expect(changed.headers.etag).not.toBe(old.headers.etag);
+    }
+  });
+
+  it('gives a packed answer the tag of the unpacked one, so that either is asked again with it', async () => {
+    // acts enough for the set to pass the 1 KiB from which answers are packed
+    for (const [month, amount] of [['04', '101.00'], ['05', '102.00'], ['06', '103.00']]) {
+      const decisionId = await registerDecision(t, `2025-${month}-10`);
+      await amend(t, KOROSTEN, { decisionId, changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount }] }).expect(201);
+    }
+    const url = '/api/v1/opendata/amendments.csv';
+    const plain = await get(url).set('Accept-Encoding', 'identity').expect(200);
+    expect(Buffer.byteLength(plain.text)).toBeGreaterThan(1024);
+    const packed = await get(url).set('Accept-Encoding', 'gzip').expect(200);
+    expect(packed.headers['content-encoding']).toBe('gzip');
+    expect(packed.headers.etag).toBe(plain.headers.etag);
+    await get(url).set('Accept-Encoding', 'identity').set('If-None-Match', packed.headers.etag as string).expect(304);
+  });
+
+  it('gives each host its own tag, as the set links to the host it was asked from', async () => {
+    const url = '/api/v1/opendata/programmes.csv';
+    const here = await get(url).expect(200);
+    await t.http.get(url).set('Host', 'rada.example').set('If-None-Match', here.headers.etag as string).expect(200);
+  });
+});
