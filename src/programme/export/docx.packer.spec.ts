@@ -64,4 +64,47 @@ describe('DocxPacker', () => {
     await Promise.all(waiting);
     expect((await packer.pack(grid('Ще одна', 1), at)).subarray(0, 2).toString()).toBe('PK');
   });
+
+  describe('given a thread that packs nothing for its deadline', () => {
+    const deadlineMs = 60_000;
+    let watched: DocxPacker;
+    beforeEach(() => {
+      // The packer's clock only: the thread and its messages run as they do.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      watched = new DocxPacker(deadlineMs);
+    });
+    afterEach(async () => {
+      jest.useRealTimers();
+      await watched.close();
+    });
+
+    it('then it is ended, what it held fails, and the next request is packed on a new thread', async () => {
+      // given a large file being packed, and one behind it
+      const stuck = watched.pack(grid('Велика програма', 2000), at);
+      const behind = watched.pack(grid('Програма', 1), at);
+      const old = workerOf(watched);
+      const exited = new Promise((resolve) => old.once('exit', resolve));
+
+      // when the deadline passes before the thread answers
+      jest.advanceTimersByTime(deadlineMs);
+
+      // then both fail, the thread is ended, and another packs the next file
+      await expect(stuck).rejects.toThrow('the thread packing Word files packed nothing in 60 s: ended as hung');
+      await expect(behind).rejects.toThrow('ended as hung');
+      await exited;
+      const next = watched.pack(grid('Програма', 2), at);
+      expect(workerOf(watched)).not.toBe(old);
+      expect((await next).equals(await gridDocx(grid('Програма', 2), at))).toBe(true);
+    });
+
+    it('then a thread that answered in time is not ended: the clock stops with its last answer', async () => {
+      await watched.pack(grid('Програма', 1), at);
+      const thread = workerOf(watched);
+      jest.advanceTimersByTime(2 * deadlineMs);
+      const next = watched.pack(grid('Програма', 2), at);
+      const packing = workerOf(watched);
+      expect((await next).subarray(0, 2).toString()).toBe('PK');
+      expect(packing).toBe(thread);
+    });
+  });
 });

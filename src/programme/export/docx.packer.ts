@@ -9,6 +9,13 @@ import type { PackAnswer, PackRequest } from './docx.worker';
 export const MAX_WAITING = 4;
 
 /**
+ * How long the thread may go without packing a file while files wait: ten times the longest packing measured. A
+ * thread past it is taken for hung (a loop in the library on some table) and ended, failing what it held, or every
+ * Word file asked for after it would wait behind it and then be refused as busy, until the server restarts.
+ */
+export const PACKING_DEADLINE_MS = 40_000;
+
+/**
  * Packs Word files on a worker thread: the docx library takes seconds for a large programme (1.5–3.6 s for 521
  * measures, measured), which on the event loop would hold up every other request. One thread, started at the first
  * file and packing one at a time: the machine has two cores, and the other serves the requests meanwhile.
@@ -16,6 +23,8 @@ export const MAX_WAITING = 4;
 export class DocxPacker {
   private thread: Thread | undefined;
   private next = 0;
+
+  constructor(private readonly deadlineMs = PACKING_DEADLINE_MS) {}
 
   pack(grid: Grid, at: string): Promise<Buffer> {
     const thread = this.started();
@@ -25,6 +34,8 @@ export class DocxPacker {
     }
     const id = (this.next += 1);
     return new Promise<Buffer>((resolve, reject) => {
+      // The clock runs from when the thread has something to pack, not from each request: those behind wait their turn.
+      if (thread.waiting.size === 0) this.watch(thread);
       thread.waiting.set(id, { resolve, reject });
       thread.worker.postMessage({ id, grid, at } satisfies PackRequest);
     });
@@ -34,28 +45,43 @@ export class DocxPacker {
   async close(): Promise<void> {
     const thread = this.thread;
     this.thread = undefined;
+    if (thread) clearTimeout(thread.deadline);
     await thread?.worker.terminate();
+  }
+
+  /** From now the thread has `deadlineMs` to pack a file, or it is ended and what it holds fails. */
+  private watch(thread: Thread): void {
+    clearTimeout(thread.deadline);
+    thread.deadline = setTimeout(() => {
+      thread.fail(new Error(`the thread packing Word files packed nothing in ${this.deadlineMs / 1000} s: ended as hung`));
+      void thread.worker.terminate();
+    }, this.deadlineMs);
+    thread.deadline.unref();
   }
 
   private started(): Thread {
     if (this.thread) return this.thread;
-    const thread: Thread = { worker: new Worker(...workerEntry()), waiting: new Map() };
-    const { worker, waiting } = thread;
-    worker.on('message', (answer: PackAnswer) => {
-      const request = waiting.get(answer.id);
-      waiting.delete(answer.id);
-      if ('docx' in answer) request?.resolve(Buffer.from(answer.docx.buffer, answer.docx.byteOffset, answer.docx.byteLength));
-      else request?.reject(new Error(`the Word file could not be packed: ${answer.error}`));
-    });
-    // A thread that died takes its own files with it (those sent to a thread started since are that one's); the
-    // next request starts another.
-    const failAll = (error: Error) => {
+    const waiting: Thread['waiting'] = new Map();
+    // A thread that died (or hung) takes its own files with it (those sent to a thread started since are that
+    // one's); the next request starts another.
+    const fail = (error: Error) => {
+      clearTimeout(thread.deadline);
       if (this.thread === thread) this.thread = undefined;
       for (const request of waiting.values()) request.reject(error);
       waiting.clear();
     };
-    worker.on('error', failAll);
-    worker.on('exit', (code) => failAll(new Error(`the thread packing Word files stopped (exit code ${code})`)));
+    const thread: Thread = { worker: new Worker(...workerEntry()), waiting, fail, deadline: undefined };
+    const { worker } = thread;
+    worker.on('message', (answer: PackAnswer) => {
+      const request = waiting.get(answer.id);
+      waiting.delete(answer.id);
+      if (waiting.size > 0) this.watch(thread);
+      else clearTimeout(thread.deadline);
+      if ('docx' in answer) request?.resolve(Buffer.from(answer.docx.buffer, answer.docx.byteOffset, answer.docx.byteLength));
+      else request?.reject(new Error(`the Word file could not be packed: ${answer.error}`));
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the thread packing Word files stopped (exit code ${code})`)));
     // After the listeners, which would ref it again: the thread never keeps the process alive (the server's listener
     // does while it serves), so a process that forgets close() still ends.
     worker.unref();
@@ -64,10 +90,13 @@ export class DocxPacker {
   }
 }
 
-/** A worker thread and the requests sent to it that it has not answered. */
+/** A worker thread, the requests sent to it that it has not answered, and the deadline of the next answer while there are any. */
 interface Thread {
   readonly worker: Worker;
   readonly waiting: Map<number, { resolve: (docx: Buffer) => void; reject: (error: Error) => void }>;
+  /** Fails every request it holds, and lets the next request start another thread. */
+  readonly fail: (error: Error) => void;
+  deadline: NodeJS.Timeout | undefined;
 }
 
 /**
