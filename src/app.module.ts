@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
+import { CrossStreamLocks } from './common/cross-stream.locks';
 import { type ApiToken, CONFIG, type Config } from './config/config.schema';
 import { CorrectDecisionHandler, GetDecisionChangesHandler, GetDecisionHandler, ListDecisionsHandler, RegisterDecisionHandler } from './decision/decision.handlers';
 import { DecisionsController } from './decision/decisions.controller';
@@ -100,6 +101,7 @@ export class AppModule {
         // Declared after the runner, which creates the tables the queries read.
         { provide: ProgrammeQueries, useFactory: (db: ReadModelDb) => new ProgrammeQueries(db.db, decisions, executors), inject: [ReadModelDb, ProjectionRunner] },
         { provide: DocxPacker, useFactory: () => new DocxPacker() },
+        { provide: CrossStreamLocks, useFactory: () => new CrossStreamLocks() },
         { provide: PackedDocuments, useFactory: (packer: DocxPacker) => new PackedDocuments((grid, at) => packer.pack(grid, at)), inject: [DocxPacker] },
         { provide: ProgrammeViewCache, useFactory: (queries: ProgrammeQueries, runner: ProjectionRunner) => new ProgrammeViewCache(queries, runner), inject: [ProgrammeQueries, ProjectionRunner] },
         {

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler 
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { todayInKyiv } from '../common/clock';
+import { CrossStreamLocks, lockOn } from '../common/cross-stream.locks';
 import { type DomainError, domainError, isDomainError } from '../common/domain-error';
 import { AggregateRepository, type CommandContext, deterministicId } from '../event-store/aggregate.repository';
 import { answerWhenProjected, type WriteResponse } from '../http/command-context';
@@ -11,7 +12,7 @@ import { ProgrammeQueries } from '../programme/read/programme.queries';
 import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
 import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
-import { DecisionsProjection, type RegisteredDecision } from './decisions.projection';
+import { actKey, DecisionsProjection, type RegisteredDecision } from './decisions.projection';
 import { decisionFold } from './decision.fold';
 import { citation, type Decision, type DecisionCommand, type DecisionDetails, decide, decisionStream, evolve } from './domain/decision.decider';
 
@@ -60,8 +61,8 @@ async function runDecisionCommand(
 
 /**
  * A numbered decision is one act: the council's number on the same date registered again (or corrected into
- * one registered already) is refused, as open data would publish the act twice. Read from the list, so two
- * writes racing to one act are not caught.
+ * one registered already) is refused, as open data would publish the act twice. Read from the list, under the
+ * act's lock (actLocks), so that two writes racing to one act are told apart.
  */
 function refuseSameAct(decisions: DecisionsProjection, decisionId: string, act: Pick<DecisionDetails, 'council' | 'number' | 'adoptedOn'>): void {
   const same = decisions.sameAct(act, decisionId);
@@ -76,13 +77,16 @@ export class RegisterDecisionHandler implements ICommandHandler<RegisterDecision
     @Inject(AggregateRepository) private readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+    @Inject(CrossStreamLocks) private readonly locks: CrossStreamLocks,
   ) {}
 
   execute({ body, context }: RegisterDecision) {
     // A retried request (same Idempotency-Key) names the same decision, so the retry finds its first answer.
     const decisionId = context.idempotencyKey ? deterministicId('decision', context.idempotencyKey, 0) : randomUUID();
-    refuseSameAct(this.decisions, decisionId, body);
-    return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'RegisterDecision', today: todayInKyiv(), data: { decisionId, ...body } });
+    return this.locks.hold(actLocks(body), async () => {
+      refuseSameAct(this.decisions, decisionId, body);
+      return runDecisionCommand(this.repository, this.runner, decisionId, context, { type: 'RegisterDecision', today: todayInKyiv(), data: { decisionId, ...body } });
+    });
   }
 }
 
@@ -93,27 +97,32 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
     @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
+    @Inject(CrossStreamLocks) private readonly locks: CrossStreamLocks,
   ) {}
 
   execute({ decisionId, body, context }: CorrectDecision) {
     const current = this.decisions.get(decisionId);
-    // An unknown decision is a 404 from the decider.
-    if (current) refuseSameAct(this.decisions, decisionId, { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn });
-    const command: DecisionCommand = { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } };
-    // Only a correction that moves the date later can leave an amendment before it: any other correction of a
-    // decision that was let through (by a race, or before the rule) is not held up by it.
-    return runDecisionCommand(this.repository, this.runner, decisionId, context, command, (next, was) =>
-      next.status === 'registered' && was.status === 'registered' && next.effectiveFrom > was.effectiveFrom
-        ? amendmentsBefore(this.programmes, decisionId, next.effectiveFrom, body.effectiveFrom === undefined ? 'adoptedOn' : 'effectiveFrom')
-        : undefined,
-    );
+    const act = current && { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn };
+    // Amendments under the decision wait, and so does a registration of the act it would become.
+    return this.locks.hold([lockOn.decision(decisionId), ...(act ? actLocks(act) : [])], async () => {
+      // An unknown decision is a 404 from the decider.
+      if (act) refuseSameAct(this.decisions, decisionId, act);
+      const command: DecisionCommand = { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } };
+      // Only a correction that moves the date later can leave an amendment before it: any other correction of a
+      // decision that was let through (before the rule) is not held up by it.
+      return runDecisionCommand(this.repository, this.runner, decisionId, context, command, (next, was) =>
+        next.status === 'registered' && was.status === 'registered' && next.effectiveFrom > was.effectiveFrom
+          ? amendmentsBefore(this.programmes, decisionId, next.effectiveFrom, body.effectiveFrom === undefined ? 'adoptedOn' : 'effectiveFrom')
+          : undefined,
+      );
+    });
   }
 }
 
 /**
  * No amendment takes effect before its decision does (EffectiveBeforeDecision): a correction that would move the
- * decision's date past amendments made under it is refused, naming them. Checked against the read models, as a
- * retirement is against assignments: a correction racing an amendment is not caught.
+ * decision's date past amendments made under it is refused, naming them. Checked against the read models, under the
+ * decision's lock, which an amendment under it holds until it is in them (CrossStreamLocks).
  */
 function amendmentsBefore(programmes: ProgrammeQueries, decisionId: string, effectiveFrom: string, field: 'adoptedOn' | 'effectiveFrom'): DomainError | undefined {
   const before = programmes.amendmentsByDecision(decisionId).filter((a) => a.revokedAt === null && a.effectiveFrom < effectiveFrom);
@@ -136,6 +145,11 @@ function amendmentsBefore(programmes: ProgrammeQueries, decisionId: string, effe
     })),
   );
 }
+
+const actLocks = (act: Parameters<typeof actKey>[0]): string[] => {
+  const key = actKey(act);
+  return key === undefined ? [] : [lockOn.act(key)];
+};
 
 function withAmendments(decision: RegisteredDecision, programmes: ProgrammeQueries): DecisionResponse {
   return { ...decision, citation: citation(decision), amendments: programmes.amendmentsByDecision(decision.id) };

@@ -7,6 +7,14 @@ import { Statements } from '../projections/statements';
 import { type Decision, decisionIdOf, decisionNumber, decisionEventOf, evolve, initialDecision } from './domain/decision.decider';
 
 export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
+type Act = Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>;
+
+/** What makes one act of a council: its number on a date. None for an unnumbered decision, which cannot be told apart. */
+export function actKey({ council, number, adoptedOn }: Act): string | undefined {
+  if (number === null) return undefined;
+  // Numbers registered before they were tidied on the way in compare as tidied.
+  return JSON.stringify([nameKey(council), nameKey(decisionNumber(number) ?? number), adoptedOn]);
+}
 
 /**
  * Decisions by id, folded with the decider's own evolve, with every state as it was recorded: a view known at
@@ -59,12 +67,10 @@ export class DecisionsProjection implements Projection {
   }
 
   /** The decision registered as this act: the council's number on that date (null for an unnumbered one, which cannot be told apart). */
-  sameAct(act: Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>, exceptId?: string): RegisteredDecision | undefined {
-    const { number } = act;
-    if (number === null) return undefined;
-    // Numbers registered before they were tidied on the way in compare as tidied.
-    const key = nameKey(decisionNumber(number) ?? number);
-    return this.list().find((d) => d.id !== exceptId && d.number !== null && nameKey(decisionNumber(d.number) ?? d.number) === key && d.adoptedOn === act.adoptedOn && nameKey(d.council) === nameKey(act.council));
+  sameAct(act: Act, exceptId?: string): RegisteredDecision | undefined {
+    const key = actKey(act);
+    if (key === undefined) return undefined;
+    return this.list().find((d) => d.id !== exceptId && actKey(d) === key);
   }
 
   private history(decisionId: string): Recorded<RegisteredDecision>[] {

@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { CrossStreamLocks, lockOn } from '../common/cross-stream.locks';
 import { isDomainError } from '../common/domain-error';
 import { AggregateRepository, type CommandContext } from '../event-store/aggregate.repository';
 import { answerWhenProjected, type WriteResponse } from '../http/command-context';
 import { fromDomainError, ProblemException } from '../http/problem';
 import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
-import { decide, type ExecutorCommand, executorIdFor, executorStream, nameAt } from './domain/executor.decider';
+import { decide, type ExecutorCommand, executorIdFor, executorStream, nameAt, normalizeExecutorName } from './domain/executor.decider';
 import { executorFold } from './executor.fold';
 import { ExecutorsProjection, type KnownExecutor } from './executors.projection';
 import { ProgrammeQueries } from '../programme/read/programme.queries';
@@ -59,20 +60,27 @@ abstract class ExecutorWriter {
     @Inject(AggregateRepository) private readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(ExecutorsProjection) protected readonly executors: ExecutorsProjection,
+    @Inject(CrossStreamLocks) private readonly locks: CrossStreamLocks,
   ) {}
 
-  protected async run(executorId: string, context: CommandContext, command: ExecutorCommand): Promise<WriteResponse<ExecutorView>> {
-    const outcome = await this.repository.execute(executorStream(executorId), executorFold, context, (state) => decide(command, state));
-    if (isDomainError(outcome)) throw fromDomainError(outcome);
-    if (outcome.state.status === 'unknown') throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
-    return answerWhenProjected(this.runner, outcome, executorView(outcome.state, null));
+  /** `refuse`: the rule across streams, checked under `locks` (CrossStreamLocks) and held until the write is in the read models. */
+  protected run(executorId: string, context: CommandContext, command: ExecutorCommand, locks: readonly string[], refuse: () => void): Promise<WriteResponse<ExecutorView>> {
+    return this.locks.hold(locks, async () => {
+      refuse();
+      const outcome = await this.repository.execute(executorStream(executorId), executorFold, context, (state) => decide(command, state));
+      if (isDomainError(outcome)) throw fromDomainError(outcome);
+      if (outcome.state.status === 'unknown') throw new ProblemException(404, 'ExecutorNotFound', `no executor ${executorId}`);
+      return answerWhenProjected(this.runner, outcome, executorView(outcome.state, null));
+    });
   }
 }
 
 /**
  * A name another executor bears, or bore, is refused: two units of one name could not be told apart in a
- * document. Read from the directory, so two writes racing to one name are not caught.
+ * document. Read from the directory, under the name's lock (nameLock).
  */
+const nameLock = (name: string) => lockOn.executorName(normalizeExecutorName(name));
+
 function refuseTakenName(executors: ExecutorsProjection, name: string, executorId: string): void {
   const holder = executors.holderOf(name);
   if (!holder || holder.id === executorId) return;
@@ -84,17 +92,17 @@ function refuseTakenName(executors: ExecutorsProjection, name: string, executorI
 export class RegisterExecutorHandler extends ExecutorWriter implements ICommandHandler<RegisterExecutor> {
   execute({ name, context }: RegisterExecutor) {
     const executorId = executorIdFor(name);
-    refuseTakenName(this.executors, name, executorId);
-    return this.run(executorId, context, { type: 'RegisterExecutor', data: { executorId, name } });
+    return this.run(executorId, context, { type: 'RegisterExecutor', data: { executorId, name } }, [nameLock(name)], () => refuseTakenName(this.executors, name, executorId));
   }
 }
 
 @CommandHandler(RenameExecutor)
 export class RenameExecutorHandler extends ExecutorWriter implements ICommandHandler<RenameExecutor> {
   execute({ executorId, name, effectiveFrom, context }: RenameExecutor) {
-    // An unknown executor is a 404 from the decider, whatever the name.
-    if (this.executors.get(executorId)) refuseTakenName(this.executors, name, executorId);
-    return this.run(executorId, context, { type: 'RenameExecutor', data: { executorId, name, effectiveFrom } });
+    return this.run(executorId, context, { type: 'RenameExecutor', data: { executorId, name, effectiveFrom } }, [nameLock(name)], () => {
+      // An unknown executor is a 404 from the decider, whatever the name.
+      if (this.executors.get(executorId)) refuseTakenName(this.executors, name, executorId);
+    });
   }
 }
 
@@ -105,20 +113,22 @@ export class RetireExecutorHandler extends ExecutorWriter implements ICommandHan
     @Inject(ProjectionRunner) runner: ProjectionRunner,
     @Inject(ExecutorsProjection) executors: ExecutorsProjection,
     @Inject(ProgrammeQueries) private readonly programmes: ProgrammeQueries,
+    @Inject(CrossStreamLocks) locks: CrossStreamLocks,
   ) {
-    super(repository, runner, executors);
+    super(repository, runner, executors, locks);
   }
 
   execute({ executorId, effectiveFrom, context }: RetireExecutor) {
-    if (this.executors.get(executorId)) refuseLaterAssignments(this.programmes, executorId, effectiveFrom);
-    return this.run(executorId, context, { type: 'RetireExecutor', data: { executorId, effectiveFrom } });
+    return this.run(executorId, context, { type: 'RetireExecutor', data: { executorId, effectiveFrom } }, [lockOn.executor(executorId)], () => {
+      if (this.executors.get(executorId)) refuseLaterAssignments(this.programmes, executorId, effectiveFrom);
+    });
   }
 }
 
 /**
  * A unit cannot be assigned from its retirement on, so a retirement dated before an assignment already in force
- * is refused too: entered in the other order, the assignment would have been. Read from the read models, as the
- * name check is, so an amendment racing the retirement is not caught.
+ * is refused too: entered in the other order, the assignment would have been. Read from the read models, under the
+ * unit's lock, which an amendment naming it holds until it is in them (CrossStreamLocks).
  */
 function refuseLaterAssignments(programmes: ProgrammeQueries, executorId: string, effectiveFrom: string): void {
   const later = programmes.assignmentsFrom(executorId, effectiveFrom);

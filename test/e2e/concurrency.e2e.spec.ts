@@ -1,34 +1,15 @@
 import type { Response } from 'supertest';
 import { decisionStream } from '../../src/decision/domain/decision.decider';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
+import { executorStream } from '../../src/executor/domain/executor.decider';
 import { startApp, type TestApp } from '../support/app';
+import { meeting } from '../support/meeting';
 import { amend, etagOf, freshCopy, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
- * Sends requests that all name `decisionId` so that they meet: each one's read of the decision (made before
- * it touches the programme) is held until every one is waiting. Sent over HTTP alone they would not: the
- * embedded store answers without yielding, so each request is done before the next one is even parsed.
- * This is how N clients of a store across a network meet.
+ * Amendments meet at their read of their decision, made before they touch the programme (meeting). Amendments under
+ * one decision take turns (CrossStreamLocks): writers meant to race on the programme each name a decision of their own.
  */
-async function simultaneously(t: TestApp, decisionId: string, requests: readonly (() => PromiseLike<Response>)[]): Promise<Response[]> {
-  const store = t.app.get<EventStore>(EVENT_STORE);
-  const read = store.readStream.bind(store);
-  const waiting: (() => void)[] = [];
-  const spy = jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
-    if (stream === decisionStream(decisionId) && waiting.length < requests.length) {
-      await new Promise<void>((release) => {
-        waiting.push(release);
-        if (waiting.length === requests.length) waiting.forEach((r) => r());
-      });
-    }
-    return read(stream, options);
-  });
-  try {
-    return await Promise.all(requests.map((send) => send()));
-  } finally {
-    spy.mockRestore();
-  }
-}
+const simultaneously = (t: TestApp, requests: readonly (() => PromiseLike<Response>)[]) => meeting(t, (stream) => stream.startsWith(decisionStream('')), requests);
 
 /**
  * Writers racing on one programme (DESIGN §5, §7): with If-Match all but the first get a 412; without it
@@ -41,13 +22,15 @@ describe('concurrent writes to one programme over HTTP', () => {
   const CELLS = ['1.1', '1.2', '1.3', '1.4', '2.1', '2.2', '2.3', '2.4'];
 
   let t: TestApp;
-  let decisionId: string;
+  /** One per writer: amendments under one decision would take turns before they reached the programme. */
+  let decisionIds: string[];
   const freshProgramme = () => freshCopy(t, 'raced');
-  const setCell = (measure: string, amount: string) => ({ decisionId, changes: [{ op: 'setAllocation', measure, year: 2026, amount }] });
+  const setCell = (measure: string, amount: string, writer = 0) => ({ decisionId: decisionIds[writer], changes: [{ op: 'setAllocation', measure, year: 2026, amount }] });
 
   beforeAll(async () => {
     t = await startApp();
-    decisionId = await registerDecision(t, '2025-03-20');
+    decisionIds = [];
+    for (let writer = 0; writer < N; writer++) decisionIds.push(await registerDecision(t, '2025-03-20'));
   });
   afterAll(async () => t.close());
 
@@ -60,8 +43,7 @@ describe('concurrent writes to one programme over HTTP', () => {
       // when N writers send different changes at once, all made against that ETag
       const responses = await simultaneously(
         t,
-        decisionId,
-        CELLS.map((measure) => () => amend(t, programme, setCell(measure, '1.00'), { 'If-Match': etag })),
+        CELLS.map((measure, writer) => () => amend(t, programme, setCell(measure, '1.00', writer), { 'If-Match': etag })),
       );
 
       // then one lands and every other is told its ETag is stale
@@ -164,8 +146,7 @@ describe('concurrent writes to one programme over HTTP', () => {
       // when N writers each set their own cell at once
       const responses = await simultaneously(
         t,
-        decisionId,
-        CELLS.map((measure, i) => () => amend(t, programme, setCell(measure, `${i + 1}.00`))),
+        CELLS.map((measure, writer) => () => amend(t, programme, setCell(measure, `${writer + 1}.00`, writer))),
       );
 
       // then every one is a 201, each at its own revision
@@ -220,9 +201,9 @@ describe('concurrent writes to one programme over HTTP', () => {
       const before = await viewOf(t, programme);
       const body = setCell('1.1', '80.00');
 
-      // when two copies of one request race
+      // when two copies of one request race (under one decision they take turns, and the second finds the first's answer)
       const twin = () => amend(t, programme, body, { 'Idempotency-Key': 'twin' });
-      const [a, b] = await simultaneously(t, decisionId, [twin, twin]);
+      const [a, b] = await simultaneously(t, [twin, twin]);
 
       // then both get the same answer for one amendment of one append, the later one marked as a replay
       expect([a.status, b.status]).toEqual([201, 201]);
@@ -253,5 +234,80 @@ describe('concurrent writes to one programme over HTTP', () => {
       expect(await etagOf(t, programme)).toBe(etag);
       expect(measureOf(await viewOf(t, programme), '1.1').allocations['2026']).toBe('80.00');
     });
+  });
+});
+
+/**
+ * Rules across streams are checked against the read models (CrossStreamLocks): two commands a rule sets against
+ * each other, sent at once, meet at their read of the stream they share, unless the first holds its lock until its
+ * write is in the read models. Then the second is checked against it: one of the two is refused, not both written.
+ */
+describe('commands that a rule across streams sets against each other, sent at once', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp()));
+  afterAll(async () => t.close());
+
+  const statuses = (responses: readonly Response[]) => responses.map((r) => r.status).sort();
+  const codeOf = (responses: readonly Response[]) => responses.find((r) => r.status === 409)?.body.code as string;
+
+  it('a correction that moves a decision later, and an amendment under it effective before the new date: one is refused', async () => {
+    // given a decision of 20 March, and a programme
+    const decisionId = await registerDecision(t, '2025-03-20');
+    const programme = await freshCopy(t, 'corrected');
+
+    // when the decision is corrected to 10 April while an amendment under it is made effective from 25 March
+    const responses = await meeting(t, (stream) => stream === decisionStream(decisionId), [
+      () => t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2025-04-10' }),
+      () => amend(t, programme, { decisionId, effectiveFrom: '2025-03-25', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '90.00' }] }),
+    ]);
+
+    // then one of them is refused, and no amendment in force takes effect before its decision
+    expect(statuses(responses)).toEqual([201, 409]);
+    expect(['AmendmentsBeforeDecision', 'TimelineConflict', 'EffectiveBeforeDecision']).toContain(codeOf(responses));
+    const decision = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body as { effectiveFrom: string; amendments: { effectiveFrom: string; revokedAt: string | null }[] };
+    expect(decision.amendments.filter((a) => a.revokedAt === null && a.effectiveFrom < decision.effectiveFrom)).toEqual([]);
+  });
+
+  it('a retirement, and an amendment that assigns the unit after it: one is refused', async () => {
+    // given a unit, and a programme
+    const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'відділ перегонів' }).expect(201)).body.id as string;
+    const decisionId = await registerDecision(t, '2025-03-20');
+    const programme = await freshCopy(t, 'retired');
+
+    // when the unit is retired from 1 May while an amendment assigns it to a measure from 1 June
+    const responses = await meeting(t, (stream) => stream === executorStream(executorId), [
+      () => t.http.post(`/api/v1/executors/${executorId}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-05-01' }),
+      () => amend(t, programme, { decisionId, effectiveFrom: '2025-06-01', changes: [{ op: 'assignExecutor', measure: '1.1', executor: executorId }] }),
+    ]);
+
+    // then one of them is refused: the unit is not both retired and assigned after it
+    expect(statuses(responses)).toEqual([201, 409]);
+    const retired = (await t.http.get(`/api/v1/executors/${executorId}`).expect(200)).body.retiredFrom as string | null;
+    const assigned = measureOf(await viewOf(t, programme, { asOf: '2025-06-01' }), '1.1').executors.some((e) => e.id === executorId);
+    expect([retired !== null, assigned]).not.toEqual([true, true]);
+  });
+
+  it('two registrations of one act: one is refused', async () => {
+    const act = { council: 'Коростенська міська рада', convocation: 'VIII', session: 90, number: '9090', adoptedOn: '2025-09-09', title: 'Про внесення змін до Програми' };
+    const register = () => t.http.post('/api/v1/decisions').set(t.as('secretariat')).send(act);
+
+    const responses = await meeting(t, (stream) => stream.startsWith(decisionStream('')), [register, register]);
+
+    expect(statuses(responses)).toEqual([201, 409]);
+    expect(codeOf(responses)).toBe('DecisionAlreadyRegistered');
+    const decisions = (await t.http.get('/api/v1/decisions').expect(200)).body as { number: string | null; adoptedOn: string }[];
+    expect(decisions.filter((d) => d.number === '9090' && d.adoptedOn === '2025-09-09')).toHaveLength(1);
+  });
+
+  it('a unit renamed to a name another is being registered under: one is refused', async () => {
+    const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'відділ давніх назв' }).expect(201)).body.id as string;
+
+    const responses = await meeting(t, (stream) => stream.startsWith(executorStream('')), [
+      () => t.http.post(`/api/v1/executors/${executorId}/renames`).set(t.as('secretariat')).send({ name: 'відділ нових назв', effectiveFrom: '2025-01-01' }),
+      () => t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'відділ нових назв' }),
+    ]);
+
+    expect(statuses(responses)).toEqual([201, 409]);
+    expect(codeOf(responses)).toBe('ExecutorNameTaken');
   });
 });

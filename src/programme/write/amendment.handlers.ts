@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { z } from 'zod';
+import { CrossStreamLocks, lockOn } from '../../common/cross-stream.locks';
 import { type DomainError, isDomainError } from '../../common/domain-error';
 import { citation, decisionStream } from '../../decision/domain/decision.decider';
 import { DecisionsProjection } from '../../decision/decisions.projection';
@@ -109,6 +110,7 @@ abstract class ProgrammeWriter {
     @Inject(AggregateRepository) protected readonly repository: AggregateRepository,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(DecisionsProjection) private readonly decisions: DecisionsProjection,
+    @Inject(CrossStreamLocks) protected readonly locks: CrossStreamLocks,
   ) {}
 
   /**
@@ -144,7 +146,14 @@ abstract class ProgrammeWriter {
 
 @CommandHandler(RegisterAmendment)
 export class RegisterAmendmentHandler extends ProgrammeWriter implements ICommandHandler<RegisterAmendment> {
-  async execute({ programmeId, body, context }: RegisterAmendment) {
+  execute(command: RegisterAmendment) {
+    // Held until the amendment is in the read models, against which a correction of its decision, or a retirement
+    // of a unit it assigns, checks (CrossStreamLocks): read from their streams here, they cannot change meanwhile.
+    const { body } = command;
+    return this.locks.hold([lockOn.decision(body.decisionId), ...executorsNamed(body.changes).map(lockOn.executor)], () => this.register(command));
+  }
+
+  private async register({ programmeId, body, context }: RegisterAmendment) {
     const decisionLoaded = await this.repository.load(decisionStream(body.decisionId), decisionFold);
     const decision = decisionLoaded.state;
     if (decision.status !== 'registered') {
