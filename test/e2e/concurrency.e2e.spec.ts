@@ -1,9 +1,10 @@
 import type { Response } from 'supertest';
 import { decisionStream } from '../../src/decision/domain/decision.decider';
 import { executorStream } from '../../src/executor/domain/executor.decider';
+import { readAnnex } from '../../src/programme/import/annex.reader';
 import { startApp, type TestApp } from '../support/app';
 import { meeting } from '../support/meeting';
-import { amend, etagOf, freshCopy, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
+import { amend, ANNEX, etagOf, freshCopy, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
  * Amendments meet at their read of their decision, made before they touch the programme (meeting). Amendments under
@@ -309,5 +310,61 @@ describe('commands that a rule across streams sets against each other, sent at o
 
     expect(statuses(responses)).toEqual([201, 409]);
     expect(codeOf(responses)).toBe('ExecutorNameTaken');
+  });
+});
+
+/** An import checks its act, its decision and its units against the read models too, under the same locks. */
+describe('an import, and a command its rules across streams set against it, sent at once', () => {
+  // An empty store each: an import registers every unit its document names.
+  let t: TestApp;
+  beforeEach(async () => (t = await startApp({ seed: false })));
+  afterEach(async () => t.close());
+
+  const annex = readAnnex(ANNEX);
+  if (!annex.ok) throw new Error('the bundled annex does not read');
+  const header = annex.annex.decision as NonNullable<typeof annex.annex.decision>;
+  const importing = (programmeId: string, document = ANNEX, decisionId?: string) => () =>
+    t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId, document, ...(decisionId ? { decisionId } : {}) });
+
+  it('an import whose header cites a numbered act, and a registration of that act: the act is registered once', async () => {
+    const document = ANNEX.replace('№ _____', '№ 777');
+    const register = () =>
+      t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ council: header.council, convocation: header.convocation, session: header.session, number: '777', adoptedOn: header.adoptedOn, title: 'Про затвердження Програми' });
+
+    const responses = await meeting(t, (stream) => stream.startsWith(decisionStream('')), [importing('numbered-act', document), register]);
+
+    // the import takes the act registered first, or the registration is refused as the act the import registered
+    expect(responses.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
+    expect(responses.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(responses.every((r) => r.status === 201) ? [] : ['DecisionAlreadyRegistered']);
+    const decisions = (await t.http.get('/api/v1/decisions').expect(200)).body as { number: string | null; adoptedOn: string }[];
+    expect(decisions.filter((d) => d.number === '777' && d.adoptedOn === header.adoptedOn)).toHaveLength(1);
+  });
+
+  it('an import naming a unit, and a retirement of the unit before the programme takes effect: one is refused', async () => {
+    // given a unit the document names, in the directory before the import
+    const name = annex.annex.sections[0].directions[0].measures[0].executors[0];
+    const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(201)).body.id as string;
+
+    // when it is retired from before the document's date while the document is imported
+    const responses = await meeting(t, (stream) => stream === executorStream(executorId), [
+      importing('retired-unit'),
+      () => t.http.post(`/api/v1/executors/${executorId}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2024-01-01' }),
+    ]);
+
+    // then one is refused: the unit is not both retired by then and carrying the programme's measures from then
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(['ExecutorRetired', 'ExecutorAssignedLater']).toContain(responses.find((r) => r.status === 409)?.body.code);
+  });
+
+  it('an import under a decision, and a correction that moves the decision later: no wording takes effect before its decision', async () => {
+    const decisionId = await registerDecision(t, '2024-02-22');
+
+    await meeting(t, (stream) => stream === decisionStream(decisionId), [
+      importing('corrected-approval', ANNEX, decisionId),
+      () => t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2024-03-01' }),
+    ]);
+
+    const decision = (await t.http.get(`/api/v1/decisions/${decisionId}`).expect(200)).body as { effectiveFrom: string; amendments: { effectiveFrom: string; revokedAt: string | null }[] };
+    expect(decision.amendments.filter((a) => a.revokedAt === null && a.effectiveFrom < decision.effectiveFrom)).toEqual([]);
   });
 });

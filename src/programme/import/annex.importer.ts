@@ -1,11 +1,12 @@
 import { v5 as uuidv5 } from 'uuid';
 import { todayInKyiv } from '../../common/clock';
+import { lockOn } from '../../common/cross-stream.locks';
 import { type DomainError, isDomainError } from '../../common/domain-error';
 import { decide as decideDecision, decisionStream, type DecisionCommand, initialDecision } from '../../decision/domain/decision.decider';
 import { decisionFold } from '../../decision/decision.fold';
 import { decide as decideExecutor, executorIdFor, executorStream, nameAt, normalizeExecutorName, statusOn } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
-import type { RegisteredDecision } from '../../decision/decisions.projection';
+import { actKey, type RegisteredDecision } from '../../decision/decisions.projection';
 import type { KnownExecutor } from '../../executor/executors.projection';
 import { AggregateRepository, type CommandContext, keyReused, type NewEvent, type StreamFold, writtenByLaterVersion } from '../../event-store/aggregate.repository';
 import type { Position } from '../../event-store/event-store.port';
@@ -24,6 +25,13 @@ export interface ImportRequest {
   readonly programmeId: string;
   readonly decisionId?: string;
   readonly document: string;
+}
+
+/** A document read, and what reading it warned of. */
+export interface ReadDocument {
+  readonly request: ImportRequest;
+  readonly annex: Annex;
+  readonly warnings: readonly AnnexProblem[];
 }
 
 export interface ImportResult {
@@ -66,7 +74,12 @@ export class AnnexImporter {
     private readonly directory: ImportDirectory,
   ) {}
 
-  async import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
+  import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
+    return this.register(this.read(request), context);
+  }
+
+  /** The document read, before anything it names is looked up: a 400 for one that cannot be. */
+  read(request: ImportRequest): ReadDocument {
     const reading = readAnnex(request.document);
     if (!reading.ok) {
       throw new ProblemException(
@@ -76,7 +89,27 @@ export class AnnexImporter {
         reading.errors.map((e) => ({ path: '$.document', code: 'UnplacedLine', message: `line ${e.line}: ${e.message}`, line: e.line })),
       );
     }
-    const { annex } = reading;
+    return { request, annex: reading.annex, warnings: reading.warnings };
+  }
+
+  /**
+   * What the import's rules across streams are about (CrossStreamLocks), as the directory knows them now: its
+   * approving act and decision, and each unit it names, by name and as the unit found. `register` checks them again
+   * under the locks.
+   */
+  locksOf({ request, annex }: ReadDocument): string[] {
+    const units = namedExecutors(annex).flatMap(({ name }) => {
+      const holder = this.directory.holderOf(name);
+      return [lockOn.executorName(normalizeExecutorName(name)), ...(holder ? [lockOn.executor(holder.id)] : [])];
+    });
+    const header = annex.decision;
+    if (request.decisionId || !header) return [...units, ...(request.decisionId ? [lockOn.decision(request.decisionId)] : [])];
+    const act = actKey(header);
+    return [...units, ...(act === undefined ? [] : [lockOn.act(act)]), lockOn.decision(this.directory.sameAct(header)?.id ?? headerDecisionId(header))];
+  }
+
+  /** Checks the document against the store and the directory, and writes it: its act and new units, then the programme. */
+  async register({ request, annex, warnings: readingWarnings }: ReadDocument, context: CommandContext): Promise<ImportResult> {
     const stream = programmeStream(request.programmeId);
     const existing = await this.repository.load(stream, programmeFold);
     const replay = context.idempotencyKey ? existing.idempotent.get(context.idempotencyKey) : undefined;
@@ -93,7 +126,7 @@ export class AnnexImporter {
 
     const decision = await this.decisionFor(request, annex);
     const executors = this.executorsOf(annex, decision.facts.effectiveFrom);
-    const warnings = [...reading.warnings, ...decision.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
+    const warnings = [...readingWarnings, ...decision.warnings, ...executors.warnings].sort((a, b) => a.line - b.line);
     const wording = wordingOf(request.programmeId, annex, (name) => (executors.byName.get(normalizeExecutorName(name)) as ExecutorRef).id);
     const command: ProgrammeCommand = {
       type: 'RegisterProgramme',
@@ -190,7 +223,7 @@ export class AnnexImporter {
       const warning = { line: header.line, message: `the header cites session ${header.session} of convocation ${header.convocation}; the act № ${registered.number} of ${registered.adoptedOn} is registered as session ${registered.session} of convocation ${registered.convocation} (decision ${registered.id}), and is taken` };
       return { facts: { id: registered.id, effectiveFrom: registered.effectiveFrom }, register: undefined, warnings: differs ? [warning] : [] };
     }
-    const decisionId = uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
+    const decisionId = headerDecisionId(header);
     const loaded = await this.repository.load(decisionStream(decisionId), decisionFold);
     const laterVersion = writtenByLaterVersion(decisionStream(decisionId), loaded);
     if (laterVersion) throw fromDomainError(laterVersion);
@@ -259,6 +292,11 @@ interface ExecutorRef {
 const startsLowerCase = (name: string) => /^\p{Ll}/u.test(name);
 
 /** Every mention of a unit, in document order, with the first line of its measure. */
+/** The id of a decision registered from a document's header: the same header always gives the same decision. */
+function headerDecisionId(header: NonNullable<Annex['decision']>): string {
+  return uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
+}
+
 function namedExecutors(annex: Annex): { name: string; line: number }[] {
   return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors.map((name) => ({ name, line: m.lines[0] })))));
 }
