@@ -74,7 +74,7 @@ export class AnnexImporter {
     private readonly directory: ImportDirectory,
   ) {}
 
-  import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
+  async import(request: ImportRequest, context: CommandContext): Promise<ImportResult> {
     return this.register(this.read(request), context);
   }
 
