@@ -147,7 +147,7 @@ async function buildApp(config: Config, logger: Logger, lock: DataFilesLock, opt
     await app.register(cors, {
       origin: '*',
       methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Read-After-Position', 'X-Request-Id'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
       // A bare OPTIONS (no Origin) gets the same empty answer as a preflight, not a plain-text 400.

@@ -51,6 +51,34 @@ describe('CrossStreamLocks', () => {
     await expect(Promise.all([running, unlocked])).resolves.toEqual(['registration', 'revocation']);
   });
 
+  it('given keys found in what may change while they are waited for, then they are found again once held, and the new ones taken', async () => {
+    const locks = new CrossStreamLocks();
+    const log: string[] = [];
+    let act = lockOn.act('["рада","1","2025-03-20"]');
+    const moved = lockOn.act('["рада","1","2025-04-01"]');
+    // given both the act found now and the one it will be held by others
+    const first = pending(log, 'correction');
+    const other = pending(log, 'registration');
+    void locks.hold([act], first.work);
+    void locks.hold([moved], other.work);
+    const correcting = locks.holdFound(() => [act], async () => {
+      log.push(`corrected under ${act}`);
+      return act;
+    });
+    await turn();
+
+    // when the first moves the act, and lets its key go
+    act = moved;
+    first.finish();
+    await turn();
+
+    // then the command waits for the act it now finds, and works under it
+    expect(log).toEqual(['correction started', 'registration started']);
+    other.finish();
+    await expect(correcting).resolves.toBe(moved);
+    expect(log).toEqual(['correction started', 'registration started', `corrected under ${moved}`]);
+  });
+
   it('given two pieces of work naming the same two keys in opposite orders, then both finish: keys are taken in one order', async () => {
     const locks = new CrossStreamLocks();
     const log: string[] = [];

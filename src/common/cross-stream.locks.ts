@@ -17,7 +17,21 @@ export class CrossStreamLocks {
     // One order for every command, so that two commands taking the same keys never each hold one the other waits for.
     return this.lock.acquire([...keys].sort(), work);
   }
+
+  /**
+   * For keys found in the read models (the act a correction makes of its decision, the units an import names), which
+   * the command before it in the queue may change: found again once held, and taken again while they differ.
+   */
+  async holdFound<T>(keysOf: () => readonly string[], work: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const keys = distinct(keysOf());
+      const done = await this.hold(keys, async () => (distinct(keysOf()).join('\n') === keys.join('\n') ? { value: await work() } : undefined));
+      if (done) return done.value;
+    }
+  }
 }
+
+const distinct = (keys: readonly string[]) => [...new Set(keys)].sort();
 
 /** The keys, one per thing a rule across streams is about. */
 export const lockOn = {

@@ -101,10 +101,17 @@ export class CorrectDecisionHandler implements ICommandHandler<CorrectDecision> 
   ) {}
 
   execute({ decisionId, body, context }: CorrectDecision) {
-    const current = this.decisions.get(decisionId);
-    const act = current && { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn };
+    /** The act the correction makes of the decision, as the decision stands (another correction may be changing it). */
+    const actMade = () => {
+      const current = this.decisions.get(decisionId);
+      return current && { council: body.council ?? current.council, number: body.number === undefined ? current.number : body.number, adoptedOn: body.adoptedOn ?? current.adoptedOn };
+    };
     // Amendments under the decision wait, and so does a registration of the act it would become.
-    return this.locks.hold([lockOn.decision(decisionId), ...(act ? actLocks(act) : [])], async () => {
+    return this.locks.holdFound(() => {
+      const act = actMade();
+      return [lockOn.decision(decisionId), ...(act ? actLocks(act) : [])];
+    }, async () => {
+      const act = actMade();
       // An unknown decision is a 404 from the decider.
       if (act) refuseSameAct(this.decisions, decisionId, act);
       const command: DecisionCommand = { type: 'CorrectDecisionDetails', today: todayInKyiv(), data: { decisionId, corrections: body } };

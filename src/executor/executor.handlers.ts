@@ -63,9 +63,9 @@ abstract class ExecutorWriter {
     @Inject(CrossStreamLocks) private readonly locks: CrossStreamLocks,
   ) {}
 
-  /** `refuse`: the rule across streams, checked under `locks` (CrossStreamLocks) and held until the write is in the read models. */
-  protected run(executorId: string, context: CommandContext, command: ExecutorCommand, locks: readonly string[], refuse: () => void): Promise<WriteResponse<ExecutorView>> {
-    return this.locks.hold(locks, async () => {
+  /** `refuse`: the rule across streams, checked under the locks `keys` name (CrossStreamLocks), held until the write is in the read models. */
+  protected run(executorId: string, context: CommandContext, command: ExecutorCommand, keys: readonly string[], refuse: () => void): Promise<WriteResponse<ExecutorView>> {
+    return this.locks.hold(keys, async () => {
       refuse();
       const outcome = await this.repository.execute(executorStream(executorId), executorFold, context, (state) => decide(command, state));
       if (isDomainError(outcome)) throw fromDomainError(outcome);
@@ -75,12 +75,12 @@ abstract class ExecutorWriter {
   }
 }
 
+const nameLock = (name: string) => lockOn.executorName(normalizeExecutorName(name));
+
 /**
  * A name another executor bears, or bore, is refused: two units of one name could not be told apart in a
  * document. Read from the directory, under the name's lock (nameLock).
  */
-const nameLock = (name: string) => lockOn.executorName(normalizeExecutorName(name));
-
 function refuseTakenName(executors: ExecutorsProjection, name: string, executorId: string): void {
   const holder = executors.holderOf(name);
   if (!holder || holder.id === executorId) return;

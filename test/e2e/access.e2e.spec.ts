@@ -644,6 +644,15 @@ describe('problems, headers and operations', () => {
     expect(read.headers['access-control-expose-headers']?.toLowerCase().split(',').map((h: string) => h.trim())).toEqual(expect.arrayContaining(['etag', 'x-request-id', 'allow', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']));
     expect(read.headers['cross-origin-resource-policy']).toBe('cross-origin');
 
+    // a portal's page asks again for an open-data set with the ETag it holds
+    const asking = await t.http
+      .options('/api/v1/opendata/amendments.csv')
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'if-none-match')
+      .expect(204);
+    expect(asking.headers['access-control-allow-headers']?.toLowerCase().split(', ')).toContain('if-none-match');
+
     // and an OPTIONS that is not a preflight (no Origin) is answered as one, not refused in plain text
     const bare = await t.http.options(P);
     expect({ status: bare.status, body: bare.text }).toEqual({ status: 204, body: '' });

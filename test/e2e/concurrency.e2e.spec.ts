@@ -2,15 +2,27 @@ import type { Response } from 'supertest';
 import { decisionStream } from '../../src/decision/domain/decision.decider';
 import { executorStream } from '../../src/executor/domain/executor.decider';
 import { readAnnex } from '../../src/programme/import/annex.reader';
+import { ProjectionRunner } from '../../src/projections/projection.runner';
 import { startApp, type TestApp } from '../support/app';
 import { meeting } from '../support/meeting';
-import { amend, ANNEX, etagOf, freshCopy, measureOf, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
+import { amend, ANNEX, etagOf, freshCopy, measureOf, postDecision, PROBLEM_JSON, problemOf, registerDecision, viewOf } from '../support/http-programmes';
 
 /**
  * Amendments meet at their read of their decision, made before they touch the programme (meeting). Amendments under
  * one decision take turns (CrossStreamLocks): writers meant to race on the programme each name a decision of their own.
  */
-const simultaneously = (t: TestApp, requests: readonly (() => PromiseLike<Response>)[]) => meeting(t, (stream) => stream.startsWith(decisionStream('')), requests);
+async function simultaneously(t: TestApp, requests: readonly (() => PromiseLike<Response>)[]): Promise<Response[]> {
+  const { responses, met } = await meeting(t, (stream) => stream.startsWith(decisionStream('')), requests);
+  expect(met).toBe(true);
+  return responses;
+}
+
+/** Commands a rule across streams sets against each other: with the locks they take turns, and never meet. */
+async function inTurns(t: TestApp, at: (stream: string) => boolean, requests: readonly (() => PromiseLike<Response>)[]): Promise<Response[]> {
+  const { responses, met } = await meeting(t, at, requests);
+  expect(met).toBe(false);
+  return responses;
+}
 
 /**
  * Writers racing on one programme (DESIGN §5, §7): with If-Match all but the first get a 412; without it
@@ -202,9 +214,10 @@ describe('concurrent writes to one programme over HTTP', () => {
       const before = await viewOf(t, programme);
       const body = setCell('1.1', '80.00');
 
-      // when two copies of one request race (under one decision they take turns, and the second finds the first's answer)
+      // when two copies of one request are sent at once: under one decision they take turns (CrossStreamLocks), so
+      // the second comes when the first is written, as a retry does (commands on one stream queue in the repository too)
       const twin = () => amend(t, programme, body, { 'Idempotency-Key': 'twin' });
-      const [a, b] = await simultaneously(t, [twin, twin]);
+      const [a, b] = await inTurns(t, (stream) => stream.startsWith(decisionStream('')), [twin, twin]);
 
       // then both get the same answer for one amendment of one append, the later one marked as a replay
       expect([a.status, b.status]).toEqual([201, 201]);
@@ -257,7 +270,7 @@ describe('commands that a rule across streams sets against each other, sent at o
     const programme = await freshCopy(t, 'corrected');
 
     // when the decision is corrected to 10 April while an amendment under it is made effective from 25 March
-    const responses = await meeting(t, (stream) => stream === decisionStream(decisionId), [
+    const responses = await inTurns(t, (stream) => stream === decisionStream(decisionId), [
       () => t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2025-04-10' }),
       () => amend(t, programme, { decisionId, effectiveFrom: '2025-03-25', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '90.00' }] }),
     ]);
@@ -269,6 +282,41 @@ describe('commands that a rule across streams sets against each other, sent at o
     expect(decision.amendments.filter((a) => a.revokedAt === null && a.effectiveFrom < decision.effectiveFrom)).toEqual([]);
   });
 
+  it('two corrections that together would make a decision an act registered already: the second finds the act the first made', async () => {
+    // given act № 7700 of 1 April, and a decision № 7600 of 20 March
+    await postDecision(t, { session: 77, number: '7700', adoptedOn: '2025-04-01' }).expect(201);
+    const decisionId = (await postDecision(t, { session: 76, number: '7600', adoptedOn: '2025-03-20' }).expect(201)).body.id as string;
+    const correct = (body: object) => () => t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send(body);
+
+    // when one correction gives it the number 7700 while another gives it the date of 1 April
+    const responses = await inTurns(t, (stream) => stream === decisionStream(decisionId), [correct({ number: '7700' }), correct({ adoptedOn: '2025-04-01' })]);
+
+    // then the second is refused as that act
+    expect(statuses(responses)).toEqual([201, 409]);
+    expect(codeOf(responses)).toBe('DecisionAlreadyRegistered');
+  });
+
+  it('an amendment, and a correction sent while it waits for the read models: the correction waits for them too', async () => {
+    // given read models that fold nothing for a moment
+    const decisionId = await registerDecision(t, '2025-03-20');
+    const programme = await freshCopy(t, 'held');
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    const resumed = new Promise<void>((resume) => setTimeout(resume, 300)).then(() => runner.start());
+    try {
+      // when an amendment under the decision is written, and a correction that would move the decision past it comes next
+      const amendment = amend(t, programme, { decisionId, effectiveFrom: '2025-03-25', changes: [{ op: 'setAllocation', measure: '1.1', year: 2025, amount: '90.00' }] }).then((r) => r);
+      await new Promise((wait) => setTimeout(wait, 20));
+      const correction = await t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2025-04-10' });
+
+      // then the correction is checked against the amendment, which the read models hold by then
+      expect((await amendment).status).toBe(201);
+      expect(problemOf(correction)).toMatchObject({ status: 409, code: 'AmendmentsBeforeDecision' });
+    } finally {
+      await resumed;
+    }
+  });
+
   it('a retirement, and an amendment that assigns the unit after it: one is refused', async () => {
     // given a unit, and a programme
     const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'відділ перегонів' }).expect(201)).body.id as string;
@@ -276,7 +324,7 @@ describe('commands that a rule across streams sets against each other, sent at o
     const programme = await freshCopy(t, 'retired');
 
     // when the unit is retired from 1 May while an amendment assigns it to a measure from 1 June
-    const responses = await meeting(t, (stream) => stream === executorStream(executorId), [
+    const responses = await inTurns(t, (stream) => stream === executorStream(executorId), [
       () => t.http.post(`/api/v1/executors/${executorId}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2025-05-01' }),
       () => amend(t, programme, { decisionId, effectiveFrom: '2025-06-01', changes: [{ op: 'assignExecutor', measure: '1.1', executor: executorId }] }),
     ]);
@@ -292,7 +340,7 @@ describe('commands that a rule across streams sets against each other, sent at o
     const act = { council: 'Коростенська міська рада', convocation: 'VIII', session: 90, number: '9090', adoptedOn: '2025-09-09', title: 'Про внесення змін до Програми' };
     const register = () => t.http.post('/api/v1/decisions').set(t.as('secretariat')).send(act);
 
-    const responses = await meeting(t, (stream) => stream.startsWith(decisionStream('')), [register, register]);
+    const responses = await inTurns(t, (stream) => stream.startsWith(decisionStream('')), [register, register]);
 
     expect(statuses(responses)).toEqual([201, 409]);
     expect(codeOf(responses)).toBe('DecisionAlreadyRegistered');
@@ -303,7 +351,7 @@ describe('commands that a rule across streams sets against each other, sent at o
   it('a unit renamed to a name another is being registered under: one is refused', async () => {
     const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'відділ давніх назв' }).expect(201)).body.id as string;
 
-    const responses = await meeting(t, (stream) => stream.startsWith(executorStream('')), [
+    const responses = await inTurns(t, (stream) => stream.startsWith(executorStream('')), [
       () => t.http.post(`/api/v1/executors/${executorId}/renames`).set(t.as('secretariat')).send({ name: 'відділ нових назв', effectiveFrom: '2025-01-01' }),
       () => t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name: 'відділ нових назв' }),
     ]);
@@ -331,7 +379,7 @@ describe('an import, and a command its rules across streams set against it, sent
     const register = () =>
       t.http.post('/api/v1/decisions').set(t.as('secretariat')).send({ council: header.council, convocation: header.convocation, session: header.session, number: '777', adoptedOn: header.adoptedOn, title: 'Про затвердження Програми' });
 
-    const responses = await meeting(t, (stream) => stream.startsWith(decisionStream('')), [importing('numbered-act', document), register]);
+    const responses = await inTurns(t, (stream) => stream.startsWith(decisionStream('')), [importing('numbered-act', document), register]);
 
     // the import takes the act registered first, or the registration is refused as the act the import registered
     expect(responses.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
@@ -346,7 +394,7 @@ describe('an import, and a command its rules across streams set against it, sent
     const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(201)).body.id as string;
 
     // when it is retired from before the document's date while the document is imported
-    const responses = await meeting(t, (stream) => stream === executorStream(executorId), [
+    const responses = await inTurns(t, (stream) => stream === executorStream(executorId), [
       importing('retired-unit'),
       () => t.http.post(`/api/v1/executors/${executorId}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2024-01-01' }),
     ]);
@@ -359,7 +407,7 @@ describe('an import, and a command its rules across streams set against it, sent
   it('an import under a decision, and a correction that moves the decision later: no wording takes effect before its decision', async () => {
     const decisionId = await registerDecision(t, '2024-02-22');
 
-    await meeting(t, (stream) => stream === decisionStream(decisionId), [
+    await inTurns(t, (stream) => stream === decisionStream(decisionId), [
       importing('corrected-approval', ANNEX, decisionId),
       () => t.http.post(`/api/v1/decisions/${decisionId}/corrections`).set(t.as('secretariat')).send({ adoptedOn: '2024-03-01' }),
     ]);

@@ -10,31 +10,33 @@ const GIVE_UP_MS = 500;
  * there. Sent over HTTP alone they would not: the embedded store answers without yielding, so each request is done
  * before the next one is even parsed. This is how clients of a store across a network meet. A request that cannot
  * reach its read while another is under way (a lock it waits for) leaves the others waiting: after GIVE_UP_MS they
- * go on without it.
+ * go on without it, and `met` says they did not meet.
  */
-export async function meeting(t: TestApp, at: (stream: string) => boolean, requests: readonly (() => PromiseLike<Response>)[]): Promise<Response[]> {
+export async function meeting(t: TestApp, at: (stream: string) => boolean, requests: readonly (() => PromiseLike<Response>)[]): Promise<{ responses: Response[]; met: boolean }> {
   const store = t.app.get<EventStore>(EVENT_STORE);
   const read = store.readStream.bind(store);
   const waiting: (() => void)[] = [];
   let met = false;
-  const meet = () => {
-    met = true;
+  let released = false;
+  const release = () => {
+    released = true;
     clearTimeout(givingUp);
-    waiting.forEach((release) => release());
+    waiting.forEach((go) => go());
   };
   let givingUp: NodeJS.Timeout | undefined;
   const spy = jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
-    if (!met && at(stream)) {
-      await new Promise<void>((release) => {
-        waiting.push(release);
-        if (waiting.length === requests.length) meet();
-        else givingUp ??= setTimeout(meet, GIVE_UP_MS);
+    if (!released && at(stream)) {
+      await new Promise<void>((go) => {
+        waiting.push(go);
+        met = waiting.length === requests.length;
+        if (met) release();
+        else givingUp ??= setTimeout(release, GIVE_UP_MS);
       });
     }
     return read(stream, options);
   });
   try {
-    return await Promise.all(requests.map((send) => send()));
+    return { responses: await Promise.all(requests.map((send) => send())), met };
   } finally {
     clearTimeout(givingUp);
     spy.mockRestore();

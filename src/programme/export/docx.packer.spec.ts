@@ -97,6 +97,16 @@ describe('DocxPacker', () => {
       expect((await next).equals(await gridDocx(grid('Програма', 2), at))).toBe(true);
     });
 
+    it('then the clock starts again with each answer: files queued behind one another each get the whole deadline', async () => {
+      const first = watched.pack(grid('Програма', 1), at);
+      const second = watched.pack(grid('Велика програма', 2000), at);
+      jest.advanceTimersByTime(deadlineMs - 10_000);
+      await first;
+      // past the deadline since the queue began, within it since the last answer
+      jest.advanceTimersByTime(20_000);
+      await expect(second).resolves.toBeInstanceOf(Buffer);
+    });
+
     it('then a thread that answered in time is not ended: the clock stops with its last answer', async () => {
       await watched.pack(grid('Програма', 1), at);
       const thread = workerOf(watched);
