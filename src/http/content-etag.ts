@@ -18,8 +18,8 @@ export function contentETag(body: string | Buffer): string {
 /**
  * Whether If-None-Match names the answer (RFC 9110 §13.1.2): `*`, or a list of which one entity tag equals it by the
  * weak comparison (the opaque parts alike, W/ or not). A header that lists no entity tag names nothing. Read leniently:
- * a quoted tag anywhere counts (a lower-case `w/` before it too), as a 304 wrongly given costs a client only a
- * request without the header, and one refused costs the whole set again.
+ * a quoted tag anywhere counts (after a lower-case `w/` too): one equal to the set's hash can only have come from this
+ * set's answer.
  */
 export function noneMatchNames(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
