@@ -36,7 +36,7 @@ export class DocxPacker {
     return new Promise<Buffer>((resolve, reject) => {
       // The clock runs from when the thread has something to pack, not from each request: those behind wait their turn.
       if (thread.waiting.size === 0) this.watch(thread);
-      thread.waiting.set(id, { resolve, reject });
+      thread.waiting.set(id, { grid, at, resolve, reject });
       thread.worker.postMessage({ id, grid, at } satisfies PackRequest);
     });
   }
@@ -49,12 +49,19 @@ export class DocxPacker {
     await thread?.worker.terminate();
   }
 
-  /** From now the thread has `deadlineMs` to pack a file, or it is ended and what it holds fails. */
+  /**
+   * From now the thread has `deadlineMs` to pack a file, or it is ended: the file sent first, the one under way, fails,
+   * and those behind it go to a new thread (should the hang be one of theirs, it is the first there, and fails next).
+   */
   private watch(thread: Thread): void {
     clearTimeout(thread.deadline);
     thread.deadline = setTimeout(() => {
-      thread.fail(new Error(`the thread packing Word files packed nothing in ${this.deadlineMs / 1000} s: ended as hung`));
+      const [underWay, ...behind] = thread.waiting.values();
+      thread.waiting.clear();
+      thread.fail(new Error('ended as hung'));
       void thread.worker.terminate();
+      underWay?.reject(new Error(`the thread packing Word files packed nothing in ${this.deadlineMs / 1000} s: ended as hung`));
+      for (const request of behind) this.pack(request.grid, request.at).then(request.resolve, request.reject);
     }, this.deadlineMs);
     thread.deadline.unref();
   }
@@ -93,7 +100,7 @@ export class DocxPacker {
 /** A worker thread, the requests sent to it that it has not answered, and the deadline of the next answer while there are any. */
 interface Thread {
   readonly worker: Worker;
-  readonly waiting: Map<number, { resolve: (docx: Buffer) => void; reject: (error: Error) => void }>;
+  readonly waiting: Map<number, { readonly grid: Grid; readonly at: string; resolve: (docx: Buffer) => void; reject: (error: Error) => void }>;
   /** Fails every request it holds, and lets the next request start another thread. */
   readonly fail: (error: Error) => void;
   deadline: NodeJS.Timeout | undefined;
