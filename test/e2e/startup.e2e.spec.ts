@@ -218,8 +218,9 @@ describe('starting the server from its entry point', () => {
   );
 
   /**
-   * A seedless server and a request on it that announced 100 bytes of body and sent six; `answer` and `closed`
-   * tell what the connection received and when it closed.
+   * A seedless server and a request on it that announced 100 bytes of body and sent six, returned once the server
+   * has begun that request (logged it as incoming); `answer` and `closed` tell what the connection received and
+   * when it closed.
    */
   async function stalledRequest() {
     const server = launch({ PORT: '0', DATA_DIR: dataDir(), SEED_DOCUMENT: '' });
@@ -231,7 +232,10 @@ describe('starting the server from its entry point', () => {
     socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
     const closed = new Promise((done) => socket.once('close', done));
     await new Promise((connected) => socket.once('connect', connected));
-    socket.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
+    socket.write(`POST /api/v1/decisions HTTP/1.1\r\nHost: ${hostname}\r\nX-Request-Id: stalled-request\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a": `);
+    // Sent is not yet read: a SIGTERM the server handled before reading these bytes would answer the request
+    // 503 ServerStopping as one arriving during the stop, and there would be no request under way to wait for.
+    await lineMatching(server, /"reqId":"stalled-request".*"msg":"incoming request"/);
     return {
       server,
       answer: () => answer,
