@@ -37,8 +37,10 @@ const distinct = (keys: readonly string[]) => [...new Set(keys)].sort();
 export const lockOn = {
   decision: (decisionId: string) => `decision:${decisionId}`,
   executor: (executorId: string) => `executor:${executorId}`,
-  /** An act as DecisionsProjection.sameAct tells acts apart (actKey). */
+  /** An act as DecisionsProjection.sameAct tells acts apart (actLocks). */
   act: (key: string) => `act:${key}`,
   /** A unit's name as ExecutorsProjection.holderOf tells names apart (normalizeExecutorName). */
   executorName: (normalized: string) => `executor-name:${normalized}`,
+  /** An import's Idempotency-Key, which names one import whatever its programme (ProgrammeQueries.importedWithKey). */
+  importKey: (idempotencyKey: string) => `import-key:${idempotencyKey}`,
 };

@@ -12,7 +12,7 @@ import { ProgrammeQueries } from '../programme/read/programme.queries';
 import { ProjectionRunner } from '../projections/projection.runner';
 import type { RecordedChange } from '../projections/recorded-history';
 import type { decisionBodySchema, decisionCorrectionSchema } from './decision.api';
-import { actKey, DecisionsProjection, type RegisteredDecision } from './decisions.projection';
+import { actLocks, DecisionsProjection, type RegisteredDecision } from './decisions.projection';
 import { decisionFold } from './decision.fold';
 import { citation, type Decision, type DecisionCommand, type DecisionDetails, decide, decisionStream, evolve } from './domain/decision.decider';
 
@@ -152,11 +152,6 @@ function amendmentsBefore(programmes: ProgrammeQueries, decisionId: string, effe
     })),
   );
 }
-
-const actLocks = (act: Parameters<typeof actKey>[0]): string[] => {
-  const key = actKey(act);
-  return key === undefined ? [] : [lockOn.act(key)];
-};
 
 function withAmendments(decision: RegisteredDecision, programmes: ProgrammeQueries): DecisionResponse {
   return { ...decision, citation: citation(decision), amendments: programmes.amendmentsByDecision(decision.id) };

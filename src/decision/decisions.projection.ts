@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lockOn } from '../common/cross-stream.locks';
 import { nameKey } from '../common/name-key';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
@@ -10,10 +11,16 @@ export type RegisteredDecision = Extract<Decision, { status: 'registered' }>;
 type Act = Pick<RegisteredDecision, 'council' | 'number' | 'adoptedOn'>;
 
 /** What makes one act of a council: its number on a date. None for an unnumbered decision, which cannot be told apart. */
-export function actKey({ council, number, adoptedOn }: Act): string | undefined {
+function actKey({ council, number, adoptedOn }: Act): string | undefined {
   if (number === null) return undefined;
   // Numbers registered before they were tidied on the way in compare as tidied.
   return JSON.stringify([nameKey(council), nameKey(decisionNumber(number) ?? number), adoptedOn]);
+}
+
+/** The lock of the act (CrossStreamLocks) a registration, a correction or an import checks with sameAct: none for an unnumbered one. */
+export function actLocks(act: Act): string[] {
+  const key = actKey(act);
+  return key === undefined ? [] : [lockOn.act(key)];
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Response } from 'supertest';
 import { decisionStream } from '../../src/decision/domain/decision.decider';
-import { executorStream } from '../../src/executor/domain/executor.decider';
+import { executorIdFor, executorStream } from '../../src/executor/domain/executor.decider';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
+import { programmeStream } from '../../src/programme/domain/programme.events';
 import { readAnnex } from '../../src/programme/import/annex.reader';
 import { ProjectionRunner } from '../../src/projections/projection.runner';
 import { startApp, type TestApp } from '../support/app';
@@ -394,7 +396,8 @@ describe('an import, and a command its rules across streams set against it, sent
     const executorId = (await t.http.post('/api/v1/executors').set(t.as('secretariat')).send({ name }).expect(201)).body.id as string;
 
     // when it is retired from before the document's date while the document is imported
-    const responses = await inTurns(t, (stream) => stream === executorStream(executorId), [
+    // (the import writes nothing to a unit it finds: the two do not meet at the unit's stream, locks or not)
+    const { responses } = await meeting(t, (stream) => stream === executorStream(executorId), [
       importing('retired-unit'),
       () => t.http.post(`/api/v1/executors/${executorId}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2024-01-01' }),
     ]);
@@ -402,6 +405,48 @@ describe('an import, and a command its rules across streams set against it, sent
     // then one is refused: the unit is not both retired by then and carrying the programme's measures from then
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(['ExecutorRetired', 'ExecutorAssignedLater']).toContain(responses.find((r) => r.status === 409)?.body.code);
+  });
+
+  /** The header and the first measure of the annex, its unit and its act's number replaced. */
+  const oneMeasure = (unit: string, actNumber: string) =>
+    ANNEX.split('\n').slice(0, 18).join('\n').replace('№ _____', `№ ${actNumber}`).replace('Виконавчий комітет Коростенської міської ради', unit);
+
+  it('two imports under one Idempotency-Key, of documents that share no unit or act: the second is refused as a reused key', async () => {
+    const keyed = (programmeId: string, document: string) => () =>
+      t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).set('Idempotency-Key', 'one-key').send({ programmeId, document });
+
+    const { responses } = await meeting(t, (stream) => stream.startsWith(programmeStream('')), [keyed('keyed-a', oneMeasure('відділ перший', '501')), keyed('keyed-b', oneMeasure('відділ другий', '502'))]);
+
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(responses.find((r) => r.status === 422)?.body.code).toBe('IdempotencyKeyReused');
+  });
+
+  it('an import that registers a unit, and a retirement of that unit between the two: one is refused', async () => {
+    // given a document naming a unit the directory does not have
+    const document = oneMeasure('відділ новий', '503');
+    const executorId = executorIdFor('відділ новий');
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const read = store.readStream.bind(store);
+    let programmeReads = 0;
+    let retirement: Promise<Response> | undefined;
+    // when, once the import has registered the unit and goes on to the programme, the unit is retired from before its date
+    const spy = jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
+      if (stream === programmeStream('new-unit') && ++programmeReads === 2) {
+        retirement = t.http.post(`/api/v1/executors/${executorId}/retirement`).set(t.as('secretariat')).send({ effectiveFrom: '2024-01-01' }).then((r) => r);
+        // long enough for a retirement that is not kept waiting to be written
+        await Promise.race([retirement, new Promise((go) => setTimeout(go, 200))]);
+      }
+      return read(stream, options);
+    });
+    try {
+      const imported = await t.http.post('/api/v1/programmes/import').set(t.as('secretariat')).send({ programmeId: 'new-unit', document });
+
+      // then the retirement waits for the import, and is refused as the programme assigns the unit
+      expect(imported.status).toBe(201);
+      expect(problemOf(await (retirement as Promise<Response>))).toMatchObject({ status: 409, code: 'ExecutorAssignedLater' });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('an import under a decision, and a correction that moves the decision later: no wording takes effect before its decision', async () => {

@@ -10,8 +10,8 @@ export const MAX_WAITING = 4;
 
 /**
  * How long the thread may go without packing a file while files wait: ten times the longest packing measured. A
- * thread past it is taken for hung (a loop in the library on some table) and ended, failing what it held, or every
- * Word file asked for after it would wait behind it and then be refused as busy, until the server restarts.
+ * thread past it is taken for hung (a loop in the library on some table) and ended, failing the file under way, or
+ * every Word file asked for after it would wait behind it and then be refused as busy, until the server restarts.
  */
 export const PACKING_DEADLINE_MS = 40_000;
 
@@ -56,12 +56,11 @@ export class DocxPacker {
   private watch(thread: Thread): void {
     clearTimeout(thread.deadline);
     thread.deadline = setTimeout(() => {
-      const [underWay, ...behind] = thread.waiting.values();
-      thread.waiting.clear();
-      thread.fail(new Error('ended as hung'));
+      const [underWay, ...behind] = thread.retire();
       void thread.worker.terminate();
       underWay?.reject(new Error(`the thread packing Word files packed nothing in ${this.deadlineMs / 1000} s: ended as hung`));
-      for (const request of behind) this.pack(request.grid, request.at).then(request.resolve, request.reject);
+      // Sent again from a promise, not from this timer: a thread that cannot start fails its files, not the process.
+      for (const request of behind) void Promise.resolve().then(() => this.pack(request.grid, request.at)).then(request.resolve, request.reject);
     }, this.deadlineMs);
     thread.deadline.unref();
   }
@@ -69,15 +68,19 @@ export class DocxPacker {
   private started(): Thread {
     if (this.thread) return this.thread;
     const waiting: Thread['waiting'] = new Map();
-    // A thread that died (or hung) takes its own files with it (those sent to a thread started since are that
-    // one's); the next request starts another.
-    const fail = (error: Error) => {
+    // Out of service: the next request starts another thread, and what this one held is its caller's to settle.
+    const retire = () => {
       clearTimeout(thread.deadline);
       if (this.thread === thread) this.thread = undefined;
-      for (const request of waiting.values()) request.reject(error);
+      const held = [...waiting.values()];
       waiting.clear();
+      return held;
     };
-    const thread: Thread = { worker: new Worker(...workerEntry()), waiting, fail, deadline: undefined };
+    // A thread that died takes its own files with it (those sent to a thread started since are that one's).
+    const fail = (error: Error) => {
+      for (const request of retire()) request.reject(error);
+    };
+    const thread: Thread = { worker: new Worker(...workerEntry()), waiting, retire, deadline: undefined };
     const { worker } = thread;
     worker.on('message', (answer: PackAnswer) => {
       const request = waiting.get(answer.id);
@@ -100,10 +103,18 @@ export class DocxPacker {
 /** A worker thread, the requests sent to it that it has not answered, and the deadline of the next answer while there are any. */
 interface Thread {
   readonly worker: Worker;
-  readonly waiting: Map<number, { readonly grid: Grid; readonly at: string; resolve: (docx: Buffer) => void; reject: (error: Error) => void }>;
-  /** Fails every request it holds, and lets the next request start another thread. */
-  readonly fail: (error: Error) => void;
+  readonly waiting: Map<number, PackRequested>;
+  /** Takes it out of service (the next request starts another thread), and hands over the requests it held, oldest first. */
+  readonly retire: () => PackRequested[];
   deadline: NodeJS.Timeout | undefined;
+}
+
+/** A file asked for: what to pack, and its caller's promise to settle. */
+interface PackRequested {
+  readonly grid: Grid;
+  readonly at: string;
+  readonly resolve: (docx: Buffer) => void;
+  readonly reject: (error: Error) => void;
 }
 
 /**

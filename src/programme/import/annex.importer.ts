@@ -6,7 +6,7 @@ import { decide as decideDecision, decisionStream, type DecisionCommand, initial
 import { decisionFold } from '../../decision/decision.fold';
 import { decide as decideExecutor, executorIdFor, executorStream, nameAt, normalizeExecutorName, statusOn } from '../../executor/domain/executor.decider';
 import { executorFold } from '../../executor/executor.fold';
-import { actKey, type RegisteredDecision } from '../../decision/decisions.projection';
+import { actLocks, type RegisteredDecision } from '../../decision/decisions.projection';
 import type { KnownExecutor } from '../../executor/executors.projection';
 import { AggregateRepository, type CommandContext, keyReused, type NewEvent, type StreamFold, writtenByLaterVersion } from '../../event-store/aggregate.repository';
 import type { Position } from '../../event-store/event-store.port';
@@ -94,18 +94,15 @@ export class AnnexImporter {
 
   /**
    * What the import's rules across streams are about (CrossStreamLocks), as the directory knows them now: its
-   * approving act and decision, and each unit it names, by name and as the unit found. `register` checks them again
-   * under the locks.
+   * Idempotency-Key (one import per key, found in the read models), its approving act and decision, and each unit it
+   * names, by name and as the unit found or to be registered. Found again once held (holdFound), and checked under them.
    */
-  locksOf({ request, annex }: ReadDocument): string[] {
-    const units = namedExecutors(annex).flatMap(({ name }) => {
-      const holder = this.directory.holderOf(name);
-      return [lockOn.executorName(normalizeExecutorName(name)), ...(holder ? [lockOn.executor(holder.id)] : [])];
-    });
+  locksOf({ request, annex }: ReadDocument, idempotencyKey: string | undefined): string[] {
+    const units = namedExecutors(annex).flatMap(({ name }) => [lockOn.executorName(normalizeExecutorName(name)), lockOn.executor(this.directory.holderOf(name)?.id ?? executorIdFor(name))]);
+    const keyed = idempotencyKey === undefined ? [] : [lockOn.importKey(idempotencyKey)];
     const header = annex.decision;
-    if (request.decisionId || !header) return [...units, ...(request.decisionId ? [lockOn.decision(request.decisionId)] : [])];
-    const act = actKey(header);
-    return [...units, ...(act === undefined ? [] : [lockOn.act(act)]), lockOn.decision(this.directory.sameAct(header)?.id ?? headerDecisionId(header))];
+    if (request.decisionId || !header) return [...keyed, ...units, ...(request.decisionId ? [lockOn.decision(request.decisionId)] : [])];
+    return [...keyed, ...units, ...actLocks(header), lockOn.decision(this.directory.sameAct(header)?.id ?? headerDecisionId(header))];
   }
 
   /** Checks the document against the store and the directory, and writes it: its act and new units, then the programme. */
@@ -291,12 +288,12 @@ interface ExecutorRef {
 
 const startsLowerCase = (name: string) => /^\p{Ll}/u.test(name);
 
-/** Every mention of a unit, in document order, with the first line of its measure. */
 /** The id of a decision registered from a document's header: the same header always gives the same decision. */
 function headerDecisionId(header: NonNullable<Annex['decision']>): string {
   return uuidv5(`${header.council}|${header.convocation}|${header.session}|${header.adoptedOn}|${header.number ?? ''}`, IMPORT_NAMESPACE);
 }
 
+/** Every mention of a unit, in document order, with the first line of its measure. */
 function namedExecutors(annex: Annex): { name: string; line: number }[] {
   return annex.sections.flatMap((s) => s.directions.flatMap((d) => d.measures.flatMap((m) => m.executors.map((name) => ({ name, line: m.lines[0] })))));
 }

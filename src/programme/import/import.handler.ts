@@ -32,7 +32,7 @@ export class ImportProgrammeHandler implements ICommandHandler<ImportProgramme> 
     const document = this.importer.read(request);
     // Its act, decision and units are checked against the read models, as a registration, a correction or a
     // retirement of them would be: held until the programme is in them (CrossStreamLocks).
-    return this.locks.holdFound(() => this.importer.locksOf(document), async () => {
+    return this.locks.holdFound(() => this.importer.locksOf(document, context.idempotencyKey), async () => {
       const result = await this.importer.register(document, context);
       return answerWhenProjected(this.runner, result, { programmeId: result.programmeId, decisionId: result.decisionId, warnings: result.warnings });
     });
