@@ -189,13 +189,18 @@ export class AnnexImporter {
     return { byName, warnings };
   }
 
+  /** The decision as its stream holds it; refused (WrittenByLaterVersion) when the stream holds what a later version wrote. */
+  private async decisionState(decisionId: string) {
+    const loaded = await this.repository.load(decisionStream(decisionId), decisionFold);
+    const laterVersion = writtenByLaterVersion(decisionStream(decisionId), loaded);
+    if (laterVersion) throw fromDomainError(laterVersion);
+    return loaded.state;
+  }
+
   /** A decision named by id must exist; otherwise the one in the document's header is registered (once). */
   private async decisionFor(request: ImportRequest, { decision: header, unreadDecision, titleAsCited }: Annex) {
     if (request.decisionId) {
-      const loaded = await this.repository.load(decisionStream(request.decisionId), decisionFold);
-      const laterVersion = writtenByLaterVersion(decisionStream(request.decisionId), loaded);
-      if (laterVersion) throw fromDomainError(laterVersion);
-      const { state } = loaded;
+      const state = await this.decisionState(request.decisionId);
       if (state.status !== 'registered') {
         throw new ProblemException(404, 'DecisionNotFound', `no decision ${request.decisionId}`, [{ path: '$.decisionId', code: 'DecisionNotFound', message: 'register the decision first, or leave decisionId out to take it from the document' }]);
       }
@@ -221,10 +226,7 @@ export class AnnexImporter {
       return { facts: { id: registered.id, effectiveFrom: registered.effectiveFrom }, register: undefined, warnings: differs ? [warning] : [] };
     }
     const decisionId = headerDecisionId(header);
-    const loaded = await this.repository.load(decisionStream(decisionId), decisionFold);
-    const laterVersion = writtenByLaterVersion(decisionStream(decisionId), loaded);
-    if (laterVersion) throw fromDomainError(laterVersion);
-    const { state } = loaded;
+    const state = await this.decisionState(decisionId);
     const register: DecisionCommand | undefined =
       state.status === 'registered'
         ? undefined
