@@ -98,7 +98,9 @@ export class AnnexImporter {
    * names, by name and as the unit found or to be registered. Found again once held (holdFound), and checked under them.
    */
   locksOf({ request, annex }: ReadDocument, idempotencyKey: string | undefined): string[] {
-    const units = namedExecutors(annex).flatMap(({ name }) => [lockOn.executorName(normalizeExecutorName(name)), lockOn.executor(this.directory.holderOf(name)?.id ?? executorIdFor(name))]);
+    // A unit once per name, however many measures name it: each is looked up in the directory.
+    const named = new Map(namedExecutors(annex).map(({ name }) => [normalizeExecutorName(name), name]));
+    const units = [...named].flatMap(([normalized, name]) => [lockOn.executorName(normalized), lockOn.executor(this.directory.holderOf(name)?.id ?? executorIdFor(name))]);
     const keyed = idempotencyKey === undefined ? [] : [lockOn.importKey(idempotencyKey)];
     const header = annex.decision;
     if (request.decisionId || !header) return [...keyed, ...units, ...(request.decisionId ? [lockOn.decision(request.decisionId)] : [])];
