@@ -19,6 +19,10 @@ async function simultaneously(t: TestApp, requests: readonly (() => PromiseLike<
   return responses;
 }
 
+const statuses = (responses: readonly Response[]) => responses.map((r) => r.status).sort();
+/** The code of the refused one of two answers. */
+const codeOf = (responses: readonly Response[], status = 409) => responses.find((r) => r.status === status)?.body.code as string;
+
 /** Commands a rule across streams sets against each other: with the locks they take turns, and never meet. */
 async function inTurns(t: TestApp, at: (stream: string) => boolean, requests: readonly (() => PromiseLike<Response>)[]): Promise<Response[]> {
   const { responses, met } = await meeting(t, at, requests);
@@ -62,8 +66,7 @@ describe('concurrent writes to one programme over HTTP', () => {
       );
 
       // then one lands and every other is told its ETag is stale
-      const statuses = responses.map((r) => r.status).sort();
-      expect(statuses).toEqual([201, ...Array<number>(N - 1).fill(412)]);
+      expect(statuses(responses)).toEqual([201, ...Array<number>(N - 1).fill(412)]);
       for (const refused of responses.filter((r) => r.status === 412)) {
         expect(problemOf(refused)).toEqual({
           status: 412,
@@ -263,8 +266,6 @@ describe('commands that a rule across streams sets against each other, sent at o
   beforeAll(async () => (t = await startApp()));
   afterAll(async () => t.close());
 
-  const statuses = (responses: readonly Response[]) => responses.map((r) => r.status).sort();
-  const codeOf = (responses: readonly Response[]) => responses.find((r) => r.status === 409)?.body.code as string;
 
   it('a correction that moves a decision later, and an amendment under it effective before the new date: one is refused', async () => {
     // given a decision of 20 March, and a programme
@@ -403,8 +404,8 @@ describe('an import, and a command its rules across streams set against it, sent
     ]);
 
     // then one is refused: the unit is not both retired by then and carrying the programme's measures from then
-    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
-    expect(['ExecutorRetired', 'ExecutorAssignedLater']).toContain(responses.find((r) => r.status === 409)?.body.code);
+    expect(statuses(responses)).toEqual([201, 409]);
+    expect(['ExecutorRetired', 'ExecutorAssignedLater']).toContain(codeOf(responses));
   });
 
   /** The header and the first measure of the annex, its unit and its act's number replaced. */
@@ -417,8 +418,8 @@ describe('an import, and a command its rules across streams set against it, sent
 
     const { responses } = await meeting(t, (stream) => stream.startsWith(programmeStream('')), [keyed('keyed-a', oneMeasure('відділ перший', '501')), keyed('keyed-b', oneMeasure('відділ другий', '502'))]);
 
-    expect(responses.map((r) => r.status).sort()).toEqual([201, 422]);
-    expect(responses.find((r) => r.status === 422)?.body.code).toBe('IdempotencyKeyReused');
+    expect(statuses(responses)).toEqual([201, 422]);
+    expect(codeOf(responses, 422)).toBe('IdempotencyKeyReused');
   });
 
   it('an import that registers a unit, and a retirement of that unit between the two: one is refused', async () => {
